@@ -1,0 +1,14 @@
+import type { PriceOverrides } from '@reelay/catalog';
+import type { AssetsService } from '../assets/assets-service.ts';
+import type { Database } from '../db/database.ts';
+import type { ProviderRegistry } from '../providers/registry.ts';
+
+/** What the HTTP layer needs from the rest of the gateway. */
+export interface ApiDeps {
+  db: Database;
+  assets: AssetsService;
+  providers: ProviderRegistry;
+  prices: PriceOverrides;
+  publicUrl: string;
+  maxJsonBytes: number;
+}

@@ -1,0 +1,62 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ApiError } from '../errors.ts';
+
+interface ErrorBody {
+  error: { code: string; message: string; param?: string; details?: unknown[]; requestId: string };
+}
+
+/** Turns every thrown error into the one error JSON; 5xx only for real faults, which are logged. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((raw: FastifyError | ApiError | Error, request, reply) => {
+    const error = toApiError(raw);
+    if (error.status >= 500) request.log.error({ err: raw }, 'request failed');
+    const body: ErrorBody = {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.extra.param !== undefined ? { param: error.extra.param } : {}),
+        ...(error.extra.details !== undefined ? { details: error.extra.details } : {}),
+        requestId: String(request.id),
+      },
+    };
+    if (error.extra.retryAfterSeconds !== undefined)
+      reply.header('retry-after', String(error.extra.retryAfterSeconds));
+    return reply.status(error.status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      error: {
+        code: 'not_found',
+        message: `No route ${request.method} ${request.url.split('?')[0]}.`,
+        requestId: String(request.id),
+      },
+    } satisfies ErrorBody),
+  );
+}
+
+function toApiError(raw: FastifyError | ApiError | Error): ApiError {
+  if (raw instanceof ApiError) return raw;
+  const fastify = raw as FastifyError;
+  switch (fastify.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError('invalid_json', 400, `The body is not valid JSON: ${fastify.message}`);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('payload_too_large', 413, 'The request body is too large.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError('unsupported_media_type', 415, fastify.message);
+  }
+  if (raw instanceof SyntaxError && fastify.statusCode === 400) {
+    return new ApiError('invalid_json', 400, `The body is not valid JSON: ${raw.message}`);
+  }
+  const status = fastify.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new ApiError('invalid_request', status, fastify.message);
+  }
+  return new ApiError(
+    'internal_error',
+    500,
+    'Something went wrong on our side; the request id helps us find it.',
+  );
+}

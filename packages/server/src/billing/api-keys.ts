@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import type { Queryable } from '../db/database.ts';
+import { newId, randomBase62 } from '../ids.ts';
+
+export type KeyMode = 'test' | 'live';
+
+/** Who is calling: resolved from a Bearer key. */
+export interface Principal {
+  keyId: string;
+  accountId: string;
+  mode: KeyMode;
+}
+
+const KEY_PATTERN = /^rl_(test|live)_[A-Za-z0-9]{16,64}$/;
+
+/** Keys are long random strings, so one fast hash is enough to store them safely. */
+export const hashKey = (key: string): string => createHash('sha256').update(key).digest('hex');
+
+export const generateKey = (mode: KeyMode): string => `rl_${mode}_${randomBase62(32)}`;
+
+export const keyMode = (key: string): KeyMode | null => {
+  const match = KEY_PATTERN.exec(key);
+  return match ? (match[1] as KeyMode) : null;
+};
+
+/** Stores the hash of `key` (shown to its owner once) and returns the key's id. */
+export async function insertKey(tx: Queryable, accountId: string, key: string, name = ''): Promise<string> {
+  const mode = keyMode(key);
+  if (mode === null) throw new Error('malformed API key');
+  const id = newId('key');
+  await tx.query(
+    'INSERT INTO api_keys (id, account_id, mode, key_hash, prefix, name) VALUES ($1, $2, $3, $4, $5, $6)',
+    [id, accountId, mode, hashKey(key), key.slice(0, 12), name],
+  );
+  return id;
+}
+
+/** The principal of a live (not revoked) key, or null. */
+export async function authenticate(db: Queryable, key: string): Promise<Principal | null> {
+  if (keyMode(key) === null) return null;
+  const rows = await db.query<{ id: string; account_id: string; mode: KeyMode }>(
+    'SELECT id, account_id, mode FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+    [hashKey(key)],
+  );
+  const row = rows[0];
+  return row ? { keyId: row.id, accountId: row.account_id, mode: row.mode } : null;
+}

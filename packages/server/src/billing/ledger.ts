@@ -1,0 +1,98 @@
+import type { Queryable } from '../db/database.ts';
+import type { KeyMode } from './api-keys.ts';
+
+/** A balance seen by its owner, in thousandths of a token. */
+export interface Balance {
+  balanceMilli: number;
+  heldMilli: number;
+}
+
+interface Target {
+  accountId: string;
+  mode: KeyMode;
+}
+
+async function entry(
+  tx: Queryable,
+  t: Target,
+  kind: 'grant' | 'hold' | 'capture' | 'release',
+  amountMilli: number,
+  generationId: string | null,
+  note = '',
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO ledger_entries (account_id, mode, kind, amount_milli, generation_id, note)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [t.accountId, t.mode, kind, amountMilli, generationId, note],
+  );
+}
+
+/** Adds tokens to a balance (creating it if needed). */
+export async function grant(tx: Queryable, t: Target, amountMilli: number, note: string): Promise<void> {
+  await tx.query(
+    `INSERT INTO token_balances (account_id, mode, balance_milli) VALUES ($1, $2, $3)
+     ON CONFLICT (account_id, mode) DO UPDATE SET balance_milli = token_balances.balance_milli + EXCLUDED.balance_milli`,
+    [t.accountId, t.mode, amountMilli],
+  );
+  await entry(tx, t, 'grant', amountMilli, null, note);
+}
+
+/**
+ * Reserves tokens for a generation. The check and the update are one statement, so concurrent holds
+ * can never take a balance below zero. Returns false when the available tokens do not cover it.
+ */
+export async function hold(
+  tx: Queryable,
+  t: Target,
+  generationId: string,
+  amountMilli: number,
+): Promise<boolean> {
+  const rows = await tx.query(
+    `UPDATE token_balances SET held_milli = held_milli + $3
+     WHERE account_id = $1 AND mode = $2 AND balance_milli - held_milli >= $3 RETURNING 1 AS ok`,
+    [t.accountId, t.mode, amountMilli],
+  );
+  if (rows.length === 0) return false;
+  await entry(tx, t, 'hold', amountMilli, generationId);
+  return true;
+}
+
+/** Charges `chargeMilli` (≤ the hold) and frees the rest of the hold. */
+export async function capture(
+  tx: Queryable,
+  t: Target,
+  generationId: string,
+  holdMilli: number,
+  chargeMilli: number,
+): Promise<void> {
+  if (chargeMilli > holdMilli) throw new Error(`capture ${chargeMilli} exceeds hold ${holdMilli}`);
+  await tx.query(
+    `UPDATE token_balances SET held_milli = held_milli - $3, balance_milli = balance_milli - $4
+     WHERE account_id = $1 AND mode = $2`,
+    [t.accountId, t.mode, holdMilli, chargeMilli],
+  );
+  await entry(tx, t, 'capture', chargeMilli, generationId);
+}
+
+/** Returns a whole hold to the balance. */
+export async function release(
+  tx: Queryable,
+  t: Target,
+  generationId: string,
+  holdMilli: number,
+): Promise<void> {
+  await tx.query(
+    'UPDATE token_balances SET held_milli = held_milli - $3 WHERE account_id = $1 AND mode = $2',
+    [t.accountId, t.mode, holdMilli],
+  );
+  await entry(tx, t, 'release', holdMilli, generationId);
+}
+
+export async function getBalance(db: Queryable, t: Target): Promise<Balance> {
+  const rows = await db.query<{ balance_milli: number; held_milli: number }>(
+    'SELECT balance_milli, held_milli FROM token_balances WHERE account_id = $1 AND mode = $2',
+    [t.accountId, t.mode],
+  );
+  const row = rows[0];
+  return { balanceMilli: row?.balance_milli ?? 0, heldMilli: row?.held_milli ?? 0 };
+}

@@ -1,0 +1,43 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import type { Database, Queryable } from './database.ts';
+import { acquireDirLock } from './dir-lock.ts';
+
+const INT8_OID = 20;
+const parsers = { [INT8_OID]: (value: string) => Number(value) };
+
+/**
+ * Embedded PostgreSQL (PGlite) in a folder, or in memory when `dataDir` is null.
+ * PGlite has one session, so one process may open a folder: a lock file refuses a second one.
+ */
+export async function openPglite(dataDir: string | null): Promise<Database> {
+  let release = async () => {};
+  if (dataDir !== null) {
+    await mkdir(dataDir, { recursive: true });
+    release = await acquireDirLock(dataDir);
+  }
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create(dataDir ?? undefined, { parsers });
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  const run =
+    (q: Pick<PGlite, 'query'>) =>
+    async <T>(text: string, params?: readonly unknown[]) =>
+      (await q.query<T>(text, params ? [...params] : [])).rows;
+  return {
+    driver: 'pglite',
+    query: run(pg),
+    transaction: (fn) => pg.transaction((tx) => fn({ query: run(tx) } satisfies Queryable)),
+    async listen(channel, onNotify) {
+      const unsubscribe = await pg.listen(channel, onNotify);
+      return unsubscribe;
+    },
+    async close() {
+      await pg.close();
+      await release();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import pg from 'pg';
+import type { Database, Queryable } from './database.ts';
+
+const INT8_OID = 20;
+
+/** A pool on a real PostgreSQL server. */
+export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+  const types = {
+    getTypeParser: ((oid: number, format?: string) =>
+      oid === INT8_OID
+        ? (value: string) => Number(value)
+        : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it on next use.
+  });
+  await pool.query('SELECT 1');
+  const run =
+    (client: pg.Pool | pg.PoolClient) =>
+    async <T>(text: string, params?: readonly unknown[]) =>
+      (await client.query(text, params ? [...params] : [])).rows as T[];
+  return {
+    driver: 'postgres',
+    query: run(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn({ query: run(client) } satisfies Queryable);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel, onNotify) {
+      const client = new pg.Client({ connectionString: url });
+      client.on('error', () => {});
+      await client.connect();
+      client.on('notification', (message) => {
+        if (message.channel === channel) onNotify(message.payload ?? '');
+      });
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return async () => {
+        await client.end().catch(() => {});
+      };
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

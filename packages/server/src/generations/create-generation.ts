@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import type { PriceOverrides } from '@reelay/catalog';
+import type { AssetsService } from '../assets/assets-service.ts';
+import type { Principal } from '../billing/api-keys.ts';
+import { getBalance, hold } from '../billing/ledger.ts';
+import { type Database, isUniqueViolation } from '../db/database.ts';
+import { ApiError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { type GenerationRecord, generationFromRow } from './generation-record.ts';
+import { JOBS_CHANNEL } from './job-queue.ts';
+import { parseGenerationRequest } from './parse-request.ts';
+import { resolveInputMedia } from './resolve-input-media.ts';
+
+export interface CreateDeps {
+  db: Database;
+  assets: AssetsService;
+  prices: PriceOverrides;
+  /** The provider a generation of this principal and model runs on. */
+  providerFor(principal: Principal, model: string): string;
+}
+
+/** Canonical JSON (sorted keys) so equal bodies hash equally whatever their key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+async function existingFor(
+  db: Database,
+  principal: Principal,
+  key: string,
+  hash: string,
+): Promise<GenerationRecord | null> {
+  const rows = await db.query('SELECT * FROM generations WHERE account_id = $1 AND idempotency_key = $2', [
+    principal.accountId,
+    key,
+  ]);
+  if (!rows[0]) return null;
+  const existing = generationFromRow(rows[0]);
+  if (existing.requestHash !== hash) {
+    throw new ApiError(
+      'idempotency_conflict',
+      409,
+      'This Idempotency-Key was already used with a different request body.',
+    );
+  }
+  return existing;
+}
+
+/**
+ * Validates, prices and stores a new generation: in one transaction the tokens are held, the generation
+ * is inserted `queued` and its job enqueued. Returns `created: false` for a repeated Idempotency-Key.
+ */
+export async function createGeneration(
+  deps: CreateDeps,
+  principal: Principal,
+  body: unknown,
+  idempotencyKey: string | null,
+): Promise<{ generation: GenerationRecord; created: boolean }> {
+  const hash = createHash('sha256').update(canonical(body)).digest('hex');
+  if (idempotencyKey !== null) {
+    const existing = await existingFor(deps.db, principal, idempotencyKey, hash);
+    if (existing) return { generation: existing, created: false };
+  }
+  const prepared = parseGenerationRequest(body, deps.prices);
+  const input = await resolveInputMedia(
+    deps.db,
+    deps.assets,
+    principal.accountId,
+    prepared.input,
+    prepared.media,
+  );
+  const id = newId('gen');
+  const target = { accountId: principal.accountId, mode: principal.mode };
+  const provider = deps.providerFor(principal, prepared.model);
+  try {
+    const generation = await deps.db.transaction(async (tx) => {
+      const rows = await tx.query(
+        `INSERT INTO generations (id, account_id, key_id, run_mode, type, model, mode, variant, status, input, quote,
+           hold_milli, provider, idempotency_key, request_hash)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'queued',$9,$10,$11,$12,$13,$14) RETURNING *`,
+        [
+          id,
+          principal.accountId,
+          principal.keyId,
+          principal.mode,
+          prepared.type,
+          prepared.model,
+          prepared.mode,
+          prepared.variant,
+          JSON.stringify(input),
+          JSON.stringify(prepared.quote),
+          prepared.quote.milliTokens,
+          provider,
+          idempotencyKey,
+          hash,
+        ],
+      );
+      if (!(await hold(tx, target, id, prepared.quote.milliTokens))) {
+        const balance = await getBalance(tx, target);
+        const available = (balance.balanceMilli - balance.heldMilli) / 1000;
+        throw new ApiError(
+          'insufficient_tokens',
+          402,
+          `This generation costs ${prepared.quote.tokens} tokens but only ${available} ${principal.mode} tokens are available.`,
+        );
+      }
+      await tx.query('INSERT INTO jobs (generation_id) VALUES ($1)', [id]);
+      await tx.query('SELECT pg_notify($1, $2)', [JOBS_CHANNEL, id]);
+      return generationFromRow(rows[0] as Record<string, unknown>);
+    });
+    return { generation, created: true };
+  } catch (error) {
+    if (idempotencyKey !== null && isUniqueViolation(error)) {
+      const existing = await existingFor(deps.db, principal, idempotencyKey, hash);
+      if (existing) return { generation: existing, created: false };
+    }
+    throw error;
+  }
+}

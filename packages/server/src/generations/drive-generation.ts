@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Json } from '@reelay/catalog';
+import { findAssets } from '../assets/asset-repository.ts';
+import type { AssetsService } from '../assets/assets-service.ts';
+import { capture, release } from '../billing/ledger.ts';
+import type { Database } from '../db/database.ts';
+import type { ProviderOutput, ResolvedMedia } from '../providers/provider.ts';
+import type { ProviderRegistry } from '../providers/registry.ts';
+import { type GenerationOutput, type GenerationRecord, loadGeneration } from './generation-record.ts';
+import { deleteJob, rescheduleJob } from './job-queue.ts';
+
+export interface DriveDeps {
+  db: Database;
+  assets: AssetsService;
+  providers: ProviderRegistry;
+  /** Folder whose files a provider may hand back as `file://` outputs (the local renderer's). */
+  trustedOutputDir: string;
+  workerId: string;
+  maxStartAttempts: number;
+}
+
+/** A failure the client should see; `retryable` ones are tried again. */
+class StepFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+const backoffMs = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt);
+
+/**
+ * Advances one claimed generation by one step — start it, or check on it and finish it — then hands the
+ * job back or deletes it. Every step is safe to repeat: a worker that dies mid-step loses nothing.
+ */
+export async function driveGeneration(
+  deps: DriveDeps,
+  generationId: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const g = await loadGeneration(deps.db, generationId);
+  if (!g || g.status === 'succeeded' || g.status === 'failed' || g.status === 'canceled') {
+    if (g?.status === 'canceled' && g.operation !== null) await cancelUpstream(deps, g, signal);
+    await deleteJob(deps.db, generationId);
+    return;
+  }
+  const provider = deps.providers.get(g.provider ?? 'local');
+  try {
+    if (g.operation === null) {
+      await startGeneration(deps, g, signal);
+      await rescheduleJob(deps.db, g.id, deps.workerId, 0);
+      return;
+    }
+    const status = await provider.status({ operation: g.operation, signal });
+    if (status.state === 'pending') {
+      if (status.progress !== undefined) {
+        await deps.db.query('UPDATE generations SET progress = $2 WHERE id = $1 AND status = $3', [
+          g.id,
+          status.progress,
+          'running',
+        ]);
+      }
+      await rescheduleJob(deps.db, g.id, deps.workerId, deps.providers.pollIntervalMs(provider.id));
+    } else if (status.state === 'succeeded') {
+      await succeed(deps, g, status.outputs);
+    } else {
+      throw new StepFailure(status.error.code, status.error.message, status.error.retryable);
+    }
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const failure =
+      error instanceof StepFailure
+        ? error
+        : new StepFailure('provider_error', (error as Error).message, true);
+    if (failure.retryable && g.attempts < deps.maxStartAttempts) {
+      await deps.db.query(
+        'UPDATE generations SET operation = NULL, warnings = warnings || $2::jsonb WHERE id = $1',
+        [
+          g.id,
+          JSON.stringify([{ code: 'retried', message: `attempt ${g.attempts} failed: ${failure.message}` }]),
+        ],
+      );
+      await rescheduleJob(deps.db, g.id, deps.workerId, backoffMs(g.attempts));
+      return;
+    }
+    await fail(deps, g, failure.code, failure.message);
+  }
+}
+
+async function startGeneration(deps: DriveDeps, g: GenerationRecord, signal: AbortSignal): Promise<void> {
+  const media = await resolveMedia(deps, g);
+  const started = await deps.db.query(
+    `UPDATE generations SET status = 'running', started_at = COALESCE(started_at, clock_timestamp()),
+       start_requested_at = clock_timestamp(), attempts = attempts + 1
+     WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
+    [g.id],
+  );
+  if (started.length === 0) return;
+  const provider = deps.providers.get(g.provider ?? 'local');
+  const { operation, warnings } = await provider.start({
+    generationId: g.id,
+    model: g.model,
+    type: g.type,
+    mode: g.mode,
+    variant: g.variant,
+    input: g.input,
+    media,
+    idempotencyKey: `${g.id}-${g.attempts + 1}`,
+    signal,
+  });
+  await deps.db.query(
+    `UPDATE generations SET operation = $2, warnings = warnings || $3::jsonb WHERE id = $1 AND status = 'running'`,
+    [g.id, JSON.stringify(operation), JSON.stringify(warnings)],
+  );
+}
+
+/** The stored files behind the generation's `asset://` inputs, in field order. */
+async function resolveMedia(deps: DriveDeps, g: GenerationRecord): Promise<ResolvedMedia[]> {
+  const refs: { field: string; index: number | null; id: string }[] = [];
+  for (const [field, value] of Object.entries(g.input)) {
+    const values: Json[] = Array.isArray(value) ? value : [value];
+    values.forEach((v, i) => {
+      if (typeof v === 'string' && v.startsWith('asset://')) {
+        refs.push({ field, index: Array.isArray(value) ? i : null, id: v.slice('asset://'.length) });
+      }
+    });
+  }
+  const assets = new Map(
+    (
+      await findAssets(
+        deps.db,
+        g.accountId,
+        refs.map((r) => r.id),
+      )
+    ).map((a) => [a.id, a]),
+  );
+  return refs.map((ref) => {
+    const asset = assets.get(ref.id);
+    const path = asset ? deps.assets.storage.localPath(asset.storageKey) : null;
+    if (!asset || path === null)
+      throw new StepFailure('input_missing', `input asset ${ref.id} is no longer available`, false);
+    return {
+      field: ref.field,
+      index: ref.index,
+      kind: asset.kind,
+      assetId: asset.id,
+      mediaType: asset.mediaType,
+      path,
+    };
+  });
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Stores the outputs as assets, then captures the tokens and marks the generation succeeded, once. */
+async function succeed(deps: DriveDeps, g: GenerationRecord, outputs: ProviderOutput[]): Promise<void> {
+  if (outputs.length === 0)
+    throw new StepFailure('no_output', 'the provider finished without an output', false);
+  const stored: GenerationOutput[] = [];
+  for (const output of outputs) {
+    if (!output.url.startsWith('file:')) {
+      throw new StepFailure(
+        'output_unreachable',
+        'downloading upstream outputs is not available on this gateway yet',
+        false,
+      );
+    }
+    const path = resolve(fileURLToPath(output.url));
+    if (!path.startsWith(resolve(deps.trustedOutputDir) + sep)) {
+      throw new StepFailure('output_rejected', 'the provider returned a file outside its work folder', false);
+    }
+    const bytes = (await stat(path)).size;
+    const asset = await deps.assets.adopt(g.accountId, path, bytes, await sha256Of(path), 'output', g.id);
+    await rm(dirname(path), { recursive: true, force: true });
+    stored.push({
+      assetId: asset.id,
+      mediaType: asset.mediaType,
+      bytes: asset.bytes,
+      ...(asset.width !== null ? { width: asset.width } : {}),
+      ...(asset.height !== null ? { height: asset.height } : {}),
+      ...(asset.durationSeconds !== null ? { durationSeconds: asset.durationSeconds } : {}),
+      ...(asset.hasAudio !== null ? { hasAudio: asset.hasAudio } : {}),
+    });
+  }
+  const charge = chargeFor(g, stored);
+  const done = await deps.db.transaction(async (tx) => {
+    const rows = await tx.query(
+      `UPDATE generations SET status = 'succeeded', outputs = $2, charged_milli = $3, progress = 1,
+         completed_at = clock_timestamp() WHERE id = $1 AND status = 'running' RETURNING id`,
+      [g.id, JSON.stringify(stored), charge],
+    );
+    if (rows.length === 0) return false;
+    await capture(tx, { accountId: g.accountId, mode: g.runMode }, g.id, g.holdMilli, charge);
+    await deleteJob(tx, g.id);
+    return true;
+  });
+  if (!done) await deleteJob(deps.db, g.id);
+}
+
+/**
+ * Per-second prices charge the seconds delivered when a provider delivers less than asked (never more
+ * than the hold); flat prices charge the hold.
+ */
+function chargeFor(g: GenerationRecord, outputs: GenerationOutput[]): number {
+  const { tokensPerSecond, seconds } = g.quote;
+  const delivered = outputs[0]?.durationSeconds;
+  if (tokensPerSecond === undefined || seconds === undefined || delivered === undefined) return g.holdMilli;
+  if (delivered >= seconds - 0.05) return g.holdMilli;
+  return Math.min(g.holdMilli, Math.round(tokensPerSecond * 1000 * delivered));
+}
+
+async function fail(deps: DriveDeps, g: GenerationRecord, code: string, message: string): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const rows = await tx.query(
+      `UPDATE generations SET status = 'failed', error = $2, completed_at = clock_timestamp()
+       WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
+      [g.id, JSON.stringify({ code, message })],
+    );
+    if (rows.length > 0) await release(tx, { accountId: g.accountId, mode: g.runMode }, g.id, g.holdMilli);
+    await deleteJob(tx, g.id);
+  });
+}
+
+async function cancelUpstream(deps: DriveDeps, g: GenerationRecord, signal: AbortSignal): Promise<void> {
+  const provider = deps.providers.get(g.provider ?? 'local');
+  if (!provider.cancel || g.operation === null) return;
+  try {
+    await provider.cancel({ operation: g.operation, signal });
+  } catch {
+    // Best effort: the generation is already canceled and released; a late result is discarded.
+  }
+}

@@ -1,0 +1,36 @@
+import type { GenerationRecord } from './generation-record.ts';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The public JSON of a generation (API contract v1). */
+export function generationJson(g: GenerationRecord, publicUrl: string) {
+  return {
+    id: g.id,
+    type: g.type,
+    model: g.model,
+    mode: g.mode,
+    variant: g.variant,
+    status: g.status,
+    environment: g.runMode,
+    provider: g.provider,
+    input: g.input,
+    quote: g.quote,
+    chargedTokens: g.chargedMilli === null ? null : g.chargedMilli / 1000,
+    progress: g.progress,
+    outputs: g.outputs.map((o) => ({
+      uri: `asset://${o.assetId}`,
+      url: `${publicUrl}/api/v1/assets/${o.assetId}/content`,
+      mediaType: o.mediaType,
+      bytes: o.bytes,
+      ...(o.width !== undefined ? { width: o.width } : {}),
+      ...(o.height !== undefined ? { height: o.height } : {}),
+      ...(o.durationSeconds !== undefined ? { durationSeconds: o.durationSeconds } : {}),
+      ...(o.hasAudio !== undefined ? { hasAudio: o.hasAudio } : {}),
+    })),
+    error: g.error,
+    warnings: g.warnings,
+    createdAt: iso(g.createdAt),
+    startedAt: iso(g.startedAt),
+    completedAt: iso(g.completedAt),
+  };
+}

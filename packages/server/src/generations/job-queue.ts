@@ -1,0 +1,53 @@
+import type { Queryable } from '../db/database.ts';
+
+/** NOTIFY channel that wakes workers when a job is enqueued. */
+export const JOBS_CHANNEL = 'reelay_jobs';
+
+/**
+ * Claims one due job under a lease (FOR UPDATE SKIP LOCKED, so concurrent workers never claim the same
+ * job). A job whose lease lapsed — its worker died — is due again.
+ */
+export async function claimJob(
+  db: Queryable,
+  workerId: string,
+  leaseSeconds: number,
+): Promise<string | null> {
+  const rows = await db.query<{ generation_id: string }>(
+    `UPDATE jobs SET locked_by = $1, locked_until = clock_timestamp() + make_interval(secs => $2)
+     WHERE generation_id = (
+       SELECT generation_id FROM jobs
+       WHERE run_at <= clock_timestamp() AND (locked_until IS NULL OR locked_until < clock_timestamp())
+       ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+     RETURNING generation_id`,
+    [workerId, leaseSeconds],
+  );
+  return rows[0]?.generation_id ?? null;
+}
+
+/** Hands a claimed job back to be picked up again after `delayMs`. */
+export async function rescheduleJob(
+  db: Queryable,
+  generationId: string,
+  workerId: string,
+  delayMs: number,
+): Promise<void> {
+  await db.query(
+    `UPDATE jobs SET run_at = clock_timestamp() + make_interval(secs => $3), locked_by = NULL, locked_until = NULL
+     WHERE generation_id = $1 AND locked_by = $2`,
+    [generationId, workerId, delayMs / 1000],
+  );
+}
+
+export async function deleteJob(db: Queryable, generationId: string): Promise<void> {
+  await db.query('DELETE FROM jobs WHERE generation_id = $1', [generationId]);
+}
+
+/** Milliseconds until the next job is due (0 if one is due now), or null when the queue is empty. */
+export async function msUntilNextJob(db: Queryable): Promise<number | null> {
+  const rows = await db.query<{ ms: number | null }>(
+    `SELECT (EXTRACT(EPOCH FROM (min(GREATEST(run_at, COALESCE(locked_until, run_at))) - clock_timestamp())) * 1000)::float8 AS ms
+     FROM jobs`,
+  );
+  const ms = rows[0]?.ms;
+  return ms === null || ms === undefined ? null : Math.max(0, ms);
+}

@@ -1,0 +1,94 @@
+import {
+  type FieldError,
+  findModel,
+  type PrepareResult,
+  type PriceOverrides,
+  prepare,
+} from '@reelay/catalog';
+import { ApiError, validationFailed } from '../errors.ts';
+
+const TYPES = ['video', 'image', 'audio'] as const;
+const TOP_LEVEL = new Set(['type', 'model', 'input']);
+
+/**
+ * Checks the request envelope `{type, model, input}` and the model's input in one pass, so a client
+ * sees every problem at once. Throws a 422 (or 400 for a non-object body); returns the prepared request.
+ */
+export function parseGenerationRequest(body: unknown, prices: PriceOverrides) {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ApiError(
+      'invalid_request',
+      400,
+      'The request body must be a JSON object like {"type","model","input"}.',
+    );
+  }
+  const b = body as Record<string, unknown>;
+  const errors: FieldError[] = [];
+  for (const key of Object.keys(b)) {
+    if (key === 'variant') {
+      errors.push({
+        param: 'variant',
+        code: 'unknown_field',
+        message: 'variant is chosen from the input fields; do not send it.',
+      });
+    } else if (key === 'webhookUrl') {
+      errors.push({
+        param: 'webhookUrl',
+        code: 'unknown_field',
+        message: 'webhooks are not available on this gateway yet; poll the generation instead.',
+      });
+    } else if (!TOP_LEVEL.has(key)) {
+      errors.push({
+        param: key,
+        code: 'unknown_field',
+        message: `${key} is not a field of a generation request (type, model, input).`,
+      });
+    }
+  }
+  const typeOk = typeof b.type === 'string' && (TYPES as readonly string[]).includes(b.type);
+  if (!typeOk) {
+    errors.push({
+      param: 'type',
+      code: b.type === undefined ? 'required' : 'not_allowed',
+      message: `type must be one of ${TYPES.join(', ')}.`,
+    });
+  }
+  if (typeof b.model !== 'string' || b.model.length === 0) {
+    errors.push({
+      param: 'model',
+      code: b.model === undefined ? 'required' : 'invalid_type',
+      message: 'model must be a model id such as kling-3.0-omni.',
+    });
+    throw validationFailed(errors);
+  }
+  const model = findModel(b.model);
+  if (!model) {
+    throw new ApiError(
+      'model_not_found',
+      404,
+      `There is no model ${b.model}; GET /api/v1/models lists them.`,
+      { param: 'model' },
+    );
+  }
+  if (typeOk && b.type !== model.type) {
+    errors.push({
+      param: 'type',
+      code: 'not_allowed',
+      message: `${model.id} is a ${model.type} model; type must be "${model.type}".`,
+    });
+  }
+  let result: PrepareResult;
+  if (b.input === undefined) {
+    result = {
+      ok: false,
+      errors: [
+        { param: 'input', code: 'required', message: 'input is required: an object with the model fields.' },
+      ],
+    };
+  } else {
+    result = prepare(model.id, b.input, { prices });
+  }
+  if (!result.ok) errors.push(...result.errors);
+  if (errors.length > 0 || !result.ok) throw validationFailed(errors);
+  return result.value;
+}
