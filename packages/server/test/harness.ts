@@ -1,54 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import sharp from 'sharp';
 import { createGateway, type Gateway } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { randomBase62 } from '../src/ids.ts';
+import { createPostgresDatabase, type DatabaseKind } from './databases.ts';
 
-/** The PostgreSQL server the suite uses besides PGlite (started by .ci/run when it is down). */
-const ADMIN_URL = process.env.REELAY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-export type DatabaseKind = 'pglite' | 'postgres';
-export const DATABASES: DatabaseKind[] = ['pglite', 'postgres'];
-
-export interface TestGateway {
-  gateway: Gateway;
-  baseUrl: string;
-  key: string;
-  dataDir: string;
-  /** Sends a request with the dev key (unless headers override it) and parses a JSON answer. */
-  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
-  stop(): Promise<void>;
-}
-
-export interface TestResponse {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers.
-  json: any;
-  text: string;
-}
-
-async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `reelay_test_${randomBase62(10).toLowerCase()}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: ADMIN_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
+export { DATABASES, type DatabaseKind } from './databases.ts';
 
 /** Starts a whole gateway (API + worker) on a fresh database of `kind`, listening on 127.0.0.1. */
 export async function startGateway(

@@ -32,7 +32,7 @@ export async function acquireDirLock(dir: string): Promise<() => Promise<void>> 
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
+      if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
         throw new DirLockedError(
           `${dir} is in use by process ${holder}. The embedded database serves one process; ` +
             'set DATABASE_URL to a PostgreSQL server to run several.',

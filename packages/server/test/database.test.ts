@@ -1,0 +1,105 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getBalance, grant, hold } from '../src/billing/ledger.ts';
+import type { Database } from '../src/db/database.ts';
+import { DirLockedError } from '../src/db/dir-lock.ts';
+import { openDatabase } from '../src/db/open-database.ts';
+import { openPglite } from '../src/db/pglite-database.ts';
+import { claimJob, msUntilNextJob, rescheduleJob } from '../src/generations/job-queue.ts';
+import { createPostgresDatabase, DATABASES, type DatabaseKind } from './databases.ts';
+
+async function freshDatabase(kind: DatabaseKind): Promise<{ db: Database; cleanup(): Promise<void> }> {
+  if (kind === 'pglite') {
+    const dir = await mkdtemp(join(tmpdir(), 'reelay-db-'));
+    const db = await openDatabase({ driver: 'pglite', dataDir: dir });
+    return { db, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  }
+  const pgdb = await createPostgresDatabase();
+  const db = await openDatabase({ driver: 'postgres', url: pgdb.url });
+  return { db, cleanup: pgdb.drop };
+}
+
+describe.each(DATABASES)('database on %s', (kind) => {
+  let db: Database;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ db, cleanup } = await freshDatabase(kind));
+    await db.query(`INSERT INTO accounts (id, name) VALUES ('acct_a', 'A')`);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await cleanup?.();
+  });
+
+  it('never lets concurrent holds take a balance below zero', async () => {
+    await db.transaction((tx) => grant(tx, { accountId: 'acct_a', mode: 'test' }, 10_000, 'test'));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        db.transaction((tx) => hold(tx, { accountId: 'acct_a', mode: 'test' }, `gen_h${i}`, 1000)),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(10);
+    expect(await getBalance(db, { accountId: 'acct_a', mode: 'test' })).toEqual({
+      balanceMilli: 10_000,
+      heldMilli: 10_000,
+    });
+    const entries = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ledger_entries WHERE kind = 'hold'`,
+    );
+    expect(entries[0]?.n).toBe(10);
+  });
+
+  it('keeps live and test balances apart', async () => {
+    expect(await getBalance(db, { accountId: 'acct_a', mode: 'live' })).toEqual({
+      balanceMilli: 0,
+      heldMilli: 0,
+    });
+    expect(await db.transaction((tx) => hold(tx, { accountId: 'acct_a', mode: 'live' }, 'gen_live', 1))).toBe(
+      false,
+    );
+  });
+
+  it('hands a job to one worker at a time and back again when its lease lapses', async () => {
+    await db.query(
+      `INSERT INTO api_keys (id, account_id, mode, key_hash, prefix) VALUES ('key_a', 'acct_a', 'test', 'h', 'p')`,
+    );
+    await db.query(
+      `INSERT INTO generations (id, account_id, key_id, run_mode, type, model, mode, variant, status, input, quote, hold_milli)
+       VALUES ('gen_j', 'acct_a', 'key_a', 'test', 'video', 'm', 'text_to_video', 'v', 'queued', '{}', '{}', 0)`,
+    );
+    await db.query(`INSERT INTO jobs (generation_id) VALUES ('gen_j')`);
+    const claims = await Promise.all([claimJob(db, 'w1', 1), claimJob(db, 'w2', 1), claimJob(db, 'w3', 1)]);
+    expect(claims.filter((c) => c === 'gen_j')).toHaveLength(1);
+    expect(await claimJob(db, 'w4', 1)).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await claimJob(db, 'w5', 30)).toBe('gen_j');
+    await rescheduleJob(db, 'gen_j', 'w5', 5000);
+    expect(await claimJob(db, 'w6', 30)).toBeNull();
+    const wait = await msUntilNextJob(db);
+    expect(wait).toBeGreaterThan(4000);
+    expect(wait).toBeLessThanOrEqual(5000);
+  });
+
+  it('does not apply a migration twice', async () => {
+    const rows = await db.query<{ name: string }>('SELECT name FROM schema_migrations');
+    expect(rows.map((r) => r.name)).toEqual(['001_init.sql']);
+  });
+});
+
+describe('embedded database folder', () => {
+  it('is locked to one process and survives a reopen', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reelay-lock-'));
+    const first = await openPglite(dir);
+    await first.query('CREATE TABLE t (v int)');
+    await first.query('INSERT INTO t VALUES (42)');
+    // The lock file names this live process, so a second open is refused.
+    await expect(openPglite(dir)).rejects.toBeInstanceOf(DirLockedError);
+    await first.close();
+    const again = await openPglite(dir);
+    expect(await again.query('SELECT v FROM t')).toEqual([{ v: 42 }]);
+    await again.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+});

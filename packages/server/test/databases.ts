@@ -1,0 +1,30 @@
+import pg from 'pg';
+import { randomBase62 } from '../src/ids.ts';
+
+/** The PostgreSQL server the suite uses besides PGlite (started by .ci/run when it is down). */
+export const ADMIN_URL =
+  process.env.REELAY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+/** Every integration test runs on both. */
+export const DATABASES: DatabaseKind[] = ['pglite', 'postgres'];
+
+/** A new, empty database on the PostgreSQL server, dropped by `drop`. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `reelay_test_${randomBase62(10).toLowerCase()}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
