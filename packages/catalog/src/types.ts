@@ -76,3 +76,87 @@ export interface PreparedRequest {
 }
 
 export type PrepareResult = { ok: true; value: PreparedRequest } | { ok: false; errors: FieldError[] };
+
+/** How a field is declared (see fields.ts for the builders). */
+export type FieldSpec = StringField | EnumField | NumberField | BooleanField | MediaField;
+
+interface FieldBase {
+  name: string;
+  /** Shown label; scalar fields are labelled by their name. */
+  label: string;
+  description: LocalizedText;
+  required: boolean;
+}
+
+export interface StringField extends FieldBase {
+  kind: 'string';
+  maxLength: number;
+}
+
+export interface EnumField extends FieldBase {
+  kind: 'enum';
+  values: readonly string[];
+  default?: string;
+}
+
+export interface NumberField extends FieldBase {
+  kind: 'number';
+  min: number;
+  max: number;
+  step: number;
+  unit?: string;
+  default?: number;
+}
+
+export interface BooleanField extends FieldBase {
+  kind: 'boolean';
+  default?: boolean;
+}
+
+export interface MediaField extends FieldBase {
+  kind: 'media';
+  media: MediaKind;
+  schemes: readonly UriScheme[];
+  /** Set for array slots: at most this many items. */
+  maxItems?: number;
+}
+
+/**
+ * A cross-field rule. `apply` sees the input after field checks and defaults (`given` holds the names the
+ * client sent); it may settle dependent defaults in `input` and returns the errors it finds.
+ * `schema` expresses what JSON Schema can (an `if/then`), for the published input schema.
+ */
+export interface Rule {
+  id: string;
+  description: LocalizedText;
+  apply(input: Record<string, Json>, given: ReadonlySet<string>): FieldError[];
+  schema?: Record<string, Json>;
+}
+
+export interface ModelPricing {
+  variants: readonly VariantPrice[];
+  /** Why prices are what they are (e.g. provisional), shown on the model page. */
+  note?: LocalizedText;
+}
+
+/** One catalog entry: everything about a model, as data plus small pure functions. */
+export interface ModelEntry {
+  id: string;
+  type: ModelType;
+  title: string;
+  provider: string;
+  description: LocalizedText;
+  fields: readonly FieldSpec[];
+  rules: readonly Rule[];
+  modes: readonly string[];
+  /** The mode of a valid, defaulted input (from the slots it fills). */
+  selectMode(input: NormalisedInput): string;
+  pricing: ModelPricing;
+  /** The variant of a valid, defaulted input. */
+  selectVariant(input: NormalisedInput): string;
+  /** The field holding the billed seconds for per-second prices. */
+  secondsField?: string;
+  exampleInput: Readonly<Record<string, Json>>;
+  /** Choices made where the reference is unclear, said plainly. */
+  notes?: readonly string[];
+}

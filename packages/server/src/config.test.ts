@@ -13,11 +13,16 @@ describe('loadConfig', () => {
   });
 
   it('uses PostgreSQL when DATABASE_URL is set', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).database).toEqual({ driver: 'postgres', url: 'postgres://u@h/db' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).database).toEqual({
+      driver: 'postgres',
+      url: 'postgres://u@h/db',
+    });
   });
 
   it('reads price overrides in tokens and keeps them as thousandths', () => {
-    expect(loadConfig({ REELAY_PRICES: '{"kling-3.0-omni":{"720p":6.5}}' }).prices).toEqual({ 'kling-3.0-omni': { '720p': 6500 } });
+    expect(loadConfig({ REELAY_PRICES: '{"kling-3.0-omni":{"720p":6.5}}' }).prices).toEqual({
+      'kling-3.0-omni': { '720p': 6500 },
+    });
   });
 
   it.each([

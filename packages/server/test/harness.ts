@@ -8,6 +8,24 @@ import { createPostgresDatabase, type DatabaseKind } from './databases.ts';
 
 export { DATABASES, type DatabaseKind } from './databases.ts';
 
+export interface TestGateway {
+  gateway: Gateway;
+  baseUrl: string;
+  key: string;
+  dataDir: string;
+  /** Sends a request with the dev key (unless headers override it) and parses a JSON answer. */
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  stop(): Promise<void>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers.
+  json: any;
+  text: string;
+}
+
 /** Starts a whole gateway (API + worker) on a fresh database of `kind`, listening on 127.0.0.1. */
 export async function startGateway(
   kind: DatabaseKind,

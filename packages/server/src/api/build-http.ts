@@ -18,7 +18,6 @@ export function buildHttp(deps: ApiDeps, logger: boolean | { level: string }): F
     bodyLimit: deps.maxJsonBytes,
     genReqId: () => newId('req'),
     requestIdHeader: false,
-    disableRequestLogging: false,
   });
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {

@@ -3,7 +3,10 @@ import { decodeDataUri } from './data-uri.ts';
 
 describe('decodeDataUri', () => {
   it('decodes base64 with its media type', () => {
-    expect(decodeDataUri('data:image/png;base64,aGVsbG8=', 100)).toEqual({ mediaType: 'image/png', bytes: Buffer.from('hello') });
+    expect(decodeDataUri('data:image/png;base64,aGVsbG8=', 100)).toEqual({
+      mediaType: 'image/png',
+      bytes: Buffer.from('hello'),
+    });
   });
   it('decodes percent-encoded text without a media type', () => {
     expect(decodeDataUri('data:,a%20b', 100)).toEqual({ mediaType: null, bytes: Buffer.from('a b') });

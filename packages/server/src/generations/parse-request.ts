@@ -3,6 +3,7 @@ import {
   findModel,
   type PrepareResult,
   type PriceOverrides,
+  PriceUnavailableError,
   prepare,
 } from '@reelay/catalog';
 import { ApiError, validationFailed } from '../errors.ts';
@@ -86,7 +87,14 @@ export function parseGenerationRequest(body: unknown, prices: PriceOverrides) {
       ],
     };
   } else {
-    result = prepare(model.id, b.input, { prices });
+    try {
+      result = prepare(model.id, b.input, { prices });
+    } catch (error) {
+      if (!(error instanceof PriceUnavailableError)) throw error;
+      throw new ApiError('price_unavailable', 422, `${error.message} Ask the operator to set its price.`, {
+        param: 'model',
+      });
+    }
   }
   if (!result.ok) errors.push(...result.errors);
   if (errors.length > 0 || !result.ok) throw validationFailed(errors);

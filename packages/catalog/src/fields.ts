@@ -1,0 +1,90 @@
+import type {
+  BooleanField,
+  EnumField,
+  LocalizedText,
+  MediaField,
+  MediaKind,
+  NumberField,
+  StringField,
+  UriScheme,
+} from './types.ts';
+
+const ALL_SCHEMES: readonly UriScheme[] = ['asset', 'https', 'data'];
+
+interface Common {
+  description: LocalizedText;
+  label?: string;
+  required?: boolean;
+}
+
+/** Field builders: a model file declares its inputs with these. */
+export const field = {
+  text(name: string, o: Common & { maxLength: number }): StringField {
+    return {
+      kind: 'string',
+      name,
+      label: o.label ?? name,
+      description: o.description,
+      required: o.required ?? false,
+      maxLength: o.maxLength,
+    };
+  },
+  choice(name: string, o: Common & { values: readonly string[]; default?: string }): EnumField {
+    return {
+      kind: 'enum',
+      name,
+      label: o.label ?? name,
+      description: o.description,
+      required: o.required ?? false,
+      values: o.values,
+      ...(o.default !== undefined ? { default: o.default } : {}),
+    };
+  },
+  range(
+    name: string,
+    o: Common & { min: number; max: number; step: number; unit?: string; default?: number },
+  ): NumberField {
+    return {
+      kind: 'number',
+      name,
+      label: o.label ?? name,
+      description: o.description,
+      required: o.required ?? false,
+      min: o.min,
+      max: o.max,
+      step: o.step,
+      ...(o.unit !== undefined ? { unit: o.unit } : {}),
+      ...(o.default !== undefined ? { default: o.default } : {}),
+    };
+  },
+  flag(name: string, o: Common & { default?: boolean }): BooleanField {
+    return {
+      kind: 'boolean',
+      name,
+      label: o.label ?? name,
+      description: o.description,
+      required: o.required ?? false,
+      ...(o.default !== undefined ? { default: o.default } : {}),
+    };
+  },
+  /** One media file in a slot. */
+  media(name: string, media: MediaKind, o: Common & { schemes?: readonly UriScheme[] }): MediaField {
+    return {
+      kind: 'media',
+      name,
+      label: o.label ?? name,
+      description: o.description,
+      required: o.required ?? false,
+      media,
+      schemes: o.schemes ?? ALL_SCHEMES,
+    };
+  },
+  /** Up to `maxItems` media files in a slot. */
+  mediaList(
+    name: string,
+    media: MediaKind,
+    o: Common & { maxItems: number; schemes?: readonly UriScheme[] },
+  ): MediaField {
+    return { ...field.media(name, media, o), maxItems: o.maxItems };
+  },
+};
