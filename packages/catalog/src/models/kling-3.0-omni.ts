@@ -107,6 +107,7 @@ export const kling30Omni: ModelEntry = {
       },
       schema: {
         if: { required: ['referenceVideo'] },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
         then: { properties: { audioEnabled: { const: false } } },
       },
     },
@@ -153,7 +154,7 @@ export const kling30Omni: ModelEntry = {
     resolution: '720p',
     duration: 3,
     audioEnabled: true,
-    referenceAssetUris: ['asset://asset_...'],
+    referenceAssetUris: ['asset://asset_abc123'],
   },
   notes: [
     'With a referenceVideo the reference only says audio "must be off"; Reelay turns it off by default and refuses an explicit true.',
