@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Json } from '@reelay/catalog';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFfmpeg, findFfprobe } from '../../media/ffmpeg-binaries.ts';
+import { probeMedia } from '../../media/probe.ts';
+import { runProcess } from '../../media/run-process.ts';
+import type { ProviderStatus, ResolvedMedia, StartCall } from '../provider.ts';
+import { LocalProvider } from './local-provider.ts';
+import { frameSize } from './render-spec.ts';
+
+const ffmpegPath = findFfmpeg(null);
+const ffprobePath = findFfprobe(null);
+let dir: string;
+let seq = 0;
+
+function call(input: Record<string, Json>, media: ResolvedMedia[] = []): StartCall {
+  return {
+    generationId: `gen_t${++seq}`,
+    model: 'kling-3.0-omni',
+    type: 'video',
+    mode: 'text_to_video',
+    variant: 'v',
+    input: {
+      prompt: 'a quiet harbour at dawn',
+      aspectRatio: '9:16',
+      resolution: '720p',
+      duration: 3,
+      audioEnabled: false,
+      ...input,
+    },
+    media,
+    idempotencyKey: 'k',
+    signal: new AbortController().signal,
+  };
+}
+
+async function finish(p: LocalProvider, operation: Json): Promise<ProviderStatus> {
+  for (;;) {
+    const s = await p.status({ operation, signal: new AbortController().signal });
+    if (s.state !== 'pending') return s;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function render(input: Record<string, Json>, media: ResolvedMedia[] = []) {
+  const p = new LocalProvider({ workDir: join(dir, 'work'), ffmpegPath });
+  const { operation } = await p.start(call(input, media));
+  const s = await finish(p, operation);
+  if (s.state !== 'succeeded') throw new Error(JSON.stringify(s));
+  const path = fileURLToPath(s.outputs[0]?.url ?? '');
+  return { path, probe: await probeMedia(path, { ffprobePath }) };
+}
+
+/** Mean brightness of the frame at `second`, from a real decode. */
+async function frameStats(path: string, second: number) {
+  const png = join(dir, `frame-${++seq}.png`);
+  await runProcess(ffmpegPath, [
+    '-loglevel',
+    'error',
+    '-y',
+    '-ss',
+    String(second),
+    '-i',
+    path,
+    '-frames:v',
+    '1',
+    png,
+  ]);
+  const stats = await sharp(png).stats();
+  return stats.channels.map((c) => c.mean);
+}
+
+const image = (path: string, index: number): ResolvedMedia => ({
+  field: 'referenceAssetUris',
+  index,
+  kind: 'image',
+  assetId: `asset_${index}`,
+  mediaType: 'image/png',
+  path,
+});
+
+describe('local renderer', () => {
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'reelay-render-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['9:16', '720p', 720, 1280],
+    ['16:9', '720p', 1280, 720],
+    ['1:1', '720p', 720, 720],
+    ['9:16', '1080p', 1080, 1920],
+    ['16:9', '1080p', 1920, 1080],
+    ['1:1', '1080p', 1080, 1080],
+    ['16:9', '4k', 3840, 2160],
+  ])('sizes %s at %s as %i×%i', (aspect, resolution, width, height) => {
+    expect(frameSize(aspect, resolution)).toEqual({ width, height });
+  });
+
+  it('renders 9:16 720p 3 s with an AAC track when audio is on', async () => {
+    const { probe } = await render({ audioEnabled: true });
+    expect(probe.video).toMatchObject({ codec: 'h264', width: 720, height: 1280, pixelFormat: 'yuv420p' });
+    expect(probe.audio).toMatchObject({ codec: 'aac', sampleRate: 48000 });
+    expect(Math.abs(probe.durationSeconds - 3)).toBeLessThanOrEqual(0.05);
+  });
+
+  it('has no audio stream at all when audio is off', async () => {
+    const { probe } = await render({ audioEnabled: false, aspectRatio: '1:1' });
+    expect(probe.audio).toBeUndefined();
+    expect(probe.video).toMatchObject({ width: 720, height: 720 });
+  });
+
+  it('is deterministic: the same input gives the same bytes', async () => {
+    const a = await render({ prompt: 'same every time', audioEnabled: true });
+    const b = await render({ prompt: 'same every time', audioEnabled: true });
+    const hash = async (p: string) =>
+      createHash('sha256')
+        .update(await readFile(p))
+        .digest('hex');
+    expect(await hash(a.path)).toBe(await hash(b.path));
+    const c = await render({ prompt: 'something else', audioEnabled: true });
+    expect(await hash(c.path)).not.toBe(await hash(a.path));
+  });
+
+  it('shows the reference images, moving', async () => {
+    const red = join(dir, 'red.png');
+    const green = join(dir, 'green.png');
+    await sharp({ create: { width: 1200, height: 500, channels: 3, background: '#ff0000' } })
+      .png()
+      .toFile(red);
+    await sharp({ create: { width: 300, height: 900, channels: 3, background: '#00ff00' } })
+      .png()
+      .toFile(green);
+    const plain = await render({ prompt: 'colour check' });
+    const withImages = await render({ prompt: 'colour check' }, [image(red, 0), image(green, 1)]);
+    const [pr, pg] = await frameStats(plain.path, 0.1);
+    const [r0, g0] = await frameStats(withImages.path, 0.1);
+    const [r1, g1] = await frameStats(withImages.path, 2.9);
+    expect(r0 - (pr ?? 0)).toBeGreaterThan(15);
+    expect((g1 ?? 0) - (pg ?? 0)).toBeGreaterThan(15);
+    expect(r0).toBeGreaterThan(r1 ?? 0);
+    expect(g1).toBeGreaterThan(g0 ?? 0);
+  });
+
+  it('uses a reference video as the source, at the target size and duration', async () => {
+    const source = join(dir, 'source.mp4');
+    const made = await runProcess(ffmpegPath, [
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=blue:s=640x360:d=2:r=25',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      source,
+    ]);
+    expect(made.code).toBe(0);
+    const video: ResolvedMedia = {
+      field: 'referenceVideo',
+      index: null,
+      kind: 'video',
+      assetId: 'asset_v',
+      mediaType: 'video/mp4',
+      path: source,
+    };
+    const { path, probe } = await render({ duration: 4 }, [video]);
+    expect(probe.video).toMatchObject({ width: 720, height: 1280 });
+    expect(Math.abs(probe.durationSeconds - 4)).toBeLessThanOrEqual(0.05);
+    const [r, g, b] = await frameStats(path, 3.5);
+    expect(b).toBeGreaterThan((r ?? 0) + 60);
+    expect(b).toBeGreaterThan((g ?? 0) + 60);
+  });
+
+  it('draws any prompt text safely', async () => {
+    const { probe } = await render({
+      prompt: `quotes " ' colons : semis ; back\\slash 100% {braces} [x]\nновая строка — 日本語 <b>&amp;`,
+    });
+    expect(probe.video?.width).toBe(720);
+  });
+
+  it('resumes a render lost with its process from the stored operation', async () => {
+    const first = new LocalProvider({ workDir: join(dir, 'resume'), ffmpegPath });
+    const { operation } = await first.start(call({ prompt: 'resume me' }));
+    await first.cancel({ operation, signal: new AbortController().signal });
+    const second = new LocalProvider({ workDir: join(dir, 'resume'), ffmpegPath });
+    expect(await second.status({ operation, signal: new AbortController().signal })).toEqual({
+      state: 'pending',
+      progress: 0,
+    });
+    const s = await finish(second, operation);
+    expect(s.state).toBe('succeeded');
+  });
+
+  it('reports a broken ffmpeg as render_failed', async () => {
+    const p = new LocalProvider({ workDir: join(dir, 'broken'), ffmpegPath: join(dir, 'no-such-ffmpeg') });
+    const { operation } = await p.start(call({}));
+    const s = await finish(p, operation);
+    expect(s).toMatchObject({ state: 'failed', error: { code: 'render_failed', retryable: false } });
+  });
+
+  it('refuses an operation that is not its own', async () => {
+    const p = new LocalProvider({ workDir: join(dir, 'work'), ffmpegPath });
+    await expect(
+      p.status({ operation: { renderId: '../../etc', spec: {} }, signal: new AbortController().signal }),
+    ).rejects.toThrow();
+  });
+});
