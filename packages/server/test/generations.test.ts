@@ -55,6 +55,16 @@ describe.each(DATABASES)('generations end to end on %s', (kind) => {
       quote: { tokens: 25.5, tokensPerSecond: 8.5, seconds: 3 },
     });
     expect(created.json.id).toMatch(/^gen_/);
+    expect(created.json.quote).toEqual({ tokens: 25.5, tokensPerSecond: 8.5, seconds: 3 });
+    expect(Object.keys(created.json.input)).toEqual([
+      'prompt',
+      'aspectRatio',
+      'resolution',
+      'duration',
+      'audioEnabled',
+      'referenceAssetUris',
+    ]);
+    expect(created.headers.get('location')).toBe(`/api/v1/generations/${created.json.id}`);
 
     const held = await t.api('GET', '/api/v1/account');
     expect(held.json.tokens).toEqual({ balance: 10_000, held: 25.5, available: 9974.5 });

@@ -1,6 +1,25 @@
+import { findModel, type Json, type NormalisedInput, type Quote } from '@reelay/catalog';
 import type { GenerationRecord } from './generation-record.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The input in the model's field order (the database keeps JSON keys in its own order). */
+function ordered(model: string, input: NormalisedInput): NormalisedInput {
+  const fields = findModel(model)?.fields.map((f) => f.name) ?? [];
+  const out: Record<string, Json> = {};
+  for (const name of [...fields, ...Object.keys(input)]) {
+    const value = input[name];
+    if (value !== undefined && !(name in out)) out[name] = value;
+  }
+  return out;
+}
+
+/** The quote as clients see it: decimal tokens, never the internal thousandths. */
+const quoteJson = (q: Quote) => ({
+  tokens: q.tokens,
+  ...(q.tokensPerSecond !== undefined ? { tokensPerSecond: q.tokensPerSecond } : {}),
+  ...(q.seconds !== undefined ? { seconds: q.seconds } : {}),
+});
 
 /** The public JSON of a generation (API contract v1). */
 export function generationJson(g: GenerationRecord, publicUrl: string) {
@@ -13,8 +32,8 @@ export function generationJson(g: GenerationRecord, publicUrl: string) {
     status: g.status,
     environment: g.runMode,
     provider: g.provider,
-    input: g.input,
-    quote: g.quote,
+    input: ordered(g.model, g.input),
+    quote: quoteJson(g.quote),
     chargedTokens: g.chargedMilli === null ? null : g.chargedMilli / 1000,
     progress: g.progress,
     outputs: g.outputs.map((o) => ({

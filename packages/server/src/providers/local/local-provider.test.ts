@@ -143,7 +143,7 @@ describe('local renderer', () => {
     const [pr, pg] = await frameStats(plain.path, 0.1);
     const [r0, g0] = await frameStats(withImages.path, 0.1);
     const [r1, g1] = await frameStats(withImages.path, 2.9);
-    expect(r0 - (pr ?? 0)).toBeGreaterThan(15);
+    expect((r0 ?? 0) - (pr ?? 0)).toBeGreaterThan(15);
     expect((g1 ?? 0) - (pg ?? 0)).toBeGreaterThan(15);
     expect(r0).toBeGreaterThan(r1 ?? 0);
     expect(g1).toBeGreaterThan(g0 ?? 0);

@@ -68,7 +68,7 @@ export class LocalProvider implements Provider {
     };
   }
 
-  async status(call: { operation: Json }): Promise<ProviderStatus> {
+  async status(call: { operation: Json; signal?: AbortSignal }): Promise<ProviderStatus> {
     const op = parseOperation(call.operation);
     const output = join(this.workDir, op.renderId, 'output.mp4');
     if (await exists(output))
@@ -84,7 +84,7 @@ export class LocalProvider implements Provider {
     return { state: 'pending', progress: 0 };
   }
 
-  async cancel(call: { operation: Json }): Promise<void> {
+  async cancel(call: { operation: Json; signal?: AbortSignal }): Promise<void> {
     const op = parseOperation(call.operation);
     const running = this.running.get(op.renderId);
     if (running) {
