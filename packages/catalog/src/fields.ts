@@ -17,25 +17,22 @@ interface Common {
   required?: boolean;
 }
 
+const base = (name: string, o: Common) => ({
+  name,
+  label: o.label ?? name,
+  description: o.description,
+  required: o.required ?? false,
+});
+
 /** Field builders: a model file declares its inputs with these. */
 export const field = {
   text(name: string, o: Common & { maxLength: number }): StringField {
-    return {
-      kind: 'string',
-      name,
-      label: o.label ?? name,
-      description: o.description,
-      required: o.required ?? false,
-      maxLength: o.maxLength,
-    };
+    return { kind: 'string', ...base(name, o), maxLength: o.maxLength };
   },
   choice(name: string, o: Common & { values: readonly string[]; default?: string }): EnumField {
     return {
       kind: 'enum',
-      name,
-      label: o.label ?? name,
-      description: o.description,
-      required: o.required ?? false,
+      ...base(name, o),
       values: o.values,
       ...(o.default !== undefined ? { default: o.default } : {}),
     };
@@ -44,40 +41,23 @@ export const field = {
     name: string,
     o: Common & { min: number; max: number; step: number; unit?: string; default?: number },
   ): NumberField {
+    const { min, max, step } = o;
     return {
       kind: 'number',
-      name,
-      label: o.label ?? name,
-      description: o.description,
-      required: o.required ?? false,
-      min: o.min,
-      max: o.max,
-      step: o.step,
+      ...base(name, o),
+      min,
+      max,
+      step,
       ...(o.unit !== undefined ? { unit: o.unit } : {}),
       ...(o.default !== undefined ? { default: o.default } : {}),
     };
   },
   flag(name: string, o: Common & { default?: boolean }): BooleanField {
-    return {
-      kind: 'boolean',
-      name,
-      label: o.label ?? name,
-      description: o.description,
-      required: o.required ?? false,
-      ...(o.default !== undefined ? { default: o.default } : {}),
-    };
+    return { kind: 'boolean', ...base(name, o), ...(o.default !== undefined ? { default: o.default } : {}) };
   },
   /** One media file in a slot. */
   media(name: string, media: MediaKind, o: Common & { schemes?: readonly UriScheme[] }): MediaField {
-    return {
-      kind: 'media',
-      name,
-      label: o.label ?? name,
-      description: o.description,
-      required: o.required ?? false,
-      media,
-      schemes: o.schemes ?? ALL_SCHEMES,
-    };
+    return { kind: 'media', ...base(name, o), media, schemes: o.schemes ?? ALL_SCHEMES };
   },
   /** Up to `maxItems` media files in a slot. */
   mediaList(

@@ -7,6 +7,7 @@ import { type AssetRecord, findAsset, insertAsset } from './asset-repository.ts'
 import { decodeDataUri } from './data-uri.ts';
 import { identifyMedia } from './identify-media.ts';
 import type { LocalStorage } from './local-storage.ts';
+import { presentFacts } from './media-facts.ts';
 import { receiveFile } from './receive-file.ts';
 
 export interface AssetsOptions {
@@ -120,10 +121,7 @@ export function assetJson(a: AssetRecord, publicUrl: string) {
     mediaType: a.mediaType,
     bytes: a.bytes,
     sha256: a.sha256,
-    ...(a.width !== null ? { width: a.width } : {}),
-    ...(a.height !== null ? { height: a.height } : {}),
-    ...(a.durationSeconds !== null ? { durationSeconds: a.durationSeconds } : {}),
-    ...(a.hasAudio !== null ? { hasAudio: a.hasAudio } : {}),
+    ...presentFacts(a),
     createdAt: a.createdAt.toISOString(),
   };
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Json } from '@reelay/catalog';
 import { findAssets } from '../assets/asset-repository.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
+import { presentFacts } from '../assets/media-facts.ts';
 import { capture, release } from '../billing/ledger.ts';
 import type { Database } from '../db/database.ts';
 import type { ProviderOutput, ResolvedMedia } from '../providers/provider.ts';
@@ -187,10 +188,7 @@ async function succeed(deps: DriveDeps, g: GenerationRecord, outputs: ProviderOu
       assetId: asset.id,
       mediaType: asset.mediaType,
       bytes: asset.bytes,
-      ...(asset.width !== null ? { width: asset.width } : {}),
-      ...(asset.height !== null ? { height: asset.height } : {}),
-      ...(asset.durationSeconds !== null ? { durationSeconds: asset.durationSeconds } : {}),
-      ...(asset.hasAudio !== null ? { hasAudio: asset.hasAudio } : {}),
+      ...presentFacts(asset),
     });
   }
   const charge = chargeFor(g, stored);

@@ -1,4 +1,5 @@
 import { findModel, type Json, type NormalisedInput, type Quote } from '@reelay/catalog';
+import { presentFacts } from '../assets/media-facts.ts';
 import type { GenerationRecord } from './generation-record.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -41,10 +42,7 @@ export function generationJson(g: GenerationRecord, publicUrl: string) {
       url: `${publicUrl}/api/v1/assets/${o.assetId}/content`,
       mediaType: o.mediaType,
       bytes: o.bytes,
-      ...(o.width !== undefined ? { width: o.width } : {}),
-      ...(o.height !== undefined ? { height: o.height } : {}),
-      ...(o.durationSeconds !== undefined ? { durationSeconds: o.durationSeconds } : {}),
-      ...(o.hasAudio !== undefined ? { hasAudio: o.hasAudio } : {}),
+      ...presentFacts(o),
     })),
     error: g.error,
     warnings: g.warnings,
