@@ -17,7 +17,19 @@ async function main(): Promise<void> {
     );
   }
   const gateway = await createGateway(config, { role, logger: { level: config.logLevel } });
-  if (role !== 'worker') await gateway.http.listen({ port: config.port, host: config.host });
+  if (role !== 'worker') {
+    try {
+      await gateway.http.listen({ port: config.port, host: config.host });
+    } catch (error) {
+      await gateway.close();
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new ConfigError(
+          `port ${config.port} on ${config.host} is already in use; stop the other server or set PORT`,
+        );
+      }
+      throw error;
+    }
+  }
   const where =
     config.database.driver === 'pglite' ? `embedded PostgreSQL in ${config.database.dataDir}` : 'PostgreSQL';
   process.stdout.write(

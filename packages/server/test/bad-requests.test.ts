@@ -159,6 +159,14 @@ describe('bad requests get a clear 4xx naming the field, never a 5xx', () => {
     expect(r.json.error.code).toBe('invalid_json');
   });
 
+  it('answers a body that is not JSON with 415', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const r = await t.api('POST', '/api/v1/generations', '{"type":"video"}', { 'content-type': type });
+      expect(r.status).toBe(415);
+      expect(r.json.error.message).toContain('application/json');
+    }
+  });
+
   it('answers a missing key and a bad key with 401', async () => {
     const missing = await fetch(`${t.baseUrl}/api/v1/generations`, {
       method: 'POST',

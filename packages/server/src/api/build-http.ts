@@ -19,6 +19,8 @@ export function buildHttp(deps: ApiDeps, logger: boolean | { level: string }): F
     genReqId: () => newId('req'),
     requestIdHeader: false,
   });
+  // JSON only: a text/plain body is refused (415) rather than read as a string.
+  app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', String(request.id));

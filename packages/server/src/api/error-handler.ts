@@ -44,8 +44,13 @@ function toApiError(raw: FastifyError | ApiError | Error): ApiError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError('payload_too_large', 413, 'The request body is too large.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError(
+        'unsupported_media_type',
+        415,
+        'Send the body as JSON with "Content-Type: application/json".',
+      );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new ApiError('unsupported_media_type', 415, fastify.message);
+      return new ApiError('invalid_request', 400, 'The Content-Length does not match the body.');
   }
   if (raw instanceof SyntaxError && fastify.statusCode === 400) {
     return new ApiError('invalid_json', 400, `The body is not valid JSON: ${raw.message}`);
