@@ -92,7 +92,7 @@ async function main() {
   row('POST /api/v1/generations', creates);
   await worker.close();
 
-  const ffmpeg = findFfmpeg(null);
+  const ffmpeg = findFfmpeg(null, process.env.PATH ?? '');
   const out = join(dataDir, 'baseline.mp4');
   const baseline = await run(ffmpeg, [
     '-y',

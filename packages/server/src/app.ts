@@ -33,7 +33,7 @@ export async function createGateway(
   const db = await openDatabase(config.database);
   try {
     const storage = new LocalStorage(config.storage.root);
-    const ffprobePath = findFfprobe(config.render.ffprobePath);
+    const ffprobePath = findFfprobe(config.render.ffprobePath, config.render.searchPath);
     const assets = new AssetsService(db, storage, {
       maxUploadBytes: config.limits.maxUploadBytes,
       maxDataUriBytes: config.limits.maxDataUriBytes,
@@ -42,7 +42,7 @@ export async function createGateway(
     const providers = new ProviderRegistry().register(
       new LocalProvider({
         workDir: config.render.workDir,
-        ffmpegPath: findFfmpeg(config.render.ffmpegPath),
+        ffmpegPath: findFfmpeg(config.render.ffmpegPath, config.render.searchPath),
         maxConcurrent: config.render.concurrency,
       }),
       { pollIntervalMs: 200 },

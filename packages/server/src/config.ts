@@ -15,7 +15,14 @@ export interface Config {
   storage: StorageConfig;
   devAccount: { enabled: boolean; key: string | null; startingTokens: number };
   worker: { concurrency: number; pollIntervalMs: number; leaseSeconds: number };
-  render: { concurrency: number; workDir: string; ffmpegPath: string | null; ffprobePath: string | null };
+  render: {
+    concurrency: number;
+    workDir: string;
+    ffmpegPath: string | null;
+    ffprobePath: string | null;
+    /** Where to look for ffmpeg and ffprobe (the PATH). */
+    searchPath: string;
+  };
   limits: { maxUploadBytes: number; maxJsonBytes: number; maxDataUriBytes: number };
   prices: PriceOverrides;
   logLevel: string;
@@ -109,6 +116,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       workDir: resolve(dataDir, 'renders'),
       ffmpegPath: env.REELAY_FFMPEG_PATH?.trim() || null,
       ffprobePath: env.REELAY_FFPROBE_PATH?.trim() || null,
+      searchPath: env.PATH ?? '',
     },
     limits: {
       maxUploadBytes: integer(env, 'REELAY_MAX_UPLOAD_BYTES', 500 * 1024 * 1024, 1024, 2 ** 40),

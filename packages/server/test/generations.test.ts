@@ -15,7 +15,7 @@ async function downloadAndProbe(t: TestGateway, output: { url: string }) {
   expect(response.headers.get('content-type')).toBe('video/mp4');
   const path = join(t.dataDir, `download-${Date.now()}.mp4`);
   await writeFile(path, Buffer.from(await response.arrayBuffer()));
-  return probeMedia(path, { ffprobePath: findFfprobe(null) });
+  return probeMedia(path, { ffprobePath: findFfprobe(null, process.env.PATH ?? '') });
 }
 
 describe.each(DATABASES)('generations end to end on %s', (kind) => {

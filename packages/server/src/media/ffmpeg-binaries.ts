@@ -2,8 +2,8 @@ import { accessSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
 
-function onPath(name: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+function onPath(name: string, searchPath: string): string | null {
+  for (const dir of searchPath.split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);
     try {
@@ -22,10 +22,11 @@ function shipped(pkg: '@ffmpeg-installer/ffmpeg' | '@ffprobe-installer/ffprobe')
   }
 }
 
-function find(name: 'ffmpeg' | 'ffprobe', explicit: string | null): string {
+function find(name: 'ffmpeg' | 'ffprobe', explicit: string | null, searchPath: string): string {
   if (explicit) return explicit;
   const found =
-    onPath(name) ?? shipped(name === 'ffmpeg' ? '@ffmpeg-installer/ffmpeg' : '@ffprobe-installer/ffprobe');
+    onPath(name, searchPath) ??
+    shipped(name === 'ffmpeg' ? '@ffmpeg-installer/ffmpeg' : '@ffprobe-installer/ffprobe');
   if (!found)
     throw new Error(
       `${name} was not found on PATH nor in node_modules; install it or set REELAY_${name.toUpperCase()}_PATH`,
@@ -33,8 +34,10 @@ function find(name: 'ffmpeg' | 'ffprobe', explicit: string | null): string {
   return found;
 }
 
-/** The ffmpeg to run: the configured one, else the system's on PATH, else the one shipped with npm. */
-export const findFfmpeg = (explicit: string | null): string => find('ffmpeg', explicit);
+/** The ffmpeg to run: the configured one, else the system's on `searchPath` (PATH), else the one shipped with npm. */
+export const findFfmpeg = (explicit: string | null, searchPath: string): string =>
+  find('ffmpeg', explicit, searchPath);
 
 /** The ffprobe to run, found the same way as ffmpeg. */
-export const findFfprobe = (explicit: string | null): string => find('ffprobe', explicit);
+export const findFfprobe = (explicit: string | null, searchPath: string): string =>
+  find('ffprobe', explicit, searchPath);

@@ -13,8 +13,8 @@ import type { ProviderStatus, ResolvedMedia, StartCall } from '../provider.ts';
 import { LocalProvider } from './local-provider.ts';
 import { frameSize } from './render-spec.ts';
 
-const ffmpegPath = findFfmpeg(null);
-const ffprobePath = findFfprobe(null);
+const ffmpegPath = findFfmpeg(null, process.env.PATH ?? '');
+const ffprobePath = findFfprobe(null, process.env.PATH ?? '');
 let dir: string;
 let seq = 0;
 
