@@ -30,7 +30,8 @@ export type FieldErrorCode =
   | 'too_many_items'
   | 'unknown_field'
   | 'invalid_uri'
-  | 'rule_violation';
+  | 'rule_violation'
+  | 'invalid_value';
 
 /** A media reference found in a validated input, for the server to resolve and check against its slot. */
 export interface MediaRef {

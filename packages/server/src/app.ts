@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildHttp } from './api/build-http.ts';
 import { AssetsService } from './assets/assets-service.ts';
 import { LocalStorage } from './assets/local-storage.ts';
+import { AccountsService } from './billing/accounts.ts';
 import { ensureDevAccount } from './billing/dev-account.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
@@ -54,10 +55,13 @@ export async function createGateway(
       {
         db,
         assets,
+        accounts: new AccountsService(db),
         providers,
         prices: config.prices,
         publicUrl: config.publicUrl,
         maxJsonBytes: config.limits.maxJsonBytes,
+        limits: config.limits,
+        adminKey: config.adminKey,
       },
       options.logger ?? false,
     );

@@ -23,7 +23,17 @@ export interface Config {
     /** Where to look for ffmpeg and ffprobe (the PATH). */
     searchPath: string;
   };
-  limits: { maxUploadBytes: number; maxJsonBytes: number; maxDataUriBytes: number };
+  limits: {
+    maxUploadBytes: number;
+    maxJsonBytes: number;
+    maxDataUriBytes: number;
+    /** Requests one key may send per minute, unless its account sets another number. */
+    keyRatePerMinute: number;
+    /** Queued and running generations one account may have, unless it sets another number. */
+    maxConcurrentGenerations: number;
+  };
+  /** The operator's key for the admin API; null disables it. */
+  adminKey: string | null;
   prices: PriceOverrides;
   logLevel: string;
 }
@@ -91,6 +101,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (devKey !== null && !/^rl_(test|live)_[A-Za-z0-9]{16,64}$/.test(devKey)) {
     throw new ConfigError('REELAY_DEV_KEY must look like rl_test_ followed by 16 to 64 letters or digits');
   }
+  const adminKey = env.REELAY_ADMIN_KEY?.trim() || null;
+  if (adminKey !== null && !/^[\x21-\x7e]{24,256}$/.test(adminKey)) {
+    throw new ConfigError('REELAY_ADMIN_KEY must be 24 to 256 printable characters without spaces');
+  }
   const config: Config = {
     port,
     host,
@@ -122,7 +136,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       maxUploadBytes: integer(env, 'REELAY_MAX_UPLOAD_BYTES', 500 * 1024 * 1024, 1024, 2 ** 40),
       maxJsonBytes: integer(env, 'REELAY_MAX_JSON_BYTES', 40 * 1024 * 1024, 1024, 2 ** 31),
       maxDataUriBytes: integer(env, 'REELAY_MAX_DATA_URI_BYTES', 20 * 1024 * 1024, 1024, 2 ** 31),
+      keyRatePerMinute: integer(env, 'REELAY_KEY_RATE_PER_MINUTE', 600, 1, 10_000_000),
+      maxConcurrentGenerations: integer(env, 'REELAY_MAX_CONCURRENT_GENERATIONS', 20, 1, 10_000_000),
     },
+    adminKey,
     prices: prices(env),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
   };

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'insufficient_tokens'
+  | 'budget_exceeded'
   | 'not_found'
   | 'model_not_found'
   | 'idempotency_conflict'

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBalance, grant, hold } from '../src/billing/ledger.ts';
 import type { Database } from '../src/db/database.ts';
 import { DirLockedError } from '../src/db/dir-lock.ts';
+import { migrate } from '../src/db/migrate.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { openPglite } from '../src/db/pglite-database.ts';
 import { claimJob, msUntilNextJob, rescheduleJob } from '../src/generations/job-queue.ts';
@@ -83,8 +84,9 @@ describe.each(DATABASES)('database on %s', (kind) => {
   });
 
   it('does not apply a migration twice', async () => {
-    const rows = await db.query<{ name: string }>('SELECT name FROM schema_migrations');
-    expect(rows.map((r) => r.name)).toEqual(['001_init.sql']);
+    expect(await migrate(db)).toEqual([]);
+    const rows = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
+    expect(rows.map((r) => r.name)).toEqual(['001_init.sql', '002_limits_idempotency.sql']);
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { authenticate, type Principal } from '../billing/api-keys.ts';
 import type { Queryable } from '../db/database.ts';
@@ -9,8 +10,7 @@ declare module 'fastify' {
   }
 }
 
-/** The caller of a request, from `Authorization: Bearer <key>`; 401 when missing or not a live key. */
-export async function principalOf(db: Queryable, request: FastifyRequest): Promise<Principal> {
+function bearerOf(request: FastifyRequest): string {
   const header = request.headers.authorization;
   if (!header) {
     throw new ApiError(
@@ -22,9 +22,30 @@ export async function principalOf(db: Queryable, request: FastifyRequest): Promi
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1])
     throw new ApiError('unauthorized', 401, 'The Authorization header must be "Bearer <your key>".');
-  const principal = await authenticate(db, match[1]);
+  return match[1];
+}
+
+/** The caller of a request, from `Authorization: Bearer <key>`; 401 when missing or not a live key. */
+export async function principalOf(db: Queryable, request: FastifyRequest): Promise<Principal> {
+  const principal = await authenticate(db, bearerOf(request));
   if (!principal) throw new ApiError('unauthorized', 401, 'This API key is not valid or has been revoked.');
   return principal;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Admin routes take only the operator's key, compared in constant time; 403 when none is configured. */
+export function requireAdmin(request: FastifyRequest, adminKey: string | null): void {
+  if (adminKey === null) {
+    throw new ApiError(
+      'forbidden',
+      403,
+      'The admin API is off on this gateway: set REELAY_ADMIN_KEY to turn it on.',
+    );
+  }
+  if (!timingSafeEqual(digest(bearerOf(request)), digest(adminKey))) {
+    throw new ApiError('unauthorized', 401, 'This is not the admin key.');
+  }
 }
 
 /** The principal set by the auth hook; routes behind it always have one. */

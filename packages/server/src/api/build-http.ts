@@ -1,13 +1,18 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { touchKey } from '../billing/api-keys.ts';
+import { countRequest } from '../billing/limits.ts';
 import { newId } from '../ids.ts';
 import { accountRoutes } from './account-routes.ts';
+import { adminRoutes } from './admin-routes.ts';
 import { assetsRoutes } from './assets-routes.ts';
-import { principalOf } from './authenticate.ts';
+import { principalOf, requireAdmin } from './authenticate.ts';
 import type { ApiDeps } from './deps.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { generationsRoutes } from './generations-routes.ts';
 import { healthRoutes } from './health-routes.ts';
+import { installIdempotency } from './idempotency.ts';
 import { modelsRoutes } from './models-routes.ts';
+import { usageRoutes } from './usage-routes.ts';
 
 const PUBLIC = [/^\/healthz$/, /^\/readyz$/, /^\/api\/v1\/models(\/|$|\?)/];
 
@@ -18,6 +23,10 @@ export function buildHttp(deps: ApiDeps, logger: boolean | { level: string }): F
     bodyLimit: deps.maxJsonBytes,
     genReqId: () => newId('req'),
     requestIdHeader: false,
+    // Route schemas (the admin API) are checked strictly: no coercion, no silent removal, every error at once.
+    ajv: {
+      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false },
+    },
   });
   // JSON only: a text/plain body is refused (415) rather than read as a string.
   app.removeContentTypeParser('text/plain');
@@ -26,13 +35,23 @@ export function buildHttp(deps: ApiDeps, logger: boolean | { level: string }): F
     reply.header('x-request-id', String(request.id));
     if (PUBLIC.some((pattern) => pattern.test(request.url))) return;
     if (!request.url.startsWith('/api/')) return;
-    request.principal = await principalOf(deps.db, request);
+    if (request.url.startsWith('/api/v1/admin/')) {
+      requireAdmin(request, deps.adminKey);
+      return;
+    }
+    const principal = await principalOf(deps.db, request);
+    request.principal = principal;
+    await countRequest(deps.db, principal, deps.limits);
+    await touchKey(deps.db, principal.keyId);
   });
+  installIdempotency(app, deps.db);
   installErrorHandler(app);
   healthRoutes(app, deps);
   modelsRoutes(app, deps);
   generationsRoutes(app, deps);
   assetsRoutes(app, deps);
   accountRoutes(app, deps);
+  usageRoutes(app, deps);
+  adminRoutes(app, deps.accounts);
   return app;
 }

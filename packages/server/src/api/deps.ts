@@ -1,5 +1,7 @@
 import type { PriceOverrides } from '@reelay/catalog';
 import type { AssetsService } from '../assets/assets-service.ts';
+import type { AccountsService } from '../billing/accounts.ts';
+import type { LimitDefaults } from '../billing/limits.ts';
 import type { Database } from '../db/database.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 
@@ -7,8 +9,11 @@ import type { ProviderRegistry } from '../providers/registry.ts';
 export interface ApiDeps {
   db: Database;
   assets: AssetsService;
+  accounts: AccountsService;
   providers: ProviderRegistry;
   prices: PriceOverrides;
   publicUrl: string;
   maxJsonBytes: number;
+  limits: LimitDefaults;
+  adminKey: string | null;
 }

@@ -1,5 +1,6 @@
+import type { FieldError } from '@reelay/catalog';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { ApiError } from '../errors.ts';
+import { ApiError, validationFailed } from '../errors.ts';
 
 interface ErrorBody {
   error: { code: string; message: string; param?: string; details?: unknown[]; requestId: string };
@@ -37,6 +38,7 @@ export function installErrorHandler(app: FastifyInstance): void {
 function toApiError(raw: FastifyError | ApiError | Error): ApiError {
   if (raw instanceof ApiError) return raw;
   const fastify = raw as FastifyError;
+  if (fastify.validation) return fromSchemaErrors(fastify);
   switch (fastify.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -64,4 +66,24 @@ function toApiError(raw: FastifyError | ApiError | Error): ApiError {
     500,
     'Something went wrong on our side; the request id helps us find it.',
   );
+}
+
+/** A route schema's errors (ajv) as one 422 naming every bad field. */
+function fromSchemaErrors(error: FastifyError): ApiError {
+  const details = (error.validation ?? []).map((v) => {
+    const params = v.params as { missingProperty?: string; additionalProperty?: string };
+    const path = v.instancePath.split('/').filter(Boolean).join('.');
+    const name = [path, params.missingProperty ?? params.additionalProperty].filter(Boolean).join('.');
+    const where = error.validationContext === 'body' ? name : `${error.validationContext ?? ''}.${name}`;
+    const code = params.missingProperty
+      ? 'required'
+      : params.additionalProperty
+        ? 'unknown_field'
+        : 'invalid_value';
+    const message = params.additionalProperty
+      ? `${where} is not a known field`
+      : `${where} ${v.message ?? 'is invalid'}`;
+    return { param: where || 'body', code, message } satisfies FieldError;
+  });
+  return validationFailed(details);
 }

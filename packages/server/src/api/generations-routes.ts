@@ -9,20 +9,6 @@ import { parseGenerationRequest } from '../generations/parse-request.ts';
 import { callerOf } from './authenticate.ts';
 import type { ApiDeps } from './deps.ts';
 
-function idempotencyKeyOf(header: string | string[] | undefined): string | null {
-  if (header === undefined) return null;
-  const key = Array.isArray(header) ? header[0] : header;
-  if (!key || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
-    throw new ApiError(
-      'invalid_request',
-      400,
-      'Idempotency-Key must be 1 to 255 printable ASCII characters.',
-      { param: 'Idempotency-Key' },
-    );
-  }
-  return key;
-}
-
 export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const json = (g: Parameters<typeof generationJson>[0]) => generationJson(g, deps.publicUrl);
 
@@ -33,11 +19,12 @@ export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
         db: deps.db,
         assets: deps.assets,
         prices: deps.prices,
+        limits: deps.limits,
         providerFor: (p, model) => deps.providers.route(model, p.mode),
       },
       principal,
       request.body,
-      idempotencyKeyOf(request.headers['idempotency-key']),
+      request.idempotencyKey,
     );
     return reply
       .status(202)

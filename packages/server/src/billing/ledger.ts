@@ -10,6 +10,8 @@ export interface Balance {
 interface Target {
   accountId: string;
   mode: KeyMode;
+  /** The key that spends (holds, captures and releases); budgets and usage per key read it. */
+  keyId?: string;
 }
 
 async function entry(
@@ -21,9 +23,9 @@ async function entry(
   note = '',
 ): Promise<void> {
   await tx.query(
-    `INSERT INTO ledger_entries (account_id, mode, kind, amount_milli, generation_id, note)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [t.accountId, t.mode, kind, amountMilli, generationId, note],
+    `INSERT INTO ledger_entries (account_id, mode, kind, amount_milli, generation_id, note, key_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [t.accountId, t.mode, kind, amountMilli, generationId, note, t.keyId ?? null],
   );
 }
 

@@ -25,7 +25,7 @@ export async function cancelGeneration(
     const row = rows[0];
     if (!row) return null;
     const g = generationFromRow(row);
-    await release(tx, { accountId, mode: g.runMode }, g.id, g.holdMilli);
+    await release(tx, { accountId, mode: g.runMode, keyId: g.keyId }, g.id, g.holdMilli);
     await tx.query('UPDATE jobs SET run_at = clock_timestamp() WHERE generation_id = $1', [id]);
     await tx.query('SELECT pg_notify($1, $2)', [JOBS_CHANNEL, id]);
     return g;

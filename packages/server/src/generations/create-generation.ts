@@ -3,6 +3,8 @@ import type { PriceOverrides } from '@reelay/catalog';
 import type { AssetsService } from '../assets/assets-service.ts';
 import type { Principal } from '../billing/api-keys.ts';
 import { getBalance, hold } from '../billing/ledger.ts';
+import { enforceCreateLimits, type LimitDefaults } from '../billing/limits.ts';
+import { canonicalJson } from '../canonical-json.ts';
 import { type Database, isUniqueViolation } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -15,20 +17,9 @@ export interface CreateDeps {
   db: Database;
   assets: AssetsService;
   prices: PriceOverrides;
+  limits: LimitDefaults;
   /** The provider a generation of this principal and model runs on. */
   providerFor(principal: Principal, model: string): string;
-}
-
-/** Canonical JSON (sorted keys) so equal bodies hash equally whatever their key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 async function existingFor(
@@ -63,7 +54,7 @@ export async function createGeneration(
   body: unknown,
   idempotencyKey: string | null,
 ): Promise<{ generation: GenerationRecord; created: boolean }> {
-  const hash = createHash('sha256').update(canonical(body)).digest('hex');
+  const hash = createHash('sha256').update(canonicalJson(body)).digest('hex');
   if (idempotencyKey !== null) {
     const existing = await existingFor(deps.db, principal, idempotencyKey, hash);
     if (existing) return { generation: existing, created: false };
@@ -77,10 +68,11 @@ export async function createGeneration(
     prepared.media,
   );
   const id = newId('gen');
-  const target = { accountId: principal.accountId, mode: principal.mode };
+  const target = { accountId: principal.accountId, mode: principal.mode, keyId: principal.keyId };
   const provider = deps.providerFor(principal, prepared.model);
   try {
     const generation = await deps.db.transaction(async (tx) => {
+      await enforceCreateLimits(tx, principal, prepared.quote.milliTokens, deps.limits);
       const rows = await tx.query(
         `INSERT INTO generations (id, account_id, key_id, run_mode, type, model, mode, variant, status, input, quote,
            hold_milli, provider, idempotency_key, request_hash)

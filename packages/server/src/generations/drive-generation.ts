@@ -199,7 +199,7 @@ async function succeed(deps: DriveDeps, g: GenerationRecord, outputs: ProviderOu
       [g.id, JSON.stringify(stored), charge],
     );
     if (rows.length === 0) return false;
-    await capture(tx, { accountId: g.accountId, mode: g.runMode }, g.id, g.holdMilli, charge);
+    await capture(tx, { accountId: g.accountId, mode: g.runMode, keyId: g.keyId }, g.id, g.holdMilli, charge);
     await deleteJob(tx, g.id);
     return true;
   });
@@ -225,7 +225,8 @@ async function fail(deps: DriveDeps, g: GenerationRecord, code: string, message:
        WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
       [g.id, JSON.stringify({ code, message })],
     );
-    if (rows.length > 0) await release(tx, { accountId: g.accountId, mode: g.runMode }, g.id, g.holdMilli);
+    if (rows.length > 0)
+      await release(tx, { accountId: g.accountId, mode: g.runMode, keyId: g.keyId }, g.id, g.holdMilli);
     await deleteJob(tx, g.id);
   });
 }

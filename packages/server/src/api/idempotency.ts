@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { canonicalJson } from '../canonical-json.ts';
+import type { Database } from '../db/database.ts';
+import { ApiError } from '../errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotencyKey: string | null;
+  }
+}
+
+/** A first request that has not answered after this long is taken as lost, and the key may be used again. */
+const ABANDONED_SECONDS = 120;
+
+function keyOf(request: FastifyRequest): string | null {
+  const header = request.headers['idempotency-key'];
+  if (header === undefined) return null;
+  const key = Array.isArray(header) ? header[0] : header;
+  if (!key || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
+    throw new ApiError(
+      'invalid_request',
+      400,
+      'Idempotency-Key must be 1 to 255 printable ASCII characters.',
+      {
+        param: 'Idempotency-Key',
+      },
+    );
+  }
+  return key;
+}
+
+/** What makes two requests "the same": method, path and body (for raw uploads: type and length). */
+function requestHash(request: FastifyRequest): string {
+  const isJson = String(request.headers['content-type'] ?? '').includes('json');
+  const body = isJson
+    ? canonicalJson(request.body)
+    : `${request.headers['content-type'] ?? ''}|${request.headers['content-length'] ?? ''}`;
+  return createHash('sha256').update(`${request.method} ${request.url}\n${body}`).digest('hex');
+}
+
+/**
+ * `Idempotency-Key` on every POST: the first request's status and body are kept for 24 h and replayed for
+ * the same key and request; the same key with another request is a 409, as is a duplicate that arrives
+ * while the first is still running. Server faults and 429s are not kept, so they can be retried.
+ */
+export function installIdempotency(app: FastifyInstance, db: Database): void {
+  app.decorateRequest('idempotencyKey', null);
+
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.method !== 'POST' || !request.principal) return;
+    const key = keyOf(request);
+    if (key === null) return;
+    const accountId = request.principal.accountId;
+    const hash = requestHash(request);
+    await db.query(
+      `DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND created_at < now() - interval '24 hours'`,
+      [accountId, key],
+    );
+    const claimed = await db.query(
+      `INSERT INTO idempotency_keys (account_id, key, request_hash) VALUES ($1, $2, $3)
+       ON CONFLICT (account_id, key) DO UPDATE SET created_at = now()
+         WHERE idempotency_keys.status IS NULL AND idempotency_keys.request_hash = $3
+           AND idempotency_keys.created_at < now() - make_interval(secs => $4)
+       RETURNING 1`,
+      [accountId, key, hash, ABANDONED_SECONDS],
+    );
+    if (claimed.length > 0) {
+      request.idempotencyKey = key;
+      return;
+    }
+    const rows = await db.query<{ request_hash: string; status: number | null; body: unknown }>(
+      'SELECT request_hash, status, body FROM idempotency_keys WHERE account_id = $1 AND key = $2',
+      [accountId, key],
+    );
+    const existing = rows[0];
+    if (!existing || existing.request_hash !== hash) {
+      throw new ApiError(
+        'idempotency_conflict',
+        409,
+        'This Idempotency-Key was already used with a different request.',
+        {
+          param: 'Idempotency-Key',
+        },
+      );
+    }
+    if (existing.status === null) {
+      throw new ApiError(
+        'conflict',
+        409,
+        'A request with this Idempotency-Key is still being processed; retry shortly.',
+        {
+          param: 'Idempotency-Key',
+          retryAfterSeconds: 1,
+        },
+      );
+    }
+    return reply.status(existing.status).header('idempotent-replayed', 'true').send(existing.body);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const key = request.idempotencyKey;
+    if (key === null || !request.principal) return payload;
+    const accountId = request.principal.accountId;
+    if (reply.statusCode >= 500 || reply.statusCode === 429 || typeof payload !== 'string') {
+      await db.query('DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND status IS NULL', [
+        accountId,
+        key,
+      ]);
+      return payload;
+    }
+    await db.query('UPDATE idempotency_keys SET status = $3, body = $4 WHERE account_id = $1 AND key = $2', [
+      accountId,
+      key,
+      reply.statusCode,
+      payload,
+    ]);
+    return payload;
+  });
+}
