@@ -78,10 +78,16 @@ export async function startGateway(
 }
 
 /** Polls a generation until it reaches a final state. */
-export async function waitForFinal(t: TestGateway, id: string, timeoutMs = 60_000): Promise<TestResponse> {
+export async function waitForFinal(
+  t: TestGateway,
+  id: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 50_000,
+): Promise<TestResponse> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const r = await t.api('GET', `/api/v1/generations/${id}`);
+    const r = await t.api('GET', `/api/v1/generations/${id}`, undefined, headers);
+    if (r.status === 404) throw new Error(`generation ${id} is not visible to this key`);
     if (['succeeded', 'failed', 'canceled'].includes(r.json?.status)) return r;
     if (Date.now() > deadline)
       throw new Error(`generation ${id} still ${r.json?.status} after ${timeoutMs} ms`);

@@ -1,48 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, startProcess } from './processes.ts';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const KEY = 'rl_test_restartrestartrestart01';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-/** Starts `npm start`'s entry point as a real process and waits until it prints its key. */
-async function startProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes(KEY)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
-  });
-  return child;
-}
 
 describe('a killed gateway loses nothing', () => {
   const children: ChildProcess[] = [];
@@ -74,7 +37,7 @@ describe('a killed gateway loses nothing', () => {
       };
     };
 
-    const first = await startProcess(env);
+    const first = await startProcess(env, KEY);
     children.push(first);
     const created = await call('POST', '/api/v1/generations', {
       type: 'video',
@@ -90,7 +53,7 @@ describe('a killed gateway loses nothing', () => {
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
 
-    const second = await startProcess(env);
+    const second = await startProcess(env, KEY);
     children.push(second);
     const seen = await call('GET', `/api/v1/generations/${id}`);
     expect(seen.status).toBe(200);

@@ -85,5 +85,6 @@ function fromSchemaErrors(error: FastifyError): ApiError {
       : `${where} ${v.message ?? 'is invalid'}`;
     return { param: where || 'body', code, message } satisfies FieldError;
   });
-  return validationFailed(details);
+  const seen = new Set<string>();
+  return validationFailed(details.filter((d) => !seen.has(d.param) && seen.add(d.param)));
 }
