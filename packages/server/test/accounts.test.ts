@@ -177,6 +177,43 @@ describe('accounts, keys and limits', () => {
     await waitForFinal(t, accepted[0]?.json.id, a.headers);
   });
 
+  it('forgets an Idempotency-Key after 24 hours and never shares one between accounts', async () => {
+    const a = await newAccount(t, { tokens: 1000 });
+    const b = await newAccount(t, { tokens: 1000 });
+    const first = await t.api('POST', '/api/v1/generations', cheap, {
+      ...a.headers,
+      'idempotency-key': 'shared',
+    });
+    const other = await t.api('POST', '/api/v1/generations', cheap, {
+      ...b.headers,
+      'idempotency-key': 'shared',
+    });
+    expect(other.status).toBe(202);
+    expect(other.json.id).not.toBe(first.json.id);
+    await t.gateway.db.query(
+      `UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE account_id = $1`,
+      [a.id],
+    );
+    await t.gateway.db.query(
+      `UPDATE generations SET created_at = now() - interval '25 hours' WHERE account_id = $1`,
+      [a.id],
+    );
+    const later = await t.api(
+      'POST',
+      '/api/v1/generations',
+      { ...cheap, input: { prompt: 'new' } },
+      { ...a.headers, 'idempotency-key': 'shared' },
+    );
+    expect(later.status).toBe(202);
+    expect(later.json.id).not.toBe(first.json.id);
+    for (const [g, h] of [
+      [first, a],
+      [other, b],
+      [later, a],
+    ] as const)
+      await waitForFinal(t, g.json.id, h.headers);
+  });
+
   it('limits a key’s requests per minute with 429 and Retry-After', async () => {
     const a = await newAccount(t, { limits: { keyRatePerMinute: 3 } });
     const codes = [];

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getBalance, grant, hold } from '../src/billing/ledger.ts';
+import { capture, getBalance, grant, hold } from '../src/billing/ledger.ts';
 import type { Database } from '../src/db/database.ts';
 import { DirLockedError } from '../src/db/dir-lock.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -50,6 +50,21 @@ describe.each(DATABASES)('database on %s', (kind) => {
       `SELECT count(*)::int AS n FROM ledger_entries WHERE kind = 'hold'`,
     );
     expect(entries[0]?.n).toBe(10);
+  });
+
+  it('captures a generation at most once, and never more than its hold', async () => {
+    const t = { accountId: 'acct_a', mode: 'test' } as const;
+    await db.transaction((tx) => capture(tx, t, 'gen_h0', 1000, 500));
+    await expect(db.transaction((tx) => capture(tx, t, 'gen_h0', 1000, 500))).rejects.toMatchObject({
+      code: '23505',
+    });
+    await expect(db.transaction((tx) => capture(tx, t, 'gen_h1', 1000, 1500))).rejects.toThrow(
+      /exceeds hold/,
+    );
+    expect(await getBalance(db, t)).toEqual({ balanceMilli: 9500, heldMilli: 9000 });
+    await expect(
+      db.query(`UPDATE token_balances SET balance_milli = -1 WHERE account_id = 'acct_a'`),
+    ).rejects.toThrow();
   });
 
   it('keeps live and test balances apart', async () => {

@@ -56,6 +56,12 @@ export async function createGeneration(
 ): Promise<{ generation: GenerationRecord; created: boolean }> {
   const hash = createHash('sha256').update(canonicalJson(body)).digest('hex');
   if (idempotencyKey !== null) {
+    // Keys are remembered for 24 hours; after that the same key starts a new generation.
+    await deps.db.query(
+      `UPDATE generations SET idempotency_key = NULL
+       WHERE account_id = $1 AND idempotency_key = $2 AND created_at < now() - interval '24 hours'`,
+      [principal.accountId, idempotencyKey],
+    );
     const existing = await existingFor(deps.db, principal, idempotencyKey, hash);
     if (existing) return { generation: existing, created: false };
   }

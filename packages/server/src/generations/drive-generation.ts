@@ -7,6 +7,7 @@ import type { Json } from '@reelay/catalog';
 import { findAssets } from '../assets/asset-repository.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import { presentFacts } from '../assets/media-facts.ts';
+import { chargeMilli } from '../billing/charge.ts';
 import { capture, release } from '../billing/ledger.ts';
 import type { Database } from '../db/database.ts';
 import type { ProviderOutput, ResolvedMedia } from '../providers/provider.ts';
@@ -191,7 +192,7 @@ async function succeed(deps: DriveDeps, g: GenerationRecord, outputs: ProviderOu
       ...presentFacts(asset),
     });
   }
-  const charge = chargeFor(g, stored);
+  const charge = chargeMilli(g.quote, g.holdMilli, stored[0]?.durationSeconds);
   const done = await deps.db.transaction(async (tx) => {
     const rows = await tx.query(
       `UPDATE generations SET status = 'succeeded', outputs = $2, charged_milli = $3, progress = 1,
@@ -204,18 +205,6 @@ async function succeed(deps: DriveDeps, g: GenerationRecord, outputs: ProviderOu
     return true;
   });
   if (!done) await deleteJob(deps.db, g.id);
-}
-
-/**
- * Per-second prices charge the seconds delivered when a provider delivers less than asked (never more
- * than the hold); flat prices charge the hold.
- */
-function chargeFor(g: GenerationRecord, outputs: GenerationOutput[]): number {
-  const { tokensPerSecond, seconds } = g.quote;
-  const delivered = outputs[0]?.durationSeconds;
-  if (tokensPerSecond === undefined || seconds === undefined || delivered === undefined) return g.holdMilli;
-  if (delivered >= seconds - 0.05) return g.holdMilli;
-  return Math.min(g.holdMilli, Math.round(tokensPerSecond * 1000 * delivered));
 }
 
 async function fail(deps: DriveDeps, g: GenerationRecord, code: string, message: string): Promise<void> {
