@@ -57,6 +57,8 @@ async function main() {
     REELAY_DATA_DIR: dataDir,
     PORT: '0',
     REELAY_DEV_TOKENS: '100000000',
+    REELAY_KEY_RATE_PER_MINUTE: '10000000',
+    REELAY_MAX_CONCURRENT_GENERATIONS: '10000000',
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
   });
   const worker = await createGateway(config, { role: 'api' });

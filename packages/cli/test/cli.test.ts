@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type TestGateway } from '../../server/test/harness.ts';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const ADMIN = 'cli-admin-key-0123456789abcdef';
+const run = promisify(execFile);
+
+async function reelay(
+  t: TestGateway,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [
+      '--import',
+      'tsx',
+      MAIN,
+      '--url',
+      t.baseUrl,
+      '--admin-key',
+      ADMIN,
+      ...args,
+    ]);
+    return { code: 0, ...r };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('reelay CLI', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startGateway('pglite', { REELAY_ADMIN_KEY: ADMIN });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('creates an account and a key, grants tokens, lists and revokes the key', async () => {
+    const account = JSON.parse((await reelay(t, 'accounts', 'create', '--name', 'Acme', '--json')).stdout);
+    expect(account).toMatchObject({ name: 'Acme', id: expect.stringMatching(/^acct_/) });
+    const created = await reelay(t, 'keys', 'create', account.id, '--mode', 'live', '--name', 'prod');
+    expect(created.code).toBe(0);
+    const secret = /rl_live_[A-Za-z0-9]+/.exec(created.stdout)?.[0] ?? '';
+    expect(secret).not.toBe('');
+    const granted = await reelay(
+      t,
+      'tokens',
+      'grant',
+      account.id,
+      '250.5',
+      '--mode',
+      'live',
+      '--note',
+      'invoice 7',
+    );
+    expect(granted.stdout).toContain('balance 250.5');
+    const me = await t.api('GET', '/api/v1/account', undefined, { authorization: `Bearer ${secret}` });
+    expect(me.json.tokens).toEqual({ balance: 250.5, held: 0, available: 250.5 });
+    const listed = await reelay(t, 'keys', 'list', account.id);
+    expect(listed.stdout).toContain('live');
+    expect(listed.stdout).not.toContain(secret);
+    const keyId = /key_[A-Za-z0-9]+/.exec(listed.stdout)?.[0] ?? '';
+    expect((await reelay(t, 'keys', 'revoke', keyId)).stdout).toContain(`revoked ${keyId}`);
+    expect(
+      (await t.api('GET', '/api/v1/account', undefined, { authorization: `Bearer ${secret}` })).status,
+    ).toBe(401);
+  });
+
+  it('says what is wrong, naming the field, with a non-zero exit', async () => {
+    const bad = await reelay(t, 'keys', 'create', 'acct_dev', '--mode', 'prod');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('422');
+    expect(bad.stderr).toContain('mode');
+    const unknown = await reelay(t, 'accounts', 'fly');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command');
+    const missing = await reelay(t, 'accounts', 'create');
+    expect(missing.stderr).toContain('--name');
+    const notNumber = await reelay(t, 'accounts', 'create', '--name', 'x', '--max-concurrent', 'lots');
+    expect(notNumber.stderr).toContain('--max-concurrent must be a number');
+  });
+});
