@@ -84,6 +84,7 @@ export async function createGateway(
       async close() {
         await http.close();
         await worker.stop();
+        await providers.close();
         await db.close();
       },
     };

@@ -97,6 +97,23 @@ describe('accounts, keys and limits', () => {
     ).toBe(422);
   });
 
+  it('grants once for a repeated Idempotency-Key on the admin API', async () => {
+    const a = await newAccount(t);
+    const grant = () =>
+      t.api(
+        'POST',
+        `/api/v1/admin/accounts/${a.id}/grants`,
+        { mode: 'test', tokens: 70 },
+        { ...admin, 'idempotency-key': 'grant-1' },
+      );
+    const [first, second] = [await grant(), await grant()];
+    expect(first.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(
+      (await t.api('GET', `/api/v1/admin/accounts/${a.id}`, undefined, admin)).json.tokens.test.balance,
+    ).toBe(70);
+  });
+
   it('shows a key once, stores only its hash, records its last use and revokes it', async () => {
     const a = await newAccount(t, { tokens: 100 });
     const listed = await t.api('GET', `/api/v1/admin/accounts/${a.id}/keys`, undefined, admin);

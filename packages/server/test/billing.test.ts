@@ -130,6 +130,21 @@ describe.each(DATABASES)('tokens and accounts on %s', (kind) => {
       held: 0,
       available: 1000,
     });
+    const ledger = (await t.api('GET', '/api/v1/ledger', undefined, other)).json.data;
+    expect(ledger.map((e: { kind: string }) => e.kind)).toEqual(['grant']);
+    expect((await t.api('GET', '/api/v1/usage', undefined, other)).json.data).toEqual([]);
+    const theirs = await t.api('POST', '/api/v1/generations', gen({ prompt: 'x' }), {
+      ...other,
+      'idempotency-key': 'k-1',
+    });
+    expect(theirs.status).toBe(202);
+    const ours = await t.api('POST', '/api/v1/generations', gen({ prompt: 'x' }), {
+      'idempotency-key': 'k-1',
+    });
+    expect(ours.headers.get('idempotent-replayed')).toBeNull();
+    expect(ours.json.id).not.toBe(theirs.json.id);
+    await waitForFinal(t, theirs.json.id, other);
+    if (ours.status === 202) await waitForFinal(t, ours.json.id);
     await waitForFinal(t, mine.json.id);
   });
 

@@ -37,6 +37,7 @@ export function buildHttp(deps: ApiDeps, logger: boolean | { level: string }): F
     if (!request.url.startsWith('/api/')) return;
     if (request.url.startsWith('/api/v1/admin/')) {
       requireAdmin(request, deps.adminKey);
+      request.isAdmin = true;
       return;
     }
     const principal = await principalOf(deps.db, request);

@@ -7,8 +7,14 @@ import { ApiError } from '../errors.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     idempotencyKey: string | null;
+    /** Set for requests made with the operator's admin key. */
+    isAdmin: boolean;
   }
 }
+
+/** Whose keys these are: the calling account, or the operator for the admin API. */
+const scopeOf = (request: FastifyRequest) =>
+  request.principal?.accountId ?? (request.isAdmin ? 'admin' : null);
 
 /** A first request that has not answered after this long is taken as lost, and the key may be used again. */
 const ABANDONED_SECONDS = 120;
@@ -46,12 +52,13 @@ function requestHash(request: FastifyRequest): string {
  */
 export function installIdempotency(app: FastifyInstance, db: Database): void {
   app.decorateRequest('idempotencyKey', null);
+  app.decorateRequest('isAdmin', false);
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method !== 'POST' || !request.principal) return;
+    const accountId = scopeOf(request);
+    if (request.method !== 'POST' || accountId === null) return;
     const key = keyOf(request);
     if (key === null) return;
-    const accountId = request.principal.accountId;
     const hash = requestHash(request);
     await db.query(
       `DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND created_at < now() - interval '24 hours'`,
@@ -100,8 +107,8 @@ export function installIdempotency(app: FastifyInstance, db: Database): void {
 
   app.addHook('onSend', async (request, reply, payload) => {
     const key = request.idempotencyKey;
-    if (key === null || !request.principal) return payload;
-    const accountId = request.principal.accountId;
+    const accountId = scopeOf(request);
+    if (key === null || accountId === null) return payload;
     if (reply.statusCode >= 500 || reply.statusCode === 429 || typeof payload !== 'string') {
       await db.query('DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND status IS NULL', [
         accountId,

@@ -21,6 +21,11 @@ export class ProviderRegistry {
     return entry.provider;
   }
 
+  /** Closes every provider, e.g. stops local renders when the process shuts down. */
+  async close(): Promise<void> {
+    await Promise.all([...this.entries.values()].map((e) => e.provider.close?.()));
+  }
+
   pollIntervalMs(id: string): number {
     return this.entries.get(id)?.pollIntervalMs ?? 1000;
   }

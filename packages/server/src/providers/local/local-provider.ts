@@ -94,6 +94,13 @@ export class LocalProvider implements Provider {
     await rm(join(this.workDir, op.renderId), { recursive: true, force: true });
   }
 
+  /** Stops every render of this process; a later status call from any process starts it again. */
+  async close(): Promise<void> {
+    const running = [...this.running.values()];
+    for (const r of running) r.abort.abort();
+    await Promise.all(running.map((r) => r.done));
+  }
+
   private async slot(): Promise<void> {
     if (this.active < (this.options.maxConcurrent ?? 2)) {
       this.active++;
