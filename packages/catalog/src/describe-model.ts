@@ -28,7 +28,7 @@ function fieldJson(f: FieldSpec, locale: Locale) {
     ...(f.kind === 'number'
       ? { minimum: f.min, maximum: f.max, step: f.step, ...(f.unit ? { unit: f.unit } : {}) }
       : {}),
-    ...(f.kind === 'string' ? { maxLength: f.maxLength } : {}),
+    ...(f.kind === 'string' && f.maxLength !== undefined ? { maxLength: f.maxLength } : {}),
     ...(f.kind === 'media'
       ? { media: { kind: f.media, schemes: f.schemes, ...(list ? { maxItems: f.maxItems } : {}) } }
       : {}),

@@ -91,7 +91,8 @@ interface FieldBase {
 
 export interface StringField extends FieldBase {
   kind: 'string';
-  maxLength: number;
+  /** Unset when the reference publishes no limit. */
+  maxLength?: number;
 }
 
 export interface EnumField extends FieldBase {
