@@ -27,7 +27,11 @@ const base = (name: string, o: Common) => ({
 /** Field builders: a model file declares its inputs with these. */
 export const field = {
   text(name: string, o: Common & { maxLength?: number }): StringField {
-    return { kind: 'string', ...base(name, o), ...(o.maxLength !== undefined ? { maxLength: o.maxLength } : {}) };
+    return {
+      kind: 'string',
+      ...base(name, o),
+      ...(o.maxLength !== undefined ? { maxLength: o.maxLength } : {}),
+    };
   },
   choice(name: string, o: Common & { values: readonly string[]; default?: string }): EnumField {
     return {

@@ -10,7 +10,13 @@ function fieldSchema(f: FieldSpec): Record<string, Json> {
   const description = f.description.en;
   switch (f.kind) {
     case 'string':
-      return { type: 'string', description, minLength: 1, ...(f.maxLength !== undefined ? { maxLength: f.maxLength } : {}), pattern: '\\S' };
+      return {
+        type: 'string',
+        description,
+        minLength: 1,
+        ...(f.maxLength !== undefined ? { maxLength: f.maxLength } : {}),
+        pattern: '\\S',
+      };
     case 'enum':
       return {
         type: 'string',

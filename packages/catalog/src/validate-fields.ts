@@ -20,7 +20,7 @@ function scalarProblem(f: Exclude<FieldSpec, MediaField>, value: Json): Problem 
       if (typeof value !== 'string') return ['invalid_type', `must be a string; got ${typeName(value)}`];
       if (value.trim() === '') return [f.required ? 'required' : 'too_short', 'must not be empty'];
       const length = [...value].length;
-      return length > f.maxLength
+      return f.maxLength !== undefined && length > f.maxLength
         ? ['too_long', `must be at most ${f.maxLength} characters; got ${length}`]
         : null;
     }
