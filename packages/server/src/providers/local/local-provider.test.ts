@@ -216,3 +216,67 @@ describe('local renderer', () => {
     ).rejects.toThrow();
   });
 });
+
+describe('local renderer, images and audio', () => {
+  let work: string;
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'reelay-render-ia-'));
+  });
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  async function run(type: 'image' | 'audio', input: Record<string, Json>, media: ResolvedMedia[] = []) {
+    const p = new LocalProvider({ workDir: work, ffmpegPath });
+    const { operation } = await p.start({
+      ...call(input, media),
+      type,
+      input: { prompt: 'studio portrait of a red corgi', ...input },
+    });
+    const s = await finish(p, operation);
+    if (s.state !== 'succeeded') throw new Error(JSON.stringify(s));
+    return { path: fileURLToPath(s.outputs[0]?.url ?? ''), mediaType: s.outputs[0]?.mediaType };
+  }
+
+  it.each([
+    ['1:1', '1K', 'png', 1024, 1024, 'image/png'],
+    ['16:9', '2K', 'jpeg', 2048, 1152, 'image/jpeg'],
+    ['9:16', '1K', 'webp', 576, 1024, 'image/webp'],
+  ])(
+    'renders a %s %s %s image at %i×%i',
+    async (aspectRatio, size, outputFormat, width, height, mediaType) => {
+      const r = await run('image', { aspectRatio, imageSize: size, outputFormat });
+      expect(r.mediaType).toBe(mediaType);
+      const meta = await sharp(r.path).metadata();
+      expect({ width: meta.width, height: meta.height, format: meta.format }).toEqual({
+        width,
+        height,
+        format: outputFormat === 'jpeg' ? 'jpeg' : outputFormat,
+      });
+    },
+  );
+
+  it('shows the reference images in an image', async () => {
+    const red = join(work, 'red.png');
+    await sharp({ create: { width: 400, height: 400, channels: 3, background: '#ff0000' } })
+      .png()
+      .toFile(red);
+    const plain = await run('image', { aspectRatio: '1:1', prompt: 'same' });
+    const withRef = await run('image', { aspectRatio: '1:1', prompt: 'same' }, [image(red, 0)]);
+    const mean = async (p: string) => (await sharp(p).stats()).channels[0]?.mean ?? 0;
+    expect((await mean(withRef.path)) - (await mean(plain.path))).toBeGreaterThan(40);
+  });
+
+  it.each([
+    ['mp3', 4, 'mp3'],
+    ['wav', 2, 'wav'],
+    ['ogg', 3, 'ogg'],
+  ])('renders %s audio of %i seconds', async (outputFormat, duration, container) => {
+    const r = await run('audio', { outputFormat, duration });
+    const probe = await probeMedia(r.path, { ffprobePath });
+    expect(probe.video).toBeUndefined();
+    expect(probe.audio).toBeDefined();
+    expect(probe.container).toContain(container);
+    expect(Math.abs(probe.durationSeconds - duration)).toBeLessThanOrEqual(0.1);
+  });
+});

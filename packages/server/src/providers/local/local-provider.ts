@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Json } from '@reelay/catalog';
 import type { Provider, ProviderStatus, StartCall, Warning } from '../provider.ts';
-import { type RenderSpec, renderSpecFor } from './render-spec.ts';
+import { renderAudio } from './render-audio.ts';
+import { renderImage } from './render-image.ts';
+import { outputOf, type RenderSpec, renderSpecFor } from './render-spec.ts';
 import { renderVideo } from './render-video.ts';
 
 interface Operation {
@@ -70,9 +72,14 @@ export class LocalProvider implements Provider {
 
   async status(call: { operation: Json; signal?: AbortSignal }): Promise<ProviderStatus> {
     const op = parseOperation(call.operation);
-    const output = join(this.workDir, op.renderId, 'output.mp4');
-    if (await exists(output))
-      return { state: 'succeeded', outputs: [{ url: pathToFileURL(output).href, mediaType: 'video/mp4' }] };
+    const format = outputOf(op.spec);
+    const output = join(this.workDir, op.renderId, `output.${format.ext}`);
+    if (await exists(output)) {
+      return {
+        state: 'succeeded',
+        outputs: [{ url: pathToFileURL(output).href, mediaType: format.mediaType }],
+      };
+    }
     const failure = this.failures.get(op.renderId);
     if (failure !== undefined) {
       this.failures.delete(op.renderId);
@@ -124,13 +131,18 @@ export class LocalProvider implements Provider {
       await this.slot();
       try {
         if (abort.signal.aborted) return;
-        await renderVideo(op.spec, join(this.workDir, op.renderId), {
-          ffmpegPath: this.options.ffmpegPath,
-          signal: abort.signal,
-          onProgress: (p) => {
-            entry.progress = p;
-          },
-        });
+        const dir = join(this.workDir, op.renderId);
+        const { spec } = op;
+        const ffmpeg = { ffmpegPath: this.options.ffmpegPath, signal: abort.signal };
+        if (spec.kind === 'image') await renderImage(spec, dir);
+        else if (spec.kind === 'audio') await renderAudio(spec, dir, ffmpeg);
+        else
+          await renderVideo(spec, dir, {
+            ...ffmpeg,
+            onProgress: (p) => {
+              entry.progress = p;
+            },
+          });
       } catch (error) {
         if (!abort.signal.aborted) this.failures.set(op.renderId, (error as Error).message);
       } finally {

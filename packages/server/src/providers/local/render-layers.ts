@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { VideoSpec } from './render-spec.ts';
 
+type Frame = Pick<VideoSpec, 'width' | 'height' | 'prompt' | 'label' | 'images'>;
+
 const escapeXml = (s: string) =>
   s.replace(
     /[<>&'"]/g,
@@ -42,7 +44,7 @@ function palette(prompt: string): [string, string] {
 }
 
 /** A full-frame transparent PNG with the prompt card and the renderer's label. */
-export async function textOverlay(spec: VideoSpec): Promise<Buffer> {
+export async function textOverlay(spec: Omit<Frame, 'images'>): Promise<Buffer> {
   const { width, height } = spec;
   const size = Math.round(Math.min(width, height) / 20);
   const maxChars = Math.max(8, Math.floor((width * 0.84) / (size * 0.56)));
@@ -69,7 +71,9 @@ export async function textOverlay(spec: VideoSpec): Promise<Buffer> {
  * The picture the camera pans across: the reference images side by side (each fitted without distortion)
  * or, without images, a gradient in the prompt's colours. 25% larger than the frame so it can move.
  */
-export async function panCanvas(spec: VideoSpec): Promise<{ png: Buffer; width: number; height: number }> {
+export async function panCanvas(
+  spec: Omit<Frame, 'label'>,
+): Promise<{ png: Buffer; width: number; height: number }> {
   const { width, height } = spec;
   const [from, to] = palette(spec.prompt);
   const slotW = Math.round(width * 1.25);

@@ -16,7 +16,38 @@ export interface VideoSpec {
   video: string | null;
 }
 
-export type RenderSpec = VideoSpec;
+export interface ImageSpec {
+  kind: 'image';
+  width: number;
+  height: number;
+  format: 'png' | 'jpeg' | 'webp';
+  prompt: string;
+  label: string;
+  images: string[];
+}
+
+export interface AudioSpec {
+  kind: 'audio';
+  durationSeconds: number;
+  format: 'mp3' | 'wav' | 'ogg';
+  prompt: string;
+}
+
+export type RenderSpec = VideoSpec | ImageSpec | AudioSpec;
+
+/** File extension and media type of each output format. */
+export const OUTPUT_FORMATS = {
+  video: { ext: 'mp4', mediaType: 'video/mp4' },
+  png: { ext: 'png', mediaType: 'image/png' },
+  jpeg: { ext: 'jpg', mediaType: 'image/jpeg' },
+  webp: { ext: 'webp', mediaType: 'image/webp' },
+  mp3: { ext: 'mp3', mediaType: 'audio/mpeg' },
+  wav: { ext: 'wav', mediaType: 'audio/wav' },
+  ogg: { ext: 'ogg', mediaType: 'audio/ogg' },
+} as const;
+
+/** The output file of a spec. */
+export const outputOf = (spec: RenderSpec) => OUTPUT_FORMATS[spec.kind === 'video' ? 'video' : spec.format];
 
 /** The short side of each resolution. */
 const SHORT_SIDE: Record<string, number> = {
@@ -43,9 +74,45 @@ export function frameSize(aspectRatio: string, resolution: string): { width: num
 
 const text = (v: Json | undefined, fallback: string) => (typeof v === 'string' ? v : fallback);
 
-/** Reads the common fields of any model's normalised input into a render spec. */
-export function renderSpecFor(call: Pick<StartCall, 'model' | 'input' | 'media'>): RenderSpec {
+/** Image size for an aspect ratio and `imageSize` (`1K` … `4K`: the long side is 1024 × K pixels). */
+export function imageSize(aspectRatio: string, size: string): { width: number; height: number } {
+  const k = Number(/^(\d+(?:\.\d+)?)k$/i.exec(size)?.[1] ?? 1);
+  const long = Math.round(1024 * k);
+  const match = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(aspectRatio);
+  const w = match ? Number(match[1]) : 1;
+  const h = match ? Number(match[2]) : 1;
+  return w >= h
+    ? { width: long, height: even((long * h) / w) }
+    : { width: even((long * w) / h), height: long };
+}
+
+const pick = <T extends string>(value: Json | undefined, allowed: readonly T[], fallback: T): T =>
+  typeof value === 'string' && (allowed as readonly string[]).includes(value.toLowerCase())
+    ? (value.toLowerCase() as T)
+    : fallback;
+
+/** Reads the common fields of any model's normalised input into a render spec for its type. */
+export function renderSpecFor(call: Pick<StartCall, 'model' | 'type' | 'input' | 'media'>): RenderSpec {
   const { input } = call;
+  const label = `Reelay local renderer · ${call.model}`;
+  if (call.type === 'image') {
+    return {
+      kind: 'image',
+      ...imageSize(text(input.aspectRatio, '1:1'), text(input.imageSize, text(input.resolution, '1K'))),
+      format: pick(input.outputFormat, ['png', 'jpeg', 'webp'] as const, 'png'),
+      prompt: text(input.prompt, ''),
+      label,
+      images: call.media.filter((m) => m.kind === 'image').map((m) => m.path),
+    };
+  }
+  if (call.type === 'audio') {
+    return {
+      kind: 'audio',
+      durationSeconds: typeof input.duration === 'number' ? input.duration : 5,
+      format: pick(input.outputFormat, ['mp3', 'wav', 'ogg'] as const, 'mp3'),
+      prompt: text(input.prompt ?? input.text, ''),
+    };
+  }
   const size = frameSize(text(input.aspectRatio, '9:16'), text(input.resolution, '720p'));
   const duration = typeof input.duration === 'number' ? input.duration : 5;
   const byOrder = [...call.media].sort((a, b) => (a.field === b.field ? (a.index ?? 0) - (b.index ?? 0) : 0));
@@ -56,7 +123,7 @@ export function renderSpecFor(call: Pick<StartCall, 'model' | 'input' | 'media'>
     durationSeconds: duration,
     audio: input.audioEnabled === true,
     prompt: text(input.prompt, ''),
-    label: `Reelay local renderer · ${call.model}`,
+    label,
     images: byOrder.filter((m) => m.kind === 'image').map((m) => m.path),
     video: byOrder.find((m) => m.kind === 'video')?.path ?? null,
   };
