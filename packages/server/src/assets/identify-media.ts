@@ -41,7 +41,7 @@ const corrupt = (kind: string, reason: string) =>
 export async function identifyMedia(path: string, ffprobePath: string): Promise<MediaFacts> {
   const sniffed = await fileTypeFromFile(path);
   if (!sniffed) throw unsupported('The file is not a recognised image, video or audio format.');
-  const mime = sniffed.mime;
+  const mime = sniffed.mime.split(';')[0]?.trim() ?? sniffed.mime;
   if (IMAGE_TYPES.has(mime)) {
     try {
       const meta = await sharp(path).metadata();
