@@ -2,6 +2,7 @@ import type {
   BooleanField,
   EnumField,
   LocalizedText,
+  MediaAccepts,
   MediaField,
   MediaKind,
   NumberField,
@@ -60,14 +61,24 @@ export const field = {
     return { kind: 'boolean', ...base(name, o), ...(o.default !== undefined ? { default: o.default } : {}) };
   },
   /** One media file in a slot. */
-  media(name: string, media: MediaKind, o: Common & { schemes?: readonly UriScheme[] }): MediaField {
-    return { kind: 'media', ...base(name, o), media, schemes: o.schemes ?? ALL_SCHEMES };
+  media(
+    name: string,
+    media: MediaKind,
+    o: Common & { schemes?: readonly UriScheme[]; accepts?: MediaAccepts },
+  ): MediaField {
+    return {
+      kind: 'media',
+      ...base(name, o),
+      media,
+      schemes: o.schemes ?? ALL_SCHEMES,
+      ...(o.accepts !== undefined ? { accepts: o.accepts } : {}),
+    };
   },
   /** Up to `maxItems` media files in a slot. */
   mediaList(
     name: string,
     media: MediaKind,
-    o: Common & { maxItems: number; schemes?: readonly UriScheme[] },
+    o: Common & { maxItems: number; schemes?: readonly UriScheme[]; accepts?: MediaAccepts },
   ): MediaField {
     return { ...field.media(name, media, o), maxItems: o.maxItems };
   },

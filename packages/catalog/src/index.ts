@@ -1,8 +1,19 @@
-export { describeModel, summarizeModel } from './describe-model.ts';
+export {
+  type DescribeOptions,
+  describeModel,
+  type FieldDescription,
+  type ModelDescription,
+  type ModelSummary,
+  type PriceDescription,
+  type SlotDescription,
+  summarizeModel,
+} from './describe-model.ts';
+export { excludes, needs, needsOneOf } from './field-rules.ts';
 export { field } from './fields.ts';
 export { inputSchema } from './json-schema.ts';
 export { checkMediaUri } from './media-uri.ts';
 export { prepare } from './prepare.ts';
-export { PriceUnavailableError, priceTable, quoteFor } from './pricing.ts';
-export { findModel, models } from './registry.ts';
+export { checkPriceOverrides, fromPrice, PriceUnavailableError, priceTable, quoteFor } from './pricing.ts';
+export { findModel, models, requireModel, UnknownModelError } from './registry.ts';
+export { holds, whenGiven } from './rule-schema.ts';
 export type * from './types.ts';

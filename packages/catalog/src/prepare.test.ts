@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prepare } from './prepare.ts';
 import { PriceUnavailableError } from './pricing.ts';
+import { findModel, UnknownModelError } from './registry.ts';
 import type { FieldError } from './types.ts';
 
 const MODEL = 'kling-3.0-omni';
@@ -39,6 +40,12 @@ describe('prepare kling-3.0-omni', () => {
         kind: 'image',
         scheme: 'asset',
         uri: IMG,
+        accepts: {
+          mediaTypes: ['image/jpeg', 'image/png'],
+          maxBytes: 10 * 1024 * 1024,
+          side: { min: 300 },
+          aspectRatio: { min: 0.4, max: 2.5 },
+        },
       },
     ]);
   });
@@ -202,7 +209,12 @@ describe('prepare kling-3.0-omni', () => {
     if (r.ok) return;
     expect(r.errors.map((e) => e.message)).toEqual([
       'aspectRatio must be one of 9:16, 16:9, 1:1; got "4:3"',
-      'duration must be from 3 to 15 in steps of 1 seconds; got 3.5',
+      'duration must be a whole number of seconds from 3 to 15; got 3.5',
+    ]);
+    const typed = prepare(MODEL, { prompt: 'p', duration: '5', audioEnabled: 'yes' });
+    expect(typed.ok ? [] : typed.errors.map((e) => e.message)).toEqual([
+      'duration must be a whole number of seconds from 3 to 15; got a string ("5")',
+      'audioEnabled must be true or false; got a string ("yes")',
     ]);
   });
 
@@ -210,7 +222,59 @@ describe('prepare kling-3.0-omni', () => {
     expect(errorsOf(input)).toEqual([['input', 'invalid_type']]);
   });
 
-  it('throws for a model the catalog does not have', () => {
-    expect(() => prepare('nope', { prompt: 'p' })).toThrow(/unknown model/);
+  it('throws UnknownModelError for a model the catalog does not have', () => {
+    expect(() => prepare('nope', { prompt: 'p' })).toThrow(UnknownModelError);
+    expect(findModel('nope')).toBeUndefined();
+    expect(findModel(MODEL)?.title).toBe('Kling 3.0 Omni');
+  });
+
+  it('takes at most 4 reference images beside a reference video', () => {
+    const four = ok({ prompt: 'p', referenceVideo: VID, referenceAssetUris: Array(4).fill(IMG) });
+    expect(four.mode).toBe('video_to_video');
+    expect(four.media.map((m) => m.param)).toEqual([
+      'input.referenceVideo',
+      'input.referenceAssetUris[0]',
+      'input.referenceAssetUris[1]',
+      'input.referenceAssetUris[2]',
+      'input.referenceAssetUris[3]',
+    ]);
+    expect(errorsOf({ prompt: 'p', referenceVideo: VID, referenceAssetUris: Array(5).fill(IMG) })).toEqual([
+      ['input.referenceAssetUris', 'too_many_items'],
+    ]);
+    const r = prepare(MODEL, { prompt: 'p', referenceVideo: VID, referenceAssetUris: Array(5).fill(IMG) });
+    expect(r.ok ? '' : r.errors[0]?.message).toMatch(/at most 4 images when a referenceVideo is given/);
+    // Without a video the limit is the field's own 7.
+    expect(ok({ prompt: 'p', referenceAssetUris: Array(7).fill(IMG) }).mode).toBe('reference_to_video');
+  });
+
+  it('reports too many items and each bad item of the same list', () => {
+    expect(errorsOf({ prompt: 'p', referenceAssetUris: [IMG, 'x', IMG, IMG, IMG, IMG, IMG, 7] })).toEqual([
+      ['input.referenceAssetUris', 'too_many_items'],
+      ['input.referenceAssetUris[1]', 'invalid_uri'],
+      ['input.referenceAssetUris[7]', 'invalid_type'],
+    ]);
+  });
+
+  it('keeps the normalised input apart from the caller object', () => {
+    const uris = [IMG];
+    const v = ok({ prompt: 'p', referenceAssetUris: uris });
+    uris.push(IMG);
+    expect(v.input.referenceAssetUris).toEqual([IMG]);
+  });
+
+  it('refuses fields inherited from prototypes and odd keys as unknown', () => {
+    const input = JSON.parse('{"prompt":"p","__proto__":{"duration":15},"constructor":1}');
+    expect(errorsOf(input)).toEqual([
+      ['input.__proto__', 'unknown_field'],
+      ['input.constructor', 'unknown_field'],
+    ]);
+    const inherited = Object.create({ duration: 15 }) as Record<string, unknown>;
+    inherited.prompt = 'p';
+    expect(ok(inherited).input.duration).toBe(3);
+  });
+
+  it('accepts near-integers for duration only when they are whole', () => {
+    expect(errorsOf({ prompt: 'p', duration: 3.000000001 })).toEqual([['input.duration', 'not_on_step']]);
+    expect(ok({ prompt: 'p', duration: 15.0 }).quote.tokens).toBe(127.5);
   });
 });

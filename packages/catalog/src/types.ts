@@ -42,6 +42,8 @@ export interface MediaRef {
   kind: MediaKind;
   scheme: UriScheme;
   uri: string;
+  /** The slot's constraints on the file, when it declares any. */
+  accepts?: MediaAccepts;
 }
 
 /** Price of one variant, in thousandths of a token (integers avoid float drift: 6.4 tokens/s → 6400). */
@@ -51,8 +53,14 @@ export interface VariantPrice {
   label: string;
   unit: 'per_second' | 'flat';
   milliTokens: number;
+  /** The variant a request with every default gets; exactly one row of a table has it. */
   isDefault?: boolean;
   provisional?: boolean;
+  /**
+   * A row the reference lists although no request field selects it (its meaning is unpublished). It is shown
+   * so the table is complete, but never quoted and never a "from" price.
+   */
+  informational?: boolean;
 }
 
 /** Operator overrides, model id → variant → milli-tokens (per second or flat, as the variant's unit). */
@@ -121,6 +129,23 @@ export interface MediaField extends FieldBase {
   schemes: readonly UriScheme[];
   /** Set for array slots: at most this many items. */
   maxItems?: number;
+  /** What each file in the slot must be (checked on the stored file before tokens are held). */
+  accepts?: MediaAccepts;
+}
+
+/**
+ * What a media slot accepts, as the upstream publishes it. Every bound is inclusive; an unset one is not
+ * checked. Sides are in pixels, sizes in bytes, aspect ratios as width ÷ height.
+ */
+export interface MediaAccepts {
+  /** Media types decided from the bytes (`image/png`, `video/quicktime`). */
+  mediaTypes?: readonly string[];
+  maxBytes?: number;
+  /** Width and height each within these bounds. */
+  side?: { min?: number; max?: number };
+  aspectRatio?: { min: number; max: number };
+  durationSeconds?: { min: number; max: number };
+  fps?: { min: number; max: number };
 }
 
 /**
@@ -151,6 +176,11 @@ export interface ModelEntry {
   fields: readonly FieldSpec[];
   rules: readonly Rule[];
   modes: readonly string[];
+  /**
+   * The capability list as the reference shows it, when it differs from `modes` (a motion-transfer model is
+   * listed under both image_to_video and video_to_video but runs one way). Defaults to `modes`.
+   */
+  capabilities?: readonly string[];
   /** The mode of a valid, defaulted input (from the slots it fills). */
   selectMode(input: NormalisedInput): string;
   pricing: ModelPricing;
@@ -158,6 +188,12 @@ export interface ModelEntry {
   selectVariant(input: NormalisedInput): string;
   /** The field holding the billed seconds for per-second prices. */
   secondsField?: string;
+  /**
+   * Where a video's sound comes from, when not simply from `audioEnabled` (on: native audio; off or no such
+   * field: silent). `always`: sound is always made and there is no switch. `source`: no new audio is made;
+   * `audioEnabled` keeps the source video's own sound.
+   */
+  audio?: 'always' | 'source';
   exampleInput: Readonly<Record<string, Json>>;
   /** Choices made where the reference is unclear, said plainly. */
   notes?: readonly string[];
