@@ -4,26 +4,26 @@ import { assetJson } from '../assets/assets-service.ts';
 import { ApiError } from '../errors.ts';
 import { callerOf } from './authenticate.ts';
 import type { ApiDeps } from './deps.ts';
+import { withMultipartFile } from './multipart-file.ts';
+import { sendContent } from './send-content.ts';
 
-/** Upload raw bytes, read an asset's facts and its content. */
+/** Upload (raw or multipart), read an asset's facts and bytes, delete it, and serve signed links. */
 export function assetsRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.register(async (scope) => {
-    // Raw uploads: the body stays a stream, so a large video is never held in memory.
+    // Uploads: the body stays a stream, so a large video is never held in memory.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
     scope.post('/api/v1/assets', async (request, reply) => {
       const p = callerOf(request);
       const type = String(request.headers['content-type'] ?? '');
-      if (type.startsWith('multipart/')) {
-        throw new ApiError(
-          'unsupported_media_type',
-          415,
-          'Send the file as the raw request body with its Content-Type (multipart is not accepted yet).',
-        );
-      }
       if (!request.body)
         throw new ApiError('invalid_request', 400, 'The request has no body: send the file bytes.');
-      const asset = await deps.assets.upload(p.accountId, request.body as Readable);
+      const body = request.body as Readable;
+      const asset = /^multipart\/form-data\s*;/i.test(type)
+        ? await withMultipartFile(request.headers, body, (file, declaredType) =>
+            deps.assets.upload(p.accountId, file, { declaredType }),
+          )
+        : await deps.assets.upload(p.accountId, body, { declaredType: type || null });
       return reply
         .status(201)
         .header('location', `/api/v1/assets/${asset.id}`)
@@ -35,13 +35,31 @@ export function assetsRoutes(app: FastifyInstance, deps: ApiDeps): void {
     assetJson(await deps.assets.get(callerOf(request).accountId, request.params.id), deps.publicUrl),
   );
 
+  app.delete<{ Params: { id: string } }>('/api/v1/assets/:id', async (request, reply) => {
+    await deps.assets.delete(callerOf(request).accountId, request.params.id);
+    return reply.status(204).send();
+  });
+
   app.get<{ Params: { id: string } }>('/api/v1/assets/:id/content', async (request, reply) => {
     const asset = await deps.assets.get(callerOf(request).accountId, request.params.id);
-    return reply
-      .header('content-type', asset.mediaType)
-      .header('content-length', String(asset.bytes))
-      .header('etag', `"${asset.sha256}"`)
-      .header('cache-control', 'private, max-age=31536000, immutable')
-      .send(deps.assets.storage.read(asset.storageKey));
+    return sendContent(
+      reply,
+      deps.assets,
+      asset,
+      request.headers.range,
+      'private, max-age=31536000, immutable',
+    );
   });
+
+  // Signed links: the signature is the credential, so no API key is asked for (outside /api/).
+  app.get<{ Params: { id: string }; Querystring: { expires?: string; signature?: string } }>(
+    '/files/:id',
+    async (request, reply) => {
+      const { expires, signature } = request.query;
+      const asset = await deps.assets.fromSignedUrl(request.params.id, expires, signature);
+      const presigned = await deps.assets.storage.presignedUrl(asset.storageKey, 300, asset.mediaType);
+      if (presigned !== null) return reply.redirect(presigned, 302);
+      return sendContent(reply, deps.assets, asset, request.headers.range, 'private, max-age=300');
+    },
+  );
 }

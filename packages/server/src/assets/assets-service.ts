@@ -1,19 +1,41 @@
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import type { MediaKind } from '@reelay/catalog';
 import type { Database } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { type AssetRecord, findAsset, insertAsset } from './asset-repository.ts';
+import type { GuardedFetch } from '../net/guarded-fetch.ts';
+import { GuardedFetchError } from '../net/guarded-fetch-error.ts';
+import {
+  type AssetRecord,
+  assetInUse,
+  deleteAssetRow,
+  findAsset,
+  findAssetById,
+  insertAsset,
+} from './asset-repository.ts';
 import { decodeDataUri } from './data-uri.ts';
 import { identifyMedia } from './identify-media.ts';
-import type { LocalStorage } from './local-storage.ts';
 import { presentFacts } from './media-facts.ts';
 import { receiveFile } from './receive-file.ts';
+import type { ByteRange, Storage } from './storage.ts';
+import { UrlSigner } from './url-signer.ts';
 
 export interface AssetsOptions {
-  maxUploadBytes: number;
-  maxDataUriBytes: number;
   ffprobePath: string;
+  /** Largest file received at all (the stream is cut off past it). */
+  maxUploadBytes: number;
+  /** Largest file kept, per kind (checked once the kind is known from the bytes). */
+  maxBytesByKind: Readonly<Record<MediaKind, number>>;
+  maxDataUriBytes: number;
+  /** Base of the signed URLs served by the gateway itself. */
+  publicUrl: string;
+  signingSecret: string;
+  /** Lifetime of the signed URLs handed to clients. */
+  signedUrlTtlSeconds: number;
+  /** The SSRF-guarded fetch for https:// inputs; null refuses them. */
+  fetch: GuardedFetch | null;
+  now?: () => number;
 }
 
 const EXTENSIONS: Record<string, string> = {
@@ -31,51 +53,106 @@ const EXTENSIONS: Record<string, string> = {
   'audio/flac': 'flac',
 };
 
-/** Media in and out: uploads, data: URIs, generation outputs, and reading them back. */
+const KIND_WORDS: Record<MediaKind, string> = { image: 'Images', video: 'Videos', audio: 'Audio files' };
+
+/** Adds the field name to an error about one input, keeping its status. */
+const onField = (error: ApiError, param: string) =>
+  new ApiError(error.code, error.status, `${param}: ${error.message}`, { param });
+
+/** Media in and out: uploads, data: and https: inputs, generation outputs, and reading them back. */
 export class AssetsService {
+  private readonly signer: UrlSigner;
+  private readonly now: () => number;
   constructor(
     private readonly db: Database,
-    readonly storage: LocalStorage,
+    readonly storage: Storage,
     private readonly options: AssetsOptions,
-  ) {}
+  ) {
+    this.signer = new UrlSigner(options.signingSecret);
+    this.now = options.now ?? Date.now;
+  }
 
-  /** Stores an uploaded stream as an asset of `accountId`, deciding its type from its bytes. */
+  /**
+   * Streams a file into storage as an asset of `accountId` with constant memory, hashing it on the way and
+   * deciding its type from its bytes; `declaredType` (the sender's Content-Type) may not name another kind.
+   */
   async upload(
     accountId: string,
     body: Readable,
-    source: 'upload' | 'data' = 'upload',
+    how: { declaredType?: string | null; source?: 'upload' | 'data' | 'url'; sourceUrl?: string } = {},
   ): Promise<AssetRecord> {
-    const received = await receiveFile(body, this.storage.tempDir(), this.options.maxUploadBytes);
-    return this.adopt(accountId, received.path, received.bytes, received.sha256, source, null);
+    const received = await receiveFile(body, this.storage.incomingDir(), this.options.maxUploadBytes);
+    return this.adopt(
+      accountId,
+      received.path,
+      received.bytes,
+      received.sha256,
+      how.source ?? 'upload',
+      null,
+      {
+        declaredType: how.declaredType ?? null,
+        sourceUrl: how.sourceUrl ?? null,
+      },
+    );
   }
 
-  /** Turns a `data:` URI into an asset; errors name `param`. */
+  /** Turns a strict base64 `data:` URI into an asset; errors name `param`. */
   async fromDataUri(accountId: string, uri: string, param: string): Promise<AssetRecord> {
-    let decoded: ReturnType<typeof decodeDataUri>;
-    try {
-      decoded = decodeDataUri(uri, this.options.maxDataUriBytes);
-    } catch {
+    const decoded = decodeDataUri(uri, this.options.maxDataUriBytes);
+    if (!decoded.ok) {
+      const status = decoded.reason === 'too_large' ? 413 : 422;
       throw new ApiError(
-        'payload_too_large',
-        413,
-        `${param}: the data URI is larger than ${this.options.maxDataUriBytes} bytes.`,
-        { param },
+        status === 413 ? 'payload_too_large' : 'validation_failed',
+        status,
+        `${param}: ${decoded.message}.`,
+        {
+          param,
+        },
       );
     }
-    if (decoded === null) {
-      throw new ApiError('validation_failed', 422, `${param}: not a valid data URI.`, { param });
+    try {
+      return await this.upload(accountId, Readable.from([decoded.bytes]), {
+        declaredType: decoded.mediaType,
+        source: 'data',
+      });
+    } catch (error) {
+      throw error instanceof ApiError ? onField(error, param) : error;
+    }
+  }
+
+  /**
+   * Fetches an https:// input once through the SSRF guard and stores it as an asset of `accountId`, so
+   * upstreams and the local renderer see stable bytes. Every failure is a 422 on `param`.
+   */
+  async fromUrl(accountId: string, url: string, param: string): Promise<AssetRecord> {
+    const fail = (message: string) =>
+      new ApiError('validation_failed', 422, `${param}: ${message}.`, { param });
+    if (this.options.fetch === null) throw fail('https:// inputs are not fetched by this gateway');
+    let response: Response;
+    try {
+      response = await this.options.fetch(url, { maxBytes: this.options.maxUploadBytes });
+    } catch (error) {
+      if (error instanceof GuardedFetchError) throw fail(`could not fetch ${url}: ${error.message}`);
+      throw error;
+    }
+    if (!response.ok || response.body === null) {
+      await response.body?.cancel();
+      throw fail(`fetching ${url} answered HTTP ${response.status}`);
     }
     try {
-      return await this.upload(accountId, Readable.from([decoded.bytes]), 'data');
+      return await this.upload(accountId, Readable.fromWeb(response.body as never), {
+        declaredType: response.headers.get('content-type'),
+        source: 'url',
+        sourceUrl: url,
+      });
     } catch (error) {
-      if (error instanceof ApiError) {
-        throw new ApiError(error.code, error.status, `${param}: ${error.message}`, { param });
-      }
+      if (error instanceof GuardedFetchError) throw fail(`could not fetch ${url}: ${error.message}`);
+      if (error instanceof ApiError) throw fail(`${url}: ${error.message.replace(/\.$/, '')}`);
       throw error;
     }
   }
 
-  /** Registers a finished local file (e.g. a rendered output) as an asset; the file is moved into storage. */
+  /** Registers a finished local file (an upload or a rendered output) as an asset; the file is moved into storage. */
   async adopt(
     accountId: string,
     path: string,
@@ -83,12 +160,21 @@ export class AssetsService {
     sha256: string,
     source: AssetRecord['source'],
     generationId: string | null,
+    extra: { declaredType?: string | null; sourceUrl?: string | null } = {},
   ): Promise<AssetRecord> {
     try {
-      const facts = await identifyMedia(path, this.options.ffprobePath);
+      const facts = await identifyMedia(path, this.options.ffprobePath, extra.declaredType);
+      const limit = this.options.maxBytesByKind[facts.kind];
+      if (source !== 'output' && bytes > limit) {
+        throw new ApiError(
+          'payload_too_large',
+          413,
+          `${KIND_WORDS[facts.kind]} may be at most ${limit} bytes; this one is ${bytes}.`,
+        );
+      }
       const id = newId('asset');
       const storageKey = `${accountId}/${id}.${EXTENSIONS[facts.mediaType] ?? 'bin'}`;
-      await this.storage.putFile(storageKey, path);
+      await this.storage.putFile(storageKey, path, facts.mediaType);
       return await insertAsset(this.db, {
         id,
         accountId,
@@ -97,6 +183,7 @@ export class AssetsService {
         sha256,
         storageKey,
         source,
+        sourceUrl: extra.sourceUrl ?? null,
         generationId,
       });
     } finally {
@@ -104,10 +191,78 @@ export class AssetsService {
     }
   }
 
+  /** The asset `id` of `accountId`; another account's asset is a 404 like a missing one. */
   async get(accountId: string, id: string): Promise<AssetRecord> {
     const asset = await findAsset(this.db, accountId, id);
     if (!asset) throw new ApiError('not_found', 404, `No asset with id ${id}.`);
     return asset;
+  }
+
+  /** Deletes an asset and its bytes; one a queued or running generation still needs is a 409. */
+  async delete(accountId: string, id: string): Promise<void> {
+    const asset = await this.get(accountId, id);
+    if (!(await deleteAssetRow(this.db, accountId, id))) {
+      if (await assetInUse(this.db, accountId, id)) {
+        throw new ApiError(
+          'conflict',
+          409,
+          `Asset ${id} is an input of a queued or running generation; delete it once that has finished.`,
+        );
+      }
+      throw new ApiError('not_found', 404, `No asset with id ${id}.`);
+    }
+    await this.storage.delete(asset.storageKey);
+  }
+
+  /**
+   * A URL anyone holding it can download the asset from until `ttlSeconds` pass: presigned by S3, or signed by
+   * the gateway (`/files/{id}?expires=…&signature=…`). Providers hand these to upstreams for input media.
+   */
+  async signedContentUrl(assetId: string, ttlSeconds: number): Promise<string> {
+    const asset = await findAssetById(this.db, assetId);
+    if (!asset) throw new ApiError('not_found', 404, `No asset with id ${assetId}.`);
+    return this.signedUrlOf(asset, ttlSeconds);
+  }
+
+  /** {@link signedContentUrl} for an asset already loaded. */
+  async signedUrlOf(asset: AssetRecord, ttlSeconds: number): Promise<string> {
+    const presigned = await this.storage.presignedUrl(asset.storageKey, ttlSeconds, asset.mediaType);
+    return presigned ?? this.signedFileUrl(asset.id, ttlSeconds);
+  }
+
+  /**
+   * A URL of the gateway itself (`/files/{id}?expires=…&signature=…`) serving the asset without an API key
+   * until `ttlSeconds` pass, made without a lookup (generation outputs list these). On S3 it redirects to a
+   * fresh presigned URL.
+   */
+  signedFileUrl(assetId: string, ttlSeconds: number = this.options.signedUrlTtlSeconds): string {
+    const { expires, signature } = this.signer.sign(assetId, Math.floor(this.now() / 1000) + ttlSeconds);
+    return `${this.options.publicUrl}/files/${assetId}?expires=${expires}&signature=${signature}`;
+  }
+
+  /** The asset a gateway-signed URL names; a tampered, foreign or expired signature is a 403. */
+  async fromSignedUrl(assetId: string, expires: unknown, signature: unknown): Promise<AssetRecord> {
+    const check = this.signer.check(assetId, expires, signature, Math.floor(this.now() / 1000));
+    if (check !== 'valid') {
+      throw new ApiError(
+        'forbidden',
+        403,
+        check === 'expired' ? 'This link has expired.' : 'This link is not valid.',
+      );
+    }
+    const asset = await findAssetById(this.db, assetId);
+    if (!asset) throw new ApiError('not_found', 404, `No asset with id ${assetId}.`);
+    return asset;
+  }
+
+  /** The bytes of an asset, or of an inclusive range of them. */
+  read(asset: AssetRecord, range?: ByteRange): Promise<Readable> {
+    return this.storage.read(asset.storageKey, range);
+  }
+
+  /** A local file with the asset's bytes, for programs that need a path (the local renderer, ffprobe). */
+  localFile(storageKey: string): Promise<string> {
+    return this.storage.localFile(storageKey);
   }
 }
 
@@ -122,6 +277,11 @@ export function assetJson(a: AssetRecord, publicUrl: string) {
     bytes: a.bytes,
     sha256: a.sha256,
     ...presentFacts(a),
+    ...(a.fps !== null ? { fps: a.fps } : {}),
+    ...(a.videoCodec !== null ? { videoCodec: a.videoCodec } : {}),
+    ...(a.audioCodec !== null ? { audioCodec: a.audioCodec } : {}),
+    source: a.source,
+    ...(a.sourceUrl !== null ? { sourceUrl: a.sourceUrl } : {}),
     createdAt: a.createdAt.toISOString(),
   };
 }

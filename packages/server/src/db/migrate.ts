@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './database.ts';
+import { splitStatements } from './split-statements.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 /** Arbitrary constant naming Reelay's migration lock among other advisory locks. */
@@ -30,15 +31,4 @@ export async function migrate(db: Database): Promise<string[]> {
     }
   });
   return applied;
-}
-
-/** Splits a migration file into statements (files hold plain DDL; no dollar-quoted bodies). */
-function splitStatements(sql: string): string[] {
-  return sql
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('--'))
-    .join('\n')
-    .split(';')
-    .map((statement) => statement.trim())
-    .filter((statement) => statement.length > 0);
 }

@@ -1,15 +1,22 @@
 import type { FieldError, Json, MediaRef, NormalisedInput } from '@reelay/catalog';
+import type { AssetRecord } from '../assets/asset-repository.ts';
 import { findAssets } from '../assets/asset-repository.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError, validationFailed } from '../errors.ts';
+import { checkSlot } from './slot-constraints.ts';
 
 const article = (kind: string) => (kind === 'image' ? 'an image' : `a ${kind}`);
 
+type Resolved = { ok: true; asset: AssetRecord } | { ok: false; missing: boolean; error: FieldError };
+
 /**
- * Makes every media input an asset of the caller's account: `asset://` ids are looked up (another
- * account's asset is not found), `data:` URIs are stored as assets and replaced by their `asset://` URI,
- * and each asset's real kind (from its bytes) must match its slot. Every bad field is reported at once.
+ * Makes every media input an asset of the caller's account and checks it against its slot, before any token
+ * is held: `asset://` ids are looked up (another account's asset is as absent as a missing one: a 404 on
+ * that field), `https://` URLs are fetched once through the SSRF guard and `data:` URIs decoded, both stored
+ * as assets and replaced by their `asset://` URI. Each file's real kind (from its bytes) must match its slot,
+ * and the slot's constraints (types, size, sides, aspect ratio, duration, fps) must hold. Every bad field is
+ * reported at once; missing assets make the answer a 404, anything else a 422.
  */
 export async function resolveInputMedia(
   db: Database,
@@ -18,56 +25,87 @@ export async function resolveInputMedia(
   input: NormalisedInput,
   media: readonly MediaRef[],
 ): Promise<NormalisedInput> {
-  const errors: FieldError[] = [];
-  const uris = new Map<string, string>();
   const ids = media.filter((m) => m.scheme === 'asset').map((m) => m.uri.slice('asset://'.length));
   const owned = new Map((await findAssets(db, accountId, ids)).map((a) => [a.id, a]));
-  for (const ref of media) {
-    if (ref.scheme === 'https') {
-      errors.push({
-        param: ref.param,
-        code: 'invalid_uri',
-        message: `${ref.param}: https:// inputs are not fetched by this gateway yet; upload the file to POST /api/v1/assets and pass its asset:// URI.`,
-      });
-      continue;
+  const resolved = await Promise.all(media.map((ref) => resolveOne(assets, accountId, owned, ref)));
+  const errors: FieldError[] = [];
+  const uris = new Map<string, string>();
+  resolved.forEach((r, i) => {
+    const ref = media[i] as MediaRef;
+    if (!r.ok) {
+      errors.push(r.error);
+      return;
     }
-    let kind: string;
-    let id: string;
-    if (ref.scheme === 'asset') {
-      id = ref.uri.slice('asset://'.length);
-      const asset = owned.get(id);
-      if (!asset) {
-        errors.push({
-          param: ref.param,
-          code: 'invalid_uri',
-          message: `${ref.param}: there is no asset ${id} in this account.`,
-        });
-        continue;
-      }
-      kind = asset.kind;
-    } else {
-      try {
-        const asset = await assets.fromDataUri(accountId, ref.uri, ref.param);
-        id = asset.id;
-        kind = asset.kind;
-      } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        errors.push({ param: ref.param, code: 'invalid_uri', message: error.message });
-        continue;
-      }
-    }
-    if (kind !== ref.kind) {
-      errors.push({
-        param: ref.param,
-        code: 'invalid_uri',
-        message: `${ref.param} expects ${article(ref.kind)}, but ${id} is ${article(kind)}.`,
-      });
-      continue;
-    }
-    uris.set(ref.param, `asset://${id}`);
+    const broken = checkSlot(r.asset, ref.accepts, ref.param);
+    if (broken.length > 0) errors.push(...broken);
+    else uris.set(ref.param, `asset://${r.asset.id}`);
+  });
+  const missing = resolved.flatMap((r) => (!r.ok && r.missing ? [r.error] : []));
+  if (missing.length > 0) {
+    const first = missing[0] as FieldError;
+    throw new ApiError(
+      'not_found',
+      404,
+      missing.length === 1 ? first.message : `${missing.length} input assets were not found; see details.`,
+      {
+        param: first.param,
+        details: missing,
+      },
+    );
   }
   if (errors.length > 0) throw validationFailed(errors);
   return replaceUris(input, media, uris);
+}
+
+async function resolveOne(
+  assets: AssetsService,
+  accountId: string,
+  owned: ReadonlyMap<string, AssetRecord>,
+  ref: MediaRef,
+): Promise<Resolved> {
+  let asset: AssetRecord;
+  if (ref.scheme === 'asset') {
+    const id = ref.uri.slice('asset://'.length);
+    const found = owned.get(id);
+    if (!found) {
+      return {
+        ok: false,
+        missing: true,
+        error: {
+          param: ref.param,
+          code: 'invalid_uri',
+          message: `${ref.param}: there is no asset ${id} in this account.`,
+        },
+      };
+    }
+    asset = found;
+  } else {
+    try {
+      asset =
+        ref.scheme === 'https'
+          ? await assets.fromUrl(accountId, ref.uri, ref.param)
+          : await assets.fromDataUri(accountId, ref.uri, ref.param);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      return {
+        ok: false,
+        missing: false,
+        error: { param: ref.param, code: 'invalid_uri', message: error.message },
+      };
+    }
+  }
+  if (asset.kind !== ref.kind) {
+    return {
+      ok: false,
+      missing: false,
+      error: {
+        param: ref.param,
+        code: 'invalid_uri',
+        message: `${ref.param} expects ${article(ref.kind)}, but ${asset.id} is ${article(asset.kind)}.`,
+      },
+    };
+  }
+  return { ok: true, asset };
 }
 
 function replaceUris(

@@ -6,6 +6,8 @@ export interface MediaProbe {
   durationSeconds: number;
   video?: { codec: string; width: number; height: number; fps: number; pixelFormat: string };
   audio?: { codec: string; sampleRate: number; channels: number };
+  /** With `countPackets`: false when the file holds fewer packets than its index promises (truncated). */
+  complete?: boolean;
 }
 
 /** A file ffprobe cannot read as media. */
@@ -24,6 +26,8 @@ interface Stream {
   sample_rate?: unknown;
   channels?: unknown;
   duration?: unknown;
+  nb_frames?: unknown;
+  nb_read_packets?: unknown;
   disposition?: { attached_pic?: unknown };
 }
 
@@ -41,11 +45,12 @@ const rate = (v: unknown): number => {
 /** Probes a file with ffprobe and validates what it reports. */
 export async function probeMedia(
   path: string,
-  opts: { ffprobePath: string; signal?: AbortSignal },
+  opts: { ffprobePath: string; signal?: AbortSignal; countPackets?: boolean },
 ): Promise<MediaProbe> {
+  const count = opts.countPackets ? ['-count_packets'] : [];
   const result = await runProcess(
     opts.ffprobePath,
-    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path],
+    ['-v', 'error', ...count, '-print_format', 'json', '-show_format', '-show_streams', path],
     opts.signal ? { signal: opts.signal } : {},
   );
   if (result.code !== 0)
@@ -74,6 +79,14 @@ export async function probeMedia(
       fps: rate(v.avg_frame_rate) || rate(v.r_frame_rate),
       pixelFormat: String(v.pix_fmt ?? 'unknown'),
     };
+  }
+  if (opts.countPackets) {
+    // Reading every packet finds what the container's index promises but the file no longer holds.
+    probe.complete = [v, a].every((s) => {
+      const promised = num(s?.nb_frames);
+      const read = num(s?.nb_read_packets);
+      return !s || promised === null || read === null || read >= promised;
+    });
   }
   if (a) {
     probe.audio = {

@@ -1,0 +1,48 @@
+import type { FastifyReply } from 'fastify';
+import type { AssetRecord } from '../assets/asset-repository.ts';
+import type { AssetsService } from '../assets/assets-service.ts';
+import { parseRange } from '../assets/byte-range.ts';
+import { StorageKeyMissing } from '../assets/storage.ts';
+import { ApiError } from '../errors.ts';
+
+/** Sends an asset's bytes, honouring a single-range `Range` header (206, or 416 past the end) so players can seek. */
+export async function sendContent(
+  reply: FastifyReply,
+  assets: AssetsService,
+  asset: AssetRecord,
+  rangeHeader: string | undefined,
+  cacheControl: string,
+) {
+  const range = parseRange(rangeHeader, asset.bytes);
+  reply
+    .header('accept-ranges', 'bytes')
+    .header('content-type', asset.mediaType)
+    .header('etag', `"${asset.sha256}"`)
+    .header('cache-control', cacheControl);
+  if (range.kind === 'unsatisfiable') {
+    reply.header('content-range', `bytes */${asset.bytes}`);
+    throw new ApiError(
+      'invalid_request',
+      416,
+      `The range ${rangeHeader} is outside the file, which has ${asset.bytes} bytes.`,
+      { param: 'Range' },
+    );
+  }
+  try {
+    if (range.kind === 'part') {
+      const stream = await assets.read(asset, range);
+      return reply
+        .status(206)
+        .header('content-range', `bytes ${range.start}-${range.end}/${asset.bytes}`)
+        .header('content-length', String(range.end - range.start + 1))
+        .send(stream);
+    }
+    const stream = await assets.read(asset);
+    return reply.header('content-length', String(asset.bytes)).send(stream);
+  } catch (error) {
+    if (error instanceof StorageKeyMissing) {
+      throw new ApiError('not_found', 404, `The bytes of asset ${asset.id} are no longer stored.`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,69 @@
+import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { type ByteRange, checkStorageKey, type Storage, StorageKeyMissing } from '../storage.ts';
+
+/** Keeps assets as files under one root folder (the default driver). */
+export class LocalStorage implements Storage {
+  readonly driver = 'local';
+  readonly root: string;
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  private pathOf(key: string): string {
+    const path = resolve(this.root, checkStorageKey(key));
+    if (!path.startsWith(this.root + sep)) throw new Error(`storage key escapes the root: ${key}`);
+    return path;
+  }
+
+  async putFile(key: string, sourcePath: string): Promise<void> {
+    const target = this.pathOf(key);
+    await mkdir(dirname(target), { recursive: true });
+    try {
+      await rename(sourcePath, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      // Another file system: copy beside the target, then rename, so a reader never sees half a file.
+      const partial = `${target}.partial`;
+      await copyFile(sourcePath, partial);
+      await rename(partial, target);
+      await rm(sourcePath, { force: true });
+    }
+  }
+
+  async read(key: string, range?: ByteRange): Promise<Readable> {
+    try {
+      const handle = await open(this.pathOf(key), 'r');
+      return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new StorageKeyMissing(key);
+      throw error;
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      return (await stat(this.pathOf(key))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  async localFile(key: string): Promise<string> {
+    if (!(await this.exists(key))) throw new StorageKeyMissing(key);
+    return this.pathOf(key);
+  }
+
+  async presignedUrl(): Promise<null> {
+    return null;
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  incomingDir(): string {
+    return join(this.root, '.incoming');
+  }
+}
