@@ -18,6 +18,8 @@ export interface CreateDeps {
   assets: AssetsService;
   prices: PriceOverrides;
   limits: LimitDefaults;
+  /** Accept http:// webhook URLs besides https://. */
+  allowHttpWebhooks?: boolean;
   /** The provider a generation of this principal and model runs on. */
   providerFor(principal: Principal, model: string): string;
 }
@@ -65,7 +67,8 @@ export async function createGeneration(
     const existing = await existingFor(deps.db, principal, idempotencyKey, hash);
     if (existing) return { generation: existing, created: false };
   }
-  const prepared = parseGenerationRequest(body, deps.prices);
+  const prepared = parseGenerationRequest(body, deps.prices, { allowHttpWebhooks: deps.allowHttpWebhooks });
+  const webhookUrl = (body as { webhookUrl?: string }).webhookUrl ?? null;
   const input = await resolveInputMedia(
     deps.db,
     deps.assets,
@@ -81,8 +84,8 @@ export async function createGeneration(
       await enforceCreateLimits(tx, principal, prepared.quote.milliTokens, deps.limits);
       const rows = await tx.query(
         `INSERT INTO generations (id, account_id, key_id, run_mode, type, model, mode, variant, status, input, quote,
-           hold_milli, provider, idempotency_key, request_hash)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'queued',$9,$10,$11,$12,$13,$14) RETURNING *`,
+           hold_milli, provider, idempotency_key, request_hash, webhook_url)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'queued',$9,$10,$11,$12,$13,$14,$15) RETURNING *`,
         [
           id,
           principal.accountId,
@@ -98,6 +101,7 @@ export async function createGeneration(
           provider,
           idempotencyKey,
           hash,
+          webhookUrl,
         ],
       );
       if (!(await hold(tx, target, id, prepared.quote.milliTokens))) {

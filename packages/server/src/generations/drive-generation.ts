@@ -7,6 +7,7 @@ import type { Json } from '@reelay/catalog';
 import { findAssets } from '../assets/asset-repository.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import { presentFacts } from '../assets/media-facts.ts';
+import { StorageKeyMissing } from '../assets/storage.ts';
 import { chargeMilli } from '../billing/charge.ts';
 import { capture, release } from '../billing/ledger.ts';
 import type { Database } from '../db/database.ts';
@@ -14,6 +15,8 @@ import type { ProviderOutput, ResolvedMedia } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import { type GenerationOutput, type GenerationRecord, loadGeneration } from './generation-record.ts';
 import { deleteJob, rescheduleJob } from './job-queue.ts';
+import { checkStatus, onProviderError, startOnRoute, type UpstreamDeps } from './route-generation.ts';
+import { downloadOutput } from './store-outputs.ts';
 
 export interface DriveDeps {
   db: Database;
@@ -23,6 +26,8 @@ export interface DriveDeps {
   trustedOutputDir: string;
   workerId: string;
   maxStartAttempts: number;
+  /** Upstream routing, input URLs, callbacks and output downloads (route-generation.ts). */
+  upstream: UpstreamDeps;
 }
 
 /** A failure the client should see; `retryable` ones are tried again. */
@@ -49,7 +54,9 @@ export async function driveGeneration(
 ): Promise<void> {
   const g = await loadGeneration(deps.db, generationId);
   if (!g || g.status === 'succeeded' || g.status === 'failed' || g.status === 'canceled') {
-    if (g?.status === 'canceled' && g.operation !== null) await cancelUpstream(deps, g, signal);
+    // Canceled, or failed past its deadline: upstream work still going is told to stop.
+    const stopUpstream = g?.status === 'canceled' || g?.error?.code === 'deadline_exceeded';
+    if (g && stopUpstream && g.operation !== null) await cancelUpstream(deps, g, signal);
     await deleteJob(deps.db, generationId);
     return;
   }
@@ -60,7 +67,7 @@ export async function driveGeneration(
       await rescheduleJob(deps.db, g.id, deps.workerId, 0);
       return;
     }
-    const status = await provider.status({ operation: g.operation, signal });
+    const status = await checkStatus(deps, g, provider, signal);
     if (status.state === 'pending') {
       if (status.progress !== undefined) {
         await deps.db.query('UPDATE generations SET progress = $2 WHERE id = $1 AND status = $3', [
@@ -71,14 +78,17 @@ export async function driveGeneration(
       }
       await rescheduleJob(deps.db, g.id, deps.workerId, deps.providers.pollIntervalMs(provider.id));
     } else if (status.state === 'succeeded') {
-      await succeed(deps, g, status.outputs);
+      await succeed(deps, g, status.outputs, signal);
     } else {
       throw new StepFailure(status.error.code, status.error.message, status.error.retryable);
     }
   } catch (error) {
     if (signal.aborted) throw error;
-    const failure =
-      error instanceof StepFailure
+    const routed = await onProviderError(deps, g, error);
+    if (routed === 'handled') return;
+    const failure = routed
+      ? new StepFailure(routed.code, routed.message, false)
+      : error instanceof StepFailure
         ? error
         : new StepFailure('provider_error', (error as Error).message, true);
     if (failure.retryable && g.attempts < deps.maxStartAttempts) {
@@ -97,30 +107,9 @@ export async function driveGeneration(
 }
 
 async function startGeneration(deps: DriveDeps, g: GenerationRecord, signal: AbortSignal): Promise<void> {
-  const media = await resolveMedia(deps, g);
-  const started = await deps.db.query(
-    `UPDATE generations SET status = 'running', started_at = COALESCE(started_at, clock_timestamp()),
-       start_requested_at = clock_timestamp(), attempts = attempts + 1
-     WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
-    [g.id],
-  );
-  if (started.length === 0) return;
-  const provider = deps.providers.get(g.provider ?? 'local');
-  const { operation, warnings } = await provider.start({
-    generationId: g.id,
-    model: g.model,
-    type: g.type,
-    mode: g.mode,
-    variant: g.variant,
-    input: g.input,
-    media,
-    idempotencyKey: `${g.id}-${g.attempts + 1}`,
-    signal,
-  });
-  await deps.db.query(
-    `UPDATE generations SET operation = $2, warnings = warnings || $3::jsonb WHERE id = $1 AND status = 'running'`,
-    [g.id, JSON.stringify(operation), JSON.stringify(warnings)],
-  );
+  // Routing, provider slots, the attempt log and failover live in route-generation.ts. A start whose
+  // answer was never stored is recovered there (looked up upstream, or refused), never blindly repeated.
+  await startOnRoute(deps, g, await resolveMedia(deps, g), signal);
 }
 
 /** The stored files behind the generation's `asset://` inputs, in field order. */
@@ -143,9 +132,16 @@ async function resolveMedia(deps: DriveDeps, g: GenerationRecord): Promise<Resol
       )
     ).map((a) => [a.id, a]),
   );
-  return refs.map((ref) => {
+  // A local file per input (the stored file on disk, a cached download on S3) for programs that need paths.
+  const paths = await Promise.all(
+    refs.map((ref) => {
+      const asset = assets.get(ref.id);
+      return asset ? deps.assets.localFile(asset.storageKey).catch(missingAsNull) : null;
+    }),
+  );
+  return refs.map((ref, i) => {
     const asset = assets.get(ref.id);
-    const path = asset ? deps.assets.storage.localPath(asset.storageKey) : null;
+    const path = paths[i] ?? null;
     if (!asset || path === null)
       throw new StepFailure('input_missing', `input asset ${ref.id} is no longer available`, false);
     return {
@@ -155,9 +151,17 @@ async function resolveMedia(deps: DriveDeps, g: GenerationRecord): Promise<Resol
       assetId: asset.id,
       mediaType: asset.mediaType,
       path,
+      bytes: asset.bytes,
+      url: null,
     };
   });
 }
+
+/** A stored file that is gone is a missing input; other storage errors are thrown (and retried). */
+const missingAsNull = (error: unknown) => {
+  if (error instanceof StorageKeyMissing) return null;
+  throw error;
+};
 
 async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -166,17 +170,27 @@ async function sha256Of(path: string): Promise<string> {
 }
 
 /** Stores the outputs as assets, then captures the tokens and marks the generation succeeded, once. */
-async function succeed(deps: DriveDeps, g: GenerationRecord, outputs: ProviderOutput[]): Promise<void> {
+async function succeed(
+  deps: DriveDeps,
+  g: GenerationRecord,
+  outputs: ProviderOutput[],
+  signal: AbortSignal,
+): Promise<void> {
   if (outputs.length === 0)
     throw new StepFailure('no_output', 'the provider finished without an output', false);
   const stored: GenerationOutput[] = [];
   for (const output of outputs) {
     if (!output.url.startsWith('file:')) {
-      throw new StepFailure(
-        'output_unreachable',
-        'downloading upstream outputs is not available on this gateway yet',
-        false,
-      );
+      // An upstream's output: streamed into storage (size-capped) and probed before anything is captured.
+      const file = await downloadOutput(deps.upstream, output.url, signal);
+      const asset = await deps.assets.adopt(g.accountId, file.path, file.bytes, file.sha256, 'output', g.id);
+      stored.push({
+        assetId: asset.id,
+        mediaType: asset.mediaType,
+        bytes: asset.bytes,
+        ...presentFacts(asset),
+      });
+      continue;
     }
     const path = resolve(fileURLToPath(output.url));
     if (!path.startsWith(resolve(deps.trustedOutputDir) + sep)) {

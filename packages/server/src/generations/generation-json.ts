@@ -1,6 +1,7 @@
 import { findModel, type Json, type NormalisedInput, type Quote } from '@reelay/catalog';
 import { presentFacts } from '../assets/media-facts.ts';
 import type { GenerationRecord } from './generation-record.ts';
+import { attemptsJson } from './provider-attempts.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -22,8 +23,15 @@ const quoteJson = (q: Quote) => ({
   ...(q.seconds !== undefined ? { seconds: q.seconds } : {}),
 });
 
-/** The public JSON of a generation (API contract v1). */
-export function generationJson(g: GenerationRecord, publicUrl: string) {
+/**
+ * The public JSON of a generation (API contract v1). `contentUrl` gives each output's `url` (expiring signed
+ * links, so players and browsers can fetch them without the API key); without it the keyed content route.
+ */
+export function generationJson(
+  g: GenerationRecord,
+  publicUrl: string,
+  contentUrl?: (assetId: string) => string,
+) {
   return {
     id: g.id,
     type: g.type,
@@ -33,19 +41,21 @@ export function generationJson(g: GenerationRecord, publicUrl: string) {
     status: g.status,
     environment: g.runMode,
     provider: g.provider,
+    providerAttempts: attemptsJson(g.providerAttempts),
     input: ordered(g.model, g.input),
     quote: quoteJson(g.quote),
     chargedTokens: g.chargedMilli === null ? null : g.chargedMilli / 1000,
     progress: g.progress,
     outputs: g.outputs.map((o) => ({
       uri: `asset://${o.assetId}`,
-      url: `${publicUrl}/api/v1/assets/${o.assetId}/content`,
+      url: contentUrl ? contentUrl(o.assetId) : `${publicUrl}/api/v1/assets/${o.assetId}/content`,
       mediaType: o.mediaType,
       bytes: o.bytes,
       ...presentFacts(o),
     })),
     error: g.error,
     warnings: g.warnings,
+    webhookUrl: g.webhookUrl,
     createdAt: iso(g.createdAt),
     startedAt: iso(g.startedAt),
     completedAt: iso(g.completedAt),

@@ -1,6 +1,7 @@
 import type { Json, NormalisedInput, Quote } from '@reelay/catalog';
 import type { KeyMode } from '../billing/api-keys.ts';
 import type { Queryable } from '../db/database.ts';
+import type { ProviderAttempt } from './provider-attempts.ts';
 
 export type GenerationStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
 export const FINAL_STATUSES: readonly GenerationStatus[] = ['succeeded', 'failed', 'canceled'];
@@ -37,8 +38,14 @@ export interface GenerationRecord {
   error: { code: string; message: string } | null;
   warnings: { code: string; message: string }[];
   attempts: number;
+  /** Every call that asked an upstream to start it (generations/provider-attempts.ts). */
+  providerAttempts: ProviderAttempt[];
+  /** Upstream calls that failed in a row since the last that went through. */
+  providerRetries: number;
   idempotencyKey: string | null;
   requestHash: string | null;
+  /** Where status changes are posted (Standard Webhooks), or null. */
+  webhookUrl: string | null;
   createdAt: Date;
   startedAt: Date | null;
   completedAt: Date | null;
@@ -69,8 +76,11 @@ export function generationFromRow(r: Row): GenerationRecord {
     error: (r.error as GenerationRecord['error']) ?? null,
     warnings: r.warnings as GenerationRecord['warnings'],
     attempts: r.attempts as number,
+    providerAttempts: (r.provider_attempts as ProviderAttempt[] | undefined) ?? [],
+    providerRetries: (r.provider_retries as number | undefined) ?? 0,
     idempotencyKey: (r.idempotency_key as string | null) ?? null,
     requestHash: (r.request_hash as string | null) ?? null,
+    webhookUrl: (r.webhook_url as string | null) ?? null,
     createdAt: r.created_at as Date,
     startedAt: (r.started_at as Date | null) ?? null,
     completedAt: (r.completed_at as Date | null) ?? null,

@@ -38,6 +38,20 @@ export async function rescheduleJob(
   );
 }
 
+/** Extends the lease of a job this worker still holds. */
+export async function renewLease(
+  db: Queryable,
+  generationId: string,
+  workerId: string,
+  leaseSeconds: number,
+): Promise<void> {
+  await db.query(
+    `UPDATE jobs SET locked_until = clock_timestamp() + make_interval(secs => $3)
+     WHERE generation_id = $1 AND locked_by = $2`,
+    [generationId, workerId, leaseSeconds],
+  );
+}
+
 export async function deleteJob(db: Queryable, generationId: string): Promise<void> {
   await db.query('DELETE FROM jobs WHERE generation_id = $1', [generationId]);
 }

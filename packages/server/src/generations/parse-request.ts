@@ -7,15 +7,20 @@ import {
   prepare,
 } from '@reelay/catalog';
 import { ApiError, validationFailed } from '../errors.ts';
+import { webhookUrlError } from '../webhooks/webhook-url.ts';
 
 const TYPES = ['video', 'image', 'audio'] as const;
-const TOP_LEVEL = new Set(['type', 'model', 'input']);
+const TOP_LEVEL = new Set(['type', 'model', 'input', 'webhookUrl']);
 
 /**
  * Checks the request envelope `{type, model, input}` and the model's input in one pass, so a client
  * sees every problem at once. Throws a 422 (or 400 for a non-object body); returns the prepared request.
  */
-export function parseGenerationRequest(body: unknown, prices: PriceOverrides) {
+export function parseGenerationRequest(
+  body: unknown,
+  prices: PriceOverrides,
+  options: { allowHttpWebhooks?: boolean } = {},
+) {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ApiError(
       'invalid_request',
@@ -33,11 +38,8 @@ export function parseGenerationRequest(body: unknown, prices: PriceOverrides) {
         message: 'variant is chosen from the input fields; do not send it.',
       });
     } else if (key === 'webhookUrl') {
-      errors.push({
-        param: 'webhookUrl',
-        code: 'unknown_field',
-        message: 'webhooks are not available on this gateway yet; poll the generation instead.',
-      });
+      const error = webhookUrlError(b.webhookUrl, options.allowHttpWebhooks ?? false);
+      if (error) errors.push(error);
     } else if (!TOP_LEVEL.has(key)) {
       errors.push({
         param: key,

@@ -10,6 +10,9 @@ export interface ResolvedMedia {
   mediaType: string;
   /** A local file path the bytes can be read from (always set for local storage). */
   path: string;
+  bytes: number;
+  /** A URL an upstream can fetch the file from, when the gateway can give one; null otherwise. */
+  url: string | null;
 }
 
 export interface Warning {
@@ -42,11 +45,46 @@ export type ProviderStatus =
   | { state: 'succeeded'; outputs: ProviderOutput[] }
   | { state: 'failed'; error: { code: string; message: string; retryable: boolean } };
 
+/** What a provider makes of a request before anything is sent. */
+export interface Assessment {
+  /** Inputs it cannot honour at all: it must not run the generation. */
+  problems: Warning[];
+  /** Inputs it honours only in part (recorded on the generation when it runs there). */
+  warnings: Warning[];
+}
+
+/** A callback request as received: headers in lower case and the raw body bytes. */
+export interface CallbackRequest {
+  headers: Readonly<Record<string, string | undefined>>;
+  body: Buffer;
+}
+
 /** Something that runs generations: an upstream API or the local renderer. */
 export interface Provider {
   readonly id: string;
-  /** Starts the work and returns what is needed to follow it, to be stored on the generation. */
-  start(call: StartCall): Promise<{ operation: Json; warnings: Warning[] }>;
+  /** True when starting the same generation again runs it once (so a lost start may simply be repeated). */
+  readonly startIsIdempotent?: boolean;
+  /** Whether it runs this request faithfully, in part, or not at all (unset: it runs everything). */
+  assess?(call: Omit<StartCall, 'signal' | 'idempotencyKey' | 'callbackUrl'>): Assessment;
+  /**
+   * Starts the work and returns what is needed to follow it, to be stored on the generation, plus the
+   * upstream's id of the work when it has one. Upstream errors are thrown as `UpstreamError`.
+   */
+  start(call: StartCall): Promise<{ operation: Json; warnings: Warning[]; upstreamId?: string }>;
+  /**
+   * After a start whose outcome is unknown (the process died or the answer was lost): the operation of
+   * the work the upstream already has for this generation, or null when it has none. Providers without
+   * an id of the caller's to look up leave it out, and such generations are never started twice.
+   */
+  findStarted?(call: {
+    generationId: string;
+    signal: AbortSignal;
+  }): Promise<{ operation: Json; upstreamId: string } | null>;
+  /**
+   * Checks a callback the upstream sent (its signature, where it signs them) and names the work it is
+   * about. It is only a hint: the worker asks `status` before trusting anything. Throws when invalid.
+   */
+  parseCallback?(request: CallbackRequest): Promise<{ upstreamId: string }>;
   /** Reports the state of started work; must be safe to call from any process, any number of times. */
   status(call: { operation: Json; signal: AbortSignal }): Promise<ProviderStatus>;
   cancel?(call: { operation: Json; signal: AbortSignal }): Promise<void>;

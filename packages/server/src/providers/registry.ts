@@ -1,5 +1,6 @@
 import type { KeyMode } from '../billing/api-keys.ts';
 import type { Provider } from './provider.ts';
+import { NO_ROUTING, ProviderRoutes, type RoutingOptions } from './routes.ts';
 
 interface Entry {
   provider: Provider;
@@ -9,10 +10,23 @@ interface Entry {
 /** The providers this gateway can run on, and which one a generation goes to. */
 export class ProviderRegistry {
   private readonly entries = new Map<string, Entry>();
+  /** Routes, caps and costs; set by `routing()` (default: every model on its default route). */
+  routes = new ProviderRoutes(NO_ROUTING, (id) => this.entries.has(id));
+
+  /** Sets how models are routed over the registered providers. */
+  routing(options: RoutingOptions): this {
+    this.routes = new ProviderRoutes(options, (id) => this.entries.has(id));
+    return this;
+  }
 
   register(provider: Provider, options: { pollIntervalMs: number }): this {
     this.entries.set(provider.id, { provider, ...options });
     return this;
+  }
+
+  /** The provider with this id, or null when it is not configured here. */
+  find(id: string): Provider | null {
+    return this.entries.get(id)?.provider ?? null;
   }
 
   get(id: string): Provider {
@@ -31,10 +45,11 @@ export class ProviderRegistry {
   }
 
   /**
-   * The provider a generation runs on. Test keys always run on the local renderer; until upstream
-   * adapters are configured, live keys do too, and the generation says so (`provider: "local"`).
+   * The provider a new generation is meant for: the first of its route. Test keys always run on the local
+   * renderer; live keys too when no upstream is configured for the model (the generation says so).
+   * The worker may still fail over along the route (generations/route-generation.ts).
    */
-  route(_model: string, _mode: KeyMode): string {
-    return 'local';
+  route(model: string, mode: KeyMode): string {
+    return this.routes.candidates(model, mode)[0] ?? 'local';
   }
 }

@@ -82,6 +82,8 @@ const image = (path: string, index: number): ResolvedMedia => ({
   assetId: `asset_${index}`,
   mediaType: 'image/png',
   path,
+  bytes: 0,
+  url: null,
 });
 
 describe('local renderer', () => {
@@ -173,6 +175,8 @@ describe('local renderer', () => {
       assetId: 'asset_v',
       mediaType: 'video/mp4',
       path: source,
+      bytes: 0,
+      url: null,
     };
     const { path, probe } = await render({ duration: 4 }, [video]);
     expect(probe.video).toMatchObject({ width: 720, height: 1280 });

@@ -45,6 +45,7 @@ const exists = (path: string) =>
  */
 export class LocalProvider implements Provider {
   readonly id = 'local';
+  readonly startIsIdempotent = true;
   private readonly running = new Map<string, Running>();
   private readonly failures = new Map<string, string>();
   private readonly waiting: (() => void)[] = [];

@@ -1,4 +1,4 @@
-import type { Json } from '@reelay/catalog';
+import { findModel, type Json } from '@reelay/catalog';
 import type { StartCall } from '../provider.ts';
 
 /** Everything a render needs, as JSON, so it can be redone after a restart. */
@@ -14,6 +14,10 @@ export interface VideoSpec {
   label: string;
   images: string[];
   video: string | null;
+  /** A voiceover to use as the soundtrack when audio is on (absent in specs stored before it existed). */
+  audioTrack?: string | null;
+  /** Keep the source video's own sound (if it has any) instead of making one: motion transfer. */
+  sourceAudio?: boolean;
 }
 
 export interface ImageSpec {
@@ -91,6 +95,31 @@ const pick = <T extends string>(value: Json | undefined, allowed: readonly T[], 
     ? (value.toLowerCase() as T)
     : fallback;
 
+type Media = StartCall['media'][number];
+
+/** Where a slot's images go in the picture: first frames and the photo to animate first, last frames last. */
+const FIRST = new Set(['startImage', 'referencePhoto', 'sourceImage']);
+const LAST = new Set(['endImage']);
+/** Slots that steer the result without being shown (a mask only marks the region an edit may change). */
+const HIDDEN = new Set(['maskImage']);
+const rank = (m: Media) => (FIRST.has(m.field) ? 0 : LAST.has(m.field) ? 2 : 1);
+
+/**
+ * The media of one kind in a stable order that does not depend on how the input was stored: by role, then slot
+ * name (`referenceVideo` before `referenceVideo2`), then index.
+ */
+function ordered(media: readonly Media[], kind: Media['kind']): string[] {
+  return media
+    .filter((m) => m.kind === kind && !HIDDEN.has(m.field))
+    .sort(
+      (a, b) =>
+        rank(a) - rank(b) ||
+        (a.field < b.field ? -1 : a.field > b.field ? 1 : 0) ||
+        (a.index ?? 0) - (b.index ?? 0),
+    )
+    .map((m) => m.path);
+}
+
 /** Reads the common fields of any model's normalised input into a render spec for its type. */
 export function renderSpecFor(call: Pick<StartCall, 'model' | 'type' | 'input' | 'media'>): RenderSpec {
   const { input } = call;
@@ -102,7 +131,7 @@ export function renderSpecFor(call: Pick<StartCall, 'model' | 'type' | 'input' |
       format: pick(input.outputFormat, ['png', 'jpeg', 'webp'] as const, 'png'),
       prompt: text(input.prompt, ''),
       label,
-      images: call.media.filter((m) => m.kind === 'image').map((m) => m.path),
+      images: ordered(call.media, 'image'),
     };
   }
   if (call.type === 'audio') {
@@ -115,16 +144,22 @@ export function renderSpecFor(call: Pick<StartCall, 'model' | 'type' | 'input' |
   }
   const size = frameSize(text(input.aspectRatio, '9:16'), text(input.resolution, '720p'));
   const duration = typeof input.duration === 'number' ? input.duration : 5;
-  const byOrder = [...call.media].sort((a, b) => (a.field === b.field ? (a.index ?? 0) - (b.index ?? 0) : 0));
+  // The catalog says where a model's sound comes from; unknown ids (tests, stand-ins) follow audioEnabled.
+  const sound = findModel(call.model)?.audio;
+  const audio = sound === 'always' || input.audioEnabled === true;
+  const video = ordered(call.media, 'video')[0] ?? null;
+  const sourceAudio = sound === 'source' && audio && video !== null;
   return {
     kind: 'video',
     ...size,
     fps: 24,
     durationSeconds: duration,
-    audio: input.audioEnabled === true,
+    audio,
     prompt: text(input.prompt, ''),
     label,
-    images: byOrder.filter((m) => m.kind === 'image').map((m) => m.path),
-    video: byOrder.find((m) => m.kind === 'video')?.path ?? null,
+    images: ordered(call.media, 'image'),
+    video,
+    audioTrack: audio && !sourceAudio ? (ordered(call.media, 'audio')[0] ?? null) : null,
+    ...(sourceAudio ? { sourceAudio } : {}),
   };
 }

@@ -34,14 +34,21 @@ export function videoArgs(spec: VideoSpec, dir: string, output: string): string[
   }
   args.push('-loop', '1', '-framerate', String(fps), '-i', join(dir, 'overlay.png'));
   const filters = [base, `[base][1:v]overlay=0:0:format=auto,format=yuv420p[v]`];
-  if (spec.audio) {
-    args.push('-f', 'lavfi', '-i', soundtrack(spec));
+  const madeAudio = spec.audio && !spec.sourceAudio;
+  if (madeAudio) {
+    // A given voiceover is the soundtrack (padded with silence to the length); otherwise a chord of the prompt.
+    if (spec.audioTrack) args.push('-i', spec.audioTrack);
+    else args.push('-f', 'lavfi', '-i', soundtrack(spec));
+    const source = spec.audioTrack ? `[2:a]aresample=48000,apad,` : '[2:a]';
     filters.push(
-      `[2:a]afade=t=in:d=0.3,afade=t=out:st=${Math.max(0, D - 0.4)}:d=0.4,aformat=channel_layouts=stereo[a]`,
+      `${source}afade=t=in:d=0.3,afade=t=out:st=${Math.max(0, D - 0.4)}:d=0.4,aformat=channel_layouts=stereo[a]`,
     );
   }
   args.push('-filter_complex', filters.join(';'), '-map', '[v]');
-  if (spec.audio) args.push('-map', '[a]', '-c:a', 'aac', '-b:a', '128k', '-ar', '48000');
+  // `0:a?` maps the source video's sound when it has one; a silent source gives a silent clip.
+  if (spec.sourceAudio && spec.video)
+    args.push('-map', '0:a?', '-c:a', 'aac', '-b:a', '128k', '-ar', '48000');
+  else if (madeAudio) args.push('-map', '[a]', '-c:a', 'aac', '-b:a', '128k', '-ar', '48000');
   else args.push('-an');
   args.push(
     '-t',

@@ -1,0 +1,372 @@
+import type { Json } from '@reelay/catalog';
+import type { Database } from '../db/database.ts';
+import type { Provider, ProviderStatus, ResolvedMedia, Warning } from '../providers/provider.ts';
+import type { ProviderRegistry } from '../providers/registry.ts';
+import {
+  backoffMs,
+  DEFAULT_RETRY_LIMITS,
+  decide,
+  type RetryLimits,
+} from '../providers/upstream/retry-policy.ts';
+import { failureCodeOf, UpstreamError } from '../providers/upstream/upstream-error.ts';
+import type { GenerationRecord } from './generation-record.ts';
+import { rescheduleJob } from './job-queue.ts';
+import { setAttemptOutcome } from './provider-attempts.ts';
+import { acquireSlot, releaseSlot } from './provider-capacity.ts';
+import { RouteFailure } from './route-failure.ts';
+import type { DownloadDeps } from './store-outputs.ts';
+
+export { RouteFailure } from './route-failure.ts';
+
+/** What the worker needs to run generations on upstreams. */
+export interface UpstreamDeps extends DownloadDeps {
+  /** A URL an upstream can fetch an input asset from, or null when the gateway cannot give one. */
+  mediaUrl(asset: { id: string; accountId: string; mediaType: string }): Promise<string | null>;
+  /** Where `provider` should send its callbacks, when the gateway is reachable from outside. */
+  callbackUrl(provider: string): string | undefined;
+  /** How long a generation waiting for a provider slot stays queued before it looks again. */
+  capacityWaitMs: number;
+  retryLimits?: RetryLimits;
+}
+
+interface RouteDeps {
+  db: Database;
+  providers: ProviderRegistry;
+  workerId: string;
+  upstream: UpstreamDeps;
+}
+
+const NO_UPSTREAM: Warning = {
+  code: 'no_upstream',
+  message:
+    'No upstream provider is configured for this model on this gateway, so the local renderer made a stand-in.',
+};
+
+/** Attempts whose provider must not be tried again for this generation. */
+const rejectedProviders = (g: GenerationRecord) =>
+  new Set(g.providerAttempts.filter((a) => a.outcome === 'rejected').map((a) => a.provider));
+
+/** Adds fetchable URLs to the inputs (only upstreams need them). */
+async function withUrls(
+  deps: RouteDeps,
+  g: GenerationRecord,
+  media: ResolvedMedia[],
+): Promise<ResolvedMedia[]> {
+  return Promise.all(
+    media.map(async (m) => ({
+      ...m,
+      url: await deps.upstream.mediaUrl({ id: m.assetId, accountId: g.accountId, mediaType: m.mediaType }),
+    })),
+  );
+}
+
+/**
+ * The provider to start on: the first of the model's route not yet rejected for this generation that can
+ * run every field; past the first, only one whose cost stays within the quote.
+ */
+function choose(
+  deps: RouteDeps,
+  g: GenerationRecord,
+  media: ResolvedMedia[],
+): { provider: Provider; warnings: Warning[] } {
+  const candidates = deps.providers.routes.candidates(g.model, g.runMode);
+  const rejected = rejectedProviders(g);
+  const reasons: string[] = [];
+  for (const [i, id] of candidates.entries()) {
+    if (rejected.has(id)) continue;
+    const provider = deps.providers.get(id);
+    const call = {
+      generationId: g.id,
+      model: g.model,
+      type: g.type,
+      mode: g.mode,
+      variant: g.variant,
+      input: g.input,
+      media,
+    };
+    const assessment = provider.assess?.(call) ?? { problems: [], warnings: [] };
+    if (assessment.problems.length > 0) {
+      reasons.push(...assessment.problems.map((p) => p.message));
+      continue;
+    }
+    if (i > 0 && !deps.providers.routes.withinQuote(id, g.model, g.variant, g.quote)) {
+      reasons.push(`${id} would cost more than the quoted price`);
+      continue;
+    }
+    const warnings = [...assessment.warnings];
+    if (id === 'local' && g.runMode === 'live') warnings.push(NO_UPSTREAM);
+    return { provider, warnings };
+  }
+  const lastRejected = [...g.providerAttempts].reverse().find((a) => a.outcome === 'rejected');
+  if (lastRejected?.error) {
+    const more = reasons.length > 0 ? `; no other provider can take it: ${reasons.join('; ')}` : '';
+    throw new RouteFailure(lastRejected.error.code, `${lastRejected.error.message}${more}`);
+  }
+  throw new RouteFailure(
+    'unsupported_input',
+    `No provider of this gateway can run this request: ${reasons.join('; ') || 'none is configured'}`,
+  );
+}
+
+async function deferRetry(deps: RouteDeps, g: GenerationRecord, delayMs: number): Promise<void> {
+  await deps.db.query('UPDATE generations SET provider_retries = provider_retries + 1 WHERE id = $1', [g.id]);
+  await rescheduleJob(deps.db, g.id, deps.workerId, delayMs);
+}
+
+/**
+ * After a start whose outcome is unknown: adopts the work the upstream already has, or frees the way
+ * for a new start when it has none, or fails when there is no way to know (never start twice).
+ * Returns true when this step is done.
+ */
+async function recoverLostStart(
+  deps: RouteDeps,
+  g: GenerationRecord,
+  seq: number,
+  providerId: string,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const provider = deps.providers.get(providerId);
+  if (provider.findStarted) {
+    const found = await provider.findStarted({ generationId: g.id, signal });
+    if (found !== null) {
+      await deps.db.query('UPDATE generations SET operation = $2 WHERE id = $1 AND operation IS NULL', [
+        g.id,
+        JSON.stringify(found.operation),
+      ]);
+      await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'accepted', upstreamId: found.upstreamId });
+      await rescheduleJob(deps.db, g.id, deps.workerId, 0);
+      return true;
+    }
+  } else if (!provider.startIsIdempotent) {
+    throw new RouteFailure(
+      'upstream_outcome_unknown',
+      `${providerId} may have started this generation, but its answer was lost; it is not started again so that it never runs twice`,
+    );
+  }
+  await setAttemptOutcome(deps.db, g.id, seq, {
+    outcome: 'deferred',
+    error: { code: 'start_lost', message: `${providerId} has no work for this generation; starting again` },
+  });
+  return false;
+}
+
+/**
+ * Starts a generation on its route: chooses the provider, takes a slot of its concurrency cap (or leaves
+ * the generation queued), records the attempt before calling out, and acts on the answer: stores the
+ * operation; waits out rate limits; fails over when the upstream did not take the work; never sends
+ * work that may have started to another provider. Reschedules the job itself; throws RouteFailure to fail.
+ */
+export async function startOnRoute(
+  deps: RouteDeps,
+  g: GenerationRecord,
+  resolved: ResolvedMedia[],
+  signal: AbortSignal,
+): Promise<void> {
+  const last = g.providerAttempts.at(-1);
+  if (last && (last.outcome === 'requested' || last.outcome === 'unknown')) {
+    if (await recoverLostStart(deps, g, last.seq, last.provider, signal)) return;
+  }
+  const upstream = deps.providers.routes.candidates(g.model, g.runMode).some((id) => id !== 'local');
+  const media = upstream ? await withUrls(deps, g, resolved) : resolved;
+  const { provider, warnings } = choose(deps, g, media);
+  const cap = deps.providers.routes.capOf(provider.id);
+  if (cap !== null && !(await acquireSlot(deps.db, provider.id, g.id, cap))) {
+    await rescheduleJob(deps.db, g.id, deps.workerId, deps.upstream.capacityWaitMs);
+    return;
+  }
+  const rows = await deps.db.query<{ seq: number }>(
+    `UPDATE generations SET status = 'running', started_at = COALESCE(started_at, clock_timestamp()),
+       start_requested_at = clock_timestamp(), attempts = attempts + 1, provider = $2,
+       provider_attempts = provider_attempts || jsonb_build_array(jsonb_build_object(
+         'seq', jsonb_array_length(provider_attempts) + 1, 'provider', $2::text, 'upstreamId', NULL,
+         'outcome', 'requested', 'error', NULL,
+         'at', to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+     WHERE id = $1 AND status IN ('queued', 'running') AND operation IS NULL
+     RETURNING jsonb_array_length(provider_attempts) AS seq`,
+    [g.id, provider.id],
+  );
+  const seq = rows[0]?.seq;
+  if (seq === undefined) return;
+  let started: { operation: Json; warnings: Warning[]; upstreamId?: string };
+  try {
+    started = await provider.start({
+      generationId: g.id,
+      model: g.model,
+      type: g.type,
+      mode: g.mode,
+      variant: g.variant,
+      input: g.input,
+      media: provider.id === 'local' ? resolved : media,
+      idempotencyKey: g.id,
+      callbackUrl: deps.upstream.callbackUrl(provider.id),
+      signal,
+    });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    await startFailed(deps, g, provider, seq, media, error, signal);
+    return;
+  }
+  // Stored whatever the status now is, so a generation canceled meanwhile can still be stopped upstream.
+  await deps.db.query(
+    `UPDATE generations SET operation = $2, warnings = warnings || $3::jsonb, provider_retries = 0
+     WHERE id = $1 AND operation IS NULL`,
+    [
+      g.id,
+      JSON.stringify(started.operation),
+      JSON.stringify([...warnings, ...dedupe(started.warnings, warnings)]),
+    ],
+  );
+  await setAttemptOutcome(deps.db, g.id, seq, {
+    outcome: 'accepted',
+    upstreamId: started.upstreamId ?? null,
+  });
+  await rescheduleJob(deps.db, g.id, deps.workerId, 0);
+}
+
+/** Warnings of `more` not already in `known` (adapters repeat their assessment). */
+const dedupe = (more: Warning[], known: Warning[]) =>
+  more.filter((w) => !known.some((k) => k.code === w.code && k.message === w.message));
+
+async function startFailed(
+  deps: RouteDeps,
+  g: GenerationRecord,
+  provider: Provider,
+  seq: number,
+  media: ResolvedMedia[],
+  error: unknown,
+  signal: AbortSignal,
+): Promise<void> {
+  if (!(error instanceof UpstreamError)) {
+    await setAttemptOutcome(deps.db, g.id, seq, {
+      outcome: 'failed',
+      error: { code: 'provider_error', message: (error as Error).message },
+    });
+    await releaseSlot(deps.db, provider.id, g.id);
+    throw error;
+  }
+  const limits = deps.upstream.retryLimits ?? DEFAULT_RETRY_LIMITS;
+  const failure = { code: failureCodeOf(error.kind), message: `${provider.id}: ${error.message}` };
+  const decision = decide(error, 'start', g.providerRetries, limits);
+  if (decision.action === 'unknown') {
+    await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'unknown', error: failure });
+    if (provider.findStarted || provider.startIsIdempotent) {
+      await deferRetry(deps, g, backoffMs(g.providerRetries, limits));
+      return;
+    }
+    throw new RouteFailure(
+      'upstream_outcome_unknown',
+      `${provider.id} may have started this generation, but its answer was lost (${error.message}); it is not started again so that it never runs twice`,
+    );
+  }
+  if (decision.action === 'failover' && error.kind === 'server' && provider.findStarted) {
+    // A 5xx may still have created the task: where the upstream can be asked, ask before going elsewhere.
+    const found = await provider.findStarted({ generationId: g.id, signal }).catch(() => undefined);
+    if (found) {
+      await deps.db.query('UPDATE generations SET operation = $2 WHERE id = $1 AND operation IS NULL', [
+        g.id,
+        JSON.stringify(found.operation),
+      ]);
+      await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'accepted', upstreamId: found.upstreamId });
+      await rescheduleJob(deps.db, g.id, deps.workerId, 0);
+      return;
+    }
+    if (found === undefined) {
+      await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'unknown', error: failure });
+      await deferRetry(deps, g, backoffMs(g.providerRetries, limits));
+      return;
+    }
+  }
+  await releaseSlot(deps.db, provider.id, g.id);
+  if (decision.action === 'retry') {
+    await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'deferred', error: failure });
+    await deferRetry(deps, g, decision.delayMs);
+    return;
+  }
+  if (decision.action === 'failover') {
+    const rejected = {
+      ...g,
+      providerAttempts: [
+        ...g.providerAttempts,
+        {
+          seq,
+          provider: provider.id,
+          upstreamId: null,
+          outcome: 'rejected' as const,
+          error: failure,
+          at: '',
+        },
+      ],
+    };
+    const blocked = failoverBlocked(deps, rejected, media);
+    if (blocked === null || decision.retryDelayMs === null) {
+      await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'rejected', error: failure });
+      if (blocked !== null) throw blocked;
+      await rescheduleJob(deps.db, g.id, deps.workerId, 0);
+      return;
+    }
+    await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'deferred', error: failure });
+    await deferRetry(deps, g, decision.retryDelayMs);
+    return;
+  }
+  await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'rejected', error: failure });
+  throw new RouteFailure(failure.code, failure.message);
+}
+
+/** Null when another provider of the route can still take the generation, else the failure saying why not. */
+function failoverBlocked(deps: RouteDeps, g: GenerationRecord, media: ResolvedMedia[]): RouteFailure | null {
+  try {
+    choose(deps, g, media);
+    return null;
+  } catch (error) {
+    if (error instanceof RouteFailure) return error;
+    throw error;
+  }
+}
+
+/** Asks the provider about started work, and records on the attempt when the work has ended. */
+export async function checkStatus(
+  deps: RouteDeps,
+  g: GenerationRecord,
+  provider: Provider,
+  signal: AbortSignal,
+): Promise<ProviderStatus> {
+  const status = await provider.status({ operation: g.operation as Json, signal });
+  const seq = g.providerAttempts.length;
+  if (status.state === 'succeeded' && seq > 0) {
+    await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'succeeded' });
+  } else if (status.state === 'failed' && seq > 0) {
+    await setAttemptOutcome(deps.db, g.id, seq, {
+      outcome: 'failed',
+      error: { code: status.error.code, message: status.error.message },
+    });
+  }
+  if (g.providerRetries > 0) {
+    await deps.db.query('UPDATE generations SET provider_retries = 0 WHERE id = $1', [g.id]);
+  }
+  return status;
+}
+
+/**
+ * Handles an error thrown while following started work: transient upstream errors are retried later
+ * with the same operation (never a new start) and return 'handled'; final ones come back as the failure
+ * to record; anything else is left to the caller (null).
+ */
+export async function onProviderError(
+  deps: RouteDeps,
+  g: GenerationRecord,
+  error: unknown,
+): Promise<'handled' | { code: string; message: string } | null> {
+  if (error instanceof RouteFailure) return { code: error.code, message: error.message };
+  if (!(error instanceof UpstreamError)) return null;
+  const decision = decide(
+    error,
+    'status',
+    g.providerRetries,
+    deps.upstream.retryLimits ?? DEFAULT_RETRY_LIMITS,
+  );
+  if (decision.action === 'retry') {
+    await deferRetry(deps, g, decision.delayMs);
+    return 'handled';
+  }
+  return { code: failureCodeOf(error.kind), message: error.message };
+}

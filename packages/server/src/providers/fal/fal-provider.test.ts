@@ -1,0 +1,305 @@
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { mediaAt, omniCall } from '../../../test/start-call.ts';
+import {
+  expectRecorded,
+  type Fixture,
+  loadFixture,
+  type ReplayServer,
+  startReplay,
+} from '../../../test/upstream-replay.ts';
+import { UpstreamError } from '../upstream/upstream-error.ts';
+import { FalProvider } from './fal-provider.ts';
+
+const KEY = 'fal_test_key:3f9c2e7b';
+const NOW = 1_774_805_600_000;
+const fixture = (name: string) => loadFixture(new URL(`./__fixtures__/${name}.json`, import.meta.url));
+const signal = () => new AbortController().signal;
+
+let server: ReplayServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+async function fal(
+  fx: Fixture,
+  options: { timeoutMs?: number; userId?: string | null; now?: () => number } = {},
+) {
+  server = await startReplay(fx);
+  const provider = new FalProvider({
+    fetch,
+    now: options.now ?? (() => NOW),
+    config: {
+      key: KEY,
+      queueUrl: server.base,
+      jwksUrl: `${server.base}/.well-known/jwks.json`,
+      userId: options.userId === undefined ? 'user_42' : options.userId,
+      timeoutMs: options.timeoutMs ?? 5000,
+    },
+  });
+  return { provider, server };
+}
+
+const t2v = () =>
+  omniCall(
+    {
+      prompt: 'A lighthouse keeper at dawn, cinematic',
+      aspectRatio: '16:9',
+      duration: 5,
+      audioEnabled: true,
+    },
+    { callbackUrl: 'https://gw.example.com/callbacks/fal' },
+  );
+
+async function failureOf(p: Promise<unknown>): Promise<UpstreamError> {
+  const error = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(UpstreamError);
+  return error as UpstreamError;
+}
+
+describe('fal adapter against a loopback fal queue', () => {
+  it('submits with the webhook, follows queue → progress → completed, and fetches the result', async () => {
+    const fx = fixture('text-to-video');
+    const { provider, server: s } = await fal(fx);
+    const started = await provider.start(t2v());
+    expect(started.upstreamId).toBe('80e732af-660e-45cd-bd63-580e4f2a94cc');
+    const operation = JSON.parse(JSON.stringify(started.operation));
+    expect(await provider.status({ operation, signal: signal() })).toEqual({ state: 'pending', progress: 0 });
+    expect(await provider.status({ operation, signal: signal() })).toEqual({ state: 'pending' });
+    expect(await provider.status({ operation, signal: signal() })).toEqual({
+      state: 'succeeded',
+      outputs: [{ url: 'https://v3b.fal.media/files/b/koala/output.mp4', mediaType: 'video/mp4' }],
+    });
+    expectRecorded(fx, s);
+    expect(s.remaining()).toBe(0);
+  });
+
+  it('reports a model error in the result as a final task failure', async () => {
+    const fx = fixture('model-error');
+    const { provider, server: s } = await fal(fx);
+    const { operation } = await provider.start(t2v());
+    expect(await provider.status({ operation, signal: signal() })).toEqual({
+      state: 'failed',
+      error: {
+        code: 'upstream_task_failed',
+        message: 'fal HTTP 422: The prompt was flagged by the content checker',
+        retryable: false,
+      },
+    });
+    expectRecorded(fx, s);
+  });
+
+  it.each([
+    ['rate-limited', 'rate', { status: 429, retryAfterMs: 3000 }],
+    ['server-error', 'server', { status: 503 }],
+    ['balance', 'balance', { status: 403 }],
+  ])('maps %s on submit to %s', async (name, kind, details) => {
+    const fx = fixture(name);
+    const { provider, server: s } = await fal(fx);
+    const error = await failureOf(provider.start(t2v()));
+    expect(error.kind).toBe(kind);
+    expect(error.details).toEqual(details);
+    expectRecorded(fx, s);
+  });
+
+  it('treats a non-JSON submit answer and an unanswered submit as possibly arrived', async () => {
+    const malformed = await fal(fixture('malformed'));
+    expect((await failureOf(malformed.provider.start(t2v()))).kind).toBe('malformed');
+    await malformed.server.close();
+    const hung = await fal(fixture('timeout'), { timeoutMs: 300 });
+    const error = await failureOf(hung.provider.start(t2v()));
+    expect(error.kind).toBe('timeout');
+    expect(error.mayHaveArrived).toBe(true);
+  });
+
+  it('maps several images to reference-to-video at 1080p with fal placeholders', async () => {
+    const fx = fixture('reference-to-video');
+    const { provider, server: s } = await fal(fx);
+    await provider.start(
+      omniCall(
+        {
+          prompt: '<<<image_1>>> walks through the market from <<<image_2>>>',
+          resolution: '1080p',
+          duration: 10,
+          audioEnabled: true,
+        },
+        {
+          media: [
+            mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/hero.jpg'),
+            mediaAt('referenceAssetUris', 1, 'https://cdn.example.com/market.jpg'),
+          ],
+        },
+      ),
+    );
+    expectRecorded(fx, s);
+  });
+
+  it('maps one image to image-to-video and warns that the aspect ratio follows it', async () => {
+    const fx = fixture('image-to-video');
+    const { provider, server: s } = await fal(fx);
+    const started = await provider.start(
+      omniCall(
+        { prompt: 'The dancer spins', duration: 5, audioEnabled: false },
+        { media: [mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/a.png')] },
+      ),
+    );
+    expect(started.warnings.map((w) => w.code)).toEqual(['aspect_ratio_from_image']);
+    expectRecorded(fx, s);
+  });
+
+  it('maps a reference video to video-to-video/reference without its sound', async () => {
+    const fx = fixture('video-reference');
+    const { provider, server: s } = await fal(fx);
+    await provider.start(
+      omniCall(
+        {
+          prompt: 'Same camera move as <<<video_1>>>, on a beach',
+          aspectRatio: '16:9',
+          duration: 7,
+          audioEnabled: false,
+        },
+        {
+          media: [
+            mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/runner.png'),
+            mediaAt('referenceVideo', null, 'https://cdn.example.com/ref.mp4'),
+          ],
+        },
+      ),
+    );
+    expectRecorded(fx, s);
+  });
+
+  it('maps Kling 3.0 with first and last frames to V3 image-to-video, and refuses it at 4K', async () => {
+    const fx = fixture('kling-3-image-to-video');
+    const { provider, server: s } = await fal(fx);
+    const call = {
+      ...omniCall(
+        { prompt: 'The dancer spins', resolution: '1080p', duration: 5, audioEnabled: true },
+        {
+          media: [
+            { ...mediaAt('referenceAssetUris', null, 'https://cdn.example.com/a.png'), field: 'startImage' },
+            { ...mediaAt('referenceAssetUris', null, 'https://cdn.example.com/b.png'), field: 'endImage' },
+          ],
+        },
+      ),
+      model: 'kling-3.0',
+      mode: 'image_to_video',
+    };
+    await provider.start(call);
+    expectRecorded(fx, s);
+    const at4k = { ...call, input: { ...call.input, resolution: '4k' } };
+    expect(provider.assess(at4k).problems.map((p) => p.code)).toEqual(['resolution_unsupported']);
+  });
+
+  it('cancels in progress, and a cancel after completion is not an error', async () => {
+    const fx = fixture('cancel');
+    const { provider, server: s } = await fal(fx);
+    const { operation } = await provider.start(t2v());
+    await provider.cancel({ operation, signal: signal() });
+    await provider.cancel({ operation, signal: signal() });
+    expectRecorded(fx, s);
+  });
+
+  it('never sends the key to a URL outside the configured queue', async () => {
+    const { provider, server: s } = await fal({ description: 'none', exchanges: [] });
+    const operation = {
+      requestId: 'x',
+      statusUrl: 'http://127.0.0.2:1/status',
+      responseUrl: `${s.base}/r`,
+      cancelUrl: `${s.base}/c`,
+    };
+    expect((await failureOf(provider.status({ operation, signal: signal() }))).kind).toBe('malformed');
+    expect(s.received).toHaveLength(0);
+  });
+
+  it('refuses media it cannot fetch and requests it cannot run', () => {
+    const provider = new FalProvider({
+      fetch,
+      now: () => NOW,
+      config: {
+        key: KEY,
+        queueUrl: 'http://127.0.0.1:9',
+        jwksUrl: 'http://127.0.0.1:9/j',
+        userId: null,
+        timeoutMs: 100,
+      },
+    });
+    const call = omniCall({ prompt: 'p' }, { media: [mediaAt('referenceAssetUris', 0, null)] });
+    expect(provider.assess(call).problems.map((p) => p.code)).toEqual(['media_url_unavailable']);
+    expect(provider.assess({ ...call, media: [], model: 'kling-2.6' }).problems.map((p) => p.code)).toEqual([
+      'model_not_hosted',
+    ]);
+  });
+});
+
+describe('fal webhooks', () => {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const jwk = publicKey.export({ format: 'jwk' });
+  const other = generateKeyPairSync('ed25519');
+  const body = Buffer.from(
+    JSON.stringify({
+      request_id: '80e732af-660e-45cd-bd63-580e4f2a94cc',
+      gateway_request_id: '80e732af-660e-45cd-bd63-580e4f2a94cc',
+      status: 'OK',
+      payload: { video: { url: 'https://v3b.fal.media/files/b/koala/output.mp4' } },
+      error: null,
+    }),
+  );
+  const ts = String(NOW / 1000);
+  const signed = (key = privateKey, user = 'user_42', stamp = ts, bytes = body) => {
+    const message = [
+      '80e732af-660e-45cd-bd63-580e4f2a94cc',
+      user,
+      stamp,
+      createHash('sha256').update(bytes).digest('hex'),
+    ].join('\n');
+    return {
+      'x-fal-webhook-request-id': '80e732af-660e-45cd-bd63-580e4f2a94cc',
+      'x-fal-webhook-user-id': user,
+      'x-fal-webhook-timestamp': stamp,
+      'x-fal-webhook-signature': sign(null, Buffer.from(message), key).toString('hex'),
+    };
+  };
+
+  async function withJwks() {
+    const { provider, server: s } = await fal({ description: 'webhooks', exchanges: [] });
+    let jwksFetches = 0;
+    s.serve('/.well-known/jwks.json', (response) => {
+      jwksFetches++;
+      response.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          keys: [
+            { kty: 'RSA', n: 'x', e: 'AQAB' },
+            { ...jwk, kid: 'k1' },
+          ],
+        }),
+      );
+    });
+    return { provider, fetches: () => jwksFetches };
+  }
+
+  it('accepts a delivery signed with a key of the JWKS, fetching the JWKS once', async () => {
+    const { provider, fetches } = await withJwks();
+    expect(await provider.parseCallback({ headers: signed(), body })).toEqual({
+      upstreamId: '80e732af-660e-45cd-bd63-580e4f2a94cc',
+    });
+    await provider.parseCallback({ headers: signed(), body });
+    expect(fetches()).toBe(1);
+  });
+
+  it.each([
+    ['another key', () => signed(other.privateKey)],
+    ['another fal user', () => signed(privateKey, 'user_7')],
+    ['a stale timestamp', () => signed(privateKey, 'user_42', String(NOW / 1000 - 301))],
+    ['a changed body', () => signed(privateKey, 'user_42', ts, Buffer.from('{}'))],
+    ['no signature', () => ({})],
+  ])('refuses a delivery with %s', async (_name, headers) => {
+    const { provider } = await withJwks();
+    const error = await failureOf(provider.parseCallback({ headers: headers(), body }));
+    expect(error.kind).toBe('auth');
+  });
+});

@@ -1,0 +1,94 @@
+import type { Json } from '@reelay/catalog';
+import type { Assessment, StartCall } from '../provider.ts';
+import { commonAssessment, needUrls, readOmniInput } from '../upstream/omni-input.ts';
+
+/** Reelay model id → fal's family of endpoints (fal calls Kling 3.0 Omni "O3"). */
+export const FAL_FAMILIES: Readonly<Record<string, string>> = {
+  'kling-3.0-omni': 'fal-ai/kling-video/o3',
+  'kling-3.0': 'fal-ai/kling-video/v3',
+};
+
+type Call = Omit<StartCall, 'signal' | 'idempotencyKey' | 'callbackUrl'>;
+
+/** What fal makes of a request: it reads every media file from a URL. */
+export function assessForFal(call: Call): Assessment {
+  if (!(call.model in FAL_FAMILIES)) {
+    return {
+      problems: [{ code: 'model_not_hosted', message: `fal has no ${call.model} here.` }],
+      warnings: [],
+    };
+  }
+  const input = readOmniInput(call);
+  const { problems, warnings } = commonAssessment(input);
+  if (input.resolution === '4k' && call.model === 'kling-3.0') {
+    problems.push({
+      code: 'resolution_unsupported',
+      message: 'fal hosts Kling 3.0 at standard and pro only.',
+    });
+  }
+  return { problems: [...problems, ...needUrls(call.media, 'fal')], warnings };
+}
+
+/** Kling's `<<<image_1>>>` references in fal's spelling (`@Image1`). */
+export function falPrompt(prompt: string): string {
+  return prompt
+    .replace(/<<<image_(\d+)>>>/g, '@Image$1')
+    .replace(/<<<element_(\d+)>>>/g, '@Element$1')
+    .replace(/<<<video_(\d+)>>>/g, '@Video$1');
+}
+
+/**
+ * The fal endpoint and input of a request: the resolution picks the standard (720p) or pro (1080p)
+ * endpoint and the filled slots pick the task — a start frame (and end frame) goes to image-to-video,
+ * reference images to reference-to-video, a reference video to video-to-video/reference without its
+ * sound. Durations are strings.
+ */
+export function falRequest(call: Call): { endpoint: string; body: Record<string, Json> } {
+  const input = readOmniInput(call);
+  const tier = input.resolution === '1080p' ? 'pro' : 'standard';
+  const family = `${FAL_FAMILIES[call.model] ?? call.model}/${tier}`;
+  const prompt = falPrompt(input.prompt);
+  const duration = String(input.duration);
+  const imageUrls = input.images.map((m) => m.url ?? '');
+  if (input.video) {
+    return {
+      endpoint: `${family}/video-to-video/reference`,
+      body: {
+        prompt,
+        video_url: input.video.url ?? '',
+        ...(imageUrls.length > 0 ? { image_urls: imageUrls } : {}),
+        keep_audio: false,
+        duration,
+        aspect_ratio: input.aspectRatio,
+      },
+    };
+  }
+  if (input.startFrame) {
+    return {
+      endpoint: `${family}/image-to-video`,
+      body: {
+        prompt,
+        start_image_url: input.startFrame.url ?? '',
+        ...(input.endFrame ? { end_image_url: input.endFrame.url ?? '' } : {}),
+        duration,
+        generate_audio: input.audio,
+      },
+    };
+  }
+  if (imageUrls.length > 0) {
+    return {
+      endpoint: `${family}/reference-to-video`,
+      body: {
+        prompt,
+        image_urls: imageUrls,
+        duration,
+        aspect_ratio: input.aspectRatio,
+        generate_audio: input.audio,
+      },
+    };
+  }
+  return {
+    endpoint: `${family}/text-to-video`,
+    body: { prompt, duration, aspect_ratio: input.aspectRatio, generate_audio: input.audio },
+  };
+}

@@ -1,0 +1,195 @@
+import { createHmac } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { mediaAt, omniCall } from '../../../test/start-call.ts';
+import {
+  expectRecorded,
+  type Fixture,
+  loadFixture,
+  type ReplayServer,
+  startReplay,
+} from '../../../test/upstream-replay.ts';
+import { UpstreamError } from '../upstream/upstream-error.ts';
+import { ReplicateProvider } from './replicate-provider.ts';
+
+const TOKEN = 'r8_test_9f8e7d6c5b4a';
+const SECRET = `whsec_${Buffer.from('replicate-webhook-signing-key-32b').toString('base64')}`;
+const NOW = 1_774_785_600_000;
+const fixture = (name: string) => loadFixture(new URL(`./__fixtures__/${name}.json`, import.meta.url));
+const signal = () => new AbortController().signal;
+
+let server: ReplayServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+async function replicate(fx: Fixture, timeoutMs = 5000) {
+  server = await startReplay(fx);
+  const provider = new ReplicateProvider({
+    fetch,
+    now: () => NOW,
+    config: { token: TOKEN, baseUrl: server.base, webhookSecret: SECRET, timeoutMs },
+  });
+  return { provider, server };
+}
+
+const refCall = () =>
+  omniCall(
+    { prompt: 'Make <<<image_1>>> wave at the camera', resolution: '1080p', duration: 8, audioEnabled: true },
+    {
+      callbackUrl: 'https://gw.example.com/callbacks/replicate',
+      media: [
+        mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/p.jpg'),
+        mediaAt('referenceAssetUris', 1, 'https://cdn.example.com/q.jpg'),
+      ],
+    },
+  );
+
+async function failureOf(p: Promise<unknown>): Promise<UpstreamError> {
+  const error = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(UpstreamError);
+  return error as UpstreamError;
+}
+
+describe('Replicate adapter against a loopback Replicate', () => {
+  it('creates a prediction (async, with webhook) and follows it to its output', async () => {
+    const fx = fixture('reference-images');
+    const { provider, server: s } = await replicate(fx);
+    const started = await provider.start(refCall());
+    expect(started).toEqual({
+      operation: { predictionId: 'ufawqhfynnddngldkgtslldrkq' },
+      warnings: [],
+      upstreamId: 'ufawqhfynnddngldkgtslldrkq',
+    });
+    expect(await provider.status({ operation: started.operation, signal: signal() })).toEqual({
+      state: 'pending',
+    });
+    expect(await provider.status({ operation: started.operation, signal: signal() })).toEqual({
+      state: 'succeeded',
+      outputs: [{ url: 'https://replicate.delivery/xezq/abc/output.mp4', mediaType: 'video/mp4' }],
+    });
+    expectRecorded(fx, s);
+    // Async mode: no Prefer header holds the request open.
+    expect(s.received[0]?.headers.prefer).toBeUndefined();
+  });
+
+  it('reports a failed prediction as final with its reason', async () => {
+    const fx = fixture('failed');
+    const { provider, server: s } = await replicate(fx);
+    const { operation } = await provider.start(refCall());
+    expect(await provider.status({ operation, signal: signal() })).toEqual({
+      state: 'failed',
+      error: {
+        code: 'upstream_task_failed',
+        message: 'Replicate could not make the video: The input or output was flagged as sensitive (E005)',
+        retryable: false,
+      },
+    });
+    expectRecorded(fx, s);
+  });
+
+  it('cancels, and a canceled prediction is final', async () => {
+    const fx = fixture('canceled');
+    const { provider, server: s } = await replicate(fx);
+    const { operation } = await provider.start(refCall());
+    await provider.cancel({ operation, signal: signal() });
+    expect((await provider.status({ operation, signal: signal() })).state).toBe('failed');
+    expectRecorded(fx, s);
+  });
+
+  it.each([
+    ['rate-limited', 'rate', { status: 429, retryAfterMs: 2000 }],
+    ['server-error', 'server', { status: 502 }],
+    ['balance', 'balance', { status: 402 }],
+    ['auth-failed', 'auth', { status: 401 }],
+  ])('maps %s on create to %s', async (name, kind, details) => {
+    const fx = fixture(name);
+    const { provider, server: s } = await replicate(fx);
+    const error = await failureOf(provider.start(refCall()));
+    expect(error.kind).toBe(kind);
+    expect(error.details).toEqual(details);
+    expectRecorded(fx, s);
+  });
+
+  it('treats a cut-off answer and no answer as possibly arrived', async () => {
+    const malformed = await replicate(fixture('malformed'));
+    expect((await failureOf(malformed.provider.start(refCall()))).mayHaveArrived).toBe(true);
+    await malformed.server.close();
+    const hung = await replicate(fixture('timeout'), 300);
+    expect((await failureOf(hung.provider.start(refCall()))).kind).toBe('timeout');
+  });
+
+  it('maps one image to start_image without aspect_ratio, 720p to standard, duration as an integer', async () => {
+    const fx = fixture('first-frame');
+    const { provider, server: s } = await replicate(fx);
+    const started = await provider.start(
+      omniCall(
+        { prompt: 'The dancer spins', duration: 5, audioEnabled: false },
+        { media: [mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/a.png')] },
+      ),
+    );
+    expect(started.warnings.map((w) => w.code)).toEqual(['aspect_ratio_from_image']);
+    expectRecorded(fx, s);
+  });
+
+  it('maps a reference video with its reference type always sent', async () => {
+    const fx = fixture('video-reference');
+    const { provider, server: s } = await replicate(fx);
+    await provider.start(
+      omniCall(
+        {
+          prompt: 'Same camera move as <<<video_1>>>',
+          aspectRatio: '16:9',
+          duration: 7,
+          audioEnabled: false,
+        },
+        {
+          media: [
+            mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/runner.png'),
+            mediaAt('referenceVideo', null, 'https://cdn.example.com/ref.mp4'),
+          ],
+        },
+      ),
+    );
+    expectRecorded(fx, s);
+  });
+});
+
+describe('Replicate webhooks', () => {
+  const body = Buffer.from(
+    JSON.stringify({ id: 'ufawqhfynnddngldkgtslldrkq', status: 'succeeded', output: 'https://x' }),
+  );
+  const ts = String(NOW / 1000);
+  const sig = (secret = SECRET, stamp = ts, bytes = body) =>
+    createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64'))
+      .update(`msg_2Lh9KRb0pzN4LePd3XiA4yt.${stamp}.${bytes.toString('utf8')}`)
+      .digest('base64');
+  const headers = (signature: string, stamp = ts) => ({
+    'webhook-id': 'msg_2Lh9KRb0pzN4LePd3XiA4yt',
+    'webhook-timestamp': stamp,
+    'webhook-signature': signature,
+  });
+
+  it('accepts a delivery whose v1 signature matches (among several)', async () => {
+    const { provider } = await replicate({ description: 'none', exchanges: [] });
+    const result = await provider.parseCallback({ headers: headers(`v1,bm90LWl0 v1,${sig()}`), body });
+    expect(result).toEqual({ upstreamId: 'ufawqhfynnddngldkgtslldrkq' });
+  });
+
+  it.each([
+    ['another secret', () => headers(`v1,${sig(`whsec_${Buffer.from('other').toString('base64')}`)}`)],
+    [
+      'a stale timestamp',
+      () => headers(`v1,${sig(SECRET, String(NOW / 1000 - 301))}`, String(NOW / 1000 - 301)),
+    ],
+    ['a changed body', () => headers(`v1,${sig(SECRET, ts, Buffer.from('{}'))}`)],
+    ['another version', () => headers(`v2,${sig()}`)],
+    ['no signature', () => ({})],
+  ])('refuses a delivery with %s', async (_name, make) => {
+    const { provider } = await replicate({ description: 'none', exchanges: [] });
+    expect((await failureOf(provider.parseCallback({ headers: make(), body }))).kind).toBe('auth');
+  });
+});

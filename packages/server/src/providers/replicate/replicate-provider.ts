@@ -1,0 +1,151 @@
+import type { Json } from '@reelay/catalog';
+import { z } from 'zod';
+import type {
+  Assessment,
+  CallbackRequest,
+  Provider,
+  ProviderStatus,
+  StartCall,
+  Warning,
+} from '../provider.ts';
+import { type Classify, callUpstream, errorForStatus, type FetchLike } from '../upstream/call-upstream.ts';
+import { UpstreamError } from '../upstream/upstream-error.ts';
+import { assessForReplicate, REPLICATE_MODELS, replicateInput } from './replicate-request.ts';
+import { verifyReplicateWebhook } from './replicate-webhook.ts';
+
+export interface ReplicateConfig {
+  token: string;
+  baseUrl: string;
+  /** `whsec_…` from GET /v1/webhooks/default/secret; webhooks are refused without it. */
+  webhookSecret: string | null;
+  timeoutMs: number;
+}
+
+const predictionSchema = z.object({
+  id: z.string().min(1),
+  status: z.enum(['starting', 'processing', 'succeeded', 'failed', 'canceled', 'aborted']),
+  output: z.union([z.string(), z.array(z.string()), z.null()]).optional(),
+  error: z.unknown().optional(),
+});
+
+const operationSchema = z.object({ predictionId: z.string().min(1) });
+
+const classify: Classify = ({ status, json, retryAfterMs }) => {
+  if (status < 400) return null;
+  const detail = (json as { detail?: unknown; title?: unknown } | null)?.detail;
+  return errorForStatus(
+    status,
+    `Replicate HTTP ${status}${typeof detail === 'string' ? `: ${detail}` : ''}`,
+    retryAfterMs,
+  );
+};
+
+/** Replicate predictions on official models: create, get, cancel; webhooks signed with HMAC. */
+export class ReplicateProvider implements Provider {
+  readonly id = 'replicate';
+  private readonly base: string;
+
+  constructor(private readonly deps: { fetch: FetchLike; now: () => number; config: ReplicateConfig }) {
+    this.base = deps.config.baseUrl.replace(/\/+$/, '');
+  }
+
+  assess(call: Omit<StartCall, 'signal' | 'idempotencyKey' | 'callbackUrl'>): Assessment {
+    return assessForReplicate(call);
+  }
+
+  /** Async mode (no `Prefer: wait`): video runs for minutes, so the prediction is followed by polling. */
+  async start(call: StartCall): Promise<{ operation: Json; warnings: Warning[]; upstreamId: string }> {
+    const { warnings } = assessForReplicate(call);
+    const model = REPLICATE_MODELS[call.model] ?? call.model;
+    const body: Record<string, Json> = { input: replicateInput(call) };
+    if (call.callbackUrl) {
+      body.webhook = call.callbackUrl;
+      body.webhook_events_filter = ['completed'];
+    }
+    const prediction = await this.call('POST', `/v1/models/${model}/predictions`, call.signal, body);
+    return { operation: { predictionId: prediction.id }, warnings, upstreamId: prediction.id };
+  }
+
+  async status(call: { operation: Json; signal: AbortSignal }): Promise<ProviderStatus> {
+    const op = operationSchema.parse(call.operation);
+    const p = await this.call('GET', `/v1/predictions/${encodeURIComponent(op.predictionId)}`, call.signal);
+    switch (p.status) {
+      case 'starting':
+        return { state: 'pending', progress: 0 };
+      case 'processing':
+        return { state: 'pending' };
+      case 'succeeded': {
+        const urls = typeof p.output === 'string' ? [p.output] : (p.output ?? []);
+        if (urls.length === 0) {
+          return {
+            state: 'failed',
+            error: { code: 'no_output', message: 'Replicate finished without an output', retryable: false },
+          };
+        }
+        return { state: 'succeeded', outputs: urls.map((url) => ({ url, mediaType: 'video/mp4' })) };
+      }
+      case 'failed':
+        return {
+          state: 'failed',
+          error: {
+            code: 'upstream_task_failed',
+            message: `Replicate could not make the video: ${typeof p.error === 'string' ? p.error : 'no reason given'}`,
+            retryable: false,
+          },
+        };
+      default:
+        return {
+          state: 'failed',
+          error: {
+            code: 'upstream_canceled',
+            message: `Replicate reports the prediction ${p.status}`,
+            retryable: false,
+          },
+        };
+    }
+  }
+
+  async cancel(call: { operation: Json; signal: AbortSignal }): Promise<void> {
+    const op = operationSchema.parse(call.operation);
+    await this.call('POST', `/v1/predictions/${encodeURIComponent(op.predictionId)}/cancel`, call.signal);
+  }
+
+  async parseCallback(request: CallbackRequest): Promise<{ upstreamId: string }> {
+    if (this.deps.config.webhookSecret === null) {
+      throw new UpstreamError('auth', 'Replicate webhook: no signing secret is configured');
+    }
+    verifyReplicateWebhook(request, this.deps.config.webhookSecret, this.deps.now());
+    let json: unknown;
+    try {
+      json = JSON.parse(request.body.toString('utf8'));
+    } catch {
+      throw new UpstreamError('malformed', 'Replicate webhook: the body is not JSON');
+    }
+    const parsed = predictionSchema.safeParse(json);
+    if (!parsed.success) throw new UpstreamError('malformed', 'Replicate webhook: not a prediction');
+    return { upstreamId: parsed.data.id };
+  }
+
+  private call(
+    method: 'GET' | 'POST',
+    path: string,
+    signal: AbortSignal,
+    body?: Record<string, Json>,
+  ): Promise<z.infer<typeof predictionSchema>> {
+    return callUpstream({
+      fetch: this.deps.fetch,
+      method,
+      url: `${this.base}${path}`,
+      headers: {
+        authorization: `Bearer ${this.deps.config.token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body,
+      timeoutMs: this.deps.config.timeoutMs,
+      signal,
+      now: this.deps.now,
+      schema: predictionSchema,
+      classify,
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import type { Quote } from '@reelay/catalog';
+import type { KeyMode } from '../billing/api-keys.ts';
+
+/**
+ * The providers each model may run on, best first, when nothing is configured. Only providers that
+ * are configured (have credentials) take part; a model without an enabled upstream runs on `local`.
+ */
+export const DEFAULT_ROUTES: Readonly<Record<string, readonly string[]>> = {
+  'kling-3.0-omni': ['kling', 'fal', 'replicate'],
+  'kling-3.0': ['kling', 'fal'],
+  'kling-o1': ['kling'],
+};
+
+/** How the operator shapes routing. */
+export interface RoutingOptions {
+  /** model id → ordered provider ids, replacing that model's default route (reorders or disables). */
+  routes: Readonly<Record<string, readonly string[]>>;
+  /** provider id → generations it may run at once, counted across every process. */
+  caps: Readonly<Record<string, number>>;
+  /**
+   * provider id → model id → variant → what the operator pays there per billed unit (per second or
+   * flat, as the model's price), in thousandths of a token. Unset: taken to be within the quote.
+   */
+  costs: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, number>>>>>>;
+}
+
+export const NO_ROUTING: RoutingOptions = { routes: {}, caps: {}, costs: {} };
+
+/** The ordered providers of each model, with their caps and costs. */
+export class ProviderRoutes {
+  constructor(
+    private readonly options: RoutingOptions,
+    /** Providers registered on this gateway (configured with credentials, or `local`). */
+    private readonly enabled: (id: string) => boolean,
+  ) {}
+
+  /**
+   * The providers a generation may run on, in order. Test keys always run on `local` and never reach an
+   * upstream; live keys run on the model's enabled upstreams, or on `local` when none is configured.
+   */
+  candidates(model: string, mode: KeyMode): string[] {
+    if (mode === 'test') return ['local'];
+    const route = this.options.routes[model] ?? DEFAULT_ROUTES[model] ?? [];
+    const usable = route.filter((id) => this.enabled(id));
+    return usable.length > 0 ? [...new Set(usable)] : ['local'];
+  }
+
+  /** Most generations `provider` may run at once, or null for no cap. */
+  capOf(provider: string): number | null {
+    return this.options.caps[provider] ?? null;
+  }
+
+  /** Whether running this quote on `provider` costs no more than the quote (unknown costs are taken as within). */
+  withinQuote(provider: string, model: string, variant: string, quote: Quote): boolean {
+    const unit = this.options.costs[provider]?.[model]?.[variant];
+    if (unit === undefined) return true;
+    const cost = quote.seconds !== undefined ? unit * quote.seconds : unit;
+    return cost <= quote.milliTokens;
+  }
+}

@@ -1,0 +1,76 @@
+import type { Json } from '@reelay/catalog';
+import type { ResolvedMedia, StartCall, Warning } from '../provider.ts';
+
+/** The Reelay input of the Kling models, read once for every upstream that hosts them. */
+export interface OmniInput {
+  prompt: string;
+  aspectRatio: string;
+  resolution: string;
+  duration: number;
+  audio: boolean;
+  /** Whether the model has an audio switch at all (Kling O1 has none). */
+  hasAudioField: boolean;
+  /** Reference images in their order (a start frame taken from them is not among them). */
+  images: ResolvedMedia[];
+  video: ResolvedMedia | null;
+  /** The first frame: `startImage`, or kling-3.0-omni's single reference image (its image_to_video). */
+  startFrame: ResolvedMedia | null;
+  endFrame: ResolvedMedia | null;
+}
+
+type Call = Pick<StartCall, 'input' | 'media' | 'mode'>;
+
+const str = (v: Json | undefined, fallback: string) => (typeof v === 'string' ? v : fallback);
+
+/** Reads the normalised input and the resolved media of a generation. */
+export function readOmniInput(call: Call): OmniInput {
+  const images = call.media
+    .filter((m) => m.field === 'referenceAssetUris')
+    .sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  const video = call.media.find((m) => m.field === 'referenceVideo') ?? null;
+  const single = call.mode === 'image_to_video' && images.length === 1 && video === null;
+  return {
+    prompt: str(call.input.prompt, ''),
+    aspectRatio: str(call.input.aspectRatio, '16:9'),
+    resolution: str(call.input.resolution, '720p'),
+    duration: typeof call.input.duration === 'number' ? call.input.duration : 5,
+    audio: call.input.audioEnabled === true,
+    hasAudioField: 'audioEnabled' in call.input,
+    images: single ? [] : images,
+    video,
+    startFrame: call.media.find((m) => m.field === 'startImage') ?? (single ? (images[0] ?? null) : null),
+    endFrame: call.media.find((m) => m.field === 'endImage') ?? null,
+  };
+}
+
+/** Longest output Kling makes with a reference video (its own rule, the same wherever it is hosted). */
+export const MAX_SECONDS_WITH_VIDEO = 10;
+
+/** What no host of the Kling 3.0 models can run, and what every one of them honours only in part. */
+export function commonAssessment(input: OmniInput): { problems: Warning[]; warnings: Warning[] } {
+  const problems: Warning[] = [];
+  const warnings: Warning[] = [];
+  if (input.video !== null && input.duration > MAX_SECONDS_WITH_VIDEO) {
+    problems.push({
+      code: 'duration_unsupported',
+      message: `Kling makes at most ${MAX_SECONDS_WITH_VIDEO} s with a referenceVideo; ${input.duration} s was asked.`,
+    });
+  }
+  if (input.startFrame !== null) {
+    warnings.push({
+      code: 'aspect_ratio_from_image',
+      message: `aspectRatio ${input.aspectRatio} is not sent: with a first frame, the video takes that image's shape.`,
+    });
+  }
+  return { problems, warnings };
+}
+
+/** A problem for each media file that has no URL an upstream could fetch. */
+export function needUrls(media: readonly ResolvedMedia[], provider: string): Warning[] {
+  return media
+    .filter((m) => m.url === null)
+    .map((m) => ({
+      code: 'media_url_unavailable',
+      message: `${provider} needs a URL it can fetch for ${m.field}${m.index === null ? '' : `[${m.index}]`}, and this gateway has none to give.`,
+    }));
+}

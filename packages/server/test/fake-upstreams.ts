@@ -1,0 +1,210 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { jwtVerify } from 'jose';
+
+/** An answer the fake gives to the next create request instead of creating a task. */
+export type CreateFault =
+  /** `created`: the task is made anyway before this answer (a 5xx that did start the work). */
+  | { status: number; body: unknown; headers?: Record<string, string>; created?: boolean }
+  /** Creates the task, then never answers (the answer is lost). */
+  | 'hang-after-create';
+
+/** One provider's side of the fake: its tasks, faults for the next creates, tasks running now and at most. */
+export interface FakeProvider {
+  tasks: FakeTask[];
+  faults: CreateFault[];
+  active: number;
+  maxActive: number;
+}
+
+export interface FakeTask {
+  id: string;
+  externalId: string | null;
+  body: Record<string, unknown>;
+  polls: number;
+  done: boolean;
+}
+
+/**
+ * Kling's omni-video API, fal's queue and Replicate's predictions on one loopback port, stateful: creates make tasks
+ * (Kling refuses a repeated external_task_id, as it must be unique per account), polls report progress,
+ * a finished task's output is a real MP4 served from this server (`/files/<id>.mp4`). Kling requests must
+ * carry a valid JWT for the configured keys. Per provider, `active` counts tasks started but not finished
+ * and `maxActive` the most there ever were at once (what a per-account concurrency limit sees).
+ */
+export interface FakeUpstreams {
+  base: string;
+  kling: FakeProvider;
+  replicate: FakeProvider;
+  fal: FakeProvider;
+  /** Polls a task needs before it succeeds (the first poll after create counts). */
+  pollsToFinish: number;
+  /** Answer output files with this status instead of the video (expired URLs). */
+  outputStatus: number;
+  close(): Promise<void>;
+}
+
+export async function startFakeUpstreams(options: {
+  accessKey: string;
+  secretKey: string;
+  replicateToken: string;
+  falKey?: string;
+  videoFile: string;
+}): Promise<FakeUpstreams> {
+  const video = await readFile(options.videoFile);
+  const sockets = new Set<Socket>();
+  let seq = 0;
+  const state: Omit<FakeUpstreams, 'base' | 'close'> = {
+    kling: { tasks: [], faults: [], active: 0, maxActive: 0 },
+    replicate: { tasks: [], faults: [], active: 0, maxActive: 0 },
+    fal: { tasks: [], faults: [], active: 0, maxActive: 0 },
+    pollsToFinish: 2,
+    outputStatus: 200,
+  };
+  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  const poll = (side: FakeProvider, task: FakeTask) => {
+    task.polls++;
+    if (!task.done && task.polls >= state.pollsToFinish) {
+      task.done = true;
+      side.active--;
+    }
+  };
+  const create = (side: FakeProvider, body: Record<string, unknown>, externalId: string | null) => {
+    const task: FakeTask = { id: `${++seq}`.padStart(18, '8'), externalId, body, polls: 0, done: false };
+    side.tasks.push(task);
+    side.active++;
+    side.maxActive = Math.max(side.maxActive, side.active);
+    return task;
+  };
+  let base = '';
+  const klingTask = (t: FakeTask) => ({
+    task_id: t.id,
+    task_status: t.done ? 'succeed' : t.polls === 0 ? 'submitted' : 'processing',
+    task_status_msg: '',
+    task_info: { external_task_id: t.externalId },
+    created_at: 1774805076166,
+    updated_at: 1774805076166,
+    ...(t.done
+      ? { task_result: { videos: [{ id: `v${t.id}`, url: `${base}/files/${t.id}.mp4`, duration: '3.0' }] } }
+      : {}),
+  });
+  const replicatePrediction = (t: FakeTask) => ({
+    id: t.id,
+    model: 'kwaivgi/kling-v3-omni-video',
+    status: t.done ? 'succeeded' : t.polls === 0 ? 'starting' : 'processing',
+    input: t.body.input,
+    output: t.done ? `${base}/files/${t.id}.mp4` : null,
+    error: null,
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse, raw: string) {
+    const url = new URL(req.url ?? '/', base);
+    if (url.pathname.startsWith('/files/')) {
+      if (state.outputStatus !== 200) return res.writeHead(state.outputStatus).end('gone');
+      return res
+        .writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(video.length) })
+        .end(video);
+    }
+    if (url.pathname.startsWith('/v1/videos/')) {
+      try {
+        const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+        const { payload } = await jwtVerify(token, new TextEncoder().encode(options.secretKey));
+        if (payload.iss !== options.accessKey) throw new Error('iss');
+      } catch {
+        return json(res, 401, { code: 1000, message: 'authentication failed', request_id: 'r' });
+      }
+      if (req.method === 'POST') {
+        const body = JSON.parse(raw) as Record<string, unknown>;
+        const fault = state.kling.faults.shift();
+        if (fault && fault !== 'hang-after-create' && !fault.created) {
+          return json(res, fault.status, fault.body, fault.headers);
+        }
+        const ext = typeof body.external_task_id === 'string' ? body.external_task_id : null;
+        if (ext && state.kling.tasks.some((t) => t.externalId === ext)) {
+          return json(res, 400, { code: 1201, message: 'external_task_id already exists', request_id: 'r' });
+        }
+        const task = create(state.kling, body, ext);
+        if (fault && fault !== 'hang-after-create') return json(res, fault.status, fault.body, fault.headers);
+        if (fault === 'hang-after-create') return;
+        return json(res, 200, { code: 0, message: 'SUCCEED', request_id: 'r', data: klingTask(task) });
+      }
+      const id = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+      const task = state.kling.tasks.find((t) => t.id === id || t.externalId === id);
+      if (!task) return json(res, 404, { code: 1203, message: 'resource not exist', request_id: 'r' });
+      if (task.id === id) poll(state.kling, task);
+      return json(res, 200, { code: 0, message: 'SUCCEED', request_id: 'r', data: klingTask(task) });
+    }
+    if (url.pathname.startsWith('/fal-ai/')) {
+      if (req.headers.authorization !== `Key ${options.falKey}`)
+        return json(res, 401, { detail: 'Invalid key' });
+      const root = '/fal-ai/kling-video/requests/';
+      if (req.method === 'POST' && !url.pathname.startsWith(root)) {
+        const fault = state.fal.faults.shift();
+        if (fault && fault !== 'hang-after-create') return json(res, fault.status, fault.body, fault.headers);
+        const task = create(state.fal, JSON.parse(raw) as Record<string, unknown>, null);
+        if (fault === 'hang-after-create') return;
+        const at = `${base}${root}${task.id}`;
+        return json(res, 200, {
+          request_id: task.id,
+          gateway_request_id: task.id,
+          response_url: at,
+          status_url: `${at}/status`,
+          cancel_url: `${at}/cancel`,
+        });
+      }
+      const [id, what] = url.pathname.slice(root.length).split('/');
+      const task = state.fal.tasks.find((t) => t.id === id);
+      if (!task) return json(res, 404, { detail: 'Request not found' });
+      if (what === 'status') {
+        poll(state.fal, task);
+        return json(res, 200, {
+          status: task.done ? 'COMPLETED' : task.polls === 1 ? 'IN_QUEUE' : 'IN_PROGRESS',
+        });
+      }
+      if (!task.done) return json(res, 400, { detail: 'Request is still in progress' });
+      return json(res, 200, {
+        video: { url: `${base}/files/${task.id}.mp4`, content_type: 'video/mp4', file_name: 'output.mp4' },
+      });
+    }
+    if (url.pathname.startsWith('/v1/')) {
+      if (req.headers.authorization !== `Bearer ${options.replicateToken}`) {
+        return json(res, 401, { title: 'Unauthenticated', detail: 'bad token', status: 401 });
+      }
+      if (req.method === 'POST' && url.pathname.endsWith('/predictions')) {
+        const fault = state.replicate.faults.shift();
+        if (fault && fault !== 'hang-after-create') return json(res, fault.status, fault.body, fault.headers);
+        const task = create(state.replicate, JSON.parse(raw) as Record<string, unknown>, null);
+        if (fault === 'hang-after-create') return;
+        return json(res, 201, replicatePrediction(task));
+      }
+      const id = url.pathname.split('/')[3] ?? '';
+      const task = state.replicate.tasks.find((t) => t.id === id);
+      if (!task) return json(res, 404, { title: 'Not found', detail: 'Not found', status: 404 });
+      poll(state.replicate, task);
+      return json(res, 200, replicatePrediction(task));
+    }
+    res.writeHead(404).end();
+  }
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => void handle(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return Object.assign(state, {
+    base,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  });
+}
