@@ -1,0 +1,134 @@
+import type { Queryable } from '../db/database.ts';
+import { ApiError } from '../errors.ts';
+import { generationJson } from '../generations/generation-json.ts';
+import { generationFromRow } from '../generations/generation-record.ts';
+
+export type DeliveryState = 'pending' | 'succeeded' | 'failed';
+
+/** One webhook message to one URL, with its retry state. Its id is the `webhook-id`. */
+export interface WebhookDelivery {
+  id: string;
+  accountId: string;
+  generationId: string;
+  eventType: string;
+  url: string;
+  snapshot: Record<string, unknown>;
+  state: DeliveryState;
+  attempts: number;
+  nextAttemptAt: Date;
+  retryFrom: Date;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
+
+export function deliveryFromRow(r: Record<string, unknown>): WebhookDelivery {
+  return {
+    id: r.id as string,
+    accountId: r.account_id as string,
+    generationId: r.generation_id as string,
+    eventType: r.event_type as string,
+    url: r.url as string,
+    snapshot: r.snapshot as Record<string, unknown>,
+    state: r.state as DeliveryState,
+    attempts: r.attempts as number,
+    nextAttemptAt: r.next_attempt_at as Date,
+    retryFrom: r.retry_from as Date,
+    lastStatus: (r.last_status as number | null) ?? null,
+    lastError: (r.last_error as string | null) ?? null,
+    createdAt: r.created_at as Date,
+    deliveredAt: (r.delivered_at as Date | null) ?? null,
+  };
+}
+
+const TIMESTAMPS = ['created_at', 'started_at', 'completed_at', 'start_requested_at'];
+
+/**
+ * The message body: `{type, timestamp, data}` with the generation as it was at the event. The snapshot is
+ * the row as JSON, so its timestamps are strings until turned back into dates here.
+ */
+export function webhookPayload(d: WebhookDelivery, publicUrl: string): string {
+  const row: Record<string, unknown> = { ...d.snapshot };
+  for (const name of TIMESTAMPS) {
+    if (typeof row[name] === 'string') row[name] = new Date(row[name] as string);
+  }
+  return JSON.stringify({
+    type: d.eventType,
+    timestamp: d.createdAt.toISOString(),
+    data: generationJson(generationFromRow(row), publicUrl),
+  });
+}
+
+/** A delivery as the API shows it. */
+export function deliveryJson(d: WebhookDelivery) {
+  return {
+    id: d.id,
+    generationId: d.generationId,
+    eventType: d.eventType,
+    url: d.url,
+    state: d.state,
+    attempts: d.attempts,
+    lastStatus: d.lastStatus,
+    lastError: d.lastError,
+    nextAttemptAt: d.state === 'pending' ? d.nextAttemptAt.toISOString() : null,
+    createdAt: d.createdAt.toISOString(),
+    deliveredAt: d.deliveredAt ? d.deliveredAt.toISOString() : null,
+  };
+}
+
+export async function findDelivery(db: Queryable, accountId: string, id: string): Promise<WebhookDelivery> {
+  const rows = await db.query('SELECT * FROM webhook_deliveries WHERE id = $1 AND account_id = $2', [
+    id,
+    accountId,
+  ]);
+  if (!rows[0]) throw new ApiError('not_found', 404, `No webhook delivery with id ${id}.`);
+  return deliveryFromRow(rows[0]);
+}
+
+/** The attempts of one delivery, oldest first. */
+export async function deliveryAttempts(db: Queryable, deliveryId: string) {
+  const rows = await db.query<Record<string, unknown>>(
+    'SELECT * FROM webhook_attempts WHERE delivery_id = $1 ORDER BY id',
+    [deliveryId],
+  );
+  return rows.map((r) => ({
+    startedAt: (r.started_at as Date).toISOString(),
+    durationMs: r.duration_ms as number,
+    status: (r.status as number | null) ?? null,
+    error: (r.error as string | null) ?? null,
+  }));
+}
+
+/** Sends a delivery again now, with a fresh retry window, whatever its state. */
+export async function replayDelivery(db: Queryable, accountId: string, id: string): Promise<WebhookDelivery> {
+  await findDelivery(db, accountId, id);
+  const rows = await db.query(
+    `UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = clock_timestamp(),
+       retry_from = clock_timestamp(), delivered_at = NULL
+     WHERE id = $1 AND account_id = $2 RETURNING *`,
+    [id, accountId],
+  );
+  await db.query(`SELECT pg_notify('reelay_webhooks', $1)`, [id]);
+  return deliveryFromRow(rows[0] as Record<string, unknown>);
+}
+
+/** A page of the account's deliveries, newest first; the cursor is the last one's id. */
+export async function listDeliveries(
+  db: Queryable,
+  accountId: string,
+  q: { limit: number; cursor: string | null; generationId: string | null; state: DeliveryState | null },
+): Promise<{ data: WebhookDelivery[]; nextCursor: string | null }> {
+  const rows = await db.query(
+    `SELECT d.* FROM webhook_deliveries d
+     WHERE d.account_id = $1
+       AND ($2::text IS NULL OR d.generation_id = $2)
+       AND ($3::text IS NULL OR d.state = $3)
+       AND ($4::text IS NULL OR (d.created_at, d.id) < (
+         SELECT c.created_at, c.id FROM webhook_deliveries c WHERE c.id = $4 AND c.account_id = $1))
+     ORDER BY d.created_at DESC, d.id DESC LIMIT $5`,
+    [accountId, q.generationId, q.state, q.cursor, q.limit + 1],
+  );
+  const data = rows.slice(0, q.limit).map(deliveryFromRow);
+  return { data, nextCursor: rows.length > q.limit ? (data.at(-1)?.id ?? null) : null };
+}

@@ -1,0 +1,202 @@
+import type { Database } from '../db/database.ts';
+import { randomBase62 } from '../ids.ts';
+import { signWebhook } from './sign-webhook.ts';
+import { webhookBackoffMs } from './webhook-backoff.ts';
+import { deliveryFromRow, type WebhookDelivery, webhookPayload } from './webhook-deliveries.ts';
+import { signingSecrets, webhookSecretOf } from './webhook-secrets.ts';
+
+/** NOTIFY channel the events trigger announces new deliveries on. */
+export const WEBHOOKS_CHANNEL = 'reelay_webhooks';
+
+export interface WebhookSettings {
+  /** Loops sending at once in this process; 0 sends nothing here. */
+  concurrency: number;
+  timeoutMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Retries stop this long after the first attempt (or a replay). */
+  retryWindowMs: number;
+  /** Longest sleep between looks for due deliveries (NOTIFY wakes sooner). */
+  pollIntervalMs: number;
+}
+
+export interface WebhookDispatcherDeps {
+  db: Database;
+  /** Sends the request; the SSRF-guarded fetch in production. */
+  fetch: typeof fetch;
+  publicUrl: string;
+  /** Unix seconds for `webhook-timestamp`. */
+  now?: () => number;
+  log: { warn(obj: unknown, msg: string): void };
+}
+
+/**
+ * Sends webhook deliveries from the database: any process may send any delivery, each one is held by one
+ * sender at a time under a lease, failures are retried with exponential backoff until the retry window
+ * closes, and every attempt is recorded. Sending never blocks a generation: it only reads their events.
+ */
+export class WebhookDispatcher {
+  readonly id = `whd_${randomBase62(10)}`;
+  private readonly abort = new AbortController();
+  private loops: Promise<void>[] = [];
+  private wake: (() => void)[] = [];
+  private unlisten: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly deps: WebhookDispatcherDeps,
+    private readonly settings: WebhookSettings,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.settings.concurrency === 0) return;
+    this.unlisten = await this.deps.db.listen(WEBHOOKS_CHANNEL, () => this.wakeAll());
+    for (let i = 0; i < this.settings.concurrency; i++) this.loops.push(this.loop());
+  }
+
+  /** Stops sending; a delivery cut short is handed back at once for another sender. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.wakeAll();
+    await Promise.allSettled(this.loops);
+    await this.unlisten?.();
+  }
+
+  private wakeAll(): void {
+    const waiting = this.wake;
+    this.wake = [];
+    for (const resolve of waiting) resolve();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake.push(done);
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.abort.signal.aborted) {
+      try {
+        if (await this.sendOne()) continue;
+        await this.sleep(await this.msUntilNextDue());
+      } catch (error) {
+        if (this.abort.signal.aborted) break;
+        this.deps.log.warn({ err: error }, 'webhook loop error');
+        await this.sleep(this.settings.pollIntervalMs);
+      }
+    }
+  }
+
+  private async msUntilNextDue(): Promise<number> {
+    const rows = await this.deps.db.query<{ ms: number | null }>(
+      `SELECT (EXTRACT(EPOCH FROM (min(GREATEST(next_attempt_at, COALESCE(locked_until, next_attempt_at)))
+         - clock_timestamp())) * 1000)::float8 AS ms
+       FROM webhook_deliveries WHERE state = 'pending'`,
+    );
+    const ms = rows[0]?.ms;
+    if (ms === null || ms === undefined) return this.settings.pollIntervalMs;
+    return Math.min(Math.max(ms, 5), this.settings.pollIntervalMs);
+  }
+
+  /** Claims one due delivery and makes one attempt; false when none was due. */
+  async sendOne(): Promise<boolean> {
+    const leaseSeconds = this.settings.timeoutMs / 1000 + 10;
+    const rows = await this.deps.db.query(
+      `UPDATE webhook_deliveries SET locked_by = $1, locked_until = clock_timestamp() + make_interval(secs => $2)
+       WHERE id = (
+         SELECT id FROM webhook_deliveries
+         WHERE state = 'pending' AND next_attempt_at <= clock_timestamp()
+           AND (locked_until IS NULL OR locked_until < clock_timestamp())
+         ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [this.id, leaseSeconds],
+    );
+    if (!rows[0]) return false;
+    await this.attempt(deliveryFromRow(rows[0]));
+    return true;
+  }
+
+  private async attempt(d: WebhookDelivery): Promise<void> {
+    const { db } = this.deps;
+    const body = webhookPayload(d, this.deps.publicUrl);
+    const timestamp = this.deps.now?.() ?? Math.floor(Date.now() / 1000);
+    const secrets = signingSecrets(await webhookSecretOf(db, d.accountId));
+    const startedAt = new Date();
+    let status: number | null = null;
+    let error: string | null = null;
+    // A plain timer, not AbortSignal.timeout: Node 20 may collect a timeout signal held only by any().
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.settings.timeoutMs);
+    const signal = AbortSignal.any([this.abort.signal, timeout.signal]);
+    try {
+      const response = await this.deps.fetch(d.url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal,
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Reelay-Webhooks/1',
+          'webhook-id': d.id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signWebhook(secrets, d.id, timestamp, body),
+        },
+        body,
+      });
+      status = response.status;
+      await response.body?.cancel().catch(() => {});
+    } catch (e) {
+      if (this.abort.signal.aborted) {
+        await db.query(
+          'UPDATE webhook_deliveries SET locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2',
+          [d.id, this.id],
+        );
+        return;
+      }
+      error = signal.aborted ? `no answer within ${this.settings.timeoutMs} ms` : describe(e);
+    } finally {
+      clearTimeout(timer);
+    }
+    const ok = status !== null && status >= 200 && status < 300;
+    if (!ok && error === null) error = `answered ${status}`;
+    const attempts = d.attempts + 1;
+    const retryAt =
+      Date.now() + webhookBackoffMs(attempts, this.settings.backoffBaseMs, this.settings.backoffMaxMs);
+    const gaveUp = !ok && retryAt - d.retryFrom.getTime() > this.settings.retryWindowMs;
+    await db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO webhook_attempts (delivery_id, started_at, duration_ms, status, error) VALUES ($1,$2,$3,$4,$5)`,
+        [d.id, startedAt, Date.now() - startedAt.getTime(), status, error],
+      );
+      await tx.query(
+        `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $3, last_error = $4,
+           state = $5, next_attempt_at = clock_timestamp() + make_interval(secs => $6),
+           delivered_at = CASE WHEN $5 = 'succeeded' THEN clock_timestamp() END,
+           locked_by = NULL, locked_until = NULL
+         WHERE id = $1 AND locked_by = $2`,
+        [
+          d.id,
+          this.id,
+          status,
+          error,
+          ok ? 'succeeded' : gaveUp ? 'failed' : 'pending',
+          Math.max(0, retryAt - Date.now()) / 1000,
+        ],
+      );
+    });
+  }
+}
+
+/** A network error with its causes ("fetch failed: connect ECONNREFUSED 127.0.0.1:9"), not undici's bare message. */
+function describe(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    parts.push(current.message);
+    current = current.cause;
+  }
+  return (parts.join(': ') || String(error)).slice(0, 500);
+}

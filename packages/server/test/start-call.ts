@@ -1,0 +1,53 @@
+import type { Json } from '@reelay/catalog';
+import type { ResolvedMedia, StartCall } from '../src/providers/provider.ts';
+
+/** A StartCall for kling-3.0-omni as the worker builds it (input already normalised by the catalog). */
+export function omniCall(
+  input: Record<string, Json>,
+  options: { generationId?: string; media?: ResolvedMedia[]; callbackUrl?: string; mode?: string } = {},
+): StartCall {
+  const media = options.media ?? [];
+  const images = media.filter((m) => m.field === 'referenceAssetUris').length;
+  const hasVideo = media.some((m) => m.field === 'referenceVideo');
+  const mode =
+    options.mode ??
+    (hasVideo
+      ? 'video_to_video'
+      : images === 1
+        ? 'image_to_video'
+        : images > 1
+          ? 'reference_to_video'
+          : 'text_to_video');
+  return {
+    generationId: options.generationId ?? 'gen_7f3c9a',
+    model: 'kling-3.0-omni',
+    type: 'video',
+    mode,
+    variant: `${input.resolution ?? '720p'}${input.audioEnabled ? '-audio' : ''}`,
+    input: { aspectRatio: '9:16', resolution: '720p', duration: 3, audioEnabled: true, ...input },
+    media,
+    idempotencyKey: options.generationId ?? 'gen_7f3c9a',
+    ...(options.callbackUrl ? { callbackUrl: options.callbackUrl } : {}),
+    signal: new AbortController().signal,
+  };
+}
+
+/** A resolved input file with a URL an upstream can fetch. */
+export function mediaAt(
+  field: 'referenceAssetUris' | 'referenceVideo',
+  index: number | null,
+  url: string | null,
+  path = '/nonexistent',
+): ResolvedMedia {
+  const video = field === 'referenceVideo';
+  return {
+    field,
+    index,
+    kind: video ? 'video' : 'image',
+    assetId: `asset_${index ?? 'v'}`,
+    mediaType: video ? 'video/mp4' : 'image/png',
+    path,
+    bytes: 1000,
+    url,
+  };
+}
