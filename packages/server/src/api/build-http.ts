@@ -2,17 +2,23 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { touchKey } from '../billing/api-keys.ts';
 import { countRequest } from '../billing/limits.ts';
 import { newId } from '../ids.ts';
+import { webRoutes } from '../web/web-routes.ts';
 import { accountRoutes } from './account-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { assetsRoutes } from './assets-routes.ts';
 import { principalOf, requireAdmin } from './authenticate.ts';
+import { callbackRoutes } from './callback-routes.ts';
 import type { ApiDeps } from './deps.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { eventsRoutes } from './events-routes.ts';
 import { generationsRoutes } from './generations-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { installIdempotency } from './idempotency.ts';
+import { keysRoutes } from './keys-routes.ts';
 import { modelsRoutes } from './models-routes.ts';
+import { openApiRoutes } from './openapi-routes.ts';
 import { usageRoutes } from './usage-routes.ts';
+import { webhooksRoutes } from './webhooks-routes.ts';
 
 const PUBLIC = [/^\/healthz$/, /^\/readyz$/, /^\/api\/v1\/models(\/|$|\?)/];
 
@@ -49,10 +55,16 @@ export function buildHttp(deps: ApiDeps, logger: boolean | { level: string }): F
   installErrorHandler(app);
   healthRoutes(app, deps);
   modelsRoutes(app, deps);
+  openApiRoutes(app, deps);
   generationsRoutes(app, deps);
+  eventsRoutes(app, deps);
+  webhooksRoutes(app, deps);
   assetsRoutes(app, deps);
   accountRoutes(app, deps);
   usageRoutes(app, deps);
+  keysRoutes(app, deps);
+  webRoutes(app, deps);
   adminRoutes(app, deps.accounts);
+  callbackRoutes(app, deps);
   return app;
 }

@@ -3,6 +3,7 @@ import type { AssetsService } from '../assets/assets-service.ts';
 import type { AccountsService } from '../billing/accounts.ts';
 import type { LimitDefaults } from '../billing/limits.ts';
 import type { Database } from '../db/database.ts';
+import type { GenerationEventHub } from '../generations/generation-events.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 
 /** What the HTTP layer needs from the rest of the gateway. */
@@ -16,4 +17,10 @@ export interface ApiDeps {
   maxJsonBytes: number;
   limits: LimitDefaults;
   adminKey: string | null;
+  /** This process's watcher of generation events (SSE, `Prefer: wait`). */
+  events: GenerationEventHub;
+  sseHeartbeatMs: number;
+  webhooks: { secretGraceSeconds: number };
+  /** Accept http:// URLs from clients (webhooks); development only. */
+  allowHttpUrls: boolean;
 }

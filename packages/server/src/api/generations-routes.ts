@@ -2,34 +2,61 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.ts';
 import { cancelGeneration } from '../generations/cancel-generation.ts';
 import { createGeneration } from '../generations/create-generation.ts';
+import { isFinal } from '../generations/generation-events.ts';
 import { generationJson } from '../generations/generation-json.ts';
-import { findGeneration } from '../generations/generation-record.ts';
+import { findGeneration, type GenerationRecord, loadGeneration } from '../generations/generation-record.ts';
 import { listGenerations, parseListQuery } from '../generations/list-generations.ts';
 import { parseGenerationRequest } from '../generations/parse-request.ts';
 import { callerOf } from './authenticate.ts';
 import type { ApiDeps } from './deps.ts';
+import { preferredWaitSeconds } from './prefer-wait.ts';
 
 export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const json = (g: Parameters<typeof generationJson>[0]) => generationJson(g, deps.publicUrl);
+  const json = (g: Parameters<typeof generationJson>[0]) =>
+    generationJson(g, deps.publicUrl, (assetId) => deps.assets.signedFileUrl(assetId));
+  const waiting = new Set<AbortController>();
+  app.addHook('preClose', async () => {
+    for (const controller of waiting) controller.abort();
+  });
+
+  /** Waits (event-driven, not polling) up to `seconds` for the generation to end; then its latest state. */
+  async function awaitFinal(g: GenerationRecord, seconds: number, reply: { raw: NodeJS.EventEmitter }) {
+    if (isFinal(g.status)) return g;
+    const controller = new AbortController();
+    waiting.add(controller);
+    const onClose = () => controller.abort();
+    reply.raw.once('close', onClose);
+    try {
+      await deps.events.waitForFinal(g.id, seconds * 1000, controller.signal);
+      return (await loadGeneration(deps.db, g.id)) ?? g;
+    } finally {
+      reply.raw.off('close', onClose);
+      waiting.delete(controller);
+    }
+  }
 
   app.post('/api/v1/generations', async (request, reply) => {
     const principal = callerOf(request);
+    const wait = preferredWaitSeconds(request.headers.prefer);
     const { generation } = await createGeneration(
       {
         db: deps.db,
         assets: deps.assets,
         prices: deps.prices,
         limits: deps.limits,
+        allowHttpWebhooks: deps.allowHttpUrls,
         providerFor: (p, model) => deps.providers.route(model, p.mode),
       },
       principal,
       request.body,
       request.idempotencyKey,
     );
+    const latest = wait === null ? generation : await awaitFinal(generation, wait, reply);
+    if (wait !== null) reply.header('preference-applied', `wait=${wait}`);
     return reply
-      .status(202)
+      .status(isFinal(latest.status) && wait !== null ? 200 : 202)
       .header('location', `/api/v1/generations/${generation.id}`)
-      .send(json(generation));
+      .send(json(latest));
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/generations/:id', async (request) => {

@@ -36,12 +36,18 @@ function keyOf(request: FastifyRequest): string | null {
   return key;
 }
 
-/** What makes two requests "the same": method, path and body (for raw uploads: type and length). */
+/**
+ * What makes two requests "the same": method, path and body. Uploads are not read ahead (they stream), so a
+ * raw upload is known by its type and length, and a multipart one by its type alone: a retry of the same
+ * form gets a new boundary, and with it another length.
+ */
 function requestHash(request: FastifyRequest): string {
-  const isJson = String(request.headers['content-type'] ?? '').includes('json');
-  const body = isJson
+  const type = String(request.headers['content-type'] ?? '');
+  const body = type.includes('json')
     ? canonicalJson(request.body)
-    : `${request.headers['content-type'] ?? ''}|${request.headers['content-length'] ?? ''}`;
+    : /^multipart\//i.test(type)
+      ? (type.split(';')[0] ?? '').trim().toLowerCase()
+      : `${type}|${request.headers['content-length'] ?? ''}`;
   return createHash('sha256').update(`${request.method} ${request.url}\n${body}`).digest('hex');
 }
 

@@ -26,7 +26,21 @@ export function modelsRoutes(app: FastifyInstance, deps: ApiDeps): void {
         param: 'type',
       });
     }
-    const data = models.filter((m) => q.type === undefined || m.type === q.type);
+    if (q.capability !== undefined && typeof q.capability !== 'string') {
+      throw new ApiError(
+        'invalid_request',
+        400,
+        'capability may be given once, e.g. capability=image_to_video.',
+        {
+          param: 'capability',
+        },
+      );
+    }
+    const data = models.filter(
+      (m) =>
+        (q.type === undefined || m.type === q.type) &&
+        (q.capability === undefined || (m.capabilities ?? m.modes).includes(q.capability as string)),
+    );
     return { data: data.map((m) => summarizeModel(m, { locale, prices: deps.prices })) };
   });
 

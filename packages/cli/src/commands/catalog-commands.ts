@@ -1,0 +1,86 @@
+import type { ModelDescription, ModelField, ModelSummary } from '@reelay/client/node';
+import type { Command } from 'commander';
+import { buildInput } from '../build-input.ts';
+import { contextOf } from '../cli-context.ts';
+import { table } from '../table.ts';
+import { inputOptions } from './input-options.ts';
+
+const price = (m: ModelSummary) =>
+  m.fromTokensPerSecond !== undefined
+    ? `from ${m.fromTokensPerSecond}/s`
+    : m.fromTokens !== undefined
+      ? `from ${m.fromTokens}`
+      : '';
+
+/** What a field accepts, in a few words. */
+export function allowed(f: ModelField): string {
+  if (f.enum) return f.enum.join(' | ');
+  if (f.type === 'number')
+    return `${f.minimum}–${f.maximum}${f.step && f.step !== 1 ? ` step ${f.step}` : ''}${f.unit ? ` ${f.unit}` : ''}`;
+  if (f.media)
+    return `${f.media.kind}${f.media.maxItems ? ` ×${f.media.maxItems}` : ''} (${f.media.schemes.join(', ')})`;
+  if (f.maxLength !== undefined) return `≤ ${f.maxLength} chars`;
+  return f.type;
+}
+
+function describe(m: ModelDescription): string {
+  const fields = table(
+    ['field', 'type', 'required', 'default', 'allowed', 'description'],
+    m.fields.map((f) => [
+      f.name,
+      f.type,
+      f.required ? 'yes' : '',
+      f.default === null || f.default === undefined ? '' : JSON.stringify(f.default),
+      allowed(f),
+      f.description,
+    ]),
+  );
+  const prices = table(
+    ['variant', 'price', 'label'],
+    m.pricing.map((p) => [
+      p.variant,
+      p.tokensPerSecond !== undefined ? `${p.tokensPerSecond} tokens/s` : `${p.tokens} tokens`,
+      `${p.label}${p.default ? ' (default)' : ''}`,
+    ]),
+  );
+  return `${m.id} — ${m.title} (${m.type}, ${m.provider})\n${m.description}\n\nmodes: ${m.modes.join(', ')}\n\n${fields}\n\n${prices}`;
+}
+
+/** `reelay models [id]` and `reelay quote`. */
+export function catalogCommands(program: Command): void {
+  program
+    .command('models [id]')
+    .description('list the catalog, or show one model: its fields table and prices')
+    .option('--type <type>', 'only video, image or audio models')
+    .action(async (id: string | undefined, o: { type?: 'video' | 'image' | 'audio' }, command: Command) => {
+      const ctx = contextOf(command);
+      if (id) {
+        const m = await ctx.client().models.get(id);
+        ctx.print(m, () => describe(m));
+        return;
+      }
+      const list = await ctx.client().models.list(o.type ? { type: o.type } : {});
+      ctx.print({ data: list }, () =>
+        table(
+          ['model', 'type', 'price (tokens)', 'title'],
+          list.map((m) => [m.id, m.type, price(m), m.title]),
+        ),
+      );
+    });
+
+  inputOptions(
+    program
+      .command('quote <model>')
+      .description('what a request would cost, without running it (local files are uploaded first)'),
+  ).action(async (modelId: string, o, command: Command) => {
+    const ctx = contextOf(command);
+    const client = ctx.client();
+    const model = await client.models.get(modelId);
+    const input = await buildInput(client, model, o);
+    const q = await client.quotes.create({ type: model.type, model: model.id, input });
+    ctx.print(q, () => {
+      const per = q.tokensPerSecond !== undefined ? ` (${q.tokensPerSecond}/s × ${q.seconds} s)` : '';
+      return `${q.model} ${q.mode} ${q.variant}: ${q.tokens} tokens${per}`;
+    });
+  });
+}

@@ -1,0 +1,11 @@
+export type { FileAccess, UploadOptions } from './assets.ts';
+export { assetIdOf } from './assets.ts';
+export type { Locale } from './catalog-calls.ts';
+export { type AccountInfo, type ClientOptions, createClient, type ReelayClient } from './create-client.ts';
+export * from './errors.ts';
+export type { CreateOptions, GenerationList, ListParams, RequestOptions } from './generations.ts';
+export type * from './model-inputs.ts';
+export type * from './types.ts';
+export type { TransferProgress, UploadSource } from './upload-body.ts';
+export type { WaitOptions } from './wait-for-generation.ts';
+export { WebhookVerificationError } from './webhooks.ts';

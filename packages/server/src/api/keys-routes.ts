@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../billing/api-keys.ts';
+import { ApiError } from '../errors.ts';
+import { callerOf } from './authenticate.ts';
+import type { ApiDeps } from './deps.ts';
+
+const budget = { anyOf: [{ type: 'number', minimum: 0, maximum: 1e12 }, { type: 'null' }] };
+
+const testOnly = (param?: string) =>
+  new ApiError(
+    'forbidden',
+    403,
+    'A test key may only manage test keys; use a live key.',
+    param ? { param } : {},
+  );
+
+/**
+ * Self-service keys of the caller's account. A test key sees and manages test keys only; a key with a
+ * budget may list keys but not create or revoke them, so it cannot make itself an unbudgeted one.
+ */
+export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const visibleKeys = async (p: Principal) => {
+    const keys = await deps.accounts.listKeys(p.accountId);
+    const self = keys.find((k) => k.id === p.keyId);
+    const visible = keys.filter((k) => p.mode === 'live' || k.mode === 'test');
+    return { self, visible };
+  };
+  const requireUnbudgeted = (
+    self: { budgets: { dailyTokens: number | null; monthlyTokens: number | null } } | undefined,
+  ) => {
+    if (self && (self.budgets.dailyTokens !== null || self.budgets.monthlyTokens !== null)) {
+      throw new ApiError('forbidden', 403, 'A key with a token budget cannot create or revoke keys.');
+    }
+  };
+
+  app.get('/api/v1/keys', async (request) => {
+    const p = callerOf(request);
+    const { visible } = await visibleKeys(p);
+    return { data: visible.map((k) => ({ ...k, current: k.id === p.keyId })) };
+  });
+
+  app.post<{
+    Body: {
+      mode?: 'test' | 'live';
+      name?: string;
+      dailyTokens?: number | null;
+      monthlyTokens?: number | null;
+    };
+  }>(
+    '/api/v1/keys',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            mode: { type: 'string', enum: ['test', 'live'] },
+            name: { type: 'string', maxLength: 200 },
+            dailyTokens: budget,
+            monthlyTokens: budget,
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const p = callerOf(request);
+      const b = request.body ?? {};
+      const mode = b.mode ?? p.mode;
+      if (p.mode === 'test' && mode === 'live') throw testOnly('mode');
+      requireUnbudgeted((await visibleKeys(p)).self);
+      const key = await deps.accounts.createKey(p.accountId, {
+        mode,
+        name: b.name ?? '',
+        dailyTokens: b.dailyTokens ?? null,
+        monthlyTokens: b.monthlyTokens ?? null,
+      });
+      return reply.status(201).send(key);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>('/api/v1/keys/:id/revoke', async (request) => {
+    const p = callerOf(request);
+    const keys = await deps.accounts.listKeys(p.accountId);
+    const target = keys.find((k) => k.id === request.params.id);
+    if (!target) throw new ApiError('not_found', 404, `No key with id ${request.params.id}.`);
+    if (p.mode === 'test' && target.mode === 'live') throw testOnly();
+    requireUnbudgeted(keys.find((k) => k.id === p.keyId));
+    return deps.accounts.revokeKey(target.id);
+  });
+}
