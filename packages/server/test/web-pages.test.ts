@@ -1,0 +1,116 @@
+import { models } from '@reelay/catalog';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCALES } from '../src/web/messages.ts';
+import { startGateway, type TestGateway } from './harness.ts';
+
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+};
+const decodeEntities = (s: string) => s.replace(/&(amp|lt|gt|quot|#39);/g, (e) => ENTITIES[e] ?? e);
+
+/** The JSON body of the page's curl example, as a shell would pass it. */
+function curlBody(page: string): { type: string; model: string; input: Record<string, unknown> } {
+  const code = decodeEntities(
+    /<pre id="curl-example"[^>]*><code>([\s\S]*?)<\/code><\/pre>/.exec(page)?.[1] ?? '',
+  );
+  const quoted = code.slice(code.indexOf("-d '") + 4, code.lastIndexOf("'"));
+  return JSON.parse(quoted.replace(/'\\''/g, "'"));
+}
+
+// The pages read no database, so one kind is enough here; the API they call is tested on both.
+describe('web pages over HTTP', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startGateway('pglite');
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${t.baseUrl}${path}`, { headers, redirect: 'manual' });
+
+  it('serves every model page in every language with a curl example the API accepts', async () => {
+    for (const model of models) {
+      for (const locale of LOCALES) {
+        const r = await get(`/${locale}/models/${model.id}`);
+        expect(r.status, `${locale} ${model.id}`).toBe(200);
+        expect(r.headers.get('content-type')).toBe('text/html; charset=utf-8');
+        expect(r.headers.get('content-language')).toBe(locale);
+        expect(r.headers.get('content-security-policy')).toContain("default-src 'none'");
+        const body = curlBody(await r.text());
+        expect(body).toMatchObject({ type: model.type, model: model.id });
+        const withAssets = JSON.parse(
+          JSON.stringify(body).replaceAll('asset://asset_...', 'asset://asset_example1'),
+        );
+        const quote = await t.api('POST', '/api/v1/quotes', withAssets);
+        expect(quote.status, `${model.id}: ${quote.text}`).toBe(200);
+        expect(model.modes).toContain(quote.json.mode);
+      }
+    }
+  });
+
+  it('filters the catalog as the models API does', async () => {
+    const capabilities = [...new Set(models.flatMap((m) => m.capabilities ?? m.modes))];
+    for (const type of ['', ...new Set(models.map((m) => m.type))]) {
+      for (const capability of ['', ...capabilities]) {
+        const query = new URLSearchParams({
+          ...(type ? { type } : {}),
+          ...(capability ? { capability } : {}),
+        });
+        const page = await (await get(`/en/models?${query}`)).text();
+        const shown = [...page.matchAll(/<li class="card"[^>]*>\s*<h2><a href="\/en\/models\/([^"]+)"/g)]
+          .filter((m) => !m[0].includes(' hidden'))
+          .map((m) => m[1]);
+        const api = await t.api('GET', `/api/v1/models?${query}`);
+        expect(shown, `${query}`).toEqual(api.json.data.map((m: { id: string }) => m.id));
+      }
+    }
+  });
+
+  it('escapes the search it echoes back', async () => {
+    const page = await (
+      await get(`/en/models?q=${encodeURIComponent('"><script>alert(1)</script>')}`)
+    ).text();
+    expect(page).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+    expect(page).not.toContain('<script>alert(1)');
+  });
+
+  it('picks the language of unprefixed paths from Accept-Language', async () => {
+    const ru = await get('/models', { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5' });
+    expect(ru.status).toBe(200);
+    expect(ru.headers.get('vary')).toContain('Accept-Language');
+    expect(await ru.text()).toContain('<html lang="ru">');
+    const other = await get('/dashboard', { 'accept-language': 'de-DE' });
+    expect(await other.text()).toContain('<html lang="en">');
+    const root = await get('/', { 'accept-language': 'es' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/es/models');
+  });
+
+  it('answers an unknown model with an HTML 404 that escapes the id, and an unknown language with 404', async () => {
+    const r = await get('/en/models/%3Cb%3Ebold');
+    expect(r.status).toBe(404);
+    const page = await r.text();
+    expect(page).toContain('&lt;b&gt;bold');
+    expect(page).not.toContain('<b>bold');
+    expect((await get('/de/models')).status).toBe(404);
+  });
+
+  it('serves the stylesheet and scripts with ETags, and nothing else from the folder', async () => {
+    const css = await get('/static/site.css');
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    const etag = css.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^".+"$/);
+    expect((await get('/static/site.css', { 'if-none-match': etag })).status).toBe(304);
+    const js = await get('/static/model-page.js');
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await get('/static/web-routes.ts')).status).toBe(404);
+    expect((await get('/static/..%2Fweb-routes.ts')).status).toBe(404);
+  });
+});
