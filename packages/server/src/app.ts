@@ -1,25 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildHttp } from './api/build-http.ts';
+import { AssetSweeper } from './assets/asset-sweeper.ts';
 import { AssetsService } from './assets/assets-service.ts';
-import { LocalStorage } from './assets/local-storage.ts';
+import { loadSigningSecret } from './assets/signing-secret.ts';
+import { createStorage } from './assets/storage/create-storage.ts';
 import { AccountsService } from './billing/accounts.ts';
 import { ensureDevAccount } from './billing/dev-account.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { openDatabase } from './db/open-database.ts';
+import { DeadlineSweeper } from './generations/deadlines.ts';
+import { GenerationEventHub } from './generations/generation-events.ts';
+import { upstreamInputUrls } from './generations/input-media-url.ts';
 import { Worker } from './generations/worker.ts';
 import { findFfmpeg, findFfprobe } from './media/ffmpeg-binaries.ts';
+import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.ts';
 import { LocalProvider } from './providers/local/local-provider.ts';
+import type { Provider } from './providers/provider.ts';
 import { ProviderRegistry } from './providers/registry.ts';
+import { upstreamProviders } from './providers/upstream-providers.ts';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 
 export interface Gateway {
   config: Readonly<Config>;
   db: Database;
   http: FastifyInstance;
   worker: Worker;
+  /** The SSRF-guarded fetch every outbound request goes through. */
+  outboundFetch: GuardedFetch;
   /** The development key, when the dev account is enabled. */
   devKey: string | null;
-  close(): Promise<void>;
+  /** Stops serving and claiming; in-flight steps get up to `graceMs` to finish before they are handed back. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -28,17 +42,33 @@ export interface Gateway {
  */
 export async function createGateway(
   config: Readonly<Config>,
-  options: { role?: 'all' | 'api' | 'worker'; logger?: boolean | { level: string } } = {},
+  options: {
+    role?: 'all' | 'api' | 'worker';
+    logger?: boolean | { level: string };
+    /** Providers registered after the built-in ones; one with a built-in's id replaces it (benchmarks). */
+    providers?: { provider: Provider; pollIntervalMs: number }[];
+  } = {},
 ): Promise<Gateway> {
   const role = options.role ?? 'all';
   const db = await openDatabase(config.database);
   try {
-    const storage = new LocalStorage(config.storage.root);
+    const storage = createStorage(config.storage);
+    // The one outbound fetcher: https inputs, upstream outputs and webhooks only reach public addresses.
+    const { caFile, ...fetchOptions } = config.fetch;
+    const outboundFetch = createGuardedFetch({
+      ...fetchOptions,
+      ...(caFile !== null ? { ca: readFileSync(caFile, 'utf8') } : {}),
+    });
     const ffprobePath = findFfprobe(config.render.ffprobePath, config.render.searchPath);
     const assets = new AssetsService(db, storage, {
-      maxUploadBytes: config.limits.maxUploadBytes,
-      maxDataUriBytes: config.limits.maxDataUriBytes,
       ffprobePath,
+      maxUploadBytes: config.limits.maxUploadBytes,
+      maxBytesByKind: config.assets.maxBytesByKind,
+      maxDataUriBytes: config.limits.maxDataUriBytes,
+      publicUrl: config.publicUrl,
+      signingSecret: await loadSigningSecret(config.assets.signingSecret, config.dataDir),
+      signedUrlTtlSeconds: config.assets.signedUrlTtlSeconds,
+      fetch: outboundFetch,
     });
     const providers = new ProviderRegistry().register(
       new LocalProvider({
@@ -48,9 +78,17 @@ export async function createGateway(
       }),
       { pollIntervalMs: 200 },
     );
+    // Upstream APIs are called at their configured origins only; their outputs come in via outboundFetch.
+    for (const upstream of upstreamProviders(config.upstreams, { fetch, now: Date.now }))
+      providers.register(upstream, { pollIntervalMs: config.upstreams.pollIntervalMs });
+    providers.routing(config.upstreams);
+    for (const extra of options.providers ?? [])
+      providers.register(extra.provider, { pollIntervalMs: extra.pollIntervalMs });
     const devKey = config.devAccount.enabled
       ? await ensureDevAccount(db, { dataDir: config.dataDir, ...config.devAccount })
       : null;
+    const events = new GenerationEventHub(db);
+    await events.start();
     const http = buildHttp(
       {
         db,
@@ -62,29 +100,76 @@ export async function createGateway(
         maxJsonBytes: config.limits.maxJsonBytes,
         limits: config.limits,
         adminKey: config.adminKey,
+        events,
+        sseHeartbeatMs: config.events.heartbeatMs,
+        webhooks: { secretGraceSeconds: config.webhooks.secretGraceSeconds },
+        allowHttpUrls: config.fetch.allowHttp,
       },
       options.logger ?? false,
     );
     const worker = new Worker(
-      { db, assets, providers, trustedOutputDir: config.render.workDir, maxStartAttempts: 3 },
+      {
+        db,
+        assets,
+        providers,
+        trustedOutputDir: config.render.workDir,
+        maxStartAttempts: 3,
+        upstream: {
+          fetchOutput: outboundFetch as typeof fetch,
+          maxOutputBytes: config.fetch.maxBytes,
+          downloadTimeoutMs: config.fetch.totalTimeoutMs,
+          downloadDir: join(config.dataDir, 'downloads'),
+          mediaUrl: upstreamInputUrls((id, ttl) => assets.signedContentUrl(id, ttl), 3600),
+          callbackUrl: (id) =>
+            config.upstreams.callbackBaseUrl && id !== 'local'
+              ? `${config.upstreams.callbackBaseUrl}/callbacks/${id}`
+              : undefined,
+          capacityWaitMs: config.upstreams.pollIntervalMs,
+        },
+      },
       {
         concurrency: role === 'api' ? 0 : config.worker.concurrency,
         pollIntervalMs: config.worker.pollIntervalMs,
         leaseSeconds: config.worker.leaseSeconds,
+        stepTimeoutMs: config.worker.stepTimeoutMs,
         log: http.log,
       },
     );
+    const runsWork = role !== 'api';
+    const webhooks = new WebhookDispatcher(
+      { db, fetch: outboundFetch as typeof fetch, publicUrl: config.publicUrl, log: http.log },
+      {
+        ...config.webhooks,
+        concurrency: runsWork ? config.webhooks.concurrency : 0,
+        pollIntervalMs: config.worker.pollIntervalMs,
+      },
+    );
+    const deadlines = new DeadlineSweeper(db, config.deadlines, config.worker.pollIntervalMs, http.log);
+    const sweeper = new AssetSweeper(db, storage, {
+      retentionHours: config.assets.retentionHours,
+      intervalMs: config.assets.sweepIntervalMs,
+      log: http.log,
+    });
     await worker.start();
+    if (role !== 'api') sweeper.start();
+    await webhooks.start();
+    if (runsWork) deadlines.start();
     return {
       config,
       db,
       http,
       worker,
+      outboundFetch,
       devKey,
-      async close() {
+      async close(graceMs = 0) {
         await http.close();
-        await worker.stop();
+        await sweeper.stop();
+        await deadlines.stop();
+        await worker.stop(graceMs);
+        await webhooks.stop();
+        await events.close();
         await providers.close();
+        await outboundFetch.close();
         await db.close();
       },
     };

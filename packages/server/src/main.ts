@@ -2,8 +2,6 @@ import { createGateway } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DirLockedError } from './db/dir-lock.ts';
 
-const SHUTDOWN_GRACE_MS = 20_000;
-
 /** Runs the gateway: `main.ts` (API and worker), `main.ts api`, or `main.ts worker`. */
 async function main(): Promise<void> {
   const arg = process.argv[2] ?? 'all';
@@ -41,13 +39,14 @@ async function main(): Promise<void> {
     );
   }
   let stopping = false;
+  // SIGTERM: stop accepting and claiming, give in-flight steps the grace period, hand back the rest, exit.
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     gateway.http.log.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
+    const timer = setTimeout(() => process.exit(1), config.shutdownGraceMs + 5000);
     timer.unref();
-    gateway.close().then(
+    gateway.close(config.shutdownGraceMs).then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -93,9 +93,9 @@ describe('bad requests get a clear 4xx naming the field, never a 5xx', () => {
       'invalid_uri',
     ],
     [
-      'reference asset that does not exist',
+      'reference asset that does not exist (404 on the field)',
       () => gen({ ...valid, referenceAssetUris: ['asset://asset_doesnotexist'] }),
-      422,
+      404,
       'input.referenceAssetUris[0]',
       'invalid_uri',
     ],

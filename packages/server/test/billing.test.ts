@@ -123,7 +123,7 @@ describe.each(DATABASES)('tokens and accounts on %s', (kind) => {
       gen({ prompt: 'x', referenceAssetUris: [asset.uri] }),
       other,
     );
-    expect(borrow.status).toBe(422);
+    expect(borrow.status).toBe(404);
     expect(borrow.json.error.param).toBe('input.referenceAssetUris[0]');
     expect((await t.api('GET', '/api/v1/account', undefined, other)).json.tokens).toEqual({
       balance: 1000,

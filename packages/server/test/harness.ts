@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { createGateway, type Gateway } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
+import { type Config, loadConfig } from '../src/config.ts';
 import { createPostgresDatabase, type DatabaseKind } from './databases.ts';
 
 export { DATABASES, type DatabaseKind } from './databases.ts';
@@ -30,6 +30,8 @@ export interface TestResponse {
 export async function startGateway(
   kind: DatabaseKind,
   env: Record<string, string> = {},
+  /** Extra gateway options, made from the config (e.g. a loopback provider writing into its work folder). */
+  options: (config: Config) => Parameters<typeof createGateway>[1] = () => ({}),
 ): Promise<TestGateway> {
   const dataDir = await mkdtemp(join(tmpdir(), 'reelay-test-'));
   const pgdb = kind === 'postgres' ? await createPostgresDatabase() : null;
@@ -40,7 +42,7 @@ export async function startGateway(
     ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
     ...env,
   });
-  const gateway = await createGateway(config);
+  const gateway = await createGateway(config, options(config));
   await gateway.http.listen({ port: 0, host: '127.0.0.1' });
   const address = gateway.http.server.address();
   if (address === null || typeof address === 'string') throw new Error('no port');

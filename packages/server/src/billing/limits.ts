@@ -47,8 +47,10 @@ export async function enforceCreateLimits(
   quoteMilli: number,
   defaults: LimitDefaults,
 ): Promise<void> {
+  // NO KEY UPDATE still serialises creates of one account but not the foreign-key checks of other
+  // transactions (a worker's capture inserting a ledger entry), which FOR UPDATE would deadlock with.
   const account = await tx.query<{ max_concurrent_generations: number | null }>(
-    'SELECT max_concurrent_generations FROM accounts WHERE id = $1 FOR UPDATE',
+    'SELECT max_concurrent_generations FROM accounts WHERE id = $1 FOR NO KEY UPDATE',
     [p.accountId],
   );
   const limit = account[0]?.max_concurrent_generations ?? defaults.maxConcurrentGenerations;

@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import { makeAccounts } from '../lib/accounts.ts';
+import { libFile, startChild } from '../lib/child.ts';
+import type { BenchContext, Benchmark, Figure } from '../lib/figures.ts';
+import { medianFigures } from '../lib/figures.ts';
+import { authHeaders, BENCH_KEY, CREATE_BODY, gatewayEnv, startGateway } from '../lib/gateway-env.ts';
+import { hammer, type LoadResult } from '../lib/load.ts';
+import { createDatabase } from '../lib/postgres.ts';
+
+const CONNECTIONS = 64;
+
+const ACCOUNTS = 16;
+
+async function measure(port: number, seconds: number, keys?: string[]): Promise<LoadResult> {
+  return hammer({
+    ...(keys ? { keys } : {}),
+    url: `http://127.0.0.1:${port}/api/v1/generations`,
+    method: 'POST',
+    headers: authHeaders(BENCH_KEY),
+    body: CREATE_BODY,
+    connections: CONNECTIONS,
+    seconds,
+    warmupSeconds: 1,
+  });
+}
+
+async function oneRun(ctx: BenchContext, db: 'PGlite' | 'PostgreSQL', run: number): Promise<Figure[]> {
+  const seconds = ctx.quick ? 2 : 10;
+  const pg = db === 'PostgreSQL' && ctx.postgresUrl ? await createDatabase(ctx.postgresUrl) : null;
+  const env = gatewayEnv(join(ctx.tmp, `create-${db}-${run}`), pg?.url ?? null);
+  try {
+    const gateway = await startGateway(env, 'api');
+    let reelay: LoadResult;
+    let spread: LoadResult;
+    try {
+      reelay = await measure(gateway.info.port, seconds);
+      spread = await measure(gateway.info.port, seconds, await makeAccounts(gateway.info.port, ACCOUNTS));
+    } finally {
+      await gateway.stop();
+    }
+    const bare = await startChild<{ port: number }>(libFile('bare-insert-main.ts'), env);
+    const baseline = await measure(bare.info.port, seconds).finally(() => bare.stop());
+    ctx.log(
+      `  ${db} run ${run}: Reelay ${reelay.rps.toFixed(0)} req/s p99 ${reelay.p99} ms (${reelay.failures} failed); bare ${baseline.rps.toFixed(0)} req/s p99 ${baseline.p99} ms`,
+    );
+    ctx.log(`  ${db} run ${run}, ${ACCOUNTS} accounts: ${spread.rps.toFixed(0)} req/s p99 ${spread.p99} ms`);
+    if (reelay.failures > 0 || baseline.failures > 0 || spread.failures > 0)
+      throw new Error(`${db}: requests failed: Reelay ${reelay.detail}; bare ${baseline.detail}`);
+    const b = 'bare node:http + the same INSERT';
+    const at = `${db}, ${CONNECTIONS} connections`;
+    return [
+      {
+        name: `create req/s, ${at}`,
+        unit: 'req/s',
+        value: reelay.rps,
+        baseline: baseline.rps,
+        baselineName: b,
+      },
+      { name: `create p50, ${at}`, unit: 'ms', value: reelay.p50, baseline: baseline.p50, baselineName: b },
+      { name: `create p99, ${at}`, unit: 'ms', value: reelay.p99, baseline: baseline.p99, baselineName: b },
+      {
+        name: `create req/s, ${at}, ${ACCOUNTS} accounts`,
+        unit: 'req/s',
+        value: spread.rps,
+        baseline: baseline.rps,
+        baselineName: b,
+      },
+      {
+        name: `create p99, ${at}, ${ACCOUNTS} accounts`,
+        unit: 'ms',
+        value: spread.p99,
+        baseline: baseline.p99,
+        baselineName: b,
+      },
+    ];
+  } finally {
+    await pg?.drop();
+  }
+}
+
+/** 1. POST /api/v1/generations against a bare server doing the same INSERT, on PGlite and PostgreSQL. */
+export const createBenchmark: Benchmark = {
+  name: 'create',
+  title: 'Create overhead (POST /api/v1/generations)',
+  async run(ctx) {
+    const runs: Figure[][] = [];
+    const dbs: ('PGlite' | 'PostgreSQL')[] = ctx.postgresUrl ? ['PGlite', 'PostgreSQL'] : ['PGlite'];
+    for (const db of dbs) for (let i = 1; i <= ctx.runs; i++) runs.push(await oneRun(ctx, db, i));
+    const pgAt = `PostgreSQL, ${CONNECTIONS} connections`;
+    const figures = medianFigures(runs, {
+      [`create req/s, ${pgAt}`]: (f) => (f.ratio ?? 0) >= 0.7,
+      [`create p99, ${pgAt}`]: (f) => f.value < 25,
+      [`create req/s, ${pgAt}, ${ACCOUNTS} accounts`]: (f) => (f.ratio ?? 0) >= 0.7,
+      [`create p99, ${pgAt}, ${ACCOUNTS} accounts`]: (f) => f.value < 25,
+    });
+    for (const f of figures) {
+      if (f.name.startsWith(`create req/s, ${pgAt}`)) f.goal = '≥ 0.7× baseline';
+      if (f.name.startsWith(`create p99, ${pgAt}`)) f.goal = '< 25 ms';
+    }
+    return {
+      figures,
+      notes: [
+        `autocannon, ${CONNECTIONS} connections, ${ctx.quick ? 2 : 10} s after a 1 s warm-up, load generator on the same machine; a fresh database per run (PGlite folder or PostgreSQL database).`,
+        `Single account: every connection uses the development key, so all creates contend for one account's row lock and balance row, each held through its transaction's commit (WAL flush): by design creates of one account are decided one after another. "${ACCOUNTS} accounts": the same load spread over ${ACCOUNTS} accounts made through the admin API (connections take their keys in turn).`,
+        'Reelay runs as an API-only process (no worker), so every create leaves a queued generation and its job behind, as a burst of creates does.',
+        "The development account's limits are lifted (10⁹ tokens, 10⁷ requests/min per key, 10⁷ generations in flight) so none is reached; the rate-window count, concurrency count and hold still run on every request.",
+      ],
+    };
+  },
+};
