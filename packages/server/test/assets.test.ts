@@ -118,6 +118,27 @@ describe.each(DATABASES)('assets on %s', (kind) => {
       expect(r2.status).toBe(400);
     });
 
+    it('refuses an empty file and a multipart body without its boundary with a 400 saying so', async () => {
+      const empty = await t.api('POST', '/api/v1/assets', '', { 'content-type': 'image/png' });
+      expect(empty.status).toBe(400);
+      expect(empty.json.error.message).toBe('The file is empty (0 bytes): send its bytes.');
+      const form = new FormData();
+      form.set('file', new Blob([]), 'empty.png');
+      const emptyPart = await fetch(`${t.baseUrl}/api/v1/assets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.key}` },
+        body: form,
+      });
+      expect(emptyPart.status).toBe(400);
+      expect((await emptyPart.json()).error.message).toMatch(/The file is empty/);
+      const noBoundary = await t.api('POST', '/api/v1/assets', new Uint8Array(png), {
+        'content-type': 'multipart/form-data',
+      });
+      expect(noBoundary.status).toBe(400);
+      expect(noBoundary.json.error.param).toBe('Content-Type');
+      expect(noBoundary.json.error.message).toMatch(/needs its boundary parameter/);
+    });
+
     it('records what ffprobe finds in a video', async () => {
       const asset = await upload(t, video, 'video/mp4');
       expect(asset).toMatchObject({

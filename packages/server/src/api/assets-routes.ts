@@ -19,7 +19,16 @@ export function assetsRoutes(app: FastifyInstance, deps: ApiDeps): void {
       if (!request.body)
         throw new ApiError('invalid_request', 400, 'The request has no body: send the file bytes.');
       const body = request.body as Readable;
-      const asset = /^multipart\/form-data\s*;/i.test(type)
+      const multipart = /^multipart\/form-data\s*(;|$)/i.test(type);
+      if (multipart && !/;\s*boundary=/i.test(type)) {
+        throw new ApiError(
+          'invalid_request',
+          400,
+          'Content-Type multipart/form-data needs its boundary parameter (multipart/form-data; boundary=…).',
+          { param: 'Content-Type' },
+        );
+      }
+      const asset = multipart
         ? await withMultipartFile(request.headers, body, (file, declaredType) =>
             deps.assets.upload(p.accountId, file, { declaredType }),
           )

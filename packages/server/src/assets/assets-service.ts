@@ -82,6 +82,10 @@ export class AssetsService {
     how: { declaredType?: string | null; source?: 'upload' | 'data' | 'url'; sourceUrl?: string } = {},
   ): Promise<AssetRecord> {
     const received = await receiveFile(body, this.storage.incomingDir(), this.options.maxUploadBytes);
+    if (received.bytes === 0) {
+      await rm(received.path, { force: true });
+      throw new ApiError('invalid_request', 400, 'The file is empty (0 bytes): send its bytes.');
+    }
     return this.adopt(
       accountId,
       received.path,
