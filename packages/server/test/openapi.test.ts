@@ -144,6 +144,10 @@ describe('OpenAPI document', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(page.text).not.toMatch(/<script/i);
+    // A way back to the site, and no request for a favicon the gateway does not have.
+    expect(page.text).toContain('<a href="/models">Models</a>');
+    expect(page.text).toContain('<a href="/dashboard">Dashboard</a>');
+    expect(page.text).toContain('<link rel="icon" href="data:,">');
     for (const path of Object.values(doc.paths) as Record<string, { operationId: string }>[]) {
       for (const op of Object.values(path)) expect(page.text).toContain(`id="${op.operationId}"`);
     }

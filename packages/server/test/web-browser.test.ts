@@ -390,6 +390,49 @@ describe('web pages in Chromium', () => {
     await page.close();
   });
 
+  it('fits a phone screen: no page scrolls sideways, and the fields table reads without scrolling', async () => {
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    /** How far the page reaches past the screen's right edge (0 when it fits). */
+    const spill = () =>
+      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+    await page.goto(`${t.baseUrl}/ru/models`);
+    expect(await spill()).toBe(0);
+    const failed: string[] = [];
+    page.on('requestfailed', (r) => failed.push(r.url()));
+    page.on('response', (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+    });
+    await page.goto(`${t.baseUrl}/docs`);
+    await page.waitForLoadState('networkidle');
+    expect(await spill()).toBe(0);
+    expect(failed).toEqual([]);
+
+    await page.goto(`${t.baseUrl}/ru/models/${MODEL}`);
+    expect(await spill()).toBe(0);
+    // Every cell of the fields table (the long descriptions too) lies within the screen.
+    const cells = await page
+      .locator('table.fields tbody th, table.fields tbody td')
+      .evaluateAll((els) => els.map((el) => Math.round(el.getBoundingClientRect().right)));
+    expect(cells.length).toBe(describeModel(MODEL).fields.length * 5);
+    for (const right of cells) expect(right).toBeLessThanOrEqual(390);
+    const described = page.locator('table.fields tbody td').last();
+    expect(await described.evaluate((el) => getComputedStyle(el, '::before').content)).toBe(
+      `"${say('ru', 'description')}: "`,
+    );
+    expect(await checkScreenshot(await shot(page, 'model-ru-phone.png'))).toBeGreaterThan(1000);
+
+    await page.goto(`${t.baseUrl}/ru/dashboard`);
+    await page.fill('#dash-key', t.key);
+    await page.click('[data-signin] button[type=submit]');
+    await expect.poll(() => page.locator('[data-keys] tr').count(), WAIT).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => page.locator('[data-generations] tr').count(), WAIT).toBeGreaterThanOrEqual(1);
+    expect(await spill()).toBe(0);
+    expect(await checkScreenshot(await shot(page, 'dashboard-phone.png'))).toBeGreaterThan(1000);
+    await page.close();
+  });
+
   async function shot(page: Page, name: string): Promise<string> {
     const path = join(shots, name);
     await page.screenshot({ path, fullPage: true });

@@ -31,7 +31,7 @@ function propertiesTable(schema: Obj): string {
     const p = asObj(raw);
     return `<tr><td>${code(name)}${required.has(name) ? ' <b>required</b>' : ''}</td><td>${esc(typeOf(p))}</td><td>${p.default === undefined ? '' : code(JSON.stringify(p.default))}</td><td>${prose(p.description)}</td></tr>`;
   });
-  return `<table><tr><th>field</th><th>type</th><th>default</th><th>description</th></tr>${rows.join('')}</table>`;
+  return `<div class="table-wrap"><table><tr><th>field</th><th>type</th><th>default</th><th>description</th></tr>${rows.join('')}</table></div>`;
 }
 
 function operationHtml(method: string, path: string, op: Obj, shared: Obj): string {
@@ -78,11 +78,13 @@ export function apiReferencePage(doc: Obj): string {
     (name) => `<h3 id="schema-${name}">${name}</h3>${propertiesTable(asObj(schemas[name]))}`,
   );
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(info.title)} reference</title><style>
+<title>${esc(info.title)} reference</title><link rel="icon" href="data:,"><style>
 body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 code{background:#f3f3f3;padding:0 .25em;border-radius:3px}table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
 td,th{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}.m{color:#0a58ca}
-section{border-top:1px solid #eee;padding-top:.5rem}</style></head><body>
+section{border-top:1px solid #eee;padding-top:.5rem}.site a{margin-right:1rem}
+.table-wrap{overflow-x:auto}pre,code{overflow-wrap:anywhere}</style></head><body>
+<nav class="site" aria-label="Reelay"><a href="/models">Models</a><a href="/dashboard">Dashboard</a></nav>
 <h1>${esc(info.title)} ${esc(info.version)}</h1><p>${prose(info.description)}</p>
 <p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
 <nav>${(doc.tags as Obj[]).map((t) => `<a href="#tag-${esc(t.name)}">${esc(t.name)}</a>`).join(' · ')} · <a href="#models">models and their inputs</a></nav>

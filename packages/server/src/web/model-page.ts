@@ -10,10 +10,10 @@ function fieldRow(locale: Locale, f: FieldDescription): SafeHtml {
   const name = f.label === f.name ? html`<code>${f.name}</code>` : html`${f.label} <code>${f.name}</code>`;
   return html`<tr>
 <th scope="row">${name}${f.required ? html`<span class="req" title="${say(locale, 'requiredLegend')}">*</span>` : ''}</th>
-<td><code>${f.type}</code></td>
-<td>${defaultText(locale, f)}</td>
-<td>${allowedText(locale, f)}</td>
-<td>${f.description}</td>
+<td data-label="${say(locale, 'fieldType')}"><code>${f.type}</code></td>
+<td data-label="${say(locale, 'default')}">${defaultText(locale, f)}</td>
+<td data-label="${say(locale, 'allowed')}">${allowedText(locale, f)}</td>
+<td data-label="${say(locale, 'description')}">${f.description}</td>
 </tr>`;
 }
 
