@@ -104,6 +104,7 @@ export async function createGateway(
         sseHeartbeatMs: config.events.heartbeatMs,
         webhooks: { secretGraceSeconds: config.webhooks.secretGraceSeconds },
         allowHttpUrls: config.fetch.allowHttp,
+        allowPrivateUrls: config.fetch.allowPrivateAddresses,
       },
       options.logger ?? false,
     );

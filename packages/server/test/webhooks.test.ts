@@ -223,3 +223,63 @@ describe('webhook retry window', () => {
     expect(replay.json).toMatchObject({ id: given[0].id, state: 'pending' });
   });
 });
+
+describe('webhooks and addresses that are not public', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    // http is allowed (the receiver is plain http on loopback), private addresses are not: production's guard.
+    t = await startGateway('pglite', {
+      REELAY_FETCH_ALLOW_HTTP: 'on',
+      REELAY_WORKER_CONCURRENCY: '0',
+      REELAY_WEBHOOK_BACKOFF_MS: '60000',
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it.each([
+    ['http://127.0.0.1:9/hooks', /127\.0\.0\.1 is a loopback address/],
+    ['http://2130706433/hooks', /127\.0\.0\.1 is a loopback address/],
+    ['http://[::ffff:10.0.0.1]/hooks', /10\.0\.0\.1 is a private network address/],
+    ['https://169.254.169.254/latest/meta-data', /169\.254\.169\.254 is a link-local address/],
+    ['https://[fd00::1]/hooks', /unique local/],
+    ['http://localhost:8080/hooks', /localhost is not one/],
+    ['https://app.localhost./hooks', /localhost is not one/],
+  ])('refuses the webhookUrl %s at create, naming the field', async (webhookUrl, message) => {
+    const r = await t.api('POST', '/api/v1/generations', { ...REQUEST, webhookUrl });
+    expect(r.status).toBe(422);
+    const detail = r.json.error.details.find((d: { param: string }) => d.param === 'webhookUrl');
+    expect(detail?.message).toMatch(message);
+  });
+
+  it('sends through the SSRF guard: a receiver that turns out to be on loopback is never called', async () => {
+    const receiver = await startReceiver([]);
+    try {
+      const created = await t.api('POST', '/api/v1/generations', {
+        ...REQUEST,
+        webhookUrl: 'https://hooks.example.com/reelay',
+      });
+      expect(created.status).toBe(202);
+      // As if the name now resolved to this machine: the stored URL points at the loopback receiver.
+      await t.gateway.db.query('UPDATE generations SET webhook_url = $2 WHERE id = $1', [
+        created.json.id,
+        receiver.url,
+      ]);
+      expect((await t.api('POST', `/api/v1/generations/${created.json.id}/cancel`)).status).toBe(200);
+      const [delivery] = await eventually('a refused attempt', async () => {
+        const list = await t.api('GET', `/api/v1/webhooks/deliveries?generationId=${created.json.id}`);
+        return list.json.data.length === 1 && list.json.data[0].attempts >= 1 && list.json.data;
+      });
+      expect(delivery).toMatchObject({
+        state: 'pending',
+        lastStatus: null,
+        eventType: 'generation.canceled',
+      });
+      expect(delivery.lastError).toMatch(/127\.0\.0\.1, a loopback address/);
+      expect(receiver.received).toEqual([]);
+    } finally {
+      await receiver.close();
+    }
+  });
+});

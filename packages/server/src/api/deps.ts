@@ -23,4 +23,6 @@ export interface ApiDeps {
   webhooks: { secretGraceSeconds: number };
   /** Accept http:// URLs from clients (webhooks); development only. */
   allowHttpUrls: boolean;
+  /** Accept URLs on loopback and private addresses from clients (webhooks); development and tests only. */
+  allowPrivateUrls: boolean;
 }

@@ -45,6 +45,7 @@ export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
         prices: deps.prices,
         limits: deps.limits,
         allowHttpWebhooks: deps.allowHttpUrls,
+        allowPrivateWebhooks: deps.allowPrivateUrls,
         providerFor: (p, model) => deps.providers.route(model, p.mode),
       },
       principal,

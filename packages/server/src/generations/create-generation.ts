@@ -20,6 +20,8 @@ export interface CreateDeps {
   limits: LimitDefaults;
   /** Accept http:// webhook URLs besides https://. */
   allowHttpWebhooks?: boolean;
+  /** Accept webhook URLs on loopback and private addresses (development and tests). */
+  allowPrivateWebhooks?: boolean;
   /** The provider a generation of this principal and model runs on. */
   providerFor(principal: Principal, model: string): string;
 }
@@ -67,7 +69,10 @@ export async function createGeneration(
     const existing = await existingFor(deps.db, principal, idempotencyKey, hash);
     if (existing) return { generation: existing, created: false };
   }
-  const prepared = parseGenerationRequest(body, deps.prices, { allowHttpWebhooks: deps.allowHttpWebhooks });
+  const prepared = parseGenerationRequest(body, deps.prices, {
+    allowHttpWebhooks: deps.allowHttpWebhooks,
+    allowPrivateWebhooks: deps.allowPrivateWebhooks,
+  });
   const webhookUrl = (body as { webhookUrl?: string }).webhookUrl ?? null;
   const input = await resolveInputMedia(
     deps.db,

@@ -19,7 +19,7 @@ const TOP_LEVEL = new Set(['type', 'model', 'input', 'webhookUrl']);
 export function parseGenerationRequest(
   body: unknown,
   prices: PriceOverrides,
-  options: { allowHttpWebhooks?: boolean } = {},
+  options: { allowHttpWebhooks?: boolean; allowPrivateWebhooks?: boolean } = {},
 ) {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ApiError(
@@ -38,7 +38,11 @@ export function parseGenerationRequest(
         message: 'variant is chosen from the input fields; do not send it.',
       });
     } else if (key === 'webhookUrl') {
-      const error = webhookUrlError(b.webhookUrl, options.allowHttpWebhooks ?? false);
+      const error = webhookUrlError(
+        b.webhookUrl,
+        options.allowHttpWebhooks ?? false,
+        options.allowPrivateWebhooks ?? false,
+      );
       if (error) errors.push(error);
     } else if (!TOP_LEVEL.has(key)) {
       errors.push({
