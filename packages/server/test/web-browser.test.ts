@@ -429,6 +429,22 @@ describe('web pages in Chromium', () => {
     await expect.poll(() => page.locator('[data-keys] tr').count(), WAIT).toBeGreaterThanOrEqual(1);
     await expect.poll(() => page.locator('[data-generations] tr').count(), WAIT).toBeGreaterThanOrEqual(1);
     expect(await spill()).toBe(0);
+    // The usage caption agrees in number with both counts, in Russian's three plural forms.
+    const usage = (await t.api('GET', '/api/v1/usage?groupBy=day')).json as {
+      data: { tokens: number; generations: number }[];
+    };
+    const total = usage.data.reduce((sum, r) => sum + r.tokens, 0);
+    const count = usage.data.reduce((sum, r) => sum + r.generations, 0);
+    expect(count).toBeGreaterThanOrEqual(1);
+    const plural = new Intl.PluralRules('ru');
+    const nf = new Intl.NumberFormat('ru', { maximumFractionDigits: 3 });
+    const tokensWord = say('ru', `tokens.${plural.select(total)}` as 'tokens.other');
+    const generationsWord = { one: 'генерацию', few: 'генерации', many: 'генераций' }[
+      plural.select(count) as 'one' | 'few' | 'many'
+    ];
+    await expect
+      .poll(() => page.locator('[data-usage-caption]').textContent(), WAIT)
+      .toBe(`${nf.format(total)} ${tokensWord} за ${count} ${generationsWord}`);
     expect(await checkScreenshot(await shot(page, 'dashboard-phone.png'))).toBeGreaterThan(1000);
     await page.close();
   });

@@ -20,6 +20,11 @@ const SVG = 'http://www.w3.org/2000/svg';
 let cursors = [null];
 
 const tokens = (n) => `${formatNumber(config.locale, n)} ${tokensWord(m, config.locale, n)}`;
+/** "3 generations" in the page's language, agreeing with `n`. */
+const generationCount = (n) =>
+  fill(m[`generationCount.${new Intl.PluralRules(config.locale).select(n)}`] ?? m['generationCount.other'], {
+    n: formatNumber(config.locale, n),
+  });
 const when = (iso) => (iso ? new Date(iso).toLocaleString(config.locale) : m.never);
 
 function cell(...children) {
@@ -126,7 +131,9 @@ async function loadUsage(key) {
   svg.setAttribute('viewBox', `0 0 ${width} ${height + 20}`);
   svg.setAttribute('role', 'img');
   const summary =
-    count > 0 ? fill(m.usageTotal, { tokens: formatNumber(config.locale, total), n: count }) : m.noUsage;
+    count > 0
+      ? fill(m.usageTotal, { tokens: tokens(total), generations: generationCount(count) })
+      : m.noUsage;
   svg.setAttribute('aria-label', summary);
   days.forEach((d, i) => {
     const h = Math.round((d.tokens / max) * height);
