@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { jwtVerify } from 'jose';
+import sharp from 'sharp';
 
 /** An answer the fake gives to the next create request instead of creating a task. */
 export type CreateFault =
@@ -20,16 +21,25 @@ export interface FakeProvider {
 
 export interface FakeTask {
   id: string;
+  /** The model or endpoint path it was created on (e.g. `google/nano-banana`, `fal-ai/nano-banana/edit`). */
+  model: string;
   externalId: string | null;
   body: Record<string, unknown>;
   polls: number;
   done: boolean;
 }
 
+/** Upstream models and endpoints that make images: their outputs are a PNG (`/files/<id>.png`). */
+export const FAKE_IMAGE_MODELS = /nano-banana|seedream|gpt-image|grok-imagine|imagen/;
+
+/** The PNG every image task makes: 96×64 pixels. */
+export const FAKE_IMAGE_SIZE = { width: 96, height: 64 } as const;
+
 /**
  * Kling's omni-video API, fal's queue and Replicate's predictions on one loopback port, stateful: creates make tasks
  * (Kling refuses a repeated external_task_id, as it must be unique per account), polls report progress,
- * a finished task's output is a real MP4 served from this server (`/files/<id>.mp4`). Kling requests must
+ * a finished task's output is a real MP4 served from this server (`/files/<id>.mp4`), or a real PNG for
+ * image models (`FAKE_IMAGE_MODELS`). Kling requests must
  * carry a valid JWT for the configured keys. Per provider, `active` counts tasks started but not finished
  * and `maxActive` the most there ever were at once (what a per-account concurrency limit sees).
  */
@@ -53,6 +63,11 @@ export async function startFakeUpstreams(options: {
   videoFile: string;
 }): Promise<FakeUpstreams> {
   const video = await readFile(options.videoFile);
+  const image = await sharp({
+    create: { ...FAKE_IMAGE_SIZE, channels: 3, background: { r: 200, g: 90, b: 40 } },
+  })
+    .png()
+    .toBuffer();
   const sockets = new Set<Socket>();
   let seq = 0;
   const state: Omit<FakeUpstreams, 'base' | 'close'> = {
@@ -71,8 +86,20 @@ export async function startFakeUpstreams(options: {
       side.active--;
     }
   };
-  const create = (side: FakeProvider, body: Record<string, unknown>, externalId: string | null) => {
-    const task: FakeTask = { id: `${++seq}`.padStart(18, '8'), externalId, body, polls: 0, done: false };
+  const create = (
+    side: FakeProvider,
+    body: Record<string, unknown>,
+    externalId: string | null,
+    model = '',
+  ) => {
+    const task: FakeTask = {
+      id: `${++seq}`.padStart(18, '8'),
+      model,
+      externalId,
+      body,
+      polls: 0,
+      done: false,
+    };
     side.tasks.push(task);
     side.active++;
     side.maxActive = Math.max(side.maxActive, side.active);
@@ -90,12 +117,14 @@ export async function startFakeUpstreams(options: {
       ? { task_result: { videos: [{ id: `v${t.id}`, url: `${base}/files/${t.id}.mp4`, duration: '3.0' }] } }
       : {}),
   });
+  const outputOf = (t: FakeTask) =>
+    `${base}/files/${t.id}.${FAKE_IMAGE_MODELS.test(t.model) ? 'png' : 'mp4'}`;
   const replicatePrediction = (t: FakeTask) => ({
     id: t.id,
-    model: 'kwaivgi/kling-v3-omni-video',
+    model: t.model,
     status: t.done ? 'succeeded' : t.polls === 0 ? 'starting' : 'processing',
     input: t.body.input,
-    output: t.done ? `${base}/files/${t.id}.mp4` : null,
+    output: t.done ? outputOf(t) : null,
     error: null,
   });
 
@@ -103,6 +132,11 @@ export async function startFakeUpstreams(options: {
     const url = new URL(req.url ?? '/', base);
     if (url.pathname.startsWith('/files/')) {
       if (state.outputStatus !== 200) return res.writeHead(state.outputStatus).end('gone');
+      if (url.pathname.endsWith('.png')) {
+        return res
+          .writeHead(200, { 'content-type': 'image/png', 'content-length': String(image.length) })
+          .end(image);
+      }
       return res
         .writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(video.length) })
         .end(video);
@@ -125,7 +159,7 @@ export async function startFakeUpstreams(options: {
         if (ext && state.kling.tasks.some((t) => t.externalId === ext)) {
           return json(res, 400, { code: 1201, message: 'external_task_id already exists', request_id: 'r' });
         }
-        const task = create(state.kling, body, ext);
+        const task = create(state.kling, body, ext, url.pathname);
         if (fault && fault !== 'hang-after-create') return json(res, fault.status, fault.body, fault.headers);
         if (fault === 'hang-after-create') return;
         return json(res, 200, { code: 0, message: 'SUCCEED', request_id: 'r', data: klingTask(task) });
@@ -139,11 +173,13 @@ export async function startFakeUpstreams(options: {
     if (url.pathname.startsWith('/fal-ai/')) {
       if (req.headers.authorization !== `Key ${options.falKey}`)
         return json(res, 401, { detail: 'Invalid key' });
-      const root = '/fal-ai/kling-video/requests/';
+      // Status, result and cancel live under the app's root (owner/app), without the endpoint's subpath.
+      const root = `/${url.pathname.split('/').slice(1, 3).join('/')}/requests/`;
       if (req.method === 'POST' && !url.pathname.startsWith(root)) {
         const fault = state.fal.faults.shift();
         if (fault && fault !== 'hang-after-create') return json(res, fault.status, fault.body, fault.headers);
-        const task = create(state.fal, JSON.parse(raw) as Record<string, unknown>, null);
+        const body = JSON.parse(raw) as Record<string, unknown>;
+        const task = create(state.fal, body, null, url.pathname.slice(1));
         if (fault === 'hang-after-create') return;
         const at = `${base}${root}${task.id}`;
         return json(res, 200, {
@@ -164,6 +200,14 @@ export async function startFakeUpstreams(options: {
         });
       }
       if (!task.done) return json(res, 400, { detail: 'Request is still in progress' });
+      if (FAKE_IMAGE_MODELS.test(task.model)) {
+        return json(res, 200, {
+          images: [
+            { url: outputOf(task), content_type: 'image/png', file_name: 'output.png', ...FAKE_IMAGE_SIZE },
+          ],
+          description: '',
+        });
+      }
       return json(res, 200, {
         video: { url: `${base}/files/${task.id}.mp4`, content_type: 'video/mp4', file_name: 'output.mp4' },
       });
@@ -175,7 +219,8 @@ export async function startFakeUpstreams(options: {
       if (req.method === 'POST' && url.pathname.endsWith('/predictions')) {
         const fault = state.replicate.faults.shift();
         if (fault && fault !== 'hang-after-create') return json(res, fault.status, fault.body, fault.headers);
-        const task = create(state.replicate, JSON.parse(raw) as Record<string, unknown>, null);
+        const model = url.pathname.replace(/^\/v1\/models\//, '').replace(/\/predictions$/, '');
+        const task = create(state.replicate, JSON.parse(raw) as Record<string, unknown>, null, model);
         if (fault === 'hang-after-create') return;
         return json(res, 201, replicatePrediction(task));
       }

@@ -32,9 +32,35 @@ export function omniCall(
   };
 }
 
+/** A StartCall for an image model (input already normalised by the catalog; mode from the slots). */
+export function imageCall(
+  model: string,
+  input: Record<string, Json>,
+  options: { generationId?: string; media?: ResolvedMedia[]; callbackUrl?: string; variant?: string } = {},
+): StartCall {
+  const media = options.media ?? [];
+  const mode = media.some((m) => m.field === 'sourceImage')
+    ? 'image_edit'
+    : media.some((m) => m.field === 'referenceAssetUris')
+      ? 'image_reference'
+      : 'text_to_image';
+  return {
+    generationId: options.generationId ?? 'gen_1m4g3',
+    model,
+    type: 'image',
+    mode,
+    variant: options.variant ?? String(input.imageSize ?? '1K').toLowerCase(),
+    input,
+    media,
+    idempotencyKey: options.generationId ?? 'gen_1m4g3',
+    ...(options.callbackUrl ? { callbackUrl: options.callbackUrl } : {}),
+    signal: new AbortController().signal,
+  };
+}
+
 /** A resolved input file with a URL an upstream can fetch. */
 export function mediaAt(
-  field: 'referenceAssetUris' | 'referenceVideo',
+  field: 'referenceAssetUris' | 'referenceVideo' | 'sourceImage' | 'maskImage' | 'startImage',
   index: number | null,
   url: string | null,
   path = '/nonexistent',

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mediaAt, omniCall } from '../../../test/start-call.ts';
+import { imageCall, mediaAt, omniCall } from '../../../test/start-call.ts';
 import {
   expectRecorded,
   type Fixture,
@@ -155,6 +155,90 @@ describe('Replicate adapter against a loopback Replicate', () => {
       ),
     );
     expectRecorded(fx, s);
+  });
+});
+
+describe('Replicate image models', () => {
+  it('runs a Nano Banana edit: source first in image_input, a warning, and the PNG output as an image', async () => {
+    const fx = fixture('nano-banana-edit');
+    const { provider, server: s } = await replicate(fx);
+    const started = await provider.start(
+      imageCall(
+        'nano-banana',
+        { prompt: 'Put the hat from the second image on the corgi', aspectRatio: '4:3', imageSize: '1K' },
+        {
+          callbackUrl: 'https://gw.example.com/callbacks/replicate',
+          media: [
+            mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/hat.png'),
+            mediaAt('sourceImage', null, 'https://cdn.example.com/corgi.png'),
+            mediaAt('referenceAssetUris', 1, 'https://cdn.example.com/style.png'),
+          ],
+        },
+      ),
+    );
+    expect(started.warnings.map((w) => w.code)).toEqual(['source_image_in_list']);
+    expect(started.operation).toEqual({ predictionId: 'n4n0b4n4n4edit0001', mediaType: 'image/png' });
+    expect(await provider.status({ operation: started.operation, signal: signal() })).toEqual({
+      state: 'pending',
+    });
+    expect(await provider.status({ operation: started.operation, signal: signal() })).toEqual({
+      state: 'succeeded',
+      outputs: [{ url: 'https://replicate.delivery/xezq/nb/output.png', mediaType: 'image/png' }],
+    });
+    expectRecorded(fx, s);
+  });
+
+  it('sends Nano Banana 2 its resolution and reads a list output', async () => {
+    const fx = fixture('nano-banana-2-text');
+    const { provider, server: s } = await replicate(fx);
+    const call = imageCall('nano-banana-2', {
+      prompt: 'studio portrait of a red corgi, soft light',
+      aspectRatio: '9:16',
+      imageSize: '2K',
+    });
+    expect(provider.assess(call)).toEqual({ problems: [], warnings: [] });
+    const started = await provider.start(call);
+    expect(started.warnings).toEqual([]);
+    expect(await provider.status({ operation: started.operation, signal: signal() })).toEqual({
+      state: 'succeeded',
+      outputs: [{ url: 'https://replicate.delivery/xezq/nb2/output.png', mediaType: 'image/png' }],
+    });
+    expectRecorded(fx, s);
+  });
+
+  it('refuses a mask and more images than the model takes, and names what has no URL', async () => {
+    const { provider } = await replicate({ description: 'none', exchanges: [] });
+    const masked = provider.assess(
+      imageCall(
+        'nano-banana',
+        { prompt: 'x', aspectRatio: '1:1', imageSize: '1K' },
+        {
+          media: [
+            mediaAt('sourceImage', null, 'https://cdn.example.com/a.png'),
+            mediaAt('maskImage', null, null),
+          ],
+        },
+      ),
+    );
+    expect(masked.problems.map((p) => p.code)).toEqual(['mask_unsupported', 'media_url_unavailable']);
+    const many = provider.assess(
+      imageCall(
+        'nano-banana-2',
+        { prompt: 'x', aspectRatio: '1:1', imageSize: '1K' },
+        {
+          media: [
+            mediaAt('sourceImage', null, 'https://cdn.example.com/s.png'),
+            ...Array.from({ length: 14 }, (_, i) =>
+              mediaAt('referenceAssetUris', i, `https://cdn.example.com/${i}.png`),
+            ),
+          ],
+        },
+      ),
+    );
+    expect(many.problems.map((p) => p.code)).toEqual(['too_many_images']);
+    expect(provider.assess(imageCall('seedream-5', { prompt: 'x' })).problems[0]?.code).toBe(
+      'model_not_hosted',
+    );
   });
 });
 

@@ -10,7 +10,13 @@ import type {
 } from '../provider.ts';
 import { type Classify, callUpstream, errorForStatus, type FetchLike } from '../upstream/call-upstream.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
-import { assessForReplicate, REPLICATE_MODELS, replicateInput } from './replicate-request.ts';
+import {
+  assessForReplicate,
+  isReplicateImageModel,
+  REPLICATE_IMAGE_FORMAT,
+  REPLICATE_MODELS,
+  replicateInput,
+} from './replicate-request.ts';
 import { verifyReplicateWebhook } from './replicate-webhook.ts';
 
 export interface ReplicateConfig {
@@ -28,7 +34,11 @@ const predictionSchema = z.object({
   error: z.unknown().optional(),
 });
 
-const operationSchema = z.object({ predictionId: z.string().min(1) });
+/** The prediction, and the media type of its outputs when they are not video (image models). */
+const operationSchema = z.object({
+  predictionId: z.string().min(1),
+  mediaType: z.string().default('video/mp4'),
+});
 
 const classify: Classify = ({ status, json, retryAfterMs }) => {
   if (status < 400) return null;
@@ -63,7 +73,10 @@ export class ReplicateProvider implements Provider {
       body.webhook_events_filter = ['completed'];
     }
     const prediction = await this.call('POST', `/v1/models/${model}/predictions`, call.signal, body);
-    return { operation: { predictionId: prediction.id }, warnings, upstreamId: prediction.id };
+    const operation: Json = isReplicateImageModel(call.model)
+      ? { predictionId: prediction.id, mediaType: REPLICATE_IMAGE_FORMAT.mediaType }
+      : { predictionId: prediction.id };
+    return { operation, warnings, upstreamId: prediction.id };
   }
 
   async status(call: { operation: Json; signal: AbortSignal }): Promise<ProviderStatus> {
@@ -82,14 +95,14 @@ export class ReplicateProvider implements Provider {
             error: { code: 'no_output', message: 'Replicate finished without an output', retryable: false },
           };
         }
-        return { state: 'succeeded', outputs: urls.map((url) => ({ url, mediaType: 'video/mp4' })) };
+        return { state: 'succeeded', outputs: urls.map((url) => ({ url, mediaType: op.mediaType })) };
       }
       case 'failed':
         return {
           state: 'failed',
           error: {
             code: 'upstream_task_failed',
-            message: `Replicate could not make the video: ${typeof p.error === 'string' ? p.error : 'no reason given'}`,
+            message: `Replicate could not make the ${op.mediaType.startsWith('image/') ? 'image' : 'video'}: ${typeof p.error === 'string' ? p.error : 'no reason given'}`,
             retryable: false,
           },
         };

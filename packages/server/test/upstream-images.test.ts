@@ -1,0 +1,97 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_IMAGE_SIZE, type FakeUpstreams, startFakeUpstreams } from './fake-upstreams.ts';
+import { DATABASES, startGateway, type TestGateway, waitForFinal } from './harness.ts';
+import { makeTestVideo } from './loopback-fixture.ts';
+
+const LIVE_KEY = 'rl_live_upstreamimages000000001';
+const AK = 'ak_gateway_images';
+const SK = 'sk_gateway_images_secret';
+const R8 = 'r8_gateway_images_token';
+const FAL = 'fal_gateway_images:key';
+
+describe.each(DATABASES)('image models on upstream providers through the gateway on %s', (kind) => {
+  let dir = '';
+  let video = '';
+  let fake: FakeUpstreams;
+  const gateways: TestGateway[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'reelay-upstream-images-'));
+    video = await makeTestVideo(dir);
+  });
+  afterEach(async () => {
+    for (const g of gateways.splice(0)) await g.stop();
+    await fake?.close();
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function gateway(env: Record<string, string> = {}) {
+    fake = await startFakeUpstreams({
+      accessKey: AK,
+      secretKey: SK,
+      replicateToken: R8,
+      falKey: FAL,
+      videoFile: video,
+    });
+    const t = await startGateway(kind, {
+      REELAY_DEV_KEY: LIVE_KEY,
+      REELAY_REPLICATE_API_TOKEN: R8,
+      REELAY_REPLICATE_BASE_URL: fake.base,
+      REELAY_FAL_KEY: FAL,
+      REELAY_FAL_QUEUE_URL: fake.base,
+      REELAY_UPSTREAM_POLL_MS: '50',
+      REELAY_FETCH_ALLOW_HTTP: 'on',
+      REELAY_FETCH_ALLOW_PRIVATE: 'on',
+      ...env,
+    });
+    gateways.push(t);
+    return t;
+  }
+
+  /** Runs a request to its end and checks the stored output is the upstream's PNG, probed. */
+  async function runImage(t: TestGateway, body: unknown) {
+    const created = await t.api('POST', '/api/v1/generations', body);
+    expect(created.status).toBe(202);
+    const done = await waitForFinal(t, created.json.id);
+    expect(done.json.status).toBe('succeeded');
+    const [output] = done.json.outputs;
+    expect(output.mediaType).toBe('image/png');
+    expect(output.width).toBe(FAKE_IMAGE_SIZE.width);
+    expect(output.height).toBe(FAKE_IMAGE_SIZE.height);
+    const content = await fetch(output.url.replace(t.gateway.config.publicUrl, t.baseUrl), {
+      headers: { authorization: `Bearer ${LIVE_KEY}` },
+    });
+    const meta = await sharp(Buffer.from(await content.arrayBuffer())).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', 96, 64]);
+    expect(done.json.chargedTokens).toBeGreaterThan(0);
+    return done;
+  }
+
+  it('runs Nano Banana on Replicate by default, storing and probing the image it makes', async () => {
+    const t = await gateway();
+    const done = await runImage(t, {
+      type: 'image',
+      model: 'nano-banana',
+      input: { prompt: 'studio portrait of a red corgi, soft light', aspectRatio: '16:9' },
+    });
+    expect(done.json.provider).toBe('replicate');
+    expect(fake.replicate.tasks.map((task) => [task.model, task.body])).toEqual([
+      [
+        'google/nano-banana',
+        {
+          input: {
+            prompt: 'studio portrait of a red corgi, soft light',
+            aspect_ratio: '16:9',
+            output_format: 'png',
+          },
+        },
+      ],
+    ]);
+  });
+});
