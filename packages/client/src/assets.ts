@@ -50,17 +50,28 @@ export class Assets {
     } else {
       opened = openSource(source as Exclude<UploadSource, { path: string }>);
     }
-    return this.t.json<Asset>({
+    // Where fetch cannot stream a request body, a Blob goes whole and its progress is told once, at the end.
+    const report = options.onProgress;
+    let reported = false;
+    const onProgress =
+      report &&
+      ((p: TransferProgress) => {
+        reported = true;
+        report(p);
+      });
+    const asset = await this.t.json<Asset>({
       method: 'POST',
       path: '/api/v1/assets',
       idempotencyKey: options.idempotencyKey,
       signal: options.signal,
       body: async () => ({
-        body: progressBody(opened, options.onProgress),
+        body: progressBody(opened, onProgress),
         contentType: options.contentType ?? opened.contentType ?? 'application/octet-stream',
         repeatable: opened.repeatable,
       }),
     });
+    if (report && !reported) report({ loaded: asset.bytes, total: opened.size ?? asset.bytes });
+    return asset;
   }
 
   get(ref: string, options: RequestOptions = {}): Promise<Asset> {
