@@ -73,25 +73,49 @@ describe.each(DATABASES)('image models on upstream providers through the gateway
     return done;
   }
 
-  it('runs Nano Banana on Replicate by default, storing and probing the image it makes', async () => {
+  it('runs Nano Banana on fal by default, storing and probing the image it makes', async () => {
     const t = await gateway();
     const done = await runImage(t, {
       type: 'image',
       model: 'nano-banana',
       input: { prompt: 'studio portrait of a red corgi, soft light', aspectRatio: '16:9' },
     });
+    expect(done.json.provider).toBe('fal');
+    expect(fake.fal.tasks.map((task) => [task.model, task.body])).toEqual([
+      [
+        'fal-ai/nano-banana',
+        {
+          prompt: 'studio portrait of a red corgi, soft light',
+          num_images: 1,
+          aspect_ratio: '16:9',
+          output_format: 'png',
+        },
+      ],
+    ]);
+    expect(fake.replicate.tasks).toHaveLength(0);
+  });
+
+  it('runs Nano Banana 2 on Replicate when routed there, with its resolution', async () => {
+    const t = await gateway({ REELAY_ROUTES: '{"nano-banana-2":["replicate"]}' });
+    const done = await runImage(t, {
+      type: 'image',
+      model: 'nano-banana-2',
+      input: { prompt: 'a lighthouse at dusk', aspectRatio: '1:1', imageSize: '2K' },
+    });
     expect(done.json.provider).toBe('replicate');
     expect(fake.replicate.tasks.map((task) => [task.model, task.body])).toEqual([
       [
-        'google/nano-banana',
+        'google/nano-banana-2',
         {
           input: {
-            prompt: 'studio portrait of a red corgi, soft light',
-            aspect_ratio: '16:9',
+            prompt: 'a lighthouse at dusk',
+            aspect_ratio: '1:1',
+            resolution: '2K',
             output_format: 'png',
           },
         },
       ],
     ]);
+    expect(fake.fal.tasks).toHaveLength(0);
   });
 });

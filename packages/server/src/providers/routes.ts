@@ -9,8 +9,8 @@ export const DEFAULT_ROUTES: Readonly<Record<string, readonly string[]>> = {
   'kling-3.0-omni': ['kling', 'fal', 'replicate'],
   'kling-3.0': ['kling', 'fal'],
   'kling-o1': ['kling'],
-  'nano-banana': ['replicate'],
-  'nano-banana-2': ['replicate'],
+  'nano-banana': ['fal', 'replicate'],
+  'nano-banana-2': ['fal', 'replicate'],
 };
 
 /** How the operator shapes routing. */

@@ -1,6 +1,6 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mediaAt, omniCall } from '../../../test/start-call.ts';
+import { imageCall, mediaAt, omniCall } from '../../../test/start-call.ts';
 import {
   expectRecorded,
   type Fixture,
@@ -233,6 +233,89 @@ describe('fal adapter against a loopback fal queue', () => {
     expect(provider.assess({ ...call, media: [], model: 'kling-2.6' }).problems.map((p) => p.code)).toEqual([
       'model_not_hosted',
     ]);
+  });
+});
+
+describe('fal image models', () => {
+  it('runs Nano Banana from text on its own endpoint and reads images[] as PNG outputs', async () => {
+    const fx = fixture('nano-banana-text');
+    const { provider, server: s } = await fal(fx);
+    const call = imageCall('nano-banana', {
+      prompt: 'studio portrait of a red corgi, soft light',
+      aspectRatio: '21:9',
+      imageSize: '1K',
+    });
+    expect(provider.assess(call)).toEqual({ problems: [], warnings: [] });
+    const started = await provider.start(call);
+    expect(started.warnings).toEqual([]);
+    const operation = JSON.parse(JSON.stringify(started.operation));
+    expect(await provider.status({ operation, signal: signal() })).toEqual({ state: 'pending' });
+    expect(await provider.status({ operation, signal: signal() })).toEqual({
+      state: 'succeeded',
+      outputs: [{ url: 'https://v3b.fal.media/files/b/corgi/output.png', mediaType: 'image/png' }],
+    });
+    expectRecorded(fx, s);
+    expect(s.remaining()).toBe(0);
+  });
+
+  it('sends an edit to /edit with the source first, its resolution, and a warning', async () => {
+    const fx = fixture('nano-banana-2-edit');
+    const { provider, server: s } = await fal(fx);
+    const started = await provider.start(
+      imageCall(
+        'nano-banana-2',
+        {
+          prompt: 'Make the sky a sunset, keep the style of the second image',
+          aspectRatio: '3:2',
+          imageSize: '4K',
+        },
+        {
+          callbackUrl: 'https://gw.example.com/callbacks/fal',
+          media: [
+            mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/style.png'),
+            mediaAt('sourceImage', null, 'https://cdn.example.com/photo.png'),
+          ],
+        },
+      ),
+    );
+    expect(started.warnings.map((w) => w.code)).toEqual(['source_image_in_list']);
+    expect(await provider.status({ operation: started.operation, signal: signal() })).toEqual({
+      state: 'succeeded',
+      outputs: [{ url: 'https://v3b.fal.media/files/b/sunset/output.png', mediaType: 'image/png' }],
+    });
+    expectRecorded(fx, s);
+  });
+
+  it('refuses a mask, too many images and images without a URL', async () => {
+    const { provider } = await fal({ description: 'none', exchanges: [] });
+    const masked = provider.assess(
+      imageCall(
+        'nano-banana',
+        { prompt: 'x', aspectRatio: '1:1', imageSize: '1K' },
+        {
+          media: [
+            mediaAt('sourceImage', null, null),
+            mediaAt('maskImage', null, 'https://cdn.example.com/m.png'),
+          ],
+        },
+      ),
+    );
+    expect(masked.problems.map((p) => p.code)).toEqual(['mask_unsupported', 'media_url_unavailable']);
+    const many = provider.assess(
+      imageCall(
+        'nano-banana-2',
+        { prompt: 'x', aspectRatio: '1:1', imageSize: '1K' },
+        {
+          media: [
+            mediaAt('sourceImage', null, 'https://cdn.example.com/s.png'),
+            ...Array.from({ length: 14 }, (_, i) =>
+              mediaAt('referenceAssetUris', i, `https://cdn.example.com/${i}.png`),
+            ),
+          ],
+        },
+      ),
+    );
+    expect(many.problems.map((p) => p.code)).toEqual(['too_many_images']);
   });
 });
 

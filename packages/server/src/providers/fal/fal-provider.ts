@@ -35,9 +35,13 @@ const statusSchema = z.object({
   queue_position: z.number().nullish(),
 });
 
-const resultSchema = z.object({
-  video: z.object({ url: z.string().min(1), content_type: z.string().nullish() }),
-});
+const fileSchema = z.object({ url: z.string().min(1), content_type: z.string().nullish() });
+
+/** A video model's result (`video`) or an image model's (`images`, at least one). */
+const resultSchema = z.union([
+  z.object({ video: fileSchema }),
+  z.object({ images: z.array(fileSchema).min(1) }),
+]);
 
 const operationSchema = z.object({
   requestId: z.string(),
@@ -116,9 +120,15 @@ export class FalProvider implements Provider {
     if (state.status === 'IN_PROGRESS') return { state: 'pending' };
     try {
       const result = await this.call('GET', op.responseUrl, call.signal, resultSchema);
+      if ('video' in result) {
+        return {
+          state: 'succeeded',
+          outputs: [{ url: result.video.url, mediaType: result.video.content_type ?? 'video/mp4' }],
+        };
+      }
       return {
         state: 'succeeded',
-        outputs: [{ url: result.video.url, mediaType: result.video.content_type ?? 'video/mp4' }],
+        outputs: result.images.map((i) => ({ url: i.url, mediaType: i.content_type ?? 'image/png' })),
       };
     } catch (error) {
       // A model error comes back as the result: the request ran and failed.

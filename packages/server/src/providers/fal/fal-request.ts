@@ -1,5 +1,6 @@
 import type { Json } from '@reelay/catalog';
 import type { Assessment, StartCall } from '../provider.ts';
+import { imageList, listImageAssessment, readImageInput } from '../upstream/image-input.ts';
 import { commonAssessment, needUrls, readOmniInput } from '../upstream/omni-input.ts';
 
 /** Reelay model id → fal's family of endpoints (fal calls Kling 3.0 Omni "O3"). */
@@ -8,10 +9,40 @@ export const FAL_FAMILIES: Readonly<Record<string, string>> = {
   'kling-3.0': 'fal-ai/kling-video/v3',
 };
 
+/**
+ * Image models on fal: the text-to-image endpoint, and its `/edit` endpoint for requests with input images
+ * (`image_urls`). Fields as fal's own model pages show them:
+ * - fal-ai/nano-banana: fal.ai/docs/model-api-reference/image-generation-api/nano-banana (prompt, num_images,
+ *   aspect_ratio 21:9 … 9:16, output_format jpeg/png/webp; output `images[]`); its edit endpoint takes
+ *   `image_urls` as well (fal's model listing of fal-ai/nano-banana/edit, ziframe.com/models/google/nano-banana-edit).
+ * - fal-ai/nano-banana-2: fal.ai/models/fal-ai/nano-banana-2/edit/llms.txt and
+ *   fal.ai/docs/model-api-reference/image-generation-api/nano-banana-2 (the same fields plus `resolution`
+ *   1K/2K/4K, priced per size there).
+ */
+export const FAL_IMAGE_MODELS: Readonly<
+  Record<string, { endpoint: string; resolution: boolean; maxImages: number | null }>
+> = {
+  'nano-banana': { endpoint: 'fal-ai/nano-banana', resolution: false, maxImages: null },
+  'nano-banana-2': { endpoint: 'fal-ai/nano-banana-2', resolution: true, maxImages: 14 },
+};
+
 type Call = Omit<StartCall, 'signal' | 'idempotencyKey' | 'callbackUrl'>;
 
 /** What fal makes of a request: it reads every media file from a URL. */
 export function assessForFal(call: Call): Assessment {
+  const image = FAL_IMAGE_MODELS[call.model];
+  if (image) {
+    const input = readImageInput(call);
+    const { problems, warnings } = listImageAssessment(input, 'fal');
+    const count = imageList(input).length;
+    if (image.maxImages !== null && count > image.maxImages) {
+      problems.push({
+        code: 'too_many_images',
+        message: `fal's ${image.endpoint} takes at most ${image.maxImages} input images; ${count} were given.`,
+      });
+    }
+    return { problems: [...problems, ...needUrls(call.media, 'fal')], warnings };
+  }
   if (!(call.model in FAL_FAMILIES)) {
     return {
       problems: [{ code: 'model_not_hosted', message: `fal has no ${call.model} here.` }],
@@ -44,6 +75,8 @@ export function falPrompt(prompt: string): string {
  * sound. Durations are strings.
  */
 export function falRequest(call: Call): { endpoint: string; body: Record<string, Json> } {
+  const image = FAL_IMAGE_MODELS[call.model];
+  if (image) return falImageRequest(call, image);
   const input = readOmniInput(call);
   const tier = input.resolution === '1080p' ? 'pro' : 'standard';
   const family = `${FAL_FAMILIES[call.model] ?? call.model}/${tier}`;
@@ -91,4 +124,24 @@ export function falRequest(call: Call): { endpoint: string; body: Record<string,
     endpoint: `${family}/text-to-video`,
     body: { prompt, duration, aspect_ratio: input.aspectRatio, generate_audio: input.audio },
   };
+}
+
+/**
+ * An image model's request: text only to the model's endpoint, any input image to its `/edit` endpoint with
+ * every image in `image_urls` (the source image first); one image, the aspect ratio as given, the size as
+ * `resolution` where the model has one, PNG.
+ */
+function falImageRequest(
+  call: Call,
+  image: { endpoint: string; resolution: boolean },
+): { endpoint: string; body: Record<string, Json> } {
+  const input = readImageInput(call);
+  const images = imageList(input);
+  const body: Record<string, Json> = { prompt: input.prompt };
+  if (images.length > 0) body.image_urls = images.map((m) => m.url ?? '');
+  body.num_images = 1;
+  body.aspect_ratio = input.aspectRatio;
+  if (image.resolution && input.imageSize !== null) body.resolution = input.imageSize;
+  body.output_format = 'png';
+  return { endpoint: images.length > 0 ? `${image.endpoint}/edit` : image.endpoint, body };
 }
