@@ -13,7 +13,7 @@ const SK = 'sk_gateway_images_secret';
 const R8 = 'r8_gateway_images_token';
 const FAL = 'fal_gateway_images:key';
 
-describe.each(DATABASES)('image models on upstream providers through the gateway on %s', (kind) => {
+describe.each(DATABASES)('more catalog models on upstream providers through the gateway on %s', (kind) => {
   let dir = '';
   let video = '';
   let fake: FakeUpstreams;
@@ -41,6 +41,9 @@ describe.each(DATABASES)('image models on upstream providers through the gateway
     });
     const t = await startGateway(kind, {
       REELAY_DEV_KEY: LIVE_KEY,
+      REELAY_KLING_ACCESS_KEY: AK,
+      REELAY_KLING_SECRET_KEY: SK,
+      REELAY_KLING_BASE_URL: fake.base,
       REELAY_REPLICATE_API_TOKEN: R8,
       REELAY_REPLICATE_BASE_URL: fake.base,
       REELAY_FAL_KEY: FAL,
@@ -117,5 +120,36 @@ describe.each(DATABASES)('image models on upstream providers through the gateway
       ],
     ]);
     expect(fake.fal.tasks).toHaveLength(0);
+  });
+
+  it('runs Kling 2.6 on Kling text2video by default, storing and probing its video', async () => {
+    const t = await gateway();
+    const created = await t.api('POST', '/api/v1/generations', {
+      type: 'video',
+      model: 'kling-2.6',
+      input: { prompt: 'a fox in the snow', aspectRatio: '16:9', resolution: '1080p', duration: 5 },
+    });
+    expect(created.status).toBe(202);
+    const done = await waitForFinal(t, created.json.id);
+    expect(done.json.status).toBe('succeeded');
+    expect(done.json.provider).toBe('kling');
+    expect(fake.kling.tasks.map((task) => [task.model, task.body])).toEqual([
+      [
+        '/v1/videos/text2video',
+        {
+          model_name: 'kling-v2-6',
+          prompt: 'a fox in the snow',
+          mode: 'pro',
+          aspect_ratio: '16:9',
+          duration: '5',
+          sound: 'on',
+          external_task_id: created.json.id,
+        },
+      ],
+    ]);
+    const [output] = done.json.outputs;
+    expect(output.mediaType).toBe('video/mp4');
+    expect(output.width).toBe(64);
+    expect(output.durationSeconds).toBeGreaterThan(0);
   });
 });

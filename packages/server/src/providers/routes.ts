@@ -9,6 +9,7 @@ export const DEFAULT_ROUTES: Readonly<Record<string, readonly string[]>> = {
   'kling-3.0-omni': ['kling', 'fal', 'replicate'],
   'kling-3.0': ['kling', 'fal'],
   'kling-o1': ['kling'],
+  'kling-2.6': ['kling'],
   'nano-banana': ['fal', 'replicate'],
   'nano-banana-2': ['fal', 'replicate'],
 };

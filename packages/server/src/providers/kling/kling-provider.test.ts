@@ -13,7 +13,7 @@ import {
 } from '../../../test/upstream-replay.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import { KlingProvider } from './kling-provider.ts';
-import { klingBody } from './kling-request.ts';
+import { klingBody, klingEndpoint } from './kling-request.ts';
 
 const AK = 'ak_3f9c2e7b1d';
 const SK = 'sk_8a1d6e4f0b2c9e7a';
@@ -291,7 +291,7 @@ describe('Kling request mapping', () => {
       'duration_unsupported',
       'media_url_unavailable',
     ]);
-    expect(provider.assess({ ...call, model: 'kling-2.6' }).problems.map((p) => p.code)).toEqual([
+    expect(provider.assess({ ...call, model: 'seedance-2.0-relaxed' }).problems.map((p) => p.code)).toEqual([
       'model_not_hosted',
     ]);
   });
@@ -365,6 +365,78 @@ describe('Kling 3.0 and Kling O1 on Kling', () => {
     });
     const call = { ...omniCall({ prompt: 'p', resolution: '4k' }), model: 'kling-3.0' };
     expect(provider.assess(call).problems.map((p) => p.code)).toEqual(['resolution_unsupported']);
+  });
+
+  it('sends Kling 2.6 with a start image to image2video as kling-v2-6 with sound, and follows it', async () => {
+    const fx = fixture('kling-2.6-image-to-video');
+    const { provider, server: s } = await kling(fx);
+    const base = omniCall(
+      {
+        prompt: 'The chef tastes the soup and says: perfect',
+        aspectRatio: '4:3',
+        resolution: '1080p',
+        duration: 10,
+        audioEnabled: true,
+      },
+      {
+        generationId: 'gen_k26i2v1',
+        media: [
+          { ...mediaAt('referenceAssetUris', null, 'https://cdn.example.com/chef.png'), field: 'startImage' },
+        ],
+      },
+    );
+    const call = { ...base, model: 'kling-2.6', mode: 'image_to_video' };
+    const assessment = provider.assess(call);
+    expect(assessment.problems).toEqual([]);
+    expect(assessment.warnings.map((w) => w.code)).toEqual(['aspect_ratio_from_image']);
+    const started = await provider.start(call);
+    expect(started.operation).toEqual({
+      taskId: '867283741759112600',
+      externalTaskId: 'gen_k26i2v1',
+      endpoint: 'image2video',
+    });
+    expect(
+      await provider.status({ operation: started.operation, signal: new AbortController().signal }),
+    ).toEqual({
+      state: 'succeeded',
+      outputs: [{ url: 'https://v1-kling.kechuangai.com/k26.mp4', mediaType: 'video/mp4' }],
+    });
+    expectRecorded(fx, s);
+  });
+
+  it('maps Kling 2.6 from text at 720p to std without sound, and refuses 4:3 there', () => {
+    const call = {
+      ...omniCall(
+        {
+          prompt: 'A fox in the snow',
+          aspectRatio: '1:1',
+          resolution: '720p',
+          duration: 5,
+          audioEnabled: false,
+        },
+        { generationId: 'gen_k26t2v1' },
+      ),
+      model: 'kling-2.6',
+    };
+    expect(klingEndpoint(call)).toBe('text2video');
+    expect(JSON.stringify(klingBody(call))).toBe(
+      JSON.stringify({
+        model_name: 'kling-v2-6',
+        prompt: 'A fox in the snow',
+        mode: 'std',
+        aspect_ratio: '1:1',
+        duration: '5',
+        sound: 'off',
+        external_task_id: 'gen_k26t2v1',
+      }),
+    );
+    const provider = new KlingProvider({
+      fetch,
+      now: () => NOW,
+      config: { accessKey: AK, secretKey: SK, baseUrl: 'http://127.0.0.1:9', timeoutMs: 100 },
+    });
+    const wide = { ...call, input: { ...call.input, aspectRatio: '4:3' } };
+    expect(provider.assess(wide).problems.map((p) => p.code)).toEqual(['aspect_ratio_unsupported']);
   });
 
   it('sends Kling O1 to omni-video with typed frames and no sound field', async () => {

@@ -5,13 +5,20 @@ import { commonAssessment, readOmniInput } from '../upstream/omni-input.ts';
 
 /**
  * Reelay model id → Kling's endpoint family and model_name (always sent: the omni endpoint's default is O1).
- * Kling 3.0 (not omni) runs on text2video / image2video; the omni models on omni-video.
+ * Kling 3.0 and 2.6 (not omni) run on text2video / image2video; the omni models on omni-video.
+ * `kling-v2-6` on text2video / image2video, with `sound` on/off (2.6 and later only), mode std/pro and
+ * aspect_ratio 16:9, 9:16 or 1:1: Kling's protocol as its mirrors show it (ai-docs.tikhub.io/419974984e0,
+ * docs.anyfast.ai kling text-to-video; modelstream.ai cites kling.ai/document-api/apiReference/model/imageToVideo).
  */
 export const KLING_MODELS: Readonly<Record<string, { api: 'omni' | 'video'; modelName: string }>> = {
   'kling-3.0-omni': { api: 'omni', modelName: 'kling-v3-omni' },
   'kling-o1': { api: 'omni', modelName: 'kling-video-o1' },
   'kling-3.0': { api: 'video', modelName: 'kling-v3' },
+  'kling-2.6': { api: 'video', modelName: 'kling-v2-6' },
 };
+
+/** The aspect ratios Kling's text2video takes (an image2video video takes its image's shape). */
+const VIDEO_ASPECTS = ['16:9', '9:16', '1:1'];
 
 /** Kling takes images up to 10 MB, as a URL or as raw base64. */
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -47,6 +54,12 @@ export function assessForKling(call: Call): Assessment {
     });
   }
   if (input.resolution === '4k') problems.push(NO_4K);
+  if (model.api === 'video' && input.startFrame === null && !VIDEO_ASPECTS.includes(input.aspectRatio)) {
+    problems.push({
+      code: 'aspect_ratio_unsupported',
+      message: `Kling's text2video makes ${VIDEO_ASPECTS.join(', ')} only; ${input.aspectRatio} was asked.`,
+    });
+  }
   return { problems, warnings };
 }
 
