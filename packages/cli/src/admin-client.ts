@@ -1,4 +1,6 @@
-/** A failure to show the user: the API's message, with the field it names. */
+import { ConnectionError, errorFromResponse } from '@reelay/client/node';
+
+/** A failure of the command line itself (a missing key, a malformed value), shown as is. */
 export class CliError extends Error {
   override name = 'CliError';
 }
@@ -7,7 +9,7 @@ export interface AdminClient {
   call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>>;
 }
 
-/** Calls the gateway's admin API with the operator's key; API errors become CliErrors naming the field. */
+/** Calls the gateway's admin API with the operator's key; API errors are the SDK's typed errors. */
 export function adminClient(
   baseUrl: string,
   adminKey: string | undefined,
@@ -27,19 +29,11 @@ export function adminClient(
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         });
       } catch (error) {
-        throw new CliError(`cannot reach ${baseUrl}: ${(error as Error).message}`);
+        throw new ConnectionError(`cannot reach ${baseUrl}: ${(error as Error).message}`);
       }
-      const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-      if (!response.ok) {
-        const e = (json.error ?? {}) as {
-          message?: string;
-          param?: string;
-          details?: { param: string; message: string }[];
-        };
-        const lines = e.details?.length ? e.details.map((d) => `  ${d.param}: ${d.message}`) : [];
-        throw new CliError([`${response.status} ${e.message ?? response.statusText}`, ...lines].join('\n'));
-      }
-      return json;
+      // The SDK's typed errors, so the admin commands report (and --json prints) them as the others do.
+      if (!response.ok) throw await errorFromResponse(response, Date.now());
+      return (await response.json().catch(() => ({}))) as Record<string, unknown>;
     },
   };
 }

@@ -49,6 +49,23 @@ export function contextOf(command: Command): CliContext {
   };
 }
 
+/**
+ * An error as JSON for `--json`: the API's `{ error: { status, code, message, param, details, requestId } }`, or
+ * `{ error: { code: 'usage' | 'connection' | 'internal', message } }` for what failed before or outside the API.
+ */
+export function errorJson(error: unknown): { error: Record<string, unknown> } {
+  if (error instanceof ReelayError) {
+    const out: Record<string, unknown> = { status: error.status, code: error.code, message: error.message };
+    if (error.param) out.param = error.param;
+    if (error instanceof ValidationError) out.details = error.details;
+    if (error.requestId) out.requestId = error.requestId;
+    return { error: out };
+  }
+  if (error instanceof CliError) return { error: { code: 'usage', message: error.message } };
+  if (error instanceof ConnectionError) return { error: { code: 'connection', message: error.message } };
+  return { error: { code: 'internal', message: String((error as Error)?.message ?? error) } };
+}
+
 /** An SDK error as the lines a person reads: status, message, and each bad field. */
 export function describeError(error: unknown): { message: string; userError: boolean } {
   if (error instanceof CliError) return { message: error.message, userError: true };

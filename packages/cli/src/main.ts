@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { describeError } from './cli-context.ts';
+import { describeError, errorJson } from './cli-context.ts';
 import { buildProgram } from './program.ts';
 
 /** Exit codes: 0 done, 2 the request or the command line was wrong, 1 anything else. */
@@ -18,7 +18,9 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     const { message, userError } = describeError(error);
-    process.stderr.write(`reelay: ${message}\n`);
+    // With --json, scripts read the error as JSON too (on stderr, so stdout holds only answers).
+    if (program.opts().json) process.stderr.write(`${JSON.stringify(errorJson(error), null, 2)}\n`);
+    else process.stderr.write(`reelay: ${message}\n`);
     process.exitCode = userError ? 2 : 1;
   }
 }

@@ -83,4 +83,31 @@ describe('reelay CLI', () => {
     const notNumber = await reelay(t, 'accounts', 'create', '--name', 'x', '--max-concurrent', 'lots');
     expect(notNumber.stderr).toContain('--max-concurrent must be a number');
   });
+
+  it('prints errors as JSON on stderr with --json, with the fields and details of the API error', async () => {
+    const admin = await reelay(t, 'keys', 'create', 'acct_dev', '--mode', 'prod', '--json');
+    expect(admin.code).toBe(2);
+    expect(admin.stdout).toBe('');
+    const adminError = JSON.parse(admin.stderr).error;
+    expect(adminError).toMatchObject({ status: 422, code: 'validation_failed' });
+    expect(adminError.details.map((d: { param: string }) => d.param)).toContain('mode');
+    expect(adminError.requestId).toMatch(/^req_/);
+
+    const bad = await reelay(
+      ...[t, 'generate', 'kling-3.0-omni', '--api-key', t.key, '--prompt', 'x'],
+      ...['--set', 'duration=99', '--set', 'hue=red', '--json'],
+    );
+    expect(bad.code).toBe(2);
+    const e = JSON.parse(bad.stderr).error;
+    expect(e).toMatchObject({ status: 422, code: 'validation_failed' });
+    expect(e.details.map((d: { param: string }) => d.param).sort()).toEqual(['input.duration', 'input.hue']);
+
+    const local = await reelay(t, 'accounts', 'create', '--name', 'x', '--max-concurrent', 'lots', '--json');
+    expect(local.code).toBe(2);
+    expect(JSON.parse(local.stderr)).toEqual({
+      error: { code: 'usage', message: '--max-concurrent must be a number; got "lots"' },
+    });
+    const away = await reelay(t, 'models', '--url', 'http://127.0.0.1:9', '--json');
+    expect(JSON.parse(away.stderr).error.code).toBe('connection');
+  });
 });
