@@ -79,6 +79,12 @@ describe.each(DATABASES)('generation events on %s', (kind) => {
     expect(types.filter((type) => type === 'generation.progress').length).toBeGreaterThan(0);
     expect(types.at(-1)).toBe('generation.succeeded');
     expect(seen.at(-1)?.data.generation).toMatchObject({ id, status: 'succeeded', chargedTokens: 25.5 });
+    // Its outputs are signed links, as GET gives them: they open without the key.
+    const output = seen.at(-1)?.data.generation.outputs[0];
+    expect(output.url).toMatch(/\/files\/asset_\w+\?expires=\d+&signature=/);
+    const opened = await fetch(output.url.replace(/^https?:\/\/[^/]+/, t.baseUrl));
+    expect(opened.status).toBe(200);
+    expect(Number(opened.headers.get('content-length'))).toBe(output.bytes);
     const progress = seen
       .filter((e) => e.event === 'generation.progress')
       .map((e) => e.data.progress as number);

@@ -84,7 +84,11 @@ export function eventsRoutes(app: FastifyInstance, deps: ApiDeps): void {
               continue;
             }
             const final = await loadGeneration(deps.db, generation.id);
-            send(event, { ...data, generation: final ? generationJson(final, deps.publicUrl) : null });
+            // The same generation JSON as GET gives: outputs as expiring signed links a player can open.
+            const json = final
+              ? generationJson(final, deps.publicUrl, (assetId) => deps.assets.signedFileUrl(assetId))
+              : null;
+            send(event, { ...data, generation: json });
             finish();
             return;
           }
