@@ -122,6 +122,54 @@ describe.each(DATABASES)('more catalog models on upstream providers through the 
     expect(fake.fal.tasks).toHaveLength(0);
   });
 
+  it('runs Seedream 4.5, Seedream 5 and Grok Imagine on Replicate by default, storing each image', async () => {
+    const t = await gateway();
+    const seedream = await runImage(t, {
+      type: 'image',
+      model: 'seedream-4.5',
+      input: { prompt: 'a glass perfume bottle on wet stone', aspectRatio: '16:9', imageSize: '4K' },
+    });
+    expect(seedream.json.provider).toBe('replicate');
+    const seedream5 = await runImage(t, {
+      type: 'image',
+      model: 'seedream-5',
+      input: { prompt: 'a floor plan as a photo', aspectRatio: '1:1', imageSize: '3K' },
+    });
+    expect(seedream5.json.provider).toBe('replicate');
+    const grok = await runImage(t, {
+      type: 'image',
+      model: 'grok-imagine',
+      input: { prompt: 'a corgi in a red scarf', aspectRatio: '2:3' },
+    });
+    expect(grok.json.provider).toBe('replicate');
+    expect(fake.replicate.tasks.map((task) => [task.model, task.body])).toEqual([
+      [
+        'bytedance/seedream-4.5',
+        {
+          input: {
+            prompt: 'a glass perfume bottle on wet stone',
+            aspect_ratio: '16:9',
+            size: '4K',
+            sequential_image_generation: 'disabled',
+          },
+        },
+      ],
+      [
+        'bytedance/seedream-5-lite',
+        {
+          input: {
+            prompt: 'a floor plan as a photo',
+            aspect_ratio: '1:1',
+            size: '3K',
+            output_format: 'png',
+            sequential_image_generation: 'disabled',
+          },
+        },
+      ],
+      ['xai/grok-imagine-image', { input: { prompt: 'a corgi in a red scarf', aspect_ratio: '2:3', n: 1 } }],
+    ]);
+  });
+
   it('runs Kling 2.6 on Kling text2video by default, storing and probing its video', async () => {
     const t = await gateway();
     const created = await t.api('POST', '/api/v1/generations', {

@@ -12,6 +12,9 @@ export const DEFAULT_ROUTES: Readonly<Record<string, readonly string[]>> = {
   'kling-2.6': ['kling'],
   'nano-banana': ['fal', 'replicate'],
   'nano-banana-2': ['fal', 'replicate'],
+  'seedream-4.5': ['replicate'],
+  'seedream-5': ['replicate'],
+  'grok-imagine': ['replicate'],
 };
 
 /** How the operator shapes routing. */

@@ -206,6 +206,69 @@ describe('Replicate image models', () => {
     expectRecorded(fx, s);
   });
 
+  it.each([
+    [
+      'seedream-4.5-text',
+      imageCall('seedream-4.5', {
+        prompt: 'a product shot of a glass perfume bottle on wet stone',
+        aspectRatio: '21:9',
+        imageSize: '4K',
+      }),
+      [],
+      { url: 'https://replicate.delivery/xezq/sd45/output_0.jpg', mediaType: 'image/jpeg' },
+    ],
+    [
+      'seedream-5-edit',
+      imageCall(
+        'seedream-5',
+        {
+          prompt: 'Turn the sketch into a photo in the style of the second image',
+          aspectRatio: '3:4',
+          imageSize: '3K',
+        },
+        {
+          media: [
+            mediaAt('sourceImage', null, 'https://cdn.example.com/sketch.png'),
+            mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/style.png'),
+          ],
+        },
+      ),
+      ['source_image_in_list'],
+      { url: 'https://replicate.delivery/xezq/sd5/output_0.png', mediaType: 'image/png' },
+    ],
+    [
+      'grok-imagine-edit',
+      imageCall(
+        'grok-imagine',
+        { prompt: 'Give the corgi a red scarf', aspectRatio: '9:16' },
+        { media: [mediaAt('sourceImage', null, 'https://cdn.example.com/corgi.png')] },
+      ),
+      ['aspect_ratio_from_image'],
+      { url: 'https://replicate.delivery/xezq/grok/out', mediaType: 'image/jpeg' },
+    ],
+  ])('maps %s and follows it to its image', async (name, call, warnings, output) => {
+    const fx = fixture(name);
+    const { provider, server: s } = await replicate(fx);
+    expect(provider.assess(call).problems).toEqual([]);
+    const started = await provider.start(call);
+    expect(started.warnings.map((w) => w.code)).toEqual(warnings);
+    expect(await provider.status({ operation: started.operation, signal: signal() })).toEqual({
+      state: 'succeeded',
+      outputs: [output],
+    });
+    expectRecorded(fx, s);
+  });
+
+  it('refuses reference images on Grok Imagine, which edits one image', async () => {
+    const { provider } = await replicate({ description: 'none', exchanges: [] });
+    const call = imageCall(
+      'grok-imagine',
+      { prompt: 'x', aspectRatio: '1:1' },
+      { media: [mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/r.png')] },
+    );
+    expect(provider.assess(call).problems.map((p) => p.code)).toEqual(['references_unsupported']);
+  });
+
   it('refuses a mask and more images than the model takes, and names what has no URL', async () => {
     const { provider } = await replicate({ description: 'none', exchanges: [] });
     const masked = provider.assess(
@@ -236,7 +299,7 @@ describe('Replicate image models', () => {
       ),
     );
     expect(many.problems.map((p) => p.code)).toEqual(['too_many_images']);
-    expect(provider.assess(imageCall('seedream-5', { prompt: 'x' })).problems[0]?.code).toBe(
+    expect(provider.assess(imageCall('gpt-image-2', { prompt: 'x' })).problems[0]?.code).toBe(
       'model_not_hosted',
     );
   });

@@ -13,8 +13,8 @@ import { UpstreamError } from '../upstream/upstream-error.ts';
 import {
   assessForReplicate,
   isReplicateImageModel,
-  REPLICATE_IMAGE_FORMAT,
   REPLICATE_MODELS,
+  replicateImageType,
   replicateInput,
 } from './replicate-request.ts';
 import { verifyReplicateWebhook } from './replicate-webhook.ts';
@@ -39,6 +39,21 @@ const operationSchema = z.object({
   predictionId: z.string().min(1),
   mediaType: z.string().default('video/mp4'),
 });
+
+const IMAGE_TYPES: Readonly<Record<string, string>> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+};
+
+/** An image output's type by its file name where it has a known one, else the expected type. */
+function outputType(url: string, expected: string): string {
+  if (!expected.startsWith('image/')) return expected;
+  const ext =
+    /\.([a-z0-9]+)$/i.exec(URL.canParse(url) ? new URL(url).pathname : '')?.[1]?.toLowerCase() ?? '';
+  return IMAGE_TYPES[ext] ?? expected;
+}
 
 const classify: Classify = ({ status, json, retryAfterMs }) => {
   if (status < 400) return null;
@@ -74,7 +89,7 @@ export class ReplicateProvider implements Provider {
     }
     const prediction = await this.call('POST', `/v1/models/${model}/predictions`, call.signal, body);
     const operation: Json = isReplicateImageModel(call.model)
-      ? { predictionId: prediction.id, mediaType: REPLICATE_IMAGE_FORMAT.mediaType }
+      ? { predictionId: prediction.id, mediaType: replicateImageType(call.model) }
       : { predictionId: prediction.id };
     return { operation, warnings, upstreamId: prediction.id };
   }
@@ -95,7 +110,10 @@ export class ReplicateProvider implements Provider {
             error: { code: 'no_output', message: 'Replicate finished without an output', retryable: false },
           };
         }
-        return { state: 'succeeded', outputs: urls.map((url) => ({ url, mediaType: op.mediaType })) };
+        return {
+          state: 'succeeded',
+          outputs: urls.map((url) => ({ url, mediaType: outputType(url, op.mediaType) })),
+        };
       }
       case 'failed':
         return {

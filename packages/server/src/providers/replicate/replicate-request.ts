@@ -1,37 +1,115 @@
 import type { Json } from '@reelay/catalog';
-import type { Assessment, StartCall } from '../provider.ts';
+import type { Assessment, StartCall, Warning } from '../provider.ts';
 import { imageList, listImageAssessment, readImageInput } from '../upstream/image-input.ts';
 import { commonAssessment, needUrls, readOmniInput } from '../upstream/omni-input.ts';
 
 /**
- * Reelay model id → Replicate's official model and what it makes. Input fields as each model's API page
- * on replicate.com shows them:
+ * Reelay model id → Replicate's official model. Input fields as each model's API page on replicate.com
+ * shows them:
  * - kwaivgi/kling-v3-omni-video: see the providers README.
  * - google/nano-banana: replicate.com/google/nano-banana/versions/f0a9d34b…/api (prompt, image_input,
  *   output_format); its aspect_ratio values (match_input_image, 1:1 … 21:9) as api.core.today's copy of the
  *   current schema lists them. Output: one URI.
  * - google/nano-banana-2: replicate.com/google/nano-banana-2/versions/2de9ad5b…/api (prompt, image_input up
  *   to 14, aspect_ratio, resolution 1K/2K/4K, output_format). Output: one URI.
+ * - bytedance/seedream-4.5: replicate.com/bytedance/seedream-4.5/versions/9fe3b828…/api (prompt, image_input
+ *   1-14, size 2K/4K, aspect_ratio, sequential_image_generation). Output: a list of URIs.
+ * - bytedance/seedream-5-lite: replicate.com/bytedance/seedream-5-lite/versions/eeb2857d…/api (the same with
+ *   size 2K/3K and output_format png/jpeg). Output: a list of URIs.
+ * - xai/grok-imagine-image: replicate.com/xai/grok-imagine-image/versions/a41e0f0c…/api (prompt, one `image`
+ *   to edit, n, aspect_ratio, which is ignored when editing). Output: a list of URIs.
  */
 export const REPLICATE_MODELS: Readonly<Record<string, string>> = {
   'kling-3.0-omni': 'kwaivgi/kling-v3-omni-video',
   'nano-banana': 'google/nano-banana',
   'nano-banana-2': 'google/nano-banana-2',
+  'seedream-4.5': 'bytedance/seedream-4.5',
+  'seedream-5': 'bytedance/seedream-5-lite',
+  'grok-imagine': 'xai/grok-imagine-image',
 };
 
-/** Image models: the most input images each takes in its one list (null: no stated limit). */
-const IMAGE_MODELS: Readonly<Record<string, { maxImages: number | null; resolution: boolean }>> = {
-  'nano-banana': { maxImages: null, resolution: false },
-  'nano-banana-2': { maxImages: 14, resolution: true },
+interface ImageModel {
+  /** `image_input`: every image in one list, at most `maxImages` (null: no stated limit); `image`: one to edit. */
+  images: { field: 'image_input'; maxImages: number | null } | { field: 'image' };
+  /** Where `imageSize` goes, if the model has a size. */
+  sizeField: 'resolution' | 'size' | null;
+  /** Whether PNG can be asked for (`output_format`); otherwise the upstream picks the format. */
+  png: boolean;
+  /** Fields sent as they are: one image per request. */
+  fixed: Readonly<Record<string, Json>>;
+}
+
+const IMAGE_MODELS: Readonly<Record<string, ImageModel>> = {
+  'nano-banana': { images: { field: 'image_input', maxImages: null }, sizeField: null, png: true, fixed: {} },
+  'nano-banana-2': {
+    images: { field: 'image_input', maxImages: 14 },
+    sizeField: 'resolution',
+    png: true,
+    fixed: {},
+  },
+  'seedream-4.5': {
+    images: { field: 'image_input', maxImages: 14 },
+    sizeField: 'size',
+    png: false,
+    fixed: { sequential_image_generation: 'disabled' },
+  },
+  'seedream-5': {
+    images: { field: 'image_input', maxImages: 14 },
+    sizeField: 'size',
+    png: true,
+    fixed: { sequential_image_generation: 'disabled' },
+  },
+  'grok-imagine': { images: { field: 'image' }, sizeField: null, png: false, fixed: { n: 1 } },
 };
 
-/** The format image models are asked for (the media type of their outputs). */
+/** The format image models are asked for where they take one (the media type of their outputs). */
 export const REPLICATE_IMAGE_FORMAT = { field: 'png', mediaType: 'image/png' } as const;
 
 type Call = Omit<StartCall, 'signal' | 'idempotencyKey' | 'callbackUrl'>;
 
 /** Whether the model makes images (its output is stored as an image). */
 export const isReplicateImageModel = (model: string) => model in IMAGE_MODELS;
+
+/** The media type an image model's outputs are expected in (PNG where asked for; else by their URL). */
+export const replicateImageType = (model: string) =>
+  IMAGE_MODELS[model]?.png ? REPLICATE_IMAGE_FORMAT.mediaType : 'image/jpeg';
+
+function assessImage(call: Call, image: ImageModel): Assessment {
+  const input = readImageInput(call);
+  const problems: Warning[] = [];
+  const warnings: Warning[] = [];
+  const model = REPLICATE_MODELS[call.model];
+  if (image.images.field === 'image') {
+    // One image to edit: no references, no mask; the output takes the edited image's shape.
+    if (input.references.length > 0) {
+      problems.push({
+        code: 'references_unsupported',
+        message: `Replicate's ${model} takes one image to edit and no reference images.`,
+      });
+    }
+    if (input.mask) {
+      problems.push({ code: 'mask_unsupported', message: `Replicate's ${model} takes no mask.` });
+    }
+    if (input.source) {
+      warnings.push({
+        code: 'aspect_ratio_from_image',
+        message: `aspectRatio ${input.aspectRatio} is not sent: an edit on ${model} keeps the source image's shape.`,
+      });
+    }
+  } else {
+    const list = listImageAssessment(input, 'Replicate');
+    problems.push(...list.problems);
+    warnings.push(...list.warnings);
+    const count = imageList(input).length;
+    if (image.images.maxImages !== null && count > image.images.maxImages) {
+      problems.push({
+        code: 'too_many_images',
+        message: `Replicate's ${model} takes at most ${image.images.maxImages} input images; ${count} were given.`,
+      });
+    }
+  }
+  return { problems: [...problems, ...needUrls(call.media, 'Replicate')], warnings };
+}
 
 /** What Replicate makes of a request: it reads every media file from a URL. */
 export function assessForReplicate(call: Call): Assessment {
@@ -42,18 +120,7 @@ export function assessForReplicate(call: Call): Assessment {
     };
   }
   const image = IMAGE_MODELS[call.model];
-  if (image) {
-    const input = readImageInput(call);
-    const { problems, warnings } = listImageAssessment(input, 'Replicate');
-    const count = imageList(input).length;
-    if (image.maxImages !== null && count > image.maxImages) {
-      problems.push({
-        code: 'too_many_images',
-        message: `Replicate's ${REPLICATE_MODELS[call.model]} takes at most ${image.maxImages} input images; ${count} were given.`,
-      });
-    }
-    return { problems: [...problems, ...needUrls(call.media, 'Replicate')], warnings };
-  }
+  if (image) return assessImage(call, image);
   const input = readOmniInput(call);
   const { problems, warnings } = commonAssessment(input);
   return { problems: [...problems, ...needUrls(call.media, 'Replicate')], warnings };
@@ -63,19 +130,25 @@ export function assessForReplicate(call: Call): Assessment {
  * The prediction input. Kling 3.0 Omni: duration as an integer, mode `standard` (720p) or `pro` (1080p),
  * one image as start_image (then no aspect_ratio), several as reference_images, the reference video with
  * its reference type always sent (Replicate's default differs from Kling's) and without its sound.
- * Image models: the source image first, then the references, in `image_input`; the aspect ratio as
- * given; the size as `resolution` where the model has one; PNG output.
+ * Image models: the source image first, then the references, in `image_input` (or the source alone as
+ * `image`, then without an aspect ratio); the size as `resolution` or `size`; PNG where it can be asked for;
+ * one image.
  */
 export function replicateInput(call: Call): Record<string, Json> {
   const image = IMAGE_MODELS[call.model];
   if (image) {
     const input = readImageInput(call);
     const out: Record<string, Json> = { prompt: input.prompt };
-    const images = imageList(input);
-    if (images.length > 0) out.image_input = images.map((m) => m.url ?? '');
-    out.aspect_ratio = input.aspectRatio;
-    if (image.resolution && input.imageSize !== null) out.resolution = input.imageSize;
-    out.output_format = REPLICATE_IMAGE_FORMAT.field;
+    if (image.images.field === 'image') {
+      if (input.source) out.image = input.source.url ?? '';
+    } else {
+      const images = imageList(input);
+      if (images.length > 0) out.image_input = images.map((m) => m.url ?? '');
+    }
+    if (image.images.field === 'image_input' || !input.source) out.aspect_ratio = input.aspectRatio;
+    if (image.sizeField !== null && input.imageSize !== null) out[image.sizeField] = input.imageSize;
+    if (image.png) out.output_format = REPLICATE_IMAGE_FORMAT.field;
+    Object.assign(out, image.fixed);
     return out;
   }
   const input = readOmniInput(call);
