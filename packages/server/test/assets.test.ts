@@ -312,6 +312,26 @@ describe.each(DATABASES)('assets on %s', (kind) => {
       ]);
     });
 
+    it('lists every bad input beside a missing asset, so one answer shows them all', async () => {
+      const r = await t.api(
+        'POST',
+        '/api/v1/generations',
+        omni({
+          referenceAssetUris: ['data:image/png;base64,AAAA', 'asset://asset_nope', 'https://127.0.0.1/a.png'],
+        }),
+      );
+      expect(r.status).toBe(404);
+      expect(r.json.error.param).toBe('input.referenceAssetUris[1]');
+      expect(r.json.error.message).toBe(
+        'input.referenceAssetUris[1]: there is no asset asset_nope in this account.',
+      );
+      expect(r.json.error.details.map((d: { param: string }) => d.param)).toEqual([
+        'input.referenceAssetUris[0]',
+        'input.referenceAssetUris[1]',
+        'input.referenceAssetUris[2]',
+      ]);
+    });
+
     it('deletes an asset (204), but not while a queued generation needs it (409)', async () => {
       const free = await upload(t, png, 'image/png');
       expect((await t.api('DELETE', `/api/v1/assets/${free.id}`)).status).toBe(204);

@@ -16,7 +16,8 @@ type Resolved = { ok: true; asset: AssetRecord } | { ok: false; missing: boolean
  * that field), `https://` URLs are fetched once through the SSRF guard and `data:` URIs decoded, both stored
  * as assets and replaced by their `asset://` URI. Each file's real kind (from its bytes) must match its slot,
  * and the slot's constraints (types, size, sides, aspect ratio, duration, fps) must hold. Every bad field is
- * reported at once; missing assets make the answer a 404, anything else a 422.
+ * reported at once; missing assets make the answer a 404 (naming the first of them, with every bad field in its
+ * details), anything else a 422.
  */
 export async function resolveInputMedia(
   db: Database,
@@ -49,7 +50,7 @@ export async function resolveInputMedia(
       missing.length === 1 ? first.message : `${missing.length} input assets were not found; see details.`,
       {
         param: first.param,
-        details: missing,
+        details: errors,
       },
     );
   }
