@@ -52,9 +52,18 @@ export function openSource(source: Exclude<UploadSource, { path: string }>): Ope
 
 let streamsSupported: boolean | undefined;
 
-/** Whether this runtime's fetch can send a stream as a request body (Node does; most browsers need HTTP/2). */
+/**
+ * Whether this runtime's fetch can send a Blob as a stream, counting bytes as they go. Node, Deno and Bun can.
+ * Browsers cannot be relied on: Chromium accepts `duplex: 'half'` but refuses the request unless the connection is
+ * HTTP/2 or QUIC (never so over plain http://), so there a Blob is sent whole.
+ */
 export function canStreamRequests(): boolean {
   if (streamsSupported === undefined) {
+    const agent = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? '';
+    if (agent.startsWith('Mozilla/')) {
+      streamsSupported = false;
+      return false;
+    }
     let duplexAsked = false;
     try {
       const request = new Request('http://localhost/', {
