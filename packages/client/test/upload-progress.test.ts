@@ -1,5 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient, type TransferProgress } from '../src/index.ts';
+import { createClient as createNodeClient } from '../src/node.ts';
 
 /**
  * A browser whose fetch cannot send a stream as a request body (most, over HTTP/1.1). Each test file gets its own
@@ -37,5 +41,34 @@ describe('assets.upload where fetch cannot stream a request body', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]).toBeInstanceOf(Blob);
     expect(seen).toEqual([{ loaded: 3000, total: 3000 }]);
+  });
+});
+
+describe('assets.upload from a path', () => {
+  it('sends the file as a stream read piece by piece, never as one buffer', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reelay-upload-'));
+    try {
+      const file = join(dir, 'clip.mp4');
+      await writeFile(file, new Uint8Array(1024 * 1024).fill(7));
+      const chunks: number[] = [];
+      const gateway: typeof fetch = async (_input, init) => {
+        expect(init?.body).toBeInstanceOf(ReadableStream);
+        expect(new Headers(init?.headers).get('content-type')).toBe('video/mp4');
+        for await (const chunk of init?.body as ReadableStream<Uint8Array>) chunks.push(chunk.byteLength);
+        const bytes = chunks.reduce((a, b) => a + b, 0);
+        return Response.json({ id: 'asset_x', uri: 'asset://asset_x', bytes }, { status: 201 });
+      };
+      const client = createNodeClient({ baseUrl: 'http://127.0.0.1:9', apiKey: 'rl_test_x', fetch: gateway });
+      const seen: TransferProgress[] = [];
+      const asset = await client.assets.upload({ path: file }, { onProgress: (p) => seen.push(p) });
+      expect(asset.bytes).toBe(1024 * 1024);
+      // Node reads files in 64 KB pieces: sixteen of them, each reported as it goes.
+      expect(chunks.length).toBeGreaterThanOrEqual(16);
+      expect(Math.max(...chunks)).toBeLessThanOrEqual(64 * 1024);
+      expect(seen.length).toBe(chunks.length + 1);
+      expect(seen.at(-1)).toEqual({ loaded: 1024 * 1024, total: 1024 * 1024 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
