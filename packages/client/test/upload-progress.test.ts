@@ -54,7 +54,8 @@ describe('assets.upload from a path', () => {
       const gateway: typeof fetch = async (_input, init) => {
         expect(init?.body).toBeInstanceOf(ReadableStream);
         expect(new Headers(init?.headers).get('content-type')).toBe('video/mp4');
-        for await (const chunk of init?.body as ReadableStream<Uint8Array>) chunks.push(chunk.byteLength);
+        const body = init?.body as ReadableStream<Uint8Array>;
+        for await (const chunk of body) chunks.push(chunk.byteLength);
         const bytes = chunks.reduce((a, b) => a + b, 0);
         return Response.json({ id: 'asset_x', uri: 'asset://asset_x', bytes }, { status: 201 });
       };
