@@ -40,23 +40,44 @@ export async function grant(tx: Queryable, t: Target, amountMilli: number, note:
 }
 
 /**
+ * Moves a balance and writes its ledger entry in one statement (one round trip inside the caller's
+ * transaction, which may hold the account's lock): `update` is an UPDATE of token_balances with `$1`/`$2`
+ * the account and mode, and the entry is written only when it changed a row. False when it changed none.
+ */
+async function moveAndRecord(
+  tx: Queryable,
+  t: Target,
+  update: string,
+  kind: 'hold' | 'capture' | 'release',
+  amountMilli: number,
+  generationId: string,
+  params: unknown[],
+): Promise<boolean> {
+  const rows = await tx.query(
+    `WITH moved AS (${update} RETURNING 1)
+     INSERT INTO ledger_entries (account_id, mode, kind, amount_milli, generation_id, note, key_id)
+     SELECT $1, $2, '${kind}', $${params.length + 3}::bigint, $${params.length + 4}, '', $${params.length + 5} FROM moved
+     RETURNING 1 AS ok`,
+    [t.accountId, t.mode, ...params, amountMilli, generationId, t.keyId ?? null],
+  );
+  return rows.length > 0;
+}
+
+/**
  * Reserves tokens for a generation. The check and the update are one statement, so concurrent holds
  * can never take a balance below zero. Returns false when the available tokens do not cover it.
  */
-export async function hold(
-  tx: Queryable,
-  t: Target,
-  generationId: string,
-  amountMilli: number,
-): Promise<boolean> {
-  const rows = await tx.query(
+export function hold(tx: Queryable, t: Target, generationId: string, amountMilli: number): Promise<boolean> {
+  return moveAndRecord(
+    tx,
+    t,
     `UPDATE token_balances SET held_milli = held_milli + $3
-     WHERE account_id = $1 AND mode = $2 AND balance_milli - held_milli >= $3 RETURNING 1 AS ok`,
-    [t.accountId, t.mode, amountMilli],
+     WHERE account_id = $1 AND mode = $2 AND balance_milli - held_milli >= $3`,
+    'hold',
+    amountMilli,
+    generationId,
+    [amountMilli],
   );
-  if (rows.length === 0) return false;
-  await entry(tx, t, 'hold', amountMilli, generationId);
-  return true;
 }
 
 /** Charges `chargeMilli` (≤ the hold) and frees the rest of the hold. */
@@ -68,12 +89,16 @@ export async function capture(
   chargeMilli: number,
 ): Promise<void> {
   if (chargeMilli > holdMilli) throw new Error(`capture ${chargeMilli} exceeds hold ${holdMilli}`);
-  await tx.query(
+  await moveAndRecord(
+    tx,
+    t,
     `UPDATE token_balances SET held_milli = held_milli - $3, balance_milli = balance_milli - $4
      WHERE account_id = $1 AND mode = $2`,
-    [t.accountId, t.mode, holdMilli, chargeMilli],
+    'capture',
+    chargeMilli,
+    generationId,
+    [holdMilli, chargeMilli],
   );
-  await entry(tx, t, 'capture', chargeMilli, generationId);
 }
 
 /** Returns a whole hold to the balance. */
@@ -83,11 +108,15 @@ export async function release(
   generationId: string,
   holdMilli: number,
 ): Promise<void> {
-  await tx.query(
+  await moveAndRecord(
+    tx,
+    t,
     'UPDATE token_balances SET held_milli = held_milli - $3 WHERE account_id = $1 AND mode = $2',
-    [t.accountId, t.mode, holdMilli],
+    'release',
+    holdMilli,
+    generationId,
+    [holdMilli],
   );
-  await entry(tx, t, 'release', holdMilli, generationId);
 }
 
 export async function getBalance(db: Queryable, t: Target): Promise<Balance> {

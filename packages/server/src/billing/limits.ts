@@ -54,11 +54,18 @@ export async function enforceCreateLimits(
     [p.accountId],
   );
   const limit = account[0]?.max_concurrent_generations ?? defaults.maxConcurrentGenerations;
-  const active = await tx.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM generations WHERE account_id = $1 AND status IN ('queued', 'running')`,
-    [p.accountId],
+  // One statement after the lock (its own snapshot, so it sees every create committed before the lock).
+  const rows = await tx.query<{
+    n: number;
+    budget_daily_milli: number | null;
+    budget_monthly_milli: number | null;
+  }>(
+    `SELECT (SELECT count(*)::int FROM generations WHERE account_id = $1 AND status IN ('queued', 'running')) AS n,
+       k.budget_daily_milli, k.budget_monthly_milli
+     FROM (SELECT 1) AS one LEFT JOIN api_keys k ON k.id = $2`,
+    [p.accountId, p.keyId],
   );
-  if ((active[0]?.n ?? 0) >= limit) {
+  if ((rows[0]?.n ?? 0) >= limit) {
     throw new ApiError(
       'rate_limited',
       429,
@@ -66,13 +73,9 @@ export async function enforceCreateLimits(
       { retryAfterSeconds: 5 },
     );
   }
-  const key = await tx.query<{ budget_daily_milli: number | null; budget_monthly_milli: number | null }>(
-    'SELECT budget_daily_milli, budget_monthly_milli FROM api_keys WHERE id = $1',
-    [p.keyId],
-  );
   const budgets: [string, number | null | undefined][] = [
-    ['day', key[0]?.budget_daily_milli],
-    ['month', key[0]?.budget_monthly_milli],
+    ['day', rows[0]?.budget_daily_milli],
+    ['month', rows[0]?.budget_monthly_milli],
   ];
   for (const [period, budget] of budgets) {
     if (budget === null || budget === undefined) continue;
