@@ -53,26 +53,31 @@ async function main(): Promise<void> {
   const skipped = postgresUrl ? [] : ['PostgreSQL figures: no server answered on 127.0.0.1:5432'];
   const started = new Date();
   console.log(`Reelay benchmarks on ${machine()}${quick ? ' (quick)' : `, ${runs} runs each`}\n`);
-  const results: { title: string; result: BenchResult }[] = [];
+  const results: { title: string; result: BenchResult; seconds: number }[] = [];
   for (const bench of selected) {
     console.log(`${bench.title}…`);
+    const t0 = performance.now();
+    const seconds = () => (performance.now() - t0) / 1000;
     const tmp = await mkdtemp(join(tmpdir(), `reelay-bench-${bench.name}-`));
     try {
       const result = await bench.run({ quick, runs, tmp, postgresUrl, log: (m) => console.log(m) });
-      results.push({ title: bench.title, result });
+      results.push({ title: bench.title, result, seconds: seconds() });
     } catch (error) {
       console.error(`${bench.name} failed:`, error);
       results.push({
         title: bench.title,
         result: { figures: [], notes: [`Failed: ${(error as Error).message}`] },
+        seconds: seconds(),
       });
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
+    console.log(`  (${seconds().toFixed(0)} s)`);
   }
-  console.log(`\n${textTable(results)}\n`);
+  const minutes = (Date.now() - started.getTime()) / 60_000;
+  console.log(`\n${textTable(results)}\n\nAll benchmarks took ${minutes.toFixed(1)} min.`);
   const file = fileURLToPath(new URL('results.md', import.meta.url));
-  await writeFile(file, markdown(results, { quick, runs, started, skipped }));
+  await writeFile(file, markdown(results, { quick, runs, started, minutes, skipped }));
   console.log(`Written to ${file}${existsSync(file) ? '' : ' (failed)'}`);
 }
 

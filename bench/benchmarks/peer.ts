@@ -12,6 +12,8 @@ import { createDatabase } from '../lib/postgres.ts';
 import { quantile, sleep } from '../lib/stats.ts';
 
 const CONNECTIONS = 16;
+/** Measured seconds per figure (after a 1 s warm-up). */
+const SECONDS = 8;
 const IMAGE_BODY = JSON.stringify({
   model: 'bench-image',
   prompt: 'a red fox in the snow',
@@ -126,7 +128,7 @@ async function oneRun(
   gatewayPort: number,
   portkeyPort: number,
 ) {
-  const seconds = ctx.quick ? 2 : 10;
+  const seconds = ctx.quick ? 2 : SECONDS;
   const upstream = `http://127.0.0.1:${upstreamPort}/v1`;
   const proxyCall = (url: string, headers: Record<string, string>) => async () => {
     const r = await fetch(url, { method: 'POST', headers, body: IMAGE_BODY });
@@ -226,7 +228,7 @@ export const peerBenchmark: Benchmark = {
     return {
       figures: medianFigures(runs),
       notes: [
-        `Same upstream process (bench/lib/upstream-main.ts), same ${CONNECTIONS} concurrent clients, ${ctx.quick ? 2 : 10} s each after a 1 s warm-up. All three driven by the same in-process fetch client (closed loop: each client sends its next request when the last one is answered). Direct and Portkey: an OpenAI-style POST /v1/images/generations (Portkey with x-portkey-provider: openai and x-portkey-custom-host pointing at the upstream); the answer carries the image URL.`,
+        `Same upstream process (bench/lib/upstream-main.ts), same ${CONNECTIONS} concurrent clients, ${ctx.quick ? 2 : SECONDS} s each after a 1 s warm-up. All three driven by the same in-process fetch client (closed loop: each client sends its next request when the last one is answered). Direct and Portkey: an OpenAI-style POST /v1/images/generations (Portkey with x-portkey-provider: openai and x-portkey-custom-host pointing at the upstream); the answer carries the image URL.`,
         `Reelay: POST /api/v1/generations for ${model} with \`Prefer: wait=10\`, each client with its own account (made through the admin API; one account's creates are decided one after another); observed mode: ${mode}. Not the same work: Reelay also validates, quotes, holds and captures tokens, queues a job, has a worker call the upstream (images/generations through the bench-only LoopbackProvider), downloads the image, sniffs and probes it and stores it as an asset, on ${database ? 'PostgreSQL' : 'PGlite'} in one process (API and worker, REELAY_WORKER_CONCURRENCY=${CONNECTIONS} to match the clients). Where the answer is not synchronous, the client follows GET /api/v1/generations/{id}/events (SSE) to the final status when the gateway has it, else polls GET every ${POLL_MS} ms, which adds up to ${POLL_MS} ms (and load: every GET is authenticated and counted).`,
         'Ratio = gateway ÷ direct call; the latency a gateway adds is its figure minus the baseline.',
       ],

@@ -144,8 +144,8 @@ export const pipelineBenchmark: Benchmark = {
   async run(ctx) {
     if (!ctx.postgresUrl)
       return { figures: [], notes: ['Skipped: needs PostgreSQL (several worker processes).'] };
-    const n = ctx.quick ? 100 : 600;
-    const m = ctx.quick ? 20 : 120;
+    const n = ctx.quick ? 100 : 300;
+    const m = ctx.quick ? 20 : 60;
     const upstream = await startChild<{ port: number }>(UPSTREAM, { BENCH_TASK_MS: '0' });
     const upstreamUrl = `http://127.0.0.1:${upstream.info.port}/v1`;
     const runs: Figure[][] = [];

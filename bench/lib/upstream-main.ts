@@ -1,7 +1,8 @@
 /**
  * A loopback upstream in its own process (so its work does not share the load generator's event loop):
  *  - a task API: `POST /v1/tasks` → `{ id }`, `GET /v1/tasks/:id` → `{ status, output_url }`, done
- *    `BENCH_TASK_MS` after it was created (0: at once);
+ *    `BENCH_TASK_MS` after it was created (0: at once); with `BENCH_ADOPT_TASKS=1` an id it never handed
+ *    out counts as created when first asked about (tasks a benchmark seeded straight into the database);
  *  - OpenAI-style `POST /v1/images/generations` → `{ created, data: [{ url }] }`, answered at once;
  *  - `GET /v1/files/out.png`, the image; `GET /stats`, counts of each call.
  * Started with fork(); sends `{ ready: { port } }`.
@@ -10,6 +11,7 @@ import { createServer } from 'node:http';
 import { tinyPng } from './tiny-png.ts';
 
 const taskMs = Number(process.env.BENCH_TASK_MS ?? 0);
+const adoptTasks = process.env.BENCH_ADOPT_TASKS === '1';
 const png = tinyPng(64, 64, [40, 90, 160]);
 const tasks = new Map<string, number>();
 const counts = { starts: 0, statusCalls: 0, images: 0, files: 0 };
@@ -35,7 +37,9 @@ const server = createServer((req, res) => {
     }
     if (req.method === 'GET' && url.startsWith('/v1/tasks/')) {
       counts.statusCalls++;
-      const due = tasks.get(url.slice('/v1/tasks/'.length));
+      const id = url.slice('/v1/tasks/'.length);
+      if (adoptTasks && !tasks.has(id)) tasks.set(id, Date.now() + taskMs);
+      const due = tasks.get(id);
       if (due === undefined) return json(res, 404, { error: 'no such task' });
       if (Date.now() < due) return json(res, 200, { status: 'pending' });
       return json(res, 200, { status: 'succeeded', output_url: `${base}/v1/files/out.png` });
