@@ -135,6 +135,34 @@ describe('web pages in Chromium', () => {
     await page.close();
   });
 
+  it('filters the catalog by type and capability as one picks them, as the models API does', async () => {
+    const page = await context.newPage();
+    await page.goto(`${t.baseUrl}/es/models`);
+    const visible = () =>
+      page
+        .locator('.card:visible h2 a')
+        .evaluateAll((links) => links.map((a) => a.getAttribute('href')?.split('/').pop()));
+    const api = async (query: string) =>
+      (await t.api('GET', `/api/v1/models?${query}`)).json.data.map((m: { id: string }) => m.id);
+
+    await page.selectOption('#type', 'image');
+    const images = await api('type=image');
+    expect(images.length).toBeGreaterThan(0);
+    await expect.poll(visible, WAIT).toEqual(images);
+    expect(page.url()).toContain('?type=image');
+
+    await page.selectOption('#type', '');
+    await page.selectOption('#capability', 'video_to_video');
+    await expect.poll(visible, WAIT).toEqual(await api('capability=video_to_video'));
+    await page.selectOption('#type', 'image');
+    await expect.poll(visible, WAIT).toEqual([]);
+    expect(await page.locator('[data-empty]').isVisible()).toBe(true);
+    // The filtered address, opened afresh, shows the same (the server filters it too).
+    await page.goto(`${t.baseUrl}/es/models?capability=video_to_video`);
+    expect(await visible()).toEqual(await api('capability=video_to_video'));
+    await page.close();
+  });
+
   it('picks the language of unprefixed pages from Accept-Language', async () => {
     const page = await context.newPage();
     await page.setExtraHTTPHeaders({ 'accept-language': 'es-MX,es;q=0.9,en;q=0.5' });
