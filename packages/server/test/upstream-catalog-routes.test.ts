@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -199,5 +199,53 @@ describe.each(DATABASES)('more catalog models on upstream providers through the 
     expect(output.mediaType).toBe('video/mp4');
     expect(output.width).toBe(64);
     expect(output.durationSeconds).toBeGreaterThan(0);
+  });
+
+  it('runs Kling 3.0 Motion on fal by default, sending the photo and motion video by URL', async () => {
+    // Inputs are handed to upstreams only as https links, so the gateway is given an https public URL.
+    const t = await gateway({ REELAY_PUBLIC_URL: 'https://gw.example.test' });
+    const png = await sharp({ create: { width: 320, height: 480, channels: 3, background: '#3a6' } })
+      .png()
+      .toBuffer();
+    const created = await t.api('POST', '/api/v1/generations', {
+      type: 'video',
+      model: 'kling-3.0-motion',
+      input: {
+        prompt: 'a dancer on a rooftop',
+        aspectRatio: '9:16',
+        duration: 3,
+        audioEnabled: false,
+        referencePhoto: `data:image/png;base64,${png.toString('base64')}`,
+        motionVideo: `data:video/mp4;base64,${(await readFile(video)).toString('base64')}`,
+      },
+    });
+    expect(created.status).toBe(202);
+    const done = await waitForFinal(t, created.json.id);
+    expect(done.json.error ?? null).toBeNull();
+    expect(done.json.status).toBe('succeeded');
+    expect(done.json.provider).toBe('fal');
+    expect(done.json.warnings.map((w: { code: string }) => w.code)).toEqual([
+      'aspect_ratio_from_video',
+      'duration_from_video',
+    ]);
+    const [task] = fake.fal.tasks;
+    expect(task?.model).toBe('fal-ai/kling-video/v3/standard/motion-control');
+    const body = task?.body as Record<string, unknown>;
+    expect(Object.keys(body)).toEqual([
+      'prompt',
+      'image_url',
+      'video_url',
+      'character_orientation',
+      'keep_original_sound',
+    ]);
+    expect([body.prompt, body.character_orientation, body.keep_original_sound]).toEqual([
+      'a dancer on a rooftop',
+      'video',
+      false,
+    ]);
+    // The upstream fetches the inputs from the gateway's signed links: the same bytes that were sent.
+    const photo = await fetch(String(body.image_url).replace(t.gateway.config.publicUrl, t.baseUrl));
+    expect(Buffer.from(await photo.arrayBuffer()).equals(png)).toBe(true);
+    expect(done.json.outputs[0].mediaType).toBe('video/mp4');
   });
 });

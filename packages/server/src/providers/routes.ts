@@ -10,6 +10,8 @@ export const DEFAULT_ROUTES: Readonly<Record<string, readonly string[]>> = {
   'kling-3.0': ['kling', 'fal'],
   'kling-o1': ['kling'],
   'kling-2.6': ['kling'],
+  'kling-3.0-motion': ['fal'],
+  'kling-2.6-motion': ['fal'],
   'nano-banana': ['fal', 'replicate'],
   'nano-banana-2': ['fal', 'replicate'],
   'seedream-4.5': ['replicate'],

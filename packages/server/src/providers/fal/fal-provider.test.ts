@@ -10,6 +10,7 @@ import {
 } from '../../../test/upstream-replay.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import { FalProvider } from './fal-provider.ts';
+import { falRequest } from './fal-request.ts';
 
 const KEY = 'fal_test_key:3f9c2e7b';
 const NOW = 1_774_805_600_000;
@@ -316,6 +317,56 @@ describe('fal image models', () => {
       ),
     );
     expect(many.problems.map((p) => p.code)).toEqual(['too_many_images']);
+  });
+});
+
+describe('fal motion transfer', () => {
+  const motionCall = (model: string) =>
+    imageCall(
+      model,
+      { prompt: 'A dancer on a rooftop at dusk', aspectRatio: '9:16', duration: 5, audioEnabled: true },
+      {
+        media: [
+          {
+            ...mediaAt('referenceAssetUris', null, 'https://cdn.example.com/dancer.png'),
+            field: 'referencePhoto',
+          },
+          { ...mediaAt('referenceVideo', null, 'https://cdn.example.com/moves.mp4'), field: 'motionVideo' },
+        ],
+      },
+    );
+
+  it('sends Kling 2.6 Motion to its motion-control endpoint and warns what follows the video', async () => {
+    const fx = fixture('kling-2.6-motion');
+    const { provider, server: s } = await fal(fx);
+    const call = { ...motionCall('kling-2.6-motion'), type: 'video' as const, mode: 'video_to_video' };
+    const started = await provider.start(call);
+    expect(started.warnings.map((w) => w.code)).toEqual(['aspect_ratio_from_video', 'duration_from_video']);
+    expect(await provider.status({ operation: started.operation, signal: signal() })).toEqual({
+      state: 'succeeded',
+      outputs: [{ url: 'https://v3b.fal.media/files/b/dancer/output.mp4', mediaType: 'video/mp4' }],
+    });
+    expectRecorded(fx, s);
+  });
+
+  it('maps Kling 3.0 Motion to the V3 endpoint, drops the sound when asked, and needs URLs', async () => {
+    const { provider } = await fal({ description: 'none', exchanges: [] });
+    const call = motionCall('kling-3.0-motion');
+    const silent = { ...call, input: { ...call.input, audioEnabled: false, prompt: '' } };
+    expect(falRequest(silent)).toEqual({
+      endpoint: 'fal-ai/kling-video/v3/standard/motion-control',
+      body: {
+        image_url: 'https://cdn.example.com/dancer.png',
+        video_url: 'https://cdn.example.com/moves.mp4',
+        character_orientation: 'video',
+        keep_original_sound: false,
+      },
+    });
+    const noUrl = { ...call, media: call.media.map((m) => ({ ...m, url: null })) };
+    expect(provider.assess(noUrl).problems.map((p) => p.code)).toEqual([
+      'media_url_unavailable',
+      'media_url_unavailable',
+    ]);
   });
 });
 

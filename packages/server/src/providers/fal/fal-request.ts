@@ -26,10 +26,45 @@ export const FAL_IMAGE_MODELS: Readonly<
   'nano-banana-2': { endpoint: 'fal-ai/nano-banana-2', resolution: true, maxImages: 14 },
 };
 
+/**
+ * Motion transfer on fal: a character image (`image_url`) driven by a motion video (`video_url`).
+ * fal-ai/kling-video/v2.6/standard/motion-control: fal.ai/docs/model-api-reference/video-generation-api/
+ * kling-video-v2.6-standard (image_url, video_url, character_orientation, prompt; `keep_original_sound` a
+ * boolean as fal-backed listings show it). The V3 endpoint id as picadabra.ai's fal model list and
+ * prospolabs' "backed by fal-ai/kling-video/v3/pro/motion-control" name it, with the same fields.
+ */
+export const FAL_MOTION_MODELS: Readonly<Record<string, string>> = {
+  'kling-2.6-motion': 'fal-ai/kling-video/v2.6/standard/motion-control',
+  'kling-3.0-motion': 'fal-ai/kling-video/v3/standard/motion-control',
+};
+
 type Call = Omit<StartCall, 'signal' | 'idempotencyKey' | 'callbackUrl'>;
+
+/**
+ * What motion transfer honours only in part: the output takes the motion video's framing and length, so
+ * aspectRatio and duration are not sent.
+ */
+function motionAssessment(call: Call): Assessment {
+  const aspect = typeof call.input.aspectRatio === 'string' ? call.input.aspectRatio : '';
+  const seconds = typeof call.input.duration === 'number' ? call.input.duration : null;
+  return {
+    problems: needUrls(call.media, 'fal'),
+    warnings: [
+      {
+        code: 'aspect_ratio_from_video',
+        message: `aspectRatio ${aspect} is not sent: the video takes the framing of motionVideo.`,
+      },
+      {
+        code: 'duration_from_video',
+        message: `duration ${seconds ?? ''} s is not sent: the video is as long as motionVideo (up to 30 s).`,
+      },
+    ],
+  };
+}
 
 /** What fal makes of a request: it reads every media file from a URL. */
 export function assessForFal(call: Call): Assessment {
+  if (call.model in FAL_MOTION_MODELS) return motionAssessment(call);
   const image = FAL_IMAGE_MODELS[call.model];
   if (image) {
     const input = readImageInput(call);
@@ -77,6 +112,8 @@ export function falPrompt(prompt: string): string {
 export function falRequest(call: Call): { endpoint: string; body: Record<string, Json> } {
   const image = FAL_IMAGE_MODELS[call.model];
   if (image) return falImageRequest(call, image);
+  const motion = FAL_MOTION_MODELS[call.model];
+  if (motion) return { endpoint: motion, body: falMotionBody(call) };
   const input = readOmniInput(call);
   const tier = input.resolution === '1080p' ? 'pro' : 'standard';
   const family = `${FAL_FAMILIES[call.model] ?? call.model}/${tier}`;
@@ -144,4 +181,20 @@ function falImageRequest(
   if (image.resolution && input.imageSize !== null) body.resolution = input.imageSize;
   body.output_format = 'png';
   return { endpoint: images.length > 0 ? `${image.endpoint}/edit` : image.endpoint, body };
+}
+
+/**
+ * A motion transfer: the character photo and the motion video by URL, the character facing as in the video
+ * (full-body motion, up to 30 s), the video's own sound kept when `audioEnabled`.
+ */
+function falMotionBody(call: Call): Record<string, Json> {
+  const url = (field: string) => call.media.find((m) => m.field === field)?.url ?? '';
+  const prompt = typeof call.input.prompt === 'string' ? call.input.prompt : '';
+  return {
+    ...(prompt ? { prompt } : {}),
+    image_url: url('referencePhoto'),
+    video_url: url('motionVideo'),
+    character_orientation: 'video',
+    keep_original_sound: call.input.audioEnabled === true,
+  };
 }
