@@ -68,6 +68,8 @@ async function run(line: string, env: Record<string, string>, ready: string): Pr
     cwd: ROOT,
     env: { ...process.env, ...assignments, ...env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so cleaning up after a failure reaches node under npm too.
+    detached: true,
   });
   let output = '';
   await new Promise<void>((resolve, reject) => {
@@ -90,7 +92,12 @@ describe('docs/deploy.md, run as written', () => {
   const children: ChildProcess[] = [];
   const cleanup: (() => Promise<unknown>)[] = [];
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
+    // The whole group: npm may be gone while what it started is not.
+    for (const child of children) {
+      try {
+        process.kill(-(child.pid as number), 'SIGKILL');
+      } catch {}
+    }
     for (const step of cleanup.reverse()) await step().catch(() => {});
   });
 
@@ -212,5 +219,5 @@ describe('docs/deploy.md, run as written', () => {
 
     for (const child of [next, first, second]) child.kill('SIGTERM');
     for (const child of [next, first, second]) expect(await exitOf(child)).toEqual({ code: 0, signal: null });
-  });
+  }, 240_000);
 });
