@@ -201,6 +201,33 @@ describe.each(DATABASES)('more catalog models on upstream providers through the 
     expect(output.durationSeconds).toBeGreaterThan(0);
   });
 
+  it('runs Veo 3.1 Lite on fal by default, storing and probing its video', async () => {
+    const t = await gateway();
+    const created = await t.api('POST', '/api/v1/generations', {
+      type: 'video',
+      model: 'veo-3.1-lite',
+      input: { prompt: 'rain on a tin roof', aspectRatio: '16:9', resolution: '720p', audioEnabled: true },
+    });
+    expect(created.status).toBe(202);
+    const done = await waitForFinal(t, created.json.id);
+    expect(done.json.status).toBe('succeeded');
+    expect(done.json.provider).toBe('fal');
+    expect(fake.fal.tasks.map((task) => [task.model, task.body])).toEqual([
+      [
+        'fal-ai/veo3.1/lite',
+        {
+          prompt: 'rain on a tin roof',
+          aspect_ratio: '16:9',
+          duration: '8s',
+          resolution: '720p',
+          generate_audio: true,
+        },
+      ],
+    ]);
+    expect(done.json.outputs[0].mediaType).toBe('video/mp4');
+    expect(done.json.outputs[0].durationSeconds).toBeGreaterThan(0);
+  });
+
   it('runs Kling 3.0 Motion on fal by default, sending the photo and motion video by URL', async () => {
     // Inputs are handed to upstreams only as https links, so the gateway is given an https public URL.
     const t = await gateway({ REELAY_PUBLIC_URL: 'https://gw.example.test' });

@@ -12,6 +12,7 @@ export const DEFAULT_ROUTES: Readonly<Record<string, readonly string[]>> = {
   'kling-2.6': ['kling'],
   'kling-3.0-motion': ['fal'],
   'kling-2.6-motion': ['fal'],
+  'veo-3.1-lite': ['fal'],
   'nano-banana': ['fal', 'replicate'],
   'nano-banana-2': ['fal', 'replicate'],
   'seedream-4.5': ['replicate'],

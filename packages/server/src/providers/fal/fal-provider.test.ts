@@ -1,4 +1,5 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import type { Json } from '@reelay/catalog';
 import { afterEach, describe, expect, it } from 'vitest';
 import { imageCall, mediaAt, omniCall } from '../../../test/start-call.ts';
 import {
@@ -8,9 +9,10 @@ import {
   type ReplayServer,
   startReplay,
 } from '../../../test/upstream-replay.ts';
+import type { ResolvedMedia } from '../provider.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import { FalProvider } from './fal-provider.ts';
-import { falRequest } from './fal-request.ts';
+import { assessForFal, falRequest } from './fal-request.ts';
 
 const KEY = 'fal_test_key:3f9c2e7b';
 const NOW = 1_774_805_600_000;
@@ -367,6 +369,62 @@ describe('fal motion transfer', () => {
       'media_url_unavailable',
       'media_url_unavailable',
     ]);
+  });
+});
+
+describe('fal Veo 3.1 Lite', () => {
+  const veoCall = (input: Record<string, Json>, media: ResolvedMedia[] = []) =>
+    ({
+      ...imageCall('veo-3.1-lite', input, { media }),
+      type: 'video',
+      mode: media.length > 0 ? 'image_to_video' : 'text_to_video',
+    }) as const;
+
+  it('sends a start image to the lite image-to-video endpoint and follows it to its video', async () => {
+    const fx = fixture('veo-3.1-lite-image');
+    const { provider, server: s } = await fal(fx);
+    const call = veoCall(
+      {
+        prompt: 'The paper boat drifts down the rainy street',
+        aspectRatio: '9:16',
+        resolution: '1080p',
+        duration: 8,
+        audioEnabled: false,
+      },
+      [{ ...mediaAt('referenceAssetUris', null, 'https://cdn.example.com/boat.png'), field: 'startImage' }],
+    );
+    expect(provider.assess(call)).toEqual({ problems: [], warnings: [] });
+    const started = await provider.start(call);
+    expect(await provider.status({ operation: started.operation, signal: signal() })).toEqual({
+      state: 'succeeded',
+      outputs: [{ url: 'https://v3b.fal.media/files/b/boat/output.mp4', mediaType: 'video/mp4' }],
+    });
+    expectRecorded(fx, s);
+  });
+
+  it('sends text to the lite endpoint and refuses an end frame or reference images', () => {
+    const t2v = veoCall({
+      prompt: 'p',
+      aspectRatio: '16:9',
+      resolution: '720p',
+      duration: 8,
+      audioEnabled: true,
+    });
+    expect(JSON.stringify(falRequest(t2v))).toBe(
+      JSON.stringify({
+        endpoint: 'fal-ai/veo3.1/lite',
+        body: { prompt: 'p', aspect_ratio: '16:9', duration: '8s', resolution: '720p', generate_audio: true },
+      }),
+    );
+    const withEnd = veoCall({ prompt: 'p' }, [
+      { ...mediaAt('referenceAssetUris', null, 'https://cdn.example.com/a.png'), field: 'startImage' },
+      { ...mediaAt('referenceAssetUris', null, 'https://cdn.example.com/b.png'), field: 'endImage' },
+    ]);
+    const withRefs = veoCall({ prompt: 'p' }, [
+      mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/r.png'),
+    ]);
+    expect(assessForFal(withEnd).problems.map((p) => p.code)).toEqual(['end_image_unsupported']);
+    expect(assessForFal(withRefs).problems.map((p) => p.code)).toEqual(['references_unsupported']);
   });
 });
 

@@ -38,7 +38,36 @@ export const FAL_MOTION_MODELS: Readonly<Record<string, string>> = {
   'kling-3.0-motion': 'fal-ai/kling-video/v3/standard/motion-control',
 };
 
+/**
+ * Veo 3.1 Lite on fal: fal.ai/docs/model-api-reference/video-generation-api/veo3.1-lite (`fal-ai/veo3.1/lite`:
+ * prompt, aspect_ratio 16:9/9:16, duration "4s"/"6s"/"8s", resolution 720p/1080p, generate_audio) and its
+ * image-to-video tab (`fal-ai/veo3.1/lite/image-to-video`, the same with `image_url`; endpoint id also in
+ * videopromptkit.com's Veo 3.1 Lite overview, which notes no end-frame parameter).
+ */
+export const FAL_VEO_LITE = {
+  textToVideo: 'fal-ai/veo3.1/lite',
+  imageToVideo: 'fal-ai/veo3.1/lite/image-to-video',
+} as const;
+
 type Call = Omit<StartCall, 'signal' | 'idempotencyKey' | 'callbackUrl'>;
+
+/** Veo 3.1 Lite on fal: no end frame and no reference images there (problems); the rest is honoured. */
+function veoAssessment(call: Call): Assessment {
+  const problems = needUrls(call.media, 'fal');
+  if (call.media.some((m) => m.field === 'endImage')) {
+    problems.push({
+      code: 'end_image_unsupported',
+      message: "fal's Veo 3.1 Lite endpoints take no end frame; endImage cannot be honoured there.",
+    });
+  }
+  if (call.media.some((m) => m.field === 'referenceAssetUris')) {
+    problems.push({
+      code: 'references_unsupported',
+      message: "fal's Veo 3.1 Lite endpoints take no reference images.",
+    });
+  }
+  return { problems, warnings: [] };
+}
 
 /**
  * What motion transfer honours only in part: the output takes the motion video's framing and length, so
@@ -65,6 +94,7 @@ function motionAssessment(call: Call): Assessment {
 /** What fal makes of a request: it reads every media file from a URL. */
 export function assessForFal(call: Call): Assessment {
   if (call.model in FAL_MOTION_MODELS) return motionAssessment(call);
+  if (call.model === 'veo-3.1-lite') return veoAssessment(call);
   const image = FAL_IMAGE_MODELS[call.model];
   if (image) {
     const input = readImageInput(call);
@@ -114,6 +144,7 @@ export function falRequest(call: Call): { endpoint: string; body: Record<string,
   if (image) return falImageRequest(call, image);
   const motion = FAL_MOTION_MODELS[call.model];
   if (motion) return { endpoint: motion, body: falMotionBody(call) };
+  if (call.model === 'veo-3.1-lite') return falVeoRequest(call);
   const input = readOmniInput(call);
   const tier = input.resolution === '1080p' ? 'pro' : 'standard';
   const family = `${FAL_FAMILIES[call.model] ?? call.model}/${tier}`;
@@ -197,4 +228,18 @@ function falMotionBody(call: Call): Record<string, Json> {
     character_orientation: 'video',
     keep_original_sound: call.input.audioEnabled === true,
   };
+}
+
+/** Veo 3.1 Lite: text to the lite endpoint, a start image to its image-to-video endpoint; duration as "8s". */
+function falVeoRequest(call: Call): { endpoint: string; body: Record<string, Json> } {
+  const start = call.media.find((m) => m.field === 'startImage') ?? null;
+  const body: Record<string, Json> = {
+    prompt: typeof call.input.prompt === 'string' ? call.input.prompt : '',
+  };
+  if (start) body.image_url = start.url ?? '';
+  body.aspect_ratio = typeof call.input.aspectRatio === 'string' ? call.input.aspectRatio : '16:9';
+  body.duration = `${typeof call.input.duration === 'number' ? call.input.duration : 8}s`;
+  body.resolution = typeof call.input.resolution === 'string' ? call.input.resolution : '720p';
+  body.generate_audio = call.input.audioEnabled === true;
+  return { endpoint: start ? FAL_VEO_LITE.imageToVideo : FAL_VEO_LITE.textToVideo, body };
 }
