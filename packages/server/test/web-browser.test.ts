@@ -339,6 +339,30 @@ describe('web pages in Chromium', () => {
     await page.close();
   });
 
+  it('keeps a run’s errors for files not given in view, while the live quote catches up', async () => {
+    const page = await context.newPage();
+    await page.goto(`${t.baseUrl}/en/models/kling-3.0-motion`);
+    await page.fill('#api-key', t.key);
+    await page.click('[data-use-key]');
+    // Before Run, the live quote does not shout about the files nobody has picked yet.
+    await page.fill('#f-prompt', 'a dancer');
+    await expect.poll(() => page.locator('[data-quote]').textContent(), WAIT).toBe('—');
+    expect(await page.locator('#f-referencePhoto-error').isVisible()).toBe(false);
+    // Run (the prompt's change event fires as it loses focus, so a quote follows the run).
+    const quoted = page.waitForResponse((r) => r.url().endsWith('/api/v1/quotes'));
+    await page.click('[data-run-button]');
+    await quoted;
+    await page.waitForLoadState('networkidle');
+    for (const field of ['referencePhoto', 'motionVideo']) {
+      const error = page.locator(`#f-${field}-error`);
+      await expect.poll(() => error.isVisible(), WAIT).toBe(true);
+      expect(await error.textContent()).toBe(`${field} is required`);
+    }
+    expect(await page.locator('[data-form-error]').isVisible()).toBe(true);
+    expect(await page.locator('[data-run]').isVisible()).toBe(false);
+    await page.close();
+  });
+
   it('lists the generation on the dashboard with balance, usage chart and keys', async () => {
     expect(generationId).toMatch(/^gen_/);
     const page = await context.newPage();

@@ -38,6 +38,8 @@ function playground(root, config) {
   const keyStatus = root.querySelector('[data-key-status]');
   const forget = root.querySelector('[data-forget-key]');
   const touched = new Set();
+  // Once Run has been pressed, every field counts as reached: a live quote may no longer hide what is missing.
+  let attempted = false;
   const uploads = new Map(config.fields.filter((f) => f.media).map((f) => [f.name, []]));
   let quoteTimer = 0;
   let quoteSeq = 0;
@@ -90,16 +92,14 @@ function playground(root, config) {
     for (const d of details) {
       const name = fieldOf(d.param);
       // While pricing live, a required field the user has not reached yet is not an error to shout about.
-      if (quiet && name && d.code === 'required' && !touched.has(name)) continue;
+      if (quiet && !attempted && name && d.code === 'required' && !touched.has(name)) continue;
       if (name) {
         fieldError(name, d.message);
         placed++;
       } else formFailure(d.message);
     }
-    if (placed > 0 && !quiet) {
-      formFailure(m.fixFields);
-      form.querySelector('[aria-invalid="true"]')?.focus();
-    }
+    if (placed > 0 && (!quiet || attempted)) formFailure(m.fixFields);
+    if (placed > 0 && !quiet) form.querySelector('[aria-invalid="true"]')?.focus();
   }
 
   /** The input as the user set it: untouched fields with a default are left to the API (and its rules). */
@@ -290,6 +290,7 @@ function playground(root, config) {
       return;
     }
     clearErrors();
+    attempted = true;
     const button = form.querySelector('[data-run-button]');
     button.disabled = true;
     try {
