@@ -49,8 +49,9 @@ export function allowedText(locale: Locale, f: FieldDescription): string {
     if (f.minimum !== undefined) parts.push(say(locale, 'rangeFrom', { n: formatNumber(locale, f.minimum) }));
     if (f.maximum !== undefined) parts.push(say(locale, 'rangeTo', { n: formatNumber(locale, f.maximum) }));
     if (f.step !== undefined) parts.push(say(locale, 'rangeStep', { n: formatNumber(locale, f.step) }));
-    const unit = f.unit ? ` ${sayOr(locale, `unit.${f.unit}`, f.unit)}` : '';
-    return parts.join(' · ') + unit;
+    // The unit leads (`seconds: from 3 · up to 15 · step 1`), so no number has to agree with it.
+    const unit = f.unit ? `${sayOr(locale, `unit.${f.unit}`, f.unit)}: ` : '';
+    return unit + parts.join(' · ');
   }
   return f.maxLength !== undefined ? say(locale, 'upToChars', { n: f.maxLength }) : say(locale, 'anyText');
 }

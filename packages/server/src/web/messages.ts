@@ -343,7 +343,7 @@ const ru: Messages = {
   'kind.video': 'видео',
   'kind.image': 'изображение',
   'kind.audio': 'аудио',
-  'unit.seconds': 'секунд',
+  'unit.seconds': 'секунды',
   from: 'от {price}',
   perSecond: '{n} {tokens}/с',
   flat: '{n} {tokens}',

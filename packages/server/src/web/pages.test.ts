@@ -150,7 +150,10 @@ describe('formatting', () => {
       'desde 0,25 · hasta 1 · paso 0,25',
     );
     expect(allowedText('en', { ...range, minimum: 3, maximum: 15, step: 1, unit: 'seconds' })).toBe(
-      'from 3 · up to 15 · step 1 seconds',
+      'seconds: from 3 · up to 15 · step 1',
+    );
+    expect(allowedText('ru', { ...range, minimum: 3, maximum: 15, step: 1, unit: 'seconds' })).toBe(
+      'секунды: от 3 · до 15 · шаг 1',
     );
     expect(
       allowedText('ru', {
