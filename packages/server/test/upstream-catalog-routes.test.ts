@@ -122,7 +122,7 @@ describe.each(DATABASES)('more catalog models on upstream providers through the 
     expect(fake.fal.tasks).toHaveLength(0);
   });
 
-  it('runs Seedream 4.5, Seedream 5 and Grok Imagine on Replicate by default, storing each image', async () => {
+  it('runs Seedream 4.5, Seedream 5, Grok Imagine and GPT Image 2 on Replicate by default, storing each image', async () => {
     const t = await gateway();
     const seedream = await runImage(t, {
       type: 'image',
@@ -142,6 +142,12 @@ describe.each(DATABASES)('more catalog models on upstream providers through the 
       input: { prompt: 'a corgi in a red scarf', aspectRatio: '2:3' },
     });
     expect(grok.json.provider).toBe('replicate');
+    const gpt = await runImage(t, {
+      type: 'image',
+      model: 'gpt-image-2',
+      input: { prompt: 'a poster that says HELLO', aspectRatio: '1:1' },
+    });
+    expect(gpt.json.provider).toBe('replicate');
     expect(fake.replicate.tasks.map((task) => [task.model, task.body])).toEqual([
       [
         'bytedance/seedream-4.5',
@@ -167,6 +173,18 @@ describe.each(DATABASES)('more catalog models on upstream providers through the 
         },
       ],
       ['xai/grok-imagine-image', { input: { prompt: 'a corgi in a red scarf', aspect_ratio: '2:3', n: 1 } }],
+      [
+        'openai/gpt-image-2',
+        {
+          input: {
+            prompt: 'a poster that says HELLO',
+            aspect_ratio: '1:1',
+            quality: 'medium',
+            output_format: 'png',
+            number_of_images: 1,
+          },
+        },
+      ],
     ]);
   });
 

@@ -18,6 +18,7 @@ export const DEFAULT_ROUTES: Readonly<Record<string, readonly string[]>> = {
   'seedream-4.5': ['replicate'],
   'seedream-5': ['replicate'],
   'grok-imagine': ['replicate'],
+  'gpt-image-2': ['replicate'],
 };
 
 /** How the operator shapes routing. */

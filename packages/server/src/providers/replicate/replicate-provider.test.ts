@@ -246,6 +246,26 @@ describe('Replicate image models', () => {
       ['aspect_ratio_from_image'],
       { url: 'https://replicate.delivery/xezq/grok/out', mediaType: 'image/jpeg' },
     ],
+    [
+      'gpt-image-2-edit',
+      imageCall(
+        'gpt-image-2',
+        {
+          prompt: 'Turn the chart into a clean infographic in the style of the second image',
+          aspectRatio: '3:2',
+          quality: 'high',
+          imageSize: '1K',
+        },
+        {
+          media: [
+            mediaAt('sourceImage', null, 'https://cdn.example.com/chart.png'),
+            mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/style.png'),
+          ],
+        },
+      ),
+      ['source_image_in_list'],
+      { url: 'https://replicate.delivery/xezq/gpt/output.png', mediaType: 'image/png' },
+    ],
   ])('maps %s and follows it to its image', async (name, call, warnings, output) => {
     const fx = fixture(name);
     const { provider, server: s } = await replicate(fx);
@@ -257,6 +277,20 @@ describe('Replicate image models', () => {
       outputs: [output],
     });
     expectRecorded(fx, s);
+  });
+
+  it('refuses GPT Image 2 sizes and aspect ratios Replicate does not make', async () => {
+    const { provider } = await replicate({ description: 'none', exchanges: [] });
+    const call = imageCall('gpt-image-2', {
+      prompt: 'x',
+      aspectRatio: '16:9',
+      quality: 'low',
+      imageSize: '2K',
+    });
+    expect(provider.assess(call).problems.map((p) => p.code)).toEqual([
+      'aspect_ratio_unsupported',
+      'image_size_unsupported',
+    ]);
   });
 
   it('refuses reference images on Grok Imagine, which edits one image', async () => {
@@ -299,7 +333,7 @@ describe('Replicate image models', () => {
       ),
     );
     expect(many.problems.map((p) => p.code)).toEqual(['too_many_images']);
-    expect(provider.assess(imageCall('gpt-image-2', { prompt: 'x' })).problems[0]?.code).toBe(
+    expect(provider.assess(imageCall('happyhorse-1.1', { prompt: 'x' })).problems[0]?.code).toBe(
       'model_not_hosted',
     );
   });

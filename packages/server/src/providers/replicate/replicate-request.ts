@@ -18,6 +18,9 @@ import { commonAssessment, needUrls, readOmniInput } from '../upstream/omni-inpu
  *   size 2K/3K and output_format png/jpeg). Output: a list of URIs.
  * - xai/grok-imagine-image: replicate.com/xai/grok-imagine-image/versions/a41e0f0c…/api (prompt, one `image`
  *   to edit, n, aspect_ratio, which is ignored when editing). Output: a list of URIs.
+ * - openai/gpt-image-2: its Replicate schema as copied by api.core.today/v1/models/openai/gpt-image-2/llms.txt
+ *   and cloudernative.com's copy of the model page (prompt, input_images, aspect_ratio 1:1/3:2/2:3, quality,
+ *   number_of_images limited to 1, output_format webp/png/jpeg; no size control).
  */
 export const REPLICATE_MODELS: Readonly<Record<string, string>> = {
   'kling-3.0-omni': 'kwaivgi/kling-v3-omni-video',
@@ -26,11 +29,18 @@ export const REPLICATE_MODELS: Readonly<Record<string, string>> = {
   'seedream-4.5': 'bytedance/seedream-4.5',
   'seedream-5': 'bytedance/seedream-5-lite',
   'grok-imagine': 'xai/grok-imagine-image',
+  'gpt-image-2': 'openai/gpt-image-2',
 };
 
 interface ImageModel {
-  /** `image_input`: every image in one list, at most `maxImages` (null: no stated limit); `image`: one to edit. */
-  images: { field: 'image_input'; maxImages: number | null } | { field: 'image' };
+  /** One list of every image, at most `maxImages` (null: no stated limit); or `image`: one to edit. */
+  images: { field: 'image_input' | 'input_images'; maxImages: number | null } | { field: 'image' };
+  /** The aspect ratios it makes, when fewer than the catalog's. */
+  aspects?: readonly string[];
+  /** The image sizes it makes without a size field (about 1K), when the catalog has more. */
+  sizes?: readonly string[];
+  /** Whether `quality` is passed on. */
+  quality?: boolean;
   /** Where `imageSize` goes, if the model has a size. */
   sizeField: 'resolution' | 'size' | null;
   /** Whether PNG can be asked for (`output_format`); otherwise the upstream picks the format. */
@@ -60,6 +70,15 @@ const IMAGE_MODELS: Readonly<Record<string, ImageModel>> = {
     fixed: { sequential_image_generation: 'disabled' },
   },
   'grok-imagine': { images: { field: 'image' }, sizeField: null, png: false, fixed: { n: 1 } },
+  'gpt-image-2': {
+    images: { field: 'input_images', maxImages: null },
+    aspects: ['1:1', '3:2', '2:3'],
+    sizes: ['1K'],
+    quality: true,
+    sizeField: null,
+    png: true,
+    fixed: { number_of_images: 1 },
+  },
 };
 
 /** The format image models are asked for where they take one (the media type of their outputs). */
@@ -108,6 +127,18 @@ function assessImage(call: Call, image: ImageModel): Assessment {
       });
     }
   }
+  if (image.aspects && !image.aspects.includes(input.aspectRatio)) {
+    problems.push({
+      code: 'aspect_ratio_unsupported',
+      message: `Replicate's ${model} makes ${image.aspects.join(', ')} only; ${input.aspectRatio} was asked.`,
+    });
+  }
+  if (image.sizes && input.imageSize !== null && !image.sizes.includes(input.imageSize)) {
+    problems.push({
+      code: 'image_size_unsupported',
+      message: `Replicate's ${model} has no size control and makes about ${image.sizes.join(', ')}; ${input.imageSize} was asked.`,
+    });
+  }
   return { problems: [...problems, ...needUrls(call.media, 'Replicate')], warnings };
 }
 
@@ -143,9 +174,10 @@ export function replicateInput(call: Call): Record<string, Json> {
       if (input.source) out.image = input.source.url ?? '';
     } else {
       const images = imageList(input);
-      if (images.length > 0) out.image_input = images.map((m) => m.url ?? '');
+      if (images.length > 0) out[image.images.field] = images.map((m) => m.url ?? '');
     }
-    if (image.images.field === 'image_input' || !input.source) out.aspect_ratio = input.aspectRatio;
+    if (image.images.field !== 'image' || !input.source) out.aspect_ratio = input.aspectRatio;
+    if (image.quality && typeof call.input.quality === 'string') out.quality = call.input.quality;
     if (image.sizeField !== null && input.imageSize !== null) out[image.sizeField] = input.imageSize;
     if (image.png) out.output_format = REPLICATE_IMAGE_FORMAT.field;
     Object.assign(out, image.fixed);
