@@ -46,20 +46,47 @@ export function parseSets(model: ModelDescription, sets: string[]): Record<strin
   return input;
 }
 
+/**
+ * Uploads the local files named in `--set` for media fields (`--set sourceImage=./a.png`, or a comma list for a
+ * list field), so any slot can take a file, not only the ones `--image`/`--video`/`--audio` fill.
+ */
+async function uploadSetMedia(
+  client: ReelayClient,
+  model: ModelDescription,
+  input: Record<string, unknown>,
+): Promise<void> {
+  for (const field of model.fields) {
+    const value = input[field.name];
+    if (!field.media || value === undefined) continue;
+    const refs = Array.isArray(value) ? value.map(String) : [String(value)];
+    const uris: string[] = [];
+    for (const ref of refs) uris.push(await toUri(client, ref));
+    input[field.name] = Array.isArray(value) ? uris : uris[0];
+  }
+}
+
 /** Uploads a local file with a progress bar and returns its `asset://` URI; URIs pass through unchanged. */
 async function toUri(client: ReelayClient, file: string): Promise<string> {
   if (REMOTE.test(file)) return file;
   const bar = new ProgressBar(`upload ${basename(file)}`);
-  const asset = await client.assets.upload(
-    { path: file },
-    {
-      onProgress: (p) =>
-        bar.update(
-          p.total ? p.loaded / p.total : null,
-          `${formatBytes(p.loaded)}${p.total ? ` of ${formatBytes(p.total)}` : ''}`,
-        ),
-    },
-  );
+  const asset = await client.assets
+    .upload(
+      { path: file },
+      {
+        onProgress: (p) =>
+          bar.update(
+            p.total ? p.loaded / p.total : null,
+            `${formatBytes(p.loaded)}${p.total ? ` of ${formatBytes(p.total)}` : ''}`,
+          ),
+      },
+    )
+    .catch((error: NodeJS.ErrnoException) => {
+      // A path that is no file is the command line's mistake, said plainly (not a stack trace).
+      const notFile = error instanceof TypeError && error.message.endsWith('is not a file');
+      if (['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES'].includes(error.code ?? '') || notFile)
+        throw new CliError(`${file}: not a readable file (${error.code ?? error.message})`);
+      throw error;
+    });
   bar.done(`${asset.uri} (${asset.mediaType})`);
   return asset.uri;
 }
@@ -101,6 +128,7 @@ export async function buildInput(
   args: InputArgs,
 ): Promise<Record<string, unknown>> {
   const input = parseSets(model, args.set ?? []);
+  await uploadSetMedia(client, model, input);
   if (args.prompt !== undefined) input.prompt = args.prompt;
   await placeMedia(client, model, 'image', args.image ?? [], input);
   await placeMedia(client, model, 'video', args.video ?? [], input);

@@ -118,6 +118,34 @@ describe('reelay generate and friends, as a subprocess against a gateway', () =>
     expect(option.stderr).toContain("unknown option '--colour'");
   });
 
+  it('puts a file into any media field with --set, and says plainly when a path is no file', async () => {
+    const r = await reelay(
+      ...['generate', 'seedream-4.5', '--prompt', 'make it blue', '--set', `sourceImage=${png}`],
+      ...['--set', `referenceAssetUris=${png},${png}`, '--json'],
+    );
+    expect(r.stderr).toContain('upload a.png');
+    expect(r.code).toBe(0);
+    const g = JSON.parse(r.stdout);
+    expect(g.input.sourceImage).toMatch(/^asset:\/\/asset_/);
+    expect(g.input.referenceAssetUris).toHaveLength(2);
+    for (const uri of g.input.referenceAssetUris) expect(uri).toMatch(/^asset:\/\/asset_/);
+    expect(g.mode).not.toBe('text_to_image');
+
+    const missing = await reelay(
+      'generate',
+      'seedream-4.5',
+      '--prompt',
+      'x',
+      '--set',
+      'sourceImage=./nope.png',
+    );
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('./nope.png: not a readable file (ENOENT)');
+    const folder = await reelay('generate', 'seedream-4.5', '--prompt', 'x', '--image', dir);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`${dir}: not a readable file`);
+  });
+
   it('shows the catalog as tables, quotes, and uploads, each also as JSON', async () => {
     const list = await reelay('models');
     expect(list.stdout).toMatch(/kling-3\.0-omni\s+video\s+from 6\.4\/s/);

@@ -9,5 +9,9 @@ export function inputOptions(command: Command): Command {
     .option('--image <file>', 'an image file or asset:// URI; repeat for several', collect)
     .option('--video <file>', 'a video file or asset:// URI; repeat for several', collect)
     .option('--audio <file>', 'an audio file or asset:// URI; repeat for several', collect)
-    .option('--set <key=value>', 'any input field, e.g. --set duration=5; repeatable', collect);
+    .option(
+      '--set <key=value>',
+      'any input field, e.g. --set duration=5; a media field takes files or URIs (--set sourceImage=./a.png); repeatable',
+      collect,
+    );
 }
