@@ -170,7 +170,8 @@ export async function startFakeUpstreams(options: {
       if (task.id === id) poll(state.kling, task);
       return json(res, 200, { code: 0, message: 'SUCCEED', request_id: 'r', data: klingTask(task) });
     }
-    if (url.pathname.startsWith('/fal-ai/')) {
+    // fal apps live under their owner: fal-ai/… and partners such as alibaba/….
+    if (/^\/(fal-ai|alibaba)\//.test(url.pathname)) {
       if (req.headers.authorization !== `Key ${options.falKey}`)
         return json(res, 401, { detail: 'Invalid key' });
       // Status, result and cancel live under the app's root (owner/app), without the endpoint's subpath.

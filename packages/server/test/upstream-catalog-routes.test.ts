@@ -246,6 +246,26 @@ describe.each(DATABASES)('more catalog models on upstream providers through the 
     expect(done.json.outputs[0].durationSeconds).toBeGreaterThan(0);
   });
 
+  it('runs HappyHorse 1.0 on fal by default, with the duration as an integer', async () => {
+    const t = await gateway();
+    const created = await t.api('POST', '/api/v1/generations', {
+      type: 'video',
+      model: 'happyhorse-1.0',
+      input: { prompt: 'a horse on a beach at dawn', aspectRatio: '1:1', resolution: '1080p', duration: 6 },
+    });
+    expect(created.status).toBe(202);
+    const done = await waitForFinal(t, created.json.id);
+    expect(done.json.status).toBe('succeeded');
+    expect(done.json.provider).toBe('fal');
+    expect(fake.fal.tasks.map((task) => [task.model, task.body])).toEqual([
+      [
+        'alibaba/happy-horse/text-to-video',
+        { prompt: 'a horse on a beach at dawn', aspect_ratio: '1:1', resolution: '1080p', duration: 6 },
+      ],
+    ]);
+    expect(done.json.outputs[0].mediaType).toBe('video/mp4');
+  });
+
   it('runs Kling 3.0 Motion on fal by default, sending the photo and motion video by URL', async () => {
     // Inputs are handed to upstreams only as https links, so the gateway is given an https public URL.
     const t = await gateway({ REELAY_PUBLIC_URL: 'https://gw.example.test' });

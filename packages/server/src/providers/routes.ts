@@ -13,6 +13,7 @@ export const DEFAULT_ROUTES: Readonly<Record<string, readonly string[]>> = {
   'kling-3.0-motion': ['fal'],
   'kling-2.6-motion': ['fal'],
   'veo-3.1-lite': ['fal'],
+  'happyhorse-1.0': ['fal'],
   'nano-banana': ['fal', 'replicate'],
   'nano-banana-2': ['fal', 'replicate'],
   'seedream-4.5': ['replicate'],

@@ -428,6 +428,59 @@ describe('fal Veo 3.1 Lite', () => {
   });
 });
 
+describe('fal HappyHorse 1.0', () => {
+  const hhCall = (input: Record<string, Json>, media: ResolvedMedia[] = []) =>
+    ({
+      ...imageCall('happyhorse-1.0', input, { media }),
+      type: 'video',
+      mode: 'reference_to_video',
+    }) as const;
+
+  it('sends reference images in order to reference-to-video and follows it to its video', async () => {
+    const fx = fixture('happyhorse-reference');
+    const { provider, server: s } = await fal(fx);
+    const call = hhCall(
+      {
+        prompt: 'character1 and character2 share an umbrella in the rain',
+        aspectRatio: '4:3',
+        resolution: '720p',
+        duration: 7,
+      },
+      [
+        mediaAt('referenceAssetUris', 1, 'https://cdn.example.com/bob.png'),
+        mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/ann.png'),
+      ],
+    );
+    expect(provider.assess(call)).toEqual({ problems: [], warnings: [] });
+    const started = await provider.start(call);
+    expect(await provider.status({ operation: started.operation, signal: signal() })).toEqual({
+      state: 'succeeded',
+      outputs: [{ url: 'https://v3b.fal.media/files/b/umbrella/output.mp4', mediaType: 'video/mp4' }],
+    });
+    expectRecorded(fx, s);
+  });
+
+  it('sends text to text-to-video and refuses a start image, a source video or a long prompt', () => {
+    const t2v = hhCall({ prompt: 'p', aspectRatio: '9:16', resolution: '1080p', duration: 3 });
+    expect(JSON.stringify(falRequest(t2v))).toBe(
+      JSON.stringify({
+        endpoint: 'alibaba/happy-horse/text-to-video',
+        body: { prompt: 'p', aspect_ratio: '9:16', resolution: '1080p', duration: 3 },
+      }),
+    );
+    const start = hhCall({ prompt: 'p' }, [
+      { ...mediaAt('referenceAssetUris', null, 'https://cdn.example.com/a.png'), field: 'startImage' },
+    ]);
+    const source = hhCall({ prompt: 'p' }, [
+      { ...mediaAt('referenceVideo', null, 'https://cdn.example.com/v.mp4'), field: 'sourceVideo' },
+    ]);
+    const long = hhCall({ prompt: 'x'.repeat(2501) });
+    expect(assessForFal(start).problems.map((p) => p.code)).toEqual(['input_unsupported']);
+    expect(assessForFal(source).problems.map((p) => p.code)).toEqual(['input_unsupported']);
+    expect(assessForFal(long).problems.map((p) => p.code)).toEqual(['prompt_too_long']);
+  });
+});
+
 describe('fal webhooks', () => {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const jwk = publicKey.export({ format: 'jwk' });

@@ -49,7 +49,43 @@ export const FAL_VEO_LITE = {
   imageToVideo: 'fal-ai/veo3.1/lite/image-to-video',
 } as const;
 
+/**
+ * HappyHorse 1.0 on fal: fal.ai/models/alibaba/happy-horse/text-to-video/llms.txt (prompt up to 2500
+ * characters, aspect_ratio 16:9/9:16/1:1/4:3/3:4, resolution 720p/1080p, duration an integer 3-15) and
+ * …/reference-to-video/llms.txt (the same with `image_urls`, 1-9). fal's image-to-video and video-edit
+ * endpoints are not described in the stored copies, so a start image or a source video is not sent there.
+ */
+export const FAL_HAPPYHORSE = {
+  textToVideo: 'alibaba/happy-horse/text-to-video',
+  referenceToVideo: 'alibaba/happy-horse/reference-to-video',
+  maxPrompt: 2500,
+} as const;
+
 type Call = Omit<StartCall, 'signal' | 'idempotencyKey' | 'callbackUrl'>;
+
+/** HappyHorse 1.0 on fal: text or reference images; a start image, a source video or a long prompt cannot go. */
+function happyHorseAssessment(call: Call): Assessment {
+  const problems = needUrls(call.media, 'fal');
+  for (const [field, what] of [
+    ['startImage', 'a start image'],
+    ['sourceVideo', 'a source video'],
+  ] as const) {
+    if (call.media.some((m) => m.field === field)) {
+      problems.push({
+        code: 'input_unsupported',
+        message: `fal's HappyHorse route here takes text or reference images, not ${what} (${field}).`,
+      });
+    }
+  }
+  const prompt = typeof call.input.prompt === 'string' ? call.input.prompt : '';
+  if (prompt.length > FAL_HAPPYHORSE.maxPrompt) {
+    problems.push({
+      code: 'prompt_too_long',
+      message: `fal's HappyHorse takes prompts of at most ${FAL_HAPPYHORSE.maxPrompt} characters; this one has ${prompt.length}.`,
+    });
+  }
+  return { problems, warnings: [] };
+}
 
 /** Veo 3.1 Lite on fal: no end frame and no reference images there (problems); the rest is honoured. */
 function veoAssessment(call: Call): Assessment {
@@ -95,6 +131,7 @@ function motionAssessment(call: Call): Assessment {
 export function assessForFal(call: Call): Assessment {
   if (call.model in FAL_MOTION_MODELS) return motionAssessment(call);
   if (call.model === 'veo-3.1-lite') return veoAssessment(call);
+  if (call.model === 'happyhorse-1.0') return happyHorseAssessment(call);
   const image = FAL_IMAGE_MODELS[call.model];
   if (image) {
     const input = readImageInput(call);
@@ -145,6 +182,7 @@ export function falRequest(call: Call): { endpoint: string; body: Record<string,
   const motion = FAL_MOTION_MODELS[call.model];
   if (motion) return { endpoint: motion, body: falMotionBody(call) };
   if (call.model === 'veo-3.1-lite') return falVeoRequest(call);
+  if (call.model === 'happyhorse-1.0') return falHappyHorseRequest(call);
   const input = readOmniInput(call);
   const tier = input.resolution === '1080p' ? 'pro' : 'standard';
   const family = `${FAL_FAMILIES[call.model] ?? call.model}/${tier}`;
@@ -242,4 +280,22 @@ function falVeoRequest(call: Call): { endpoint: string; body: Record<string, Jso
   body.resolution = typeof call.input.resolution === 'string' ? call.input.resolution : '720p';
   body.generate_audio = call.input.audioEnabled === true;
   return { endpoint: start ? FAL_VEO_LITE.imageToVideo : FAL_VEO_LITE.textToVideo, body };
+}
+
+/** HappyHorse 1.0: text to text-to-video, reference images (in order) to reference-to-video; duration an integer. */
+function falHappyHorseRequest(call: Call): { endpoint: string; body: Record<string, Json> } {
+  const images = call.media
+    .filter((m) => m.field === 'referenceAssetUris')
+    .sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  const body: Record<string, Json> = {
+    prompt: typeof call.input.prompt === 'string' ? call.input.prompt : '',
+  };
+  if (images.length > 0) body.image_urls = images.map((m) => m.url ?? '');
+  body.aspect_ratio = typeof call.input.aspectRatio === 'string' ? call.input.aspectRatio : '16:9';
+  body.resolution = typeof call.input.resolution === 'string' ? call.input.resolution : '720p';
+  body.duration = typeof call.input.duration === 'number' ? call.input.duration : 5;
+  return {
+    endpoint: images.length > 0 ? FAL_HAPPYHORSE.referenceToVideo : FAL_HAPPYHORSE.textToVideo,
+    body,
+  };
 }
