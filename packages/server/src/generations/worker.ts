@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.ts';
 import { randomBase62 } from '../ids.ts';
+import { WakeUp } from '../wake-up.ts';
 import { type DriveDeps, driveGeneration } from './drive-generation.ts';
 import { claimJob, JOBS_CHANNEL, msUntilNextJob, renewLease, rescheduleJob } from './job-queue.ts';
 
@@ -22,7 +23,7 @@ export class Worker {
   private readonly stopping = new AbortController();
   private readonly abort = new AbortController();
   private loops: Promise<void>[] = [];
-  private wake: (() => void)[] = [];
+  private readonly wake = new WakeUp();
   private unlisten: (() => Promise<void>) | null = null;
 
   constructor(
@@ -36,7 +37,7 @@ export class Worker {
 
   async start(): Promise<void> {
     if (this.options.concurrency === 0) return;
-    this.unlisten = await this.db.listen(JOBS_CHANNEL, () => this.wakeAll());
+    this.unlisten = await this.db.listen(JOBS_CHANNEL, () => this.wake.wakeAll());
     for (let i = 0; i < this.options.concurrency; i++) this.loops.push(this.loop());
   }
 
@@ -46,7 +47,7 @@ export class Worker {
    */
   async stop(graceMs = 0): Promise<void> {
     this.stopping.abort();
-    this.wakeAll();
+    this.wake.wakeAll();
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, graceMs);
@@ -56,23 +57,6 @@ export class Worker {
     this.abort.abort();
     await Promise.allSettled(this.loops);
     await this.unlisten?.();
-  }
-
-  private wakeAll(): void {
-    const waiting = this.wake;
-    this.wake = [];
-    for (const resolve of waiting) resolve();
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake.push(done);
-    });
   }
 
   /** Claims and drives one job; false when none was due. */
@@ -107,7 +91,7 @@ export class Worker {
       try {
         if (await this.runOnce()) continue;
         const next = await msUntilNextJob(this.db);
-        await this.sleep(
+        await this.wake.sleep(
           next === null
             ? this.options.pollIntervalMs
             : Math.min(Math.max(next, 5), this.options.pollIntervalMs),
@@ -115,7 +99,7 @@ export class Worker {
       } catch (error) {
         if (signal.aborted) break;
         this.options.log.error({ err: error }, 'worker loop error');
-        await this.sleep(this.options.pollIntervalMs);
+        await this.wake.sleep(this.options.pollIntervalMs);
       }
     }
   }

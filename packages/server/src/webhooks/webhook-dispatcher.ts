@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.ts';
 import { randomBase62 } from '../ids.ts';
+import { WakeUp } from '../wake-up.ts';
 import { signWebhook } from './sign-webhook.ts';
 import { webhookBackoffMs } from './webhook-backoff.ts';
 import { deliveryFromRow, type WebhookDelivery, webhookPayload } from './webhook-deliveries.ts';
@@ -39,7 +40,7 @@ export class WebhookDispatcher {
   readonly id = `whd_${randomBase62(10)}`;
   private readonly abort = new AbortController();
   private loops: Promise<void>[] = [];
-  private wake: (() => void)[] = [];
+  private readonly wake = new WakeUp();
   private unlisten: (() => Promise<void>) | null = null;
 
   constructor(
@@ -49,44 +50,27 @@ export class WebhookDispatcher {
 
   async start(): Promise<void> {
     if (this.settings.concurrency === 0) return;
-    this.unlisten = await this.deps.db.listen(WEBHOOKS_CHANNEL, () => this.wakeAll());
+    this.unlisten = await this.deps.db.listen(WEBHOOKS_CHANNEL, () => this.wake.wakeAll());
     for (let i = 0; i < this.settings.concurrency; i++) this.loops.push(this.loop());
   }
 
   /** Stops sending; a delivery cut short is handed back at once for another sender. */
   async stop(): Promise<void> {
     this.abort.abort();
-    this.wakeAll();
+    this.wake.wakeAll();
     await Promise.allSettled(this.loops);
     await this.unlisten?.();
-  }
-
-  private wakeAll(): void {
-    const waiting = this.wake;
-    this.wake = [];
-    for (const resolve of waiting) resolve();
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake.push(done);
-    });
   }
 
   private async loop(): Promise<void> {
     while (!this.abort.signal.aborted) {
       try {
         if (await this.sendOne()) continue;
-        await this.sleep(await this.msUntilNextDue());
+        await this.wake.sleep(await this.msUntilNextDue());
       } catch (error) {
         if (this.abort.signal.aborted) break;
         this.deps.log.warn({ err: error }, 'webhook loop error');
-        await this.sleep(this.settings.pollIntervalMs);
+        await this.wake.sleep(this.settings.pollIntervalMs);
       }
     }
   }

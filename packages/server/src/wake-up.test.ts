@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { WakeUp } from './wake-up.ts';
+
+describe('WakeUp', () => {
+  it('ends every current sleep at once, and only those', async () => {
+    const wake = new WakeUp();
+    const ended: number[] = [];
+    const first = wake.sleep(3_600_000).then(() => ended.push(1));
+    const second = wake.sleep(3_600_000).then(() => ended.push(2));
+    wake.wakeAll();
+    await Promise.all([first, second]);
+    expect(ended).toEqual([1, 2]);
+    let later = false;
+    const third = wake.sleep(20).then(() => {
+      later = true;
+    });
+    await Promise.resolve();
+    expect(later).toBe(false);
+    await third;
+    expect(later).toBe(true);
+  });
+});
