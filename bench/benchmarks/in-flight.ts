@@ -6,7 +6,7 @@ import type { BenchContext, Benchmark, Figure } from '../lib/figures.ts';
 import { medianFigures } from '../lib/figures.ts';
 import { authHeaders, BENCH_KEY, CREATE_BODY, gatewayEnv, startGateway } from '../lib/gateway-env.ts';
 import { hammer } from '../lib/load.ts';
-import { createDatabase } from '../lib/postgres.ts';
+import { benchPool, createDatabase } from '../lib/postgres.ts';
 import { sleep } from '../lib/stats.ts';
 
 /** Generations created through the API (and started by the worker) before the rest are cloned in SQL. */
@@ -62,6 +62,7 @@ async function bringIntoFlight(
   // Its own connection, closed afterwards: a backend reports its row counts to pg_stat_database when it
   // exits, whereas an idle one may hold them back for seconds and spill them into the measured window.
   const client = new pg.Client({ connectionString: databaseUrl });
+  client.on('error', () => {});
   await client.connect();
   try {
     await client.query('BEGIN');
@@ -120,7 +121,7 @@ async function oneRun(
     BENCH_PROTOCOL: 'tasks',
     BENCH_POLL_MS: String(pollMs),
   });
-  const db = new pg.Pool({ connectionString: database.url, max: 2 });
+  const db = benchPool(database.url, 2);
   const api = await startGateway(env, 'api');
   const worker = await startGateway(
     { ...env, REELAY_WORKER_CONCURRENCY: String(WORKER_LOOPS) },

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { makeAccounts } from '../lib/accounts.ts';
 import { type Child, libFile, startChild } from '../lib/child.ts';
 import type { BenchContext, Benchmark, Figure } from '../lib/figures.ts';
@@ -16,10 +16,12 @@ import { hammer } from '../lib/load.ts';
 
 const ACCOUNTS = 16;
 
-import { createDatabase } from '../lib/postgres.ts';
+import { benchPool, createDatabase } from '../lib/postgres.ts';
 import { quantile, sleep } from '../lib/stats.ts';
 
 const UPSTREAM = libFile('upstream-main.ts');
+/** Pause between the creates of the latency phase: one at a time, well below the drain rate. */
+const GAP_MS = 50;
 
 /** Polls `sql` (a count) until it reaches `n`; throws after `timeoutMs`. */
 async function waitForCount(db: pg.Pool, sql: string, n: number, timeoutMs: number): Promise<void> {
@@ -51,55 +53,72 @@ interface Phase {
   p99: number;
 }
 
-async function reelayRun(
-  ctx: BenchContext,
-  url: string,
-  upstream: string,
-  workers: number,
-  n: number,
-  m: number,
-) {
-  const env = gatewayEnv(join(ctx.tmp, `pipeline-${workers}-${Date.now()}`), url, {
-    BENCH_UPSTREAM: upstream,
-    BENCH_PROTOCOL: 'tasks',
-    BENCH_POLL_MS: '1000',
-  });
-  const api = await startGateway(env, 'api');
-  const db = new pg.Pool({ connectionString: url, max: 2 });
+/** One run's Reelay side: a database, an API process and accounts, shared by the worker counts in turn. */
+interface ReelaySide {
+  env: Record<string, string>;
+  port: number;
+  keys: string[];
+  db: pg.Pool;
+}
+
+/**
+ * With no worker running, `n` creates leave `n` queued generations; then `workers` worker processes start
+ * and drain them; then `m` more creates, one at a time, measure create→succeeded. Counts only this
+ * phase's generations (created after its first timestamp).
+ */
+async function reelayPhase(side: ReelaySide, workers: number, n: number, m: number): Promise<Phase> {
+  const { db } = side;
+  const since = (await db.query<{ t: Date }>('SELECT clock_timestamp() AS t')).rows[0]?.t;
+  const count = (status: string) =>
+    `SELECT count(*)::int AS n FROM generations WHERE created_at > '${since?.toISOString()}' AND status ${status}`;
   const procs: Child<GatewayInfo>[] = [];
   try {
-    const keys = await makeAccounts(api.info.port, ACCOUNTS);
-    await createMany(api.info.port, n, 32, keys);
-    procs.push(...(await Promise.all(Array.from({ length: workers }, () => startGateway(env, 'worker')))));
-    const done = `SELECT count(*)::int AS n FROM generations WHERE status = 'succeeded'`;
-    await waitForCount(db, done, n, 300_000);
-    const failed = await db.query(`SELECT count(*)::int AS n FROM generations WHERE status <> 'succeeded'`);
+    await createMany(side.port, n, 32, side.keys);
+    procs.push(
+      ...(await Promise.all(Array.from({ length: workers }, () => startGateway(side.env, 'worker')))),
+    );
+    await waitForCount(db, count(`= 'succeeded'`), n, 300_000);
+    const failed = await db.query<{ n: number }>(count(`<> 'succeeded'`));
     if ((failed.rows[0]?.n ?? 0) > 0) throw new Error(`${failed.rows[0]?.n} generations did not succeed`);
     const drain = await db.query<{ s: number }>(
-      `SELECT EXTRACT(EPOCH FROM max(completed_at) - min(started_at))::float8 AS s FROM generations`,
+      `SELECT EXTRACT(EPOCH FROM max(completed_at) - min(started_at))::float8 AS s FROM generations
+       WHERE created_at > $1`,
+      [since],
     );
     const marker = await db.query<{ t: Date }>('SELECT clock_timestamp() AS t');
-    await createMany(api.info.port, m, 4, keys);
-    await waitForCount(db, done, n + m, 120_000);
+    for (let i = 0; i < m; i++) {
+      const r = await fetch(`http://127.0.0.1:${side.port}/api/v1/generations`, {
+        method: 'POST',
+        headers: authHeaders(side.keys[i % side.keys.length] ?? BENCH_KEY),
+        body: CREATE_BODY,
+      });
+      if (r.status !== 202) throw new Error(`create answered ${r.status}: ${await r.text()}`);
+      await sleep(GAP_MS);
+    }
+    await waitForCount(db, count(`= 'succeeded'`), n + m, 120_000);
     const lat = await db.query<{ ms: number }>(
       `SELECT EXTRACT(EPOCH FROM completed_at - created_at)::float8 * 1000 AS ms FROM generations WHERE created_at > $1`,
       [marker.rows[0]?.t],
     );
     const ms = lat.rows.map((r) => r.ms);
-    return { perSecond: n / (drain.rows[0]?.s ?? 1), p50: quantile(ms, 0.5), p99: quantile(ms, 0.99) };
+    return { perSecond: n / (drain.rows[0]?.s || 1), p50: quantile(ms, 0.5), p99: quantile(ms, 0.99) };
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
-    await api.stop();
-    await db.end();
   }
 }
 
-async function bareRun(url: string, upstream: string, workers: number, n: number, m: number): Promise<Phase> {
-  const db = new pg.Pool({ connectionString: url, max: 5 });
+/** The same phases for bare worker processes, on their own tables (emptied before each phase). */
+async function barePhase(
+  db: pg.Pool,
+  url: string,
+  upstream: string,
+  workers: number,
+  n: number,
+  m: number,
+): Promise<Phase> {
   const procs: Child<object>[] = [];
   try {
-    await db.query(`CREATE TABLE bench_jobs (id bigserial PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT clock_timestamp());
-      CREATE TABLE bench_done (id bigint PRIMARY KEY, created_at timestamptz NOT NULL, done_at timestamptz NOT NULL)`);
+    await db.query('TRUNCATE bench_jobs, bench_done');
     await db.query(
       'INSERT INTO bench_jobs (created_at) SELECT clock_timestamp() FROM generate_series(1, $1)',
       [n],
@@ -115,15 +134,12 @@ async function bareRun(url: string, upstream: string, workers: number, n: number
       'SELECT EXTRACT(EPOCH FROM max(done_at) - min(done_at))::float8 AS s FROM bench_done',
     );
     const marker = await db.query<{ t: Date }>('SELECT clock_timestamp() AS t');
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (next++ < m)
-          await db.query(
-            `WITH j AS (INSERT INTO bench_jobs DEFAULT VALUES RETURNING id) SELECT pg_notify('bench_jobs', '')`,
-          );
-      }),
-    );
+    for (let i = 0; i < m; i++) {
+      await db.query(
+        `WITH j AS (INSERT INTO bench_jobs DEFAULT VALUES RETURNING id) SELECT pg_notify('bench_jobs', '')`,
+      );
+      await sleep(GAP_MS);
+    }
     await waitForCount(db, done, n + m, 120_000);
     const lat = await db.query<{ ms: number }>(
       'SELECT EXTRACT(EPOCH FROM done_at - created_at)::float8 * 1000 AS ms FROM bench_done WHERE created_at > $1',
@@ -133,7 +149,78 @@ async function bareRun(url: string, upstream: string, workers: number, n: number
     return { perSecond: (n - 1) / (drain.rows[0]?.s || 1), p50: quantile(ms, 0.5), p99: quantile(ms, 0.99) };
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
-    await db.end();
+  }
+}
+
+/** One run: Reelay and bare phases for 1, 2 and 4 worker processes, each side on its own fresh database. */
+async function oneRun(
+  ctx: BenchContext,
+  postgresUrl: string,
+  upstream: string,
+  run: number,
+  n: number,
+  m: number,
+): Promise<Figure[]> {
+  const a = await createDatabase(postgresUrl);
+  const b = await createDatabase(postgresUrl);
+  const env = gatewayEnv(join(ctx.tmp, `pipeline-${run}`), a.url, {
+    BENCH_UPSTREAM: upstream,
+    BENCH_PROTOCOL: 'tasks',
+    BENCH_POLL_MS: '1000',
+  });
+  const reelayDb = benchPool(a.url, 2);
+  const bareDb = benchPool(b.url, 5);
+  let api: Child<GatewayInfo> | null = null;
+  const figures: Figure[] = [];
+  try {
+    api = await startGateway(env, 'api');
+    const side = {
+      env,
+      port: api.info.port,
+      keys: await makeAccounts(api.info.port, ACCOUNTS),
+      db: reelayDb,
+    };
+    await bareDb.query(`CREATE TABLE bench_jobs (id bigserial PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT clock_timestamp());
+      CREATE TABLE bench_done (id bigint PRIMARY KEY, created_at timestamptz NOT NULL, done_at timestamptz NOT NULL)`);
+    for (const workers of [1, 2, 4]) {
+      const r = await reelayPhase(side, workers, n, m);
+      const base = await barePhase(bareDb, b.url, upstream, workers, n, m);
+      ctx.log(
+        `  run ${run}, ${workers} worker process(es): ${r.perSecond.toFixed(0)}/s p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms; bare ${base.perSecond.toFixed(0)}/s p50 ${base.p50.toFixed(1)} ms`,
+      );
+      const bn = `bare SKIP LOCKED worker, ${workers} proc.`;
+      const w = `${workers} worker process${workers > 1 ? 'es' : ''}`;
+      figures.push(
+        {
+          name: `completed/s, ${w}`,
+          unit: '/s',
+          value: r.perSecond,
+          baseline: base.perSecond,
+          baselineName: bn,
+        },
+        {
+          name: `create→succeeded p50, ${w}`,
+          unit: 'ms',
+          value: r.p50,
+          baseline: base.p50,
+          baselineName: bn,
+        },
+        {
+          name: `create→succeeded p99, ${w}`,
+          unit: 'ms',
+          value: r.p99,
+          baseline: base.p99,
+          baselineName: bn,
+        },
+      );
+    }
+    return figures;
+  } finally {
+    await api?.stop();
+    await reelayDb.end();
+    await bareDb.end();
+    await a.drop();
+    await b.drop();
   }
 }
 
@@ -150,44 +237,8 @@ export const pipelineBenchmark: Benchmark = {
     const upstreamUrl = `http://127.0.0.1:${upstream.info.port}/v1`;
     const runs: Figure[][] = [];
     try {
-      for (let run = 1; run <= ctx.runs; run++) {
-        const figures: Figure[] = [];
-        for (const workers of [1, 2, 4]) {
-          const a = await createDatabase(ctx.postgresUrl);
-          const r = await reelayRun(ctx, a.url, upstreamUrl, workers, n, m).finally(() => a.drop());
-          const b = await createDatabase(ctx.postgresUrl);
-          const base = await bareRun(b.url, upstreamUrl, workers, n, m).finally(() => b.drop());
-          ctx.log(
-            `  run ${run}, ${workers} worker process(es): ${r.perSecond.toFixed(0)}/s p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms; bare ${base.perSecond.toFixed(0)}/s p50 ${base.p50.toFixed(1)} ms`,
-          );
-          const bn = `bare SKIP LOCKED worker, ${workers} proc.`;
-          const w = `${workers} worker process${workers > 1 ? 'es' : ''}`;
-          figures.push(
-            {
-              name: `completed/s, ${w}`,
-              unit: '/s',
-              value: r.perSecond,
-              baseline: base.perSecond,
-              baselineName: bn,
-            },
-            {
-              name: `create→succeeded p50, ${w}`,
-              unit: 'ms',
-              value: r.p50,
-              baseline: base.p50,
-              baselineName: bn,
-            },
-            {
-              name: `create→succeeded p99, ${w}`,
-              unit: 'ms',
-              value: r.p99,
-              baseline: base.p99,
-              baselineName: bn,
-            },
-          );
-        }
-        runs.push(figures);
-      }
+      for (let run = 1; run <= ctx.runs; run++)
+        runs.push(await oneRun(ctx, ctx.postgresUrl, upstreamUrl, run, n, m));
     } finally {
       await upstream.stop();
     }
@@ -205,10 +256,10 @@ export const pipelineBenchmark: Benchmark = {
       figures,
       notes: [
         `Creates go through ${ACCOUNTS} accounts' keys in turn (made through the admin API): one account's creates and captures share its balance row, each held through a commit, so a single account is bounded by commit latency (see the create figures); the pipeline figures measure the workers.`,
-        `Throughput: ${n} generations created over HTTP first, then the worker processes (4 loops each) started; completed/s = ${n} ÷ (last completed_at − first started_at), from the database's own timestamps.`,
-        `Latency: with the workers running, ${m} more creates at 4 connections; create→succeeded = completed_at − created_at of each (server clock, no client polling).`,
+        `Each run has one fresh database and one API process for Reelay (and another fresh database for the baseline), used by the 1, 2 and 4 worker phases in turn. Throughput: ${n} generations created over HTTP while no worker runs, then the worker processes (4 loops each) started; completed/s = ${n} ÷ (last completed_at − first started_at), from the database's own timestamps.`,
+        `Latency: with the workers running and idle, ${m} more creates one at a time, ${GAP_MS} ms apart (well below the drain rate, so no queue builds up); create→succeeded = completed_at − created_at of each (server clock, no client polling).`,
         'Upstream: bench/lib/upstream-main.ts in its own process, a task API that is done at once. Reelay reaches it through the bench-only LoopbackProvider (bench/lib/loopback-provider.ts), registered through createGateway({ providers }) under the id `local` because test keys always route to `local`; it downloads the output (a 64×64 PNG) into the work folder, the only outputs the worker accepts today, and the worker then stores it as an asset (sniffed, probed with sharp, hashed, moved).',
-        'Baseline: the same number of bare worker processes (4 loops each, LISTEN/NOTIFY wake-ups) on a fresh database of the same server doing only claim (DELETE … FOR UPDATE SKIP LOCKED), start, status, download and one INSERT per job.',
+        'Baseline: the same number of bare worker processes (4 loops each, LISTEN/NOTIFY wake-ups) on their own tables in the same server doing only claim (DELETE … FOR UPDATE SKIP LOCKED), start, status, download and one INSERT per job.',
       ],
     };
   },

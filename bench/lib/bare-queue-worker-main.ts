@@ -9,6 +9,7 @@ import pg from 'pg';
 const upstream = process.env.BENCH_UPSTREAM as string;
 const loops = Number(process.env.BENCH_LOOPS ?? 4);
 const pool = new pg.Pool({ connectionString: process.env.BENCH_DATABASE_URL, max: loops + 1 });
+pool.on('error', () => {});
 const listener = new pg.Client({ connectionString: process.env.BENCH_DATABASE_URL });
 await listener.connect();
 let wake: (() => void)[] = [];

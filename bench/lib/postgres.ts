@@ -38,3 +38,13 @@ export async function createDatabase(adminUrl: string): Promise<{ url: string; d
     },
   };
 }
+
+/**
+ * A pool for a benchmark's own queries. An idle client whose connection the server ends (a database dropped
+ * WITH (FORCE), a restart) is replaced on next use instead of crashing the run with an unhandled 'error'.
+ */
+export function benchPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', () => {});
+  return pool;
+}
