@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { prepare } from './prepare.ts';
 import { priceTable } from './pricing.ts';
 import { models } from './registry.ts';
-import type { FieldSpec, Json, ModelEntry } from './types.ts';
+import type { FieldSpec, Json, Locale, LocalizedText, ModelEntry } from './types.ts';
+
+const LOCALES: readonly Locale[] = ['en', 'es', 'ru'];
 
 const URI: Record<string, string> = {
   image: 'asset://asset_img1',
@@ -98,6 +100,33 @@ describe.each(models.map((m) => [m.id, m] as const))('catalog entry %s', (_id, m
     }
     for (const v of model.pricing.variants) expect(v.milliTokens).toBeGreaterThan(0);
     expect(new Set(model.pricing.variants.map((v) => v.variant)).size).toBe(model.pricing.variants.length);
+  });
+
+  it('labels every field and price row in every language, translating all but names and resolutions', () => {
+    const labels: [LocalizedText, string?][] = [
+      ...model.fields.map((f): [LocalizedText, string] => [f.label, f.name]),
+      ...model.pricing.variants.map((v): [LocalizedText] => [v.label]),
+    ];
+    for (const f of model.fields) if (f.kind === 'media') expect(f.label.en, f.name).not.toBe(f.name);
+    for (const [label, name] of labels) {
+      for (const locale of LOCALES) expect(label[locale]?.trim(), `${label.en} ${locale}`).toBeTruthy();
+      // What stays as it is everywhere: the field's name, resolutions and sizes (720p, 4K), numbers.
+      const kept = (text: string) =>
+        text
+          .split(/[\s·]+/)
+          .filter((w) => w === name || /^\d+[pkK]?$/.test(w))
+          .join(' ');
+      const words = label.en.split(/[\s·]+/).filter((w) => w !== name && !/^\d+[pkK]?$/.test(w));
+      if (words.length === 0) {
+        expect(label.es, label.en).toBe(label.en);
+        expect(label.ru, label.en).toBe(label.en);
+      } else {
+        expect(label.es, label.en).not.toBe(label.en);
+        expect(label.ru, label.en).toMatch(/[а-яё]/i);
+        expect(kept(label.es), label.en).toBe(kept(label.en));
+        expect(kept(label.ru), label.en).toBe(kept(label.en));
+      }
+    }
   });
 
   it('declares defaults that its own fields accept, and valid ranges', () => {

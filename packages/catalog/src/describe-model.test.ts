@@ -86,6 +86,27 @@ describe('describeModel', () => {
     expect(d.fields.map((f) => f.description)).toEqual(kling?.fields.map((f) => f.description[locale]));
     expect(d.pricingNote).toBe(kling?.pricing.note?.[locale]);
     expect(d.variantSelection).not.toBe(describeModel(ID).variantSelection);
+    expect(d.fields.map((f) => f.label)).toEqual(kling?.fields.map((f) => f.label[locale]));
+    expect(d.pricing.map((p) => p.label)).toEqual(kling?.pricing.variants.map((v) => v.label[locale]));
+  });
+
+  it('gives labels in the asked language: slots and price words translated, names and resolutions kept', () => {
+    const label = (locale: 'en' | 'es' | 'ru', name: string) =>
+      describeModel(ID, { locale }).fields.find((f) => f.name === name)?.label;
+    const row = (locale: 'en' | 'es' | 'ru', variant: string) =>
+      describeModel(ID, { locale }).pricing.find((p) => p.variant === variant)?.label;
+    expect([
+      label('en', 'referenceVideo'),
+      label('es', 'referenceVideo'),
+      label('ru', 'referenceVideo'),
+    ]).toEqual(['Reference video', 'Vídeo de referencia', 'Референсное видео']);
+    expect([row('en', '720p-audio'), row('es', '720p-audio'), row('ru', '720p-audio')]).toEqual([
+      '720p · Audio',
+      '720p · Con audio',
+      '720p · Со звуком',
+    ]);
+    expect(label('ru', 'prompt')).toBe('prompt');
+    expect(row('ru', '1080p')).toBe('1080p');
   });
 
   it('shows operator prices and the cheapest of them', () => {

@@ -16,7 +16,7 @@ import type {
 } from './types.ts';
 
 export interface DescribeOptions {
-  /** Language of `description` and field descriptions; English by default. */
+  /** Language of `description`, field descriptions and labels, and price row labels; English by default. */
   locale?: Locale;
   /** Operator prices, which replace the table's. */
   prices?: PriceOverrides;
@@ -43,6 +43,7 @@ export interface ModelSummary {
 
 export interface FieldDescription {
   name: string;
+  /** In the asked language; a scalar field's label is its name. */
   label: string;
   type: 'string' | 'number' | 'boolean' | 'array';
   required: boolean;
@@ -59,6 +60,7 @@ export interface FieldDescription {
 
 export interface PriceDescription {
   variant: string;
+  /** In the asked language (`720p · Audio`, `720p · Con audio`). */
   label: string;
   unit: VariantPrice['unit'];
   tokensPerSecond?: number;
@@ -102,7 +104,7 @@ function fieldJson(f: FieldSpec, locale: Locale): FieldDescription {
   const type = list ? 'array' : f.kind === 'number' || f.kind === 'boolean' ? f.kind : 'string';
   return {
     name: f.name,
-    label: f.label,
+    label: f.label[locale],
     type,
     required: f.required,
     default: 'default' in f && f.default !== undefined ? f.default : null,
@@ -125,9 +127,9 @@ function fieldJson(f: FieldSpec, locale: Locale): FieldDescription {
   };
 }
 
-const priceJson = (v: VariantPrice): PriceDescription => ({
+const priceJson = (v: VariantPrice, locale: Locale): PriceDescription => ({
   variant: v.variant,
-  label: v.label,
+  label: v.label[locale],
   unit: v.unit,
   ...(v.unit === 'per_second' ? { tokensPerSecond: v.milliTokens / 1000 } : { tokens: v.milliTokens / 1000 }),
   ...(v.isDefault ? { default: true } : {}),
@@ -179,7 +181,7 @@ export function describeModel(model: string | ModelEntry, opts: DescribeOptions 
     descriptions: entry.description,
     fields: entry.fields.map((f) => fieldJson(f, locale)),
     inputSchema: inputSchema(entry),
-    pricing: priceTable(entry, opts.prices).map(priceJson),
+    pricing: priceTable(entry, opts.prices).map((v) => priceJson(v, locale)),
     ...(entry.pricing.note ? { pricingNote: entry.pricing.note[locale] } : {}),
     variantSelection: VARIANT_SELECTION[locale],
     rules: entry.rules.map((r) => ({ id: r.id, description: r.description[locale] })),

@@ -17,13 +17,14 @@ describe('field builders', () => {
     expect(field.text('prompt', { description: text })).toEqual({
       kind: 'string',
       name: 'prompt',
-      label: 'prompt',
+      label: { en: 'prompt', es: 'prompt', ru: 'prompt' },
       description: text,
       required: false,
     });
-    expect(field.media('startImage', 'image', { label: 'Start image', description: text })).toMatchObject({
+    const label = { en: 'Start image', es: 'Imagen inicial', ru: 'Начальное изображение' };
+    expect(field.media('startImage', 'image', { label, description: text })).toMatchObject({
       kind: 'media',
-      label: 'Start image',
+      label,
       media: 'image',
       schemes: ['asset', 'https', 'data'],
     });

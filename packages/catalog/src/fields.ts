@@ -1,3 +1,4 @@
+import { sameText } from './labels.ts';
 import type {
   BooleanField,
   EnumField,
@@ -14,13 +15,14 @@ const ALL_SCHEMES: readonly UriScheme[] = ['asset', 'https', 'data'];
 
 interface Common {
   description: LocalizedText;
-  label?: string;
+  /** The field's name in every language when unset (the usual case for scalar fields). */
+  label?: LocalizedText;
   required?: boolean;
 }
 
 const base = (name: string, o: Common) => ({
   name,
-  label: o.label ?? name,
+  label: o.label ?? sameText(name),
   description: o.description,
   required: o.required ?? false,
 });

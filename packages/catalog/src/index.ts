@@ -11,6 +11,7 @@ export {
 export { excludes, needs, needsOneOf } from './field-rules.ts';
 export { field } from './fields.ts';
 export { inputSchema } from './json-schema.ts';
+export { joinLabels, numbered, SLOT_LABELS, sameText, VARIANT_WORDS } from './labels.ts';
 export { checkMediaUri } from './media-uri.ts';
 export { prepare } from './prepare.ts';
 export { checkPriceOverrides, fromPrice, PriceUnavailableError, priceTable, quoteFor } from './pricing.ts';

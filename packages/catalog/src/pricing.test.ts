@@ -18,7 +18,12 @@ describe('kling-3.0-omni prices', () => {
     expect(Object.fromEntries(priceTable(kling).map((v) => [v.variant, v.milliTokens]))).toEqual(TABLE);
     expect(priceTable(kling).every((v) => v.provisional && v.unit === 'per_second')).toBe(true);
     expect(kling.pricing.note?.en).toMatch(/provisional/i);
-    expect(priceTable(kling).map((v) => v.label)).toEqual(['720p', '720p · Audio', '1080p', '1080p · Audio']);
+    expect(priceTable(kling).map((v) => v.label.en)).toEqual([
+      '720p',
+      '720p · Audio',
+      '1080p',
+      '1080p · Audio',
+    ]);
   });
 
   it('quotes every variant at table price × duration for every duration', () => {

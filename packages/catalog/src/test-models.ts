@@ -1,5 +1,6 @@
 import { needs } from './field-rules.ts';
 import { field } from './fields.ts';
+import { sameText } from './labels.ts';
 import type { LocalizedText, ModelEntry } from './types.ts';
 
 /**
@@ -21,11 +22,11 @@ export const imageEditor: ModelEntry = {
     field.range('strength', { min: 0.25, max: 1, step: 0.25, default: 0.5, description: text('Strength.') }),
     field.text('negativePrompt', { maxLength: 10, description: text('What to avoid.') }),
     field.media('sourceImage', 'image', {
-      label: 'Source image',
+      label: text('Source image'),
       schemes: ['asset', 'https'],
       description: text('The image to edit.'),
     }),
-    field.media('maskImage', 'image', { label: 'Mask image', description: text('Where to edit.') }),
+    field.media('maskImage', 'image', { label: text('Mask image'), description: text('Where to edit.') }),
     field.mediaList('referenceAssetUris', 'image', { maxItems: 3, description: text('Reference images.') }),
   ],
   rules: [needs('maskImage', 'sourceImage')],
@@ -38,8 +39,8 @@ export const imageEditor: ModelEntry = {
         : 'text_to_image',
   pricing: {
     variants: [
-      { variant: 'low', label: 'Low', unit: 'flat', milliTokens: 1000, isDefault: true },
-      { variant: 'high', label: 'High', unit: 'flat', milliTokens: 2500 },
+      { variant: 'low', label: text('Low'), unit: 'flat', milliTokens: 1000, isDefault: true },
+      { variant: 'high', label: text('High'), unit: 'flat', milliTokens: 2500 },
     ],
   },
   selectVariant: (input) => String(input.quality),
@@ -64,14 +65,16 @@ export const steppedVideo: ModelEntry = {
       description: text('Length.'),
     }),
     field.range('fps', { min: 1, max: 7, step: 3, default: 4, description: text('Frames per second.') }),
-    field.media('startImage', 'image', { label: 'Start image', description: text('First frame.') }),
-    field.media('endImage', 'image', { label: 'End image', description: text('Last frame.') }),
+    field.media('startImage', 'image', { label: text('Start image'), description: text('First frame.') }),
+    field.media('endImage', 'image', { label: text('End image'), description: text('Last frame.') }),
   ],
   rules: [needs('endImage', 'startImage')],
   modes: ['text_to_video', 'image_to_video'],
   selectMode: (input) => (input.startImage !== undefined ? 'image_to_video' : 'text_to_video'),
   // No price for 4k: choosing it must be refused, never quoted as zero.
-  pricing: { variants: [{ variant: '720p', label: '720p', unit: 'per_second', milliTokens: 3000 }] },
+  pricing: {
+    variants: [{ variant: '720p', label: sameText('720p'), unit: 'per_second', milliTokens: 3000 }],
+  },
   selectVariant: (input) => String(input.resolution),
   secondsField: 'duration',
   exampleInput: { prompt: 'waves', resolution: '720p', duration: 5 },

@@ -49,8 +49,8 @@ export interface MediaRef {
 /** Price of one variant, in thousandths of a token (integers avoid float drift: 6.4 tokens/s → 6400). */
 export interface VariantPrice {
   variant: string;
-  /** Human label as the reference shows it, e.g. `720p · Audio`. */
-  label: string;
+  /** Human label as the reference shows it (`720p · Audio`), in every language. */
+  label: LocalizedText;
   unit: 'per_second' | 'flat';
   milliTokens: number;
   /** The variant a request with every default gets; exactly one row of a table has it. */
@@ -91,8 +91,8 @@ export type FieldSpec = StringField | EnumField | NumberField | BooleanField | M
 
 interface FieldBase {
   name: string;
-  /** Shown label; scalar fields are labelled by their name. */
-  label: string;
+  /** Shown label in every language; scalar fields are labelled by their name. */
+  label: LocalizedText;
   description: LocalizedText;
   required: boolean;
 }

@@ -102,6 +102,7 @@ export interface ModelSummary {
 /** One input field of a model, as `GET /api/v1/models/{id}` describes it. */
 export interface ModelField {
   name: string;
+  /** In the asked `locale` (`Reference video`, `Vídeo de referencia`); a scalar field's label is its name. */
   label: string;
   type: 'string' | 'number' | 'boolean' | 'array';
   required: boolean;
@@ -121,6 +122,7 @@ export interface ModelDescription extends ModelSummary {
   inputSchema: Record<string, unknown>;
   pricing: {
     variant: string;
+    /** In the asked `locale` (`720p · Audio`, `720p · Con audio`). */
     label: string;
     unit: string;
     tokensPerSecond?: number;

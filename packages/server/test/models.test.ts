@@ -162,6 +162,22 @@ describe('the catalog over HTTP', () => {
     const ru = await t.api('GET', '/api/v1/models/kling-3.0-omni?locale=ru');
     expect(ru.json.description).toMatch(/[а-я]/);
     expect(ru.json.fields[0].description).toMatch(/[а-я]/);
+    // Labels follow the language too; field names and resolutions stay as they are.
+    expect(ru.json.fields.map((f: { label: string }) => f.label)).toEqual([
+      'prompt',
+      'aspectRatio',
+      'resolution',
+      'duration',
+      'audioEnabled',
+      'Референсное видео',
+      'Референсные изображения',
+    ]);
+    expect(ru.json.pricing.map((p: { label: string }) => p.label)).toEqual([
+      '720p',
+      '720p · Со звуком',
+      '1080p',
+      '1080p · Со звуком',
+    ]);
     expect((await t.api('GET', '/api/v1/models/kling-3.0-omni?locale=de')).json.error.param).toBe('locale');
   });
 });

@@ -80,6 +80,24 @@ describe('web pages over HTTP', () => {
     expect(page).not.toContain('<script>alert(1)');
   });
 
+  it('names the media slots and price rows in the language of the page, as the models API does', async () => {
+    const slots = {
+      es: { startImage: 'Imagen inicial', endImage: 'Imagen final', row: '720p · Con audio' },
+      ru: { startImage: 'Начальное изображение', endImage: 'Конечное изображение', row: '720p · Со звуком' },
+    } as const;
+    for (const locale of ['es', 'ru'] as const) {
+      const page = await (await get(`/${locale}/models/kling-3.0`)).text();
+      const want = slots[locale];
+      expect(page).toContain(`<th scope="row">${want.startImage} <code>startImage</code>`);
+      expect(page).toContain(`<label for="f-endImage">${want.endImage} (endImage)</label>`);
+      expect(page).toContain(`<th scope="row">${want.row} <span class="tag">`);
+      for (const english of ['Start image', 'End image', '· Audio']) expect(page).not.toContain(english);
+      const api = await t.api('GET', `/api/v1/models/kling-3.0?locale=${locale}`);
+      const label = (name: string) => api.json.fields.find((f: { name: string }) => f.name === name)?.label;
+      expect([label('startImage'), label('endImage')]).toEqual([want.startImage, want.endImage]);
+    }
+  });
+
   it('picks the language of unprefixed paths from Accept-Language', async () => {
     const ru = await get('/models', { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5' });
     expect(ru.status).toBe(200);

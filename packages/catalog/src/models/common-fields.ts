@@ -1,4 +1,5 @@
 import { field } from '../fields.ts';
+import { SLOT_LABELS } from '../labels.ts';
 import type {
   BooleanField,
   EnumField,
@@ -89,7 +90,7 @@ export function duration(o: { min: number; max: number; step: number; default: n
 /** The first frame of the video. */
 export const startImage = (): MediaField =>
   field.media('startImage', 'image', {
-    label: 'Start image',
+    label: SLOT_LABELS.startImage,
     description: {
       en: 'An image the video starts from (its first frame), as an asset:// URI, https URL or data URI.',
       es: 'Una imagen con la que empieza el vídeo (su primer fotograma), como URI asset://, URL https o URI data.',
@@ -100,7 +101,7 @@ export const startImage = (): MediaField =>
 /** The last frame of the video; needs a start frame. */
 export const endImage = (): MediaField =>
   field.media('endImage', 'image', {
-    label: 'End image',
+    label: SLOT_LABELS.endImage,
     description: {
       en: 'An image the video ends on (its last frame). Only together with startImage.',
       es: 'Una imagen con la que termina el vídeo (su último fotograma). Solo junto con startImage.',
@@ -111,7 +112,7 @@ export const endImage = (): MediaField =>
 /** Reference images that keep a subject, scene or style consistent. */
 export function referenceImages(maxItems: number, extra?: LocalizedText): MediaField {
   return field.mediaList('referenceAssetUris', 'image', {
-    label: 'Reference images',
+    label: SLOT_LABELS.referenceImages,
     maxItems,
     description: {
       en: `Up to ${maxItems} reference images (asset:// URIs, https URLs or data URIs) whose subject, look or style the result keeps.${extra ? ` ${extra.en}` : ''}`,
@@ -124,7 +125,7 @@ export function referenceImages(maxItems: number, extra?: LocalizedText): MediaF
 /** The image to edit. */
 export const sourceImage = (): MediaField =>
   field.media('sourceImage', 'image', {
-    label: 'Source image',
+    label: SLOT_LABELS.sourceImage,
     description: {
       en: 'The image to edit; the prompt says what to change. Without it a new image is made.',
       es: 'La imagen que se edita; el prompt indica qué cambiar. Sin ella se crea una imagen nueva.',
@@ -135,7 +136,7 @@ export const sourceImage = (): MediaField =>
 /** The region of the source image to change; needs a source image. */
 export const maskImage = (): MediaField =>
   field.media('maskImage', 'image', {
-    label: 'Mask image',
+    label: SLOT_LABELS.maskImage,
     description: {
       en: 'Optional mask marking the region of sourceImage to change. Only together with sourceImage.',
       es: 'Máscara opcional que marca la zona de sourceImage que se cambia. Solo junto con sourceImage.',

@@ -1,5 +1,6 @@
 import { needs } from '../field-rules.ts';
 import { field } from '../fields.ts';
+import { joinLabels, sameText, VARIANT_WORDS } from '../labels.ts';
 import type { ModelEntry, VariantPrice } from '../types.ts';
 import {
   aspectRatio,
@@ -25,7 +26,7 @@ const TABLE: Record<(typeof QUALITIES)[number], readonly number[]> = {
 const variants: VariantPrice[] = QUALITIES.flatMap((quality) =>
   SIZES.map((size, i) => ({
     variant: `${quality}-${size.toLowerCase()}`,
-    label: `${quality[0]?.toUpperCase()}${quality.slice(1)} · ${size}`,
+    label: joinLabels(VARIANT_WORDS[quality], sameText(size)),
     unit: 'flat' as const,
     milliTokens: TABLE[quality][i] as number,
     ...(quality === 'medium' && size === '1K' ? { isDefault: true } : {}),

@@ -1,3 +1,4 @@
+import { VARIANT_WORDS } from '../labels.ts';
 import type { ModelEntry } from '../types.ts';
 import {
   aspectRatio,
@@ -30,7 +31,15 @@ export const grokImagine: ModelEntry = {
   modes: IMAGE_MODES,
   selectMode: selectImageMode,
   pricing: {
-    variants: [{ variant: 'standard', label: 'Standard', unit: 'flat', milliTokens: 2000, isDefault: true }],
+    variants: [
+      {
+        variant: 'standard',
+        label: VARIANT_WORDS.standard,
+        unit: 'flat',
+        milliTokens: 2000,
+        isDefault: true,
+      },
+    ],
   },
   selectVariant: () => 'standard',
   exampleInput: {

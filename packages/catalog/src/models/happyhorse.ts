@@ -1,5 +1,6 @@
 import { excludes } from '../field-rules.ts';
 import { field } from '../fields.ts';
+import { SLOT_LABELS, sameText } from '../labels.ts';
 import { whenGiven } from '../rule-schema.ts';
 import type { ModelEntry, Rule } from '../types.ts';
 import {
@@ -18,7 +19,7 @@ const IMAGES_WITH_SOURCE = 5;
 
 const referenceImages = (withSource: boolean) =>
   field.mediaList('referenceAssetUris', 'image', {
-    label: 'Reference images',
+    label: SLOT_LABELS.referenceImages,
     maxItems: MAX_IMAGES,
     description: withSource
       ? {
@@ -84,7 +85,7 @@ export const happyHorse10: ModelEntry = {
     duration({ min: 3, max: 15, step: 1, default: 3 }),
     startImage(),
     field.media('sourceVideo', 'video', {
-      label: 'Source video',
+      label: SLOT_LABELS.sourceVideo,
       description: {
         en: 'A video to edit or restyle as the prompt says (video to video); the result keeps its motion.',
         es: 'Un vídeo que se edita o se reestiliza según el prompt (vídeo a vídeo); el resultado conserva su movimiento.',
@@ -106,13 +107,19 @@ export const happyHorse10: ModelEntry = {
     variants: [
       {
         variant: '720p',
-        label: '720p',
+        label: sameText('720p'),
         unit: 'per_second',
         milliTokens: 6000,
         isDefault: true,
         provisional: true,
       },
-      { variant: '1080p', label: '1080p', unit: 'per_second', milliTokens: 7600, provisional: true },
+      {
+        variant: '1080p',
+        label: sameText('1080p'),
+        unit: 'per_second',
+        milliTokens: 7600,
+        provisional: true,
+      },
     ],
     note: {
       en: 'Provisional prices: the reference shows only "from 6 tokens/s". 720p is 6 tokens/s and 1080p 7.6, the same step as HappyHorse 1.1 (5.5 → 7). The operator may set other prices.',
@@ -162,8 +169,8 @@ export const happyHorse11: ModelEntry = {
   },
   pricing: {
     variants: [
-      { variant: '720p', label: '720p', unit: 'per_second', milliTokens: 5500, isDefault: true },
-      { variant: '1080p', label: '1080p', unit: 'per_second', milliTokens: 7000 },
+      { variant: '720p', label: sameText('720p'), unit: 'per_second', milliTokens: 5500, isDefault: true },
+      { variant: '1080p', label: sameText('1080p'), unit: 'per_second', milliTokens: 7000 },
     ],
   },
   selectVariant: (input) => String(input.resolution),

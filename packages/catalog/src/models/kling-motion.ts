@@ -1,4 +1,5 @@
 import { field } from '../fields.ts';
+import { SLOT_LABELS, VARIANT_WORDS } from '../labels.ts';
 import type { LocalizedText, ModelEntry } from '../types.ts';
 import { aspectRatio, duration, EXAMPLE_ASSET, prompt, VIDEO_EXAMPLE_PROMPT } from './common-fields.ts';
 
@@ -16,7 +17,7 @@ const motionFields = () => [
     },
   }),
   field.media('referencePhoto', 'image', {
-    label: 'Reference photo',
+    label: SLOT_LABELS.referencePhoto,
     required: true,
     description: {
       en: 'A photo of the character to animate, ideally full body; its face and look are kept.',
@@ -25,7 +26,7 @@ const motionFields = () => [
     },
   }),
   field.media('motionVideo', 'video', {
-    label: 'Motion video',
+    label: SLOT_LABELS.motionVideo,
     required: true,
     description: {
       en: 'A video of the motion, dance or gestures to transfer onto the character.',
@@ -74,7 +75,13 @@ export const kling30Motion: ModelEntry = {
   selectMode: () => 'video_to_video',
   pricing: {
     variants: [
-      { variant: 'standard', label: 'Standard', unit: 'per_second', milliTokens: 7000, isDefault: true },
+      {
+        variant: 'standard',
+        label: VARIANT_WORDS.standard,
+        unit: 'per_second',
+        milliTokens: 7000,
+        isDefault: true,
+      },
     ],
     note: singlePriceNote('7'),
   },
@@ -103,7 +110,13 @@ export const kling26Motion: ModelEntry = {
   selectMode: () => 'video_to_video',
   pricing: {
     variants: [
-      { variant: 'standard', label: 'Standard', unit: 'per_second', milliTokens: 8000, isDefault: true },
+      {
+        variant: 'standard',
+        label: VARIANT_WORDS.standard,
+        unit: 'per_second',
+        milliTokens: 8000,
+        isDefault: true,
+      },
     ],
     note: singlePriceNote('8'),
   },

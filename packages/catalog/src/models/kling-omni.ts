@@ -1,5 +1,6 @@
 import { excludes, needs } from '../field-rules.ts';
 import { field } from '../fields.ts';
+import { joinLabels, SLOT_LABELS, sameText, VARIANT_WORDS } from '../labels.ts';
 import { whenGiven } from '../rule-schema.ts';
 import type { MediaAccepts, ModelEntry, Rule } from '../types.ts';
 import {
@@ -125,7 +126,7 @@ export const kling30Omni: ModelEntry = {
       },
     }),
     field.media('referenceVideo', 'video', {
-      label: 'Reference video',
+      label: SLOT_LABELS.referenceVideo,
       accepts: KLING_REFERENCE_VIDEO,
       description: {
         en: 'A video whose character, look, voice and motion carry into the new video (video to video). With it, audio is off and at most 4 reference images may be added.',
@@ -134,7 +135,7 @@ export const kling30Omni: ModelEntry = {
       },
     }),
     field.mediaList('referenceAssetUris', 'image', {
-      label: 'Reference images',
+      label: SLOT_LABELS.referenceImages,
       maxItems: MAX_IMAGES,
       accepts: KLING_IMAGE,
       description: {
@@ -181,19 +182,25 @@ export const kling30Omni: ModelEntry = {
   },
   pricing: {
     variants: [
-      { variant: '720p', label: '720p', unit: 'per_second', milliTokens: 6400, provisional: true },
+      { variant: '720p', label: sameText('720p'), unit: 'per_second', milliTokens: 6400, provisional: true },
       {
         variant: '720p-audio',
-        label: '720p · Audio',
+        label: joinLabels(sameText('720p'), VARIANT_WORDS.audio),
         unit: 'per_second',
         milliTokens: 8500,
         isDefault: true,
         provisional: true,
       },
-      { variant: '1080p', label: '1080p', unit: 'per_second', milliTokens: 8500, provisional: true },
+      {
+        variant: '1080p',
+        label: sameText('1080p'),
+        unit: 'per_second',
+        milliTokens: 8500,
+        provisional: true,
+      },
       {
         variant: '1080p-audio',
-        label: '1080p · Audio',
+        label: joinLabels(sameText('1080p'), VARIANT_WORDS.audio),
         unit: 'per_second',
         milliTokens: 11300,
         provisional: true,
@@ -245,7 +252,7 @@ export const klingO1: ModelEntry = {
     startImage(),
     endImage(),
     field.media('referenceVideo', 'video', {
-      label: 'Reference video',
+      label: SLOT_LABELS.referenceVideo,
       description: {
         en: 'A video whose subject, camera work or motion guides the new one (video to video). With it, at most 4 reference images and no start or end frame.',
         es: 'Un vídeo cuyo sujeto, movimiento de cámara o acción guía el nuevo (vídeo a vídeo). Con él, como máximo 4 imágenes de referencia y sin fotograma inicial ni final.',
@@ -253,7 +260,7 @@ export const klingO1: ModelEntry = {
       },
     }),
     field.mediaList('referenceAssetUris', 'image', {
-      label: 'Reference images',
+      label: SLOT_LABELS.referenceImages,
       maxItems: MAX_IMAGES,
       description: {
         en: 'Up to 7 views of the subject (4 with a reference video) as asset:// URIs, https URLs or data URIs; the video keeps its look consistent.',
@@ -279,13 +286,19 @@ export const klingO1: ModelEntry = {
     variants: [
       {
         variant: '720p',
-        label: '720p',
+        label: sameText('720p'),
         unit: 'per_second',
         milliTokens: 5500,
         isDefault: true,
         provisional: true,
       },
-      { variant: '1080p', label: '1080p', unit: 'per_second', milliTokens: 7300, provisional: true },
+      {
+        variant: '1080p',
+        label: sameText('1080p'),
+        unit: 'per_second',
+        milliTokens: 7300,
+        provisional: true,
+      },
     ],
     note: {
       en: 'Provisional prices: the reference shows only "from 5.5 tokens/s". 720p is 5.5 tokens/s and 1080p about a third more (7.3), the same step as the other Kling omni model. The operator may set other prices.',

@@ -1,5 +1,6 @@
 import { needs } from '../field-rules.ts';
 import { field } from '../fields.ts';
+import { joinLabels, sameText, VARIANT_WORDS } from '../labels.ts';
 import type { LocalizedText, ModelEntry, Rule, VariantPrice } from '../types.ts';
 import {
   aspectRatio,
@@ -12,10 +13,13 @@ import {
   VIDEO_EXAMPLE_PROMPT,
 } from './common-fields.ts';
 
+const rowLabel = (res: string, audio: boolean) =>
+  audio ? joinLabels(sameText(res), VARIANT_WORDS.audio) : sameText(res);
+
 /** A per-second row of a Kling table; `audio` rows are labelled `· Audio` as the reference writes them. */
 const perSecond = (res: string, label: string, audio: boolean, milliTokens: number): VariantPrice => ({
   variant: `${res}${audio ? '-audio' : ''}`,
-  label: `${label}${audio ? ' · Audio' : ''}`,
+  label: rowLabel(label, audio),
   unit: 'per_second',
   milliTokens,
 });
@@ -23,7 +27,7 @@ const perSecond = (res: string, label: string, audio: boolean, milliTokens: numb
 /** A flat row the reference lists beside the per-second ones without saying when it applies. */
 const listedFlat = (res: string, audio: boolean, milliTokens: number): VariantPrice => ({
   variant: `${res}${audio ? '-audio' : ''}-flat`,
-  label: `${res}${audio ? ' · Audio' : ''}`,
+  label: rowLabel(res, audio),
   unit: 'flat',
   milliTokens,
   informational: true,

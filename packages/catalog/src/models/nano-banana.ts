@@ -1,4 +1,5 @@
 import { needs } from '../field-rules.ts';
+import { sameText } from '../labels.ts';
 import type { ModelEntry } from '../types.ts';
 import {
   aspectRatio,
@@ -38,7 +39,7 @@ export const nanoBanana: ModelEntry = {
   modes: IMAGE_MODES,
   selectMode: selectImageMode,
   pricing: {
-    variants: [{ variant: '1k', label: '1K', unit: 'flat', milliTokens: 2000, isDefault: true }],
+    variants: [{ variant: '1k', label: sameText('1K'), unit: 'flat', milliTokens: 2000, isDefault: true }],
   },
   selectVariant: () => '1k',
   exampleInput: {
@@ -79,9 +80,16 @@ export const nanoBanana2: ModelEntry = {
   selectMode: selectImageMode,
   pricing: {
     variants: [
-      { variant: '1k', label: '1K', unit: 'flat', milliTokens: 3000, isDefault: true, provisional: true },
-      { variant: '2k', label: '2K', unit: 'flat', milliTokens: 4500, provisional: true },
-      { variant: '4k', label: '4K', unit: 'flat', milliTokens: 6750, provisional: true },
+      {
+        variant: '1k',
+        label: sameText('1K'),
+        unit: 'flat',
+        milliTokens: 3000,
+        isDefault: true,
+        provisional: true,
+      },
+      { variant: '2k', label: sameText('2K'), unit: 'flat', milliTokens: 4500, provisional: true },
+      { variant: '4k', label: sameText('4K'), unit: 'flat', milliTokens: 6750, provisional: true },
     ],
     note: {
       en: 'Provisional prices: the reference shows only "from 3 tokens". 1K is 3 tokens per image; 2K and 4K follow the upstream’s own steps between sizes (about 1 : 1.5 : 2.25), so 4.5 and 6.75. The operator may set other prices.',

@@ -16,7 +16,7 @@ const table = (id: string) =>
   Object.fromEntries(
     model(id)
       .pricing.variants.filter((v) => !v.informational)
-      .map((v) => [v.label, v.milliTokens / 1000]),
+      .map((v) => [v.label.en, v.milliTokens / 1000]),
   );
 const errorsOf = (id: string, input: Record<string, Json>) => {
   const r = prepare(id, input);

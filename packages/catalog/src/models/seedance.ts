@@ -1,5 +1,6 @@
 import { excludes, needs, needsOneOf } from '../field-rules.ts';
 import { field } from '../fields.ts';
+import { numbered, SLOT_LABELS, sameText } from '../labels.ts';
 import type { LocalizedText, MediaField, ModelEntry } from '../types.ts';
 import {
   aspectRatio,
@@ -23,7 +24,7 @@ const ORDINAL: Record<number, LocalizedText> = {
 function referenceVideo(n: 1 | 2 | 3): MediaField {
   const o = ORDINAL[n] as LocalizedText;
   return field.media(n === 1 ? 'referenceVideo' : `referenceVideo${n}`, 'video', {
-    label: n === 1 ? 'Reference video' : `Reference video ${n}`,
+    label: numbered(SLOT_LABELS.referenceVideo, n),
     description: {
       en: `${o.en} reference video whose motion, camera work or characters guide the clip${n > 1 ? `; needs referenceVideo${n === 2 ? '' : '2'}` : ''}.`,
       es: `${o.es} vídeo de referencia cuyo movimiento, cámara o personajes guían el clip${n > 1 ? `; requiere referenceVideo${n === 2 ? '' : '2'}` : ''}.`,
@@ -38,7 +39,7 @@ function speechAudio(n: 1 | 2 | 3): MediaField {
   const es = { 1: 'Una', 2: 'Una segunda', 3: 'Una tercera' }[n];
   const before = n === 2 ? 'speechAudio' : 'speechAudio2';
   return field.media(n === 1 ? 'speechAudio' : `speechAudio${n}`, 'audio', {
-    label: n === 1 ? 'Speech audio' : `Speech audio ${n}`,
+    label: numbered(SLOT_LABELS.speechAudio, n),
     description: {
       en: `${(ORDINAL[n] as LocalizedText).en} voiceover for the characters to speak in sync${n > 1 ? `; needs ${before}` : '; needs reference images or a reference video'}.`,
       es: `${es} locución que los personajes dicen en sincronía${n > 1 ? `; requiere ${before}` : '; requiere imágenes o vídeo de referencia'}.`,
@@ -100,16 +101,22 @@ export const seedance20Relaxed: ModelEntry = {
   },
   pricing: {
     variants: [
-      { variant: '480p', label: '480p', unit: 'per_second', milliTokens: 5500, provisional: true },
+      { variant: '480p', label: sameText('480p'), unit: 'per_second', milliTokens: 5500, provisional: true },
       {
         variant: '720p',
-        label: '720p',
+        label: sameText('720p'),
         unit: 'per_second',
         milliTokens: 12400,
         isDefault: true,
         provisional: true,
       },
-      { variant: '1080p', label: '1080p', unit: 'per_second', milliTokens: 27800, provisional: true },
+      {
+        variant: '1080p',
+        label: sameText('1080p'),
+        unit: 'per_second',
+        milliTokens: 27800,
+        provisional: true,
+      },
     ],
     note: {
       en: 'Provisional prices: the reference shows only "from 5.5 tokens/s". 480p is 5.5 tokens/s and the larger sizes scale with their pixel count, as the upstream bills this model (720p 12.4, 1080p 27.8). Audio does not change the price. The operator may set other prices.',

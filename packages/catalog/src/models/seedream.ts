@@ -1,3 +1,4 @@
+import { sameText } from '../labels.ts';
 import type { ModelEntry } from '../types.ts';
 import {
   aspectRatio,
@@ -46,8 +47,8 @@ export const seedream5: ModelEntry = {
   selectMode: selectImageMode,
   pricing: {
     variants: [
-      { variant: '2k', label: '2K', unit: 'flat', milliTokens: 2000, isDefault: true },
-      { variant: '3k', label: '3K', unit: 'flat', milliTokens: 2000 },
+      { variant: '2k', label: sameText('2K'), unit: 'flat', milliTokens: 2000, isDefault: true },
+      { variant: '3k', label: sameText('3K'), unit: 'flat', milliTokens: 2000 },
     ],
   },
   selectVariant: (input) => String(input.imageSize).toLowerCase(),
@@ -78,8 +79,8 @@ export const seedream45: ModelEntry = {
   selectMode: selectImageMode,
   pricing: {
     variants: [
-      { variant: '2k', label: '2K', unit: 'flat', milliTokens: 2000, isDefault: true },
-      { variant: '4k', label: '4K', unit: 'flat', milliTokens: 2000 },
+      { variant: '2k', label: sameText('2K'), unit: 'flat', milliTokens: 2000, isDefault: true },
+      { variant: '4k', label: sameText('4K'), unit: 'flat', milliTokens: 2000 },
     ],
   },
   selectVariant: (input) => String(input.imageSize).toLowerCase(),

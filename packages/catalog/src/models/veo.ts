@@ -1,4 +1,5 @@
 import { excludes, needs } from '../field-rules.ts';
+import { joinLabels, sameText, VARIANT_WORDS } from '../labels.ts';
 import type { ModelEntry } from '../types.ts';
 import {
   aspectRatio,
@@ -52,19 +53,25 @@ export const veo31Lite: ModelEntry = {
   },
   pricing: {
     variants: [
-      { variant: '720p', label: '720p', unit: 'per_second', milliTokens: 3000, provisional: true },
+      { variant: '720p', label: sameText('720p'), unit: 'per_second', milliTokens: 3000, provisional: true },
       {
         variant: '720p-audio',
-        label: '720p · Audio',
+        label: joinLabels(sameText('720p'), VARIANT_WORDS.audio),
         unit: 'per_second',
         milliTokens: 4000,
         isDefault: true,
         provisional: true,
       },
-      { variant: '1080p', label: '1080p', unit: 'per_second', milliTokens: 4000, provisional: true },
+      {
+        variant: '1080p',
+        label: sameText('1080p'),
+        unit: 'per_second',
+        milliTokens: 4000,
+        provisional: true,
+      },
       {
         variant: '1080p-audio',
-        label: '1080p · Audio',
+        label: joinLabels(sameText('1080p'), VARIANT_WORDS.audio),
         unit: 'per_second',
         milliTokens: 5300,
         provisional: true,

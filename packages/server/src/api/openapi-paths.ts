@@ -53,7 +53,10 @@ const query = (name: string, description: string, schema: Schema) => ({
   description,
   schema,
 });
-const locale = query('locale', 'Language of descriptions.', { type: 'string', enum: ['en', 'es', 'ru'] });
+const locale = query('locale', 'Language of descriptions and labels.', {
+  type: 'string',
+  enum: ['en', 'es', 'ru'],
+});
 const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',

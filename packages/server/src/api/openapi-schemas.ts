@@ -222,9 +222,17 @@ export function sharedSchemas(): Record<string, Schema> {
           type: 'object',
           required: ['fields', 'inputSchema', 'pricing', 'slots'],
           properties: {
-            fields: { type: 'array', items: { type: 'object' } },
+            fields: {
+              type: 'array',
+              description: 'The input fields; `label` and `description` in the asked `locale`.',
+              items: { type: 'object' },
+            },
             inputSchema: { type: 'object', description: 'JSON Schema 2020-12 of `input`.' },
-            pricing: { type: 'array', items: { type: 'object' } },
+            pricing: {
+              type: 'array',
+              description: 'The price rows by variant; `label` in the asked `locale`.',
+              items: { type: 'object' },
+            },
             slots: { type: 'array', items: { type: 'object' } },
             rules: { type: 'array', items: { type: 'object' } },
             exampleInput: { type: 'object' },

@@ -25,12 +25,12 @@ const hostile: ModelEntry = {
   description: evilText,
   fields: first.fields.map((f) => ({
     ...f,
-    label: f.kind === 'media' ? EVIL : f.label,
+    label: f.kind === 'media' ? evilText : f.label,
     description: evilText,
   })),
   rules: first.rules.map((r) => ({ ...r, description: evilText })),
   pricing: {
-    variants: first.pricing.variants.map((v) => ({ ...v, label: EVIL })),
+    variants: first.pricing.variants.map((v) => ({ ...v, label: evilText })),
     note: evilText,
   },
   exampleInput: { ...first.exampleInput, prompt: EVIL },
@@ -70,6 +70,25 @@ describe('pages', () => {
         expect(page).toContain(d.variantSelection);
         expect(page).toContain(costHeadline(locale, d.pricing));
         if (d.pricing.some((p) => p.default)) expect(page).toContain(say(locale, 'defaultTag'));
+      }
+    }
+  });
+
+  it('label slots and price rows in the page language, in the fields table and in the playground', () => {
+    const expected = {
+      en: ['Reference video', 'Reference images', '720p · Audio'],
+      es: ['Vídeo de referencia', 'Imágenes de referencia', '720p · Con audio'],
+      ru: ['Референсное видео', 'Референсные изображения', '720p · Со звуком'],
+    } as const;
+    for (const locale of LOCALES) {
+      const page = modelPage(locale, describeModel('kling-3.0-omni', { locale }), BASE);
+      const [video, images, audioRow] = expected[locale];
+      expect(page).toContain(`<th scope="row">${video} <code>referenceVideo</code>`);
+      expect(page).toContain(`<label for="f-referenceVideo">${video} (referenceVideo)</label>`);
+      expect(page).toContain(`<label for="f-referenceAssetUris">${images} (referenceAssetUris)</label>`);
+      expect(page).toContain(`<th scope="row">${audioRow} <span class="tag">`);
+      if (locale !== 'en') {
+        for (const english of expected.en) expect(page).not.toContain(english);
       }
     }
   });
