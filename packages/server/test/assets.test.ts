@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,19 @@ describe.each(DATABASES)('assets on %s', (kind) => {
   afterAll(async () => {
     await t?.stop();
   });
+
+  /** The assets of every account (count and bytes) and the files in local storage, incoming ones included. */
+  async function storedState() {
+    const rows = await t.gateway.db.query<{ n: number; bytes: string }>(
+      'SELECT count(*)::int AS n, coalesce(sum(bytes), 0)::text AS bytes FROM assets',
+    );
+    const entries = await readdir(join(t.dataDir, 'storage'), { recursive: true, withFileTypes: true });
+    const files = entries
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name))
+      .sort();
+    return { assets: Number(rows[0]?.n), bytes: Number(rows[0]?.bytes), files };
+  }
 
   async function otherAccount() {
     const admin = { authorization: `Bearer ${ADMIN}` };
@@ -572,6 +585,40 @@ describe.each(DATABASES)('assets on %s', (kind) => {
       expect(r.status).toBe(422);
       expect(r.json.error.param).toBe('input.referenceAssetUris[0]');
       expect(r.json.error.details[0].message).toMatch(message);
+    });
+
+    it('leaves no asset behind when the create is refused, and keeps the input of an accepted one', async () => {
+      const clip = await upload(t, video, 'video/mp4');
+      const uri = `data:image/png;base64,${png.toString('base64')}`;
+      const before = await storedState();
+      // The image is stored first; the reference video, a PNG sent as MP4, is refused once decoded.
+      const refused = await t.api(
+        'POST',
+        '/api/v1/generations',
+        omni({
+          referenceAssetUris: [uri],
+          referenceVideo: `data:video/mp4;base64,${png.toString('base64')}`,
+        }),
+      );
+      expect(refused.status, refused.text).toBe(422);
+      expect(refused.json.error.param).toBe('input.referenceVideo');
+      expect(refused.json.error.details[0].message).toMatch(/its bytes are image\/png/);
+      expect(await storedState()).toEqual(before);
+      // An asset the request named is the caller's own and stays.
+      const named = await t.api('POST', '/api/v1/generations', omni({ referenceAssetUris: [uri, clip.uri] }));
+      expect(named.status).toBe(422);
+      expect(await storedState()).toEqual(before);
+      expect((await t.api('GET', `/api/v1/assets/${clip.id}/content`)).status).toBe(200);
+
+      const accepted = await t.api('POST', '/api/v1/generations', omni({ referenceAssetUris: [uri] }));
+      expect(accepted.status, accepted.text).toBe(202);
+      const kept = accepted.json.input.referenceAssetUris[0].slice('asset://'.length);
+      const after = await storedState();
+      expect(after.assets).toBe(before.assets + 1);
+      expect(after.bytes).toBe(before.bytes + png.length);
+      expect(after.files.filter((f) => !before.files.includes(f))).toEqual([expect.stringContaining(kept)]);
+      expect((await t.api('GET', `/api/v1/assets/${kept}/content`)).status).toBe(200);
+      await t.api('POST', `/api/v1/generations/${accepted.json.id}/cancel`);
     });
 
     it('refuses an https input on a loopback or private address with a 422 on the field', async () => {

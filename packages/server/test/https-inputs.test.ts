@@ -1,8 +1,11 @@
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, makePng, startGateway, type TestGateway, upload } from './harness.ts';
 import { type LoopbackOrigin, startLoopbackOrigin } from './loopback-origin.ts';
 import { freePort } from './processes.ts';
+
+const ADMIN = 'admin-key-for-https-inputs-0123456789';
 
 /**
  * https:// inputs end to end. The origin is an HTTPS server on 127.0.0.1 with a test certificate, so these
@@ -33,6 +36,7 @@ describe.each(DATABASES)('https inputs on %s', (kind) => {
       res.end();
     });
     t = await startGateway(kind, {
+      REELAY_ADMIN_KEY: ADMIN,
       REELAY_WORKER_CONCURRENCY: '0',
       REELAY_FETCH_ALLOW_PRIVATE: 'on',
       REELAY_FETCH_CA_FILE: join(import.meta.dirname, 'fixtures/tls/cert.pem'),
@@ -82,6 +86,53 @@ describe.each(DATABASES)('https inputs on %s', (kind) => {
     await t.api('POST', `/api/v1/generations/${r.json.id}/cancel`);
   });
 
+  const assetsOf = async (accountId: string) =>
+    (
+      await t.gateway.db.query<{ id: string }>('SELECT id FROM assets WHERE account_id = $1', [accountId])
+    ).map((r) => r.id);
+  const filesUnder = async (dir: string) =>
+    (await readdir(join(t.dataDir, 'storage', dir), { recursive: true, withFileTypes: true }).catch(() => []))
+      .filter((e) => e.isFile())
+      .map((e) => e.name);
+
+  it('removes what it fetched when the create is refused for too few tokens (402)', async () => {
+    const admin = { authorization: `Bearer ${ADMIN}` };
+    const account = await t.api('POST', '/api/v1/admin/accounts', { name: 'Poor' }, admin);
+    const key = await t.api(
+      'POST',
+      `/api/v1/admin/accounts/${account.json.id}/keys`,
+      { mode: 'test' },
+      admin,
+    );
+    const poor = { authorization: `Bearer ${key.json.key}` };
+    const seen = origin.seen.length;
+    const r = await t.api(
+      'POST',
+      '/api/v1/generations',
+      {
+        type: 'video',
+        model: 'kling-3.0-omni',
+        input: { prompt: 'a lighthouse at dusk', referenceAssetUris: [`${base}/a.png`, `${base}/moved`] },
+      },
+      poor,
+    );
+    expect(r.status, r.text).toBe(402);
+    expect(r.json.error.code).toBe('insufficient_tokens');
+    // Both URLs were fetched and stored before the hold failed; neither row nor file is left.
+    expect(origin.seen.length - seen).toBe(3);
+    expect(await assetsOf(account.json.id)).toEqual([]);
+    expect(await filesUnder(account.json.id)).toEqual([]);
+    expect(await filesUnder('.incoming')).toEqual([]);
+
+    const mine = await t.api('GET', '/api/v1/account');
+    const accepted = await create([`${base}/a.png`]);
+    expect(accepted.status, accepted.text).toBe(202);
+    const id = accepted.json.input.referenceAssetUris[0].slice('asset://'.length);
+    expect(await assetsOf(mine.json.id)).toContain(id);
+    expect((await filesUnder(mine.json.id)).filter((f) => f.startsWith(id))).toHaveLength(1);
+    await t.api('POST', `/api/v1/generations/${accepted.json.id}/cancel`);
+  });
+
   it.each([
     ['a 404', '/missing', /answered HTTP 404/],
     ['bytes that are not media', '/text', /not a recognised image, video or audio format/],
@@ -89,11 +140,15 @@ describe.each(DATABASES)('https inputs on %s', (kind) => {
     ['an image the slot refuses', '/small.png', /is 200×200 px; each side must be at least 300 px/],
     ['a closed port', 'closed', /could not fetch/],
   ])('answers %s with a 422 on that field', async (_what, path, message) => {
+    const account = (await t.api('GET', '/api/v1/account')).json.id;
+    const before = await assetsOf(account);
     const url = path === 'closed' ? `https://127.0.0.1:${await freePort()}/x.png` : `${base}${path}`;
     const r = await create([`${base}/a.png`, url]);
     expect(r.status).toBe(422);
     expect(r.json.error.param).toBe('input.referenceAssetUris[1]');
     expect(r.json.error.details).toHaveLength(1);
     expect(r.json.error.details[0].message).toMatch(message);
+    // The first URL was fetched and stored; the refusal removed it again.
+    expect(await assetsOf(account)).toEqual(before);
   });
 });

@@ -47,6 +47,7 @@ export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
         allowHttpWebhooks: deps.allowHttpUrls,
         allowPrivateWebhooks: deps.allowPrivateUrls,
         providerFor: (p, model) => deps.providers.route(model, p.mode),
+        log: request.log,
       },
       principal,
       request.body,

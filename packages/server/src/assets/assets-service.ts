@@ -179,17 +179,23 @@ export class AssetsService {
       const id = newId('asset');
       const storageKey = `${accountId}/${id}.${EXTENSIONS[facts.mediaType] ?? 'bin'}`;
       await this.storage.putFile(storageKey, path, facts.mediaType);
-      return await insertAsset(this.db, {
-        id,
-        accountId,
-        ...facts,
-        bytes,
-        sha256,
-        storageKey,
-        source,
-        sourceUrl: extra.sourceUrl ?? null,
-        generationId,
-      });
+      try {
+        return await insertAsset(this.db, {
+          id,
+          accountId,
+          ...facts,
+          bytes,
+          sha256,
+          storageKey,
+          source,
+          sourceUrl: extra.sourceUrl ?? null,
+          generationId,
+        });
+      } catch (error) {
+        // No row names the stored file, so nothing else would ever remove it.
+        await this.storage.delete(storageKey).catch(() => undefined);
+        throw error;
+      }
     } finally {
       await rm(path, { force: true });
     }
@@ -216,6 +222,15 @@ export class AssetsService {
       throw new ApiError('not_found', 404, `No asset with id ${id}.`);
     }
     await this.storage.delete(asset.storageKey);
+  }
+
+  /**
+   * Removes an asset that a refused request stored (a fetched or decoded input of a create that was not
+   * accepted): the row first, then the bytes. The same guarded `DELETE` as {@link delete} keeps an asset that a
+   * queued or running generation names, so an input of an accepted generation is never removed.
+   */
+  async discard(asset: AssetRecord): Promise<void> {
+    if (await deleteAssetRow(this.db, asset.accountId, asset.id)) await this.storage.delete(asset.storageKey);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { PriceOverrides } from '@reelay/catalog';
+import type { NormalisedInput, PriceOverrides } from '@reelay/catalog';
+import type { AssetRecord } from '../assets/asset-repository.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import type { Principal } from '../billing/api-keys.ts';
 import { getBalance, hold } from '../billing/ledger.ts';
@@ -24,6 +25,8 @@ export interface CreateDeps {
   allowPrivateWebhooks?: boolean;
   /** The provider a generation of this principal and model runs on. */
   providerFor(principal: Principal, model: string): string;
+  /** Told when an input stored for a refused create could not be removed. */
+  log?: { warn(details: object, message: string): void };
 }
 
 async function existingFor(
@@ -51,6 +54,8 @@ async function existingFor(
 /**
  * Validates, prices and stores a new generation: in one transaction the tokens are held, the generation
  * is inserted `queued` and its job enqueued. Returns `created: false` for a repeated Idempotency-Key.
+ * Inputs fetched or decoded into new assets on the way are removed again when the create is refused (any
+ * error, or a concurrent duplicate's answer replayed), before the answer goes out; an accepted create keeps them.
  */
 export async function createGeneration(
   deps: CreateDeps,
@@ -74,13 +79,46 @@ export async function createGeneration(
     allowPrivateWebhooks: deps.allowPrivateWebhooks,
   });
   const webhookUrl = (body as { webhookUrl?: string }).webhookUrl ?? null;
-  const input = await resolveInputMedia(
-    deps.db,
-    deps.assets,
-    principal.accountId,
-    prepared.input,
-    prepared.media,
-  );
+  const stored: AssetRecord[] = [];
+  let accepted = false;
+  try {
+    const input = await resolveInputMedia(
+      deps.db,
+      deps.assets,
+      principal.accountId,
+      prepared.input,
+      prepared.media,
+      stored,
+    );
+    const result = await insertGeneration(deps, principal, prepared, input, webhookUrl, idempotencyKey, hash);
+    accepted = result.created;
+    return result;
+  } finally {
+    if (!accepted) await discardStored(deps, stored);
+  }
+}
+
+/** Removes the inputs a refused create stored; one that cannot be removed stays (and is logged), as if kept. */
+async function discardStored(deps: CreateDeps, stored: readonly AssetRecord[]): Promise<void> {
+  for (const asset of stored) {
+    try {
+      await deps.assets.discard(asset);
+    } catch (error) {
+      deps.log?.warn({ err: error, assetId: asset.id }, 'could not remove an input of a refused generation');
+    }
+  }
+}
+
+/** The transaction of {@link createGeneration}: limits, the generation row, its hold and its job. */
+async function insertGeneration(
+  deps: CreateDeps,
+  principal: Principal,
+  prepared: ReturnType<typeof parseGenerationRequest>,
+  input: NormalisedInput,
+  webhookUrl: string | null,
+  idempotencyKey: string | null,
+  hash: string,
+): Promise<{ generation: GenerationRecord; created: boolean }> {
   const id = newId('gen');
   const target = { accountId: principal.accountId, mode: principal.mode, keyId: principal.keyId };
   const provider = deps.providerFor(principal, prepared.model);

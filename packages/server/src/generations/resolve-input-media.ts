@@ -18,6 +18,10 @@ type Resolved = { ok: true; asset: AssetRecord } | { ok: false; missing: boolean
  * and the slot's constraints (types, size, sides, aspect ratio, duration, fps) must hold. Every bad field is
  * reported at once; missing assets make the answer a 404 (naming the first of them, with every bad field in its
  * details), anything else a 422.
+ *
+ * Each asset this call stores is pushed onto `stored` as soon as it exists (before any check of it), and every
+ * input has been settled before this returns or throws, so the caller knows every file it must remove if the
+ * create is refused. Stored inputs are never deduplicated: each is a new asset, and none of them existed before.
  */
 export async function resolveInputMedia(
   db: Database,
@@ -25,10 +29,17 @@ export async function resolveInputMedia(
   accountId: string,
   input: NormalisedInput,
   media: readonly MediaRef[],
+  stored: AssetRecord[],
 ): Promise<NormalisedInput> {
   const ids = media.filter((m) => m.scheme === 'asset').map((m) => m.uri.slice('asset://'.length));
   const owned = new Map((await findAssets(db, accountId, ids)).map((a) => [a.id, a]));
-  const resolved = await Promise.all(media.map((ref) => resolveOne(assets, accountId, owned, ref)));
+  // allSettled, not all: a failing input must not leave another one still being stored unseen.
+  const settled = await Promise.allSettled(
+    media.map((ref) => resolveOne(assets, accountId, owned, ref, stored)),
+  );
+  const failure = settled.find((s) => s.status === 'rejected');
+  if (failure) throw failure.reason;
+  const resolved = settled.map((s) => (s as PromiseFulfilledResult<Resolved>).value);
   const errors: FieldError[] = [];
   const uris = new Map<string, string>();
   resolved.forEach((r, i) => {
@@ -63,6 +74,7 @@ async function resolveOne(
   accountId: string,
   owned: ReadonlyMap<string, AssetRecord>,
   ref: MediaRef,
+  stored: AssetRecord[],
 ): Promise<Resolved> {
   let asset: AssetRecord;
   if (ref.scheme === 'asset') {
@@ -86,6 +98,7 @@ async function resolveOne(
         ref.scheme === 'https'
           ? await assets.fromUrl(accountId, ref.uri, ref.param)
           : await assets.fromDataUri(accountId, ref.uri, ref.param);
+      stored.push(asset);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       return {
@@ -102,7 +115,8 @@ async function resolveOne(
       error: {
         param: ref.param,
         code: 'invalid_uri',
-        message: `${ref.param} expects ${article(ref.kind)}, but ${asset.id} is ${article(asset.kind)}.`,
+        // A stored input is removed with the refusal, so only an asset the caller named is named back.
+        message: `${ref.param} expects ${article(ref.kind)}, but ${ref.scheme === 'asset' ? asset.id : 'the file'} is ${article(asset.kind)}.`,
       },
     };
   }
