@@ -153,6 +153,15 @@ describe('reelay generate and friends, as a subprocess against a gateway', () =>
     expect(model.stdout).toMatch(/duration\s+number\s+3\s+3–15 seconds/);
     expect(model.stdout).toMatch(/referenceAssetUris\s+array/);
     expect(JSON.parse((await reelay('models', 'kling-3.0-omni', '--json')).stdout).id).toBe('kling-3.0-omni');
+    const es = await reelay('models', 'kling-3.0-omni', '--locale', 'es');
+    expect(es.stdout).toMatch(/720p-audio\s+8\.5 tokens\/s\s+720p · Con audio \(default\)/);
+    const ru = JSON.parse((await reelay('models', 'kling-3.0-omni', '--locale', 'ru', '--json')).stdout);
+    expect(ru.fields.find((f: { name: string }) => f.name === 'referenceVideo').label).toBe(
+      'Референсное видео',
+    );
+    const de = await reelay('models', 'kling-3.0-omni', '--locale', 'de');
+    expect(de.code).not.toBe(0);
+    expect(de.stderr).toContain('locale');
     const quote = await reelay(
       ...['quote', 'kling-3.0-omni', '--prompt', 'x', '--set', 'duration=4', '--set', 'audioEnabled=false'],
     );

@@ -1,4 +1,4 @@
-import type { ModelDescription, ModelField, ModelSummary } from '@reelay/client/node';
+import type { Locale, ModelDescription, ModelField, ModelSummary } from '@reelay/client/node';
 import type { Command } from 'commander';
 import { buildInput } from '../build-input.ts';
 import { contextOf } from '../cli-context.ts';
@@ -46,20 +46,28 @@ function describe(m: ModelDescription): string {
   return `${m.id} — ${m.title} (${m.type}, ${m.provider})\n${m.description}\n\nmodes: ${m.modes.join(', ')}\n\n${fields}\n\n${prices}`;
 }
 
+interface ModelsOptions {
+  type?: 'video' | 'image' | 'audio';
+  /** Passed to the API as is; it refuses a language it does not speak, naming `locale`. */
+  locale?: Locale;
+}
+
 /** `reelay models [id]` and `reelay quote`. */
 export function catalogCommands(program: Command): void {
   program
     .command('models [id]')
     .description('list the catalog, or show one model: its fields table and prices')
     .option('--type <type>', 'only video, image or audio models')
-    .action(async (id: string | undefined, o: { type?: 'video' | 'image' | 'audio' }, command: Command) => {
+    .option('--locale <locale>', 'language of descriptions and labels: en (default), es or ru')
+    .action(async (id: string | undefined, o: ModelsOptions, command: Command) => {
       const ctx = contextOf(command);
+      const locale = o.locale ? { locale: o.locale } : {};
       if (id) {
-        const m = await ctx.client().models.get(id);
+        const m = await ctx.client().models.get(id, locale);
         ctx.print(m, () => describe(m));
         return;
       }
-      const list = await ctx.client().models.list(o.type ? { type: o.type } : {});
+      const list = await ctx.client().models.list({ ...(o.type ? { type: o.type } : {}), ...locale });
       ctx.print({ data: list }, () =>
         table(
           ['model', 'type', 'price (tokens)', 'title'],
