@@ -9,6 +9,7 @@ import type {
   Warning,
 } from '../provider.ts';
 import { type Classify, callUpstream, type FetchLike } from '../upstream/call-upstream.ts';
+import { parseCallbackBody } from '../upstream/callback-body.ts';
 import { UpstreamError, type UpstreamErrorKind } from '../upstream/upstream-error.ts';
 import { assessForKling, klingBody, klingEndpoint } from './kling-request.ts';
 import { KlingToken } from './kling-token.ts';
@@ -177,15 +178,8 @@ export class KlingProvider implements Provider {
 
   /** Kling's callbacks are not signed: this only names the task, and the worker re-queries it. */
   async parseCallback(request: CallbackRequest): Promise<{ upstreamId: string }> {
-    let json: unknown;
-    try {
-      json = JSON.parse(request.body.toString('utf8'));
-    } catch {
-      throw new UpstreamError('malformed', 'Kling callback: the body is not JSON');
-    }
-    const parsed = callbackSchema.safeParse(json);
-    if (!parsed.success) throw new UpstreamError('malformed', 'Kling callback: no task in the body');
-    const task = 'data' in parsed.data ? parsed.data.data : parsed.data;
+    const body = parseCallbackBody(request.body, callbackSchema, 'Kling callback', 'no task in the body');
+    const task = 'data' in body ? body.data : body;
     return { upstreamId: task.task_id };
   }
 

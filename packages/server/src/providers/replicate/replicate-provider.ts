@@ -9,6 +9,7 @@ import type {
   Warning,
 } from '../provider.ts';
 import { type Classify, callUpstream, errorForStatus, type FetchLike } from '../upstream/call-upstream.ts';
+import { parseCallbackBody } from '../upstream/callback-body.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import {
   assessForReplicate,
@@ -146,15 +147,13 @@ export class ReplicateProvider implements Provider {
       throw new UpstreamError('auth', 'Replicate webhook: no signing secret is configured');
     }
     verifyReplicateWebhook(request, this.deps.config.webhookSecret, this.deps.now());
-    let json: unknown;
-    try {
-      json = JSON.parse(request.body.toString('utf8'));
-    } catch {
-      throw new UpstreamError('malformed', 'Replicate webhook: the body is not JSON');
-    }
-    const parsed = predictionSchema.safeParse(json);
-    if (!parsed.success) throw new UpstreamError('malformed', 'Replicate webhook: not a prediction');
-    return { upstreamId: parsed.data.id };
+    const prediction = parseCallbackBody(
+      request.body,
+      predictionSchema,
+      'Replicate webhook',
+      'not a prediction',
+    );
+    return { upstreamId: prediction.id };
   }
 
   private call(
