@@ -55,7 +55,7 @@ export const renderBenchmark: Benchmark = {
   name: 'render',
   title: 'Local renderer',
   async run(ctx) {
-    const seconds = ctx.quick ? 2 : 4;
+    const seconds = ctx.quick ? 3 : 4;
     const ffmpeg = findFfmpeg(null, process.env.PATH ?? '');
     const gateway = await startGateway(gatewayEnv(join(ctx.tmp, 'render'), null), 'all');
     const runs: Figure[][] = [];
