@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capture, getBalance, grant, hold } from '../src/billing/ledger.ts';
-import type { Database } from '../src/db/database.ts';
+import { type Database, sqlLiteral } from '../src/db/database.ts';
 import { DirLockedError } from '../src/db/dir-lock.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { openDatabase } from '../src/db/open-database.ts';
@@ -96,6 +96,30 @@ describe.each(DATABASES)('database on %s', (kind) => {
     const wait = await msUntilNextJob(db);
     expect(wait).toBeGreaterThan(4000);
     expect(wait).toBeLessThanOrEqual(5000);
+  });
+
+  it('reads back every value written as an SQL literal, and runs a script all or nothing', async () => {
+    const texts = [
+      "it's",
+      'back\\slash',
+      "\\'; DROP TABLE accounts; --",
+      "E'x'",
+      'ünï 😀 \n\t',
+      '$1 $$ $tag$',
+    ];
+    const rows = (await db.script(texts.map((t) => `SELECT ${sqlLiteral(t)}::text AS t`).join(';\n'))).map(
+      (r) => r[0]?.t,
+    );
+    expect(rows).toEqual(texts);
+    const [numbers] = await db.script(
+      `SELECT ${sqlLiteral(-5)} - ${sqlLiteral(-5)} AS z, ${sqlLiteral(null)} AS n`,
+    );
+    expect(numbers?.[0]).toEqual({ z: 0, n: null });
+    expect(() => sqlLiteral('a\0b')).toThrow();
+    await expect(
+      db.script(`INSERT INTO accounts (id, name) VALUES ('acct_script', 'S'); SELECT 1 / 0`),
+    ).rejects.toThrow();
+    expect(await db.query(`SELECT 1 FROM accounts WHERE id = 'acct_script'`)).toEqual([]);
   });
 
   it('does not apply a migration twice', async () => {

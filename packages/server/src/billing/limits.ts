@@ -1,7 +1,7 @@
-import type { Queryable } from '../db/database.ts';
+import { type Queryable, sqlLiteral } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import type { Principal } from './api-keys.ts';
-import { keySpendMilli } from './usage.ts';
+import { keySpendSql } from './usage.ts';
 
 export interface LimitDefaults {
   keyRatePerMinute: number;
@@ -37,55 +37,64 @@ export async function countRequest(db: Queryable, p: Principal, defaults: LimitD
 const tokens = (milli: number) => milli / 1000;
 
 /**
- * Checks, inside the create transaction, what an account and key may still start: the account row is locked
- * first, so concurrent creates of one account are decided one after another, on every server process.
- * Too many queued/running generations → 429; a key budget (per UTC day or month) it would pass → 402.
+ * The account-row lock that decides concurrent creates of one account one after another, on every server
+ * process: the first statement of the create transaction. NO KEY UPDATE still serialises creates of one account
+ * but not the foreign-key checks of other transactions (a worker's capture inserting a ledger entry), which
+ * FOR UPDATE would deadlock with.
  */
-export async function enforceCreateLimits(
-  tx: Queryable,
-  p: Principal,
-  quoteMilli: number,
-  defaults: LimitDefaults,
-): Promise<void> {
-  // NO KEY UPDATE still serialises creates of one account but not the foreign-key checks of other
-  // transactions (a worker's capture inserting a ledger entry), which FOR UPDATE would deadlock with.
-  const account = await tx.query<{ max_concurrent_generations: number | null }>(
-    'SELECT max_concurrent_generations FROM accounts WHERE id = $1 FOR NO KEY UPDATE',
-    [p.accountId],
-  );
-  const limit = account[0]?.max_concurrent_generations ?? defaults.maxConcurrentGenerations;
-  // One statement after the lock (its own snapshot, so it sees every create committed before the lock).
-  const rows = await tx.query<{
-    n: number;
-    budget_daily_milli: number | null;
-    budget_monthly_milli: number | null;
-  }>(
-    `SELECT (SELECT count(*)::int FROM generations WHERE account_id = $1 AND status IN ('queued', 'running')) AS n,
-       k.budget_daily_milli, k.budget_monthly_milli
-     FROM (SELECT 1) AS one LEFT JOIN api_keys k ON k.id = $2`,
-    [p.accountId, p.keyId],
-  );
-  if ((rows[0]?.n ?? 0) >= limit) {
+export const lockAccountSql = (p: Principal): string =>
+  `SELECT 1 FROM accounts WHERE id = ${sqlLiteral(p.accountId)} FOR NO KEY UPDATE`;
+
+/**
+ * What an account and key may still start, as one row (run after {@link lockAccountSql}, in its own statement,
+ * so its snapshot sees every create committed before the lock): `refused` is 'concurrency' when the account
+ * already has its limit of queued/running generations, 'day' or 'month' when a key budget would be passed by
+ * `quoteMilli`, else NULL. Spends are only summed for budgets that are set.
+ */
+export function createLimitsSql(p: Principal, quoteMilli: number, defaults: LimitDefaults): string {
+  const account = sqlLiteral(p.accountId);
+  const key = sqlLiteral(p.keyId);
+  const quote = sqlLiteral(quoteMilli);
+  return `SELECT l.*,
+       CASE WHEN l.active >= l.max_active THEN 'concurrency'
+         WHEN l.budget_day IS NOT NULL AND l.spent_day + ${quote} > l.budget_day THEN 'day'
+         WHEN l.budget_month IS NOT NULL AND l.spent_month + ${quote} > l.budget_month THEN 'month'
+       END AS refused
+     FROM (SELECT coalesce(a.max_concurrent_generations, ${sqlLiteral(defaults.maxConcurrentGenerations)}) AS max_active,
+         (SELECT count(*)::int FROM generations WHERE account_id = ${account} AND status IN ('queued', 'running')) AS active,
+         k.budget_daily_milli AS budget_day, k.budget_monthly_milli AS budget_month,
+         CASE WHEN k.budget_daily_milli IS NULL THEN 0 ELSE ${keySpendSql(key, "'day'")} END AS spent_day,
+         CASE WHEN k.budget_monthly_milli IS NULL THEN 0 ELSE ${keySpendSql(key, "'month'")} END AS spent_month
+       FROM (SELECT 1) AS one LEFT JOIN accounts a ON a.id = ${account} LEFT JOIN api_keys k ON k.id = ${key}) AS l`;
+}
+
+/** The row of {@link createLimitsSql}. */
+export interface LimitsVerdict {
+  refused: 'concurrency' | 'day' | 'month' | null;
+  max_active: number;
+  budget_day: number | null;
+  budget_month: number | null;
+  spent_day: number;
+  spent_month: number;
+}
+
+/** Too many queued/running generations → 429; a key budget (per UTC day or month) it would pass → 402. */
+export function throwIfRefused(v: LimitsVerdict, quoteMilli: number): void {
+  if (v.refused === 'concurrency') {
     throw new ApiError(
       'rate_limited',
       429,
-      `This account already has ${limit} generations queued or running, its limit; retry when one finishes.`,
+      `This account already has ${v.max_active} generations queued or running, its limit; retry when one finishes.`,
       { retryAfterSeconds: 5 },
     );
   }
-  const budgets: [string, number | null | undefined][] = [
-    ['day', rows[0]?.budget_daily_milli],
-    ['month', rows[0]?.budget_monthly_milli],
-  ];
-  for (const [period, budget] of budgets) {
-    if (budget === null || budget === undefined) continue;
-    const spent = await keySpendMilli(tx, p.keyId, period as 'day' | 'month');
-    if (spent + quoteMilli > budget) {
-      throw new ApiError(
-        'budget_exceeded',
-        402,
-        `This key's budget is ${tokens(budget)} tokens per ${period}; ${tokens(spent)} are spent or held and this generation needs ${tokens(quoteMilli)}.`,
-      );
-    }
+  if (v.refused === 'day' || v.refused === 'month') {
+    const budget = (v.refused === 'day' ? v.budget_day : v.budget_month) ?? 0;
+    const spent = v.refused === 'day' ? v.spent_day : v.spent_month;
+    throw new ApiError(
+      'budget_exceeded',
+      402,
+      `This key's budget is ${tokens(budget)} tokens per ${v.refused}; ${tokens(spent)} are spent or held and this generation needs ${tokens(quoteMilli)}.`,
+    );
   }
 }

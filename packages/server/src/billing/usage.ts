@@ -6,14 +6,19 @@ import type { KeyMode } from './api-keys.ts';
  * what was captured, plus holds still open. Budgets are enforced with this same number.
  */
 export async function keySpendMilli(db: Queryable, keyId: string, period: 'day' | 'month'): Promise<number> {
-  const rows = await db.query<{ spent: number }>(
-    `SELECT coalesce(sum(e.amount_milli), 0)::float8 AS spent FROM ledger_entries e
-     WHERE e.key_id = $1 AND e.created_at >= date_trunc($2, clock_timestamp() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-       AND (e.kind = 'capture' OR (e.kind = 'hold' AND NOT EXISTS (
-         SELECT 1 FROM ledger_entries c WHERE c.generation_id = e.generation_id AND c.kind IN ('capture', 'release'))))`,
-    [keyId, period],
-  );
+  const rows = await db.query<{ spent: number }>(`SELECT ${keySpendSql('$1', '$2')} AS spent`, [
+    keyId,
+    period,
+  ]);
   return rows[0]?.spent ?? 0;
+}
+
+/** {@link keySpendMilli} as an SQL expression (float8), for SQL expressions `keyId` and `period`. */
+export function keySpendSql(keyId: string, period: string): string {
+  return `(SELECT coalesce(sum(e.amount_milli), 0)::float8 FROM ledger_entries e
+     WHERE e.key_id = ${keyId} AND e.created_at >= date_trunc(${period}, clock_timestamp() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+       AND (e.kind = 'capture' OR (e.kind = 'hold' AND NOT EXISTS (
+         SELECT 1 FROM ledger_entries c WHERE c.generation_id = e.generation_id AND c.kind IN ('capture', 'release')))))`;
 }
 
 export interface UsageRow {

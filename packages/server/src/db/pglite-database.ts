@@ -31,6 +31,7 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     driver: 'pglite',
     query: run(pg),
     transaction: (fn) => pg.transaction((tx) => fn({ query: run(tx) } satisfies Queryable)),
+    script: async (text) => (await pg.exec(text)).map((r) => r.rows as Record<string, unknown>[]),
     async listen(channel, onNotify) {
       const unsubscribe = await pg.listen(channel, onNotify);
       return unsubscribe;

@@ -37,6 +37,11 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
         client.release();
       }
     },
+    async script(text) {
+      // A simple query: several statements in one message, run as one implicit transaction.
+      const result = (await pool.query(text)) as pg.QueryResult | pg.QueryResult[];
+      return (Array.isArray(result) ? result : [result]).map((r) => r.rows);
+    },
     async listen(channel, onNotify) {
       const client = new pg.Client({ connectionString: url });
       client.on('error', () => {});

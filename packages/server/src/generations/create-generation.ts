@@ -3,10 +3,15 @@ import type { NormalisedInput, PriceOverrides } from '@reelay/catalog';
 import type { AssetRecord } from '../assets/asset-repository.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import type { Principal } from '../billing/api-keys.ts';
-import { getBalance, hold } from '../billing/ledger.ts';
-import { enforceCreateLimits, type LimitDefaults } from '../billing/limits.ts';
+import {
+  createLimitsSql,
+  type LimitDefaults,
+  type LimitsVerdict,
+  lockAccountSql,
+  throwIfRefused,
+} from '../billing/limits.ts';
 import { canonicalJson } from '../canonical-json.ts';
-import { type Database, isUniqueViolation } from '../db/database.ts';
+import { type Database, isUniqueViolation, sqlLiteral } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { type GenerationRecord, generationFromRow } from './generation-record.ts';
@@ -109,7 +114,13 @@ async function discardStored(deps: CreateDeps, stored: readonly AssetRecord[]): 
   }
 }
 
-/** The transaction of {@link createGeneration}: limits, the generation row, its hold and its job. */
+/**
+ * The transaction of {@link createGeneration}, sent as one script (one round trip, so the account's lock is
+ * held only while the database runs it): the account row is locked; then one statement checks the limits, holds
+ * the tokens (the balance check and the update are one UPDATE, so concurrent holds never take a balance below
+ * zero), and — only when both pass — inserts the generation, its hold's ledger entry and its job; a last statement
+ * wakes the workers (NOTIFY, delivered at commit). A refusal writes nothing and commits.
+ */
 async function insertGeneration(
   deps: CreateDeps,
   principal: Principal,
@@ -119,48 +130,57 @@ async function insertGeneration(
   idempotencyKey: string | null,
   hash: string,
 ): Promise<{ generation: GenerationRecord; created: boolean }> {
-  const id = newId('gen');
-  const target = { accountId: principal.accountId, mode: principal.mode, keyId: principal.keyId };
+  const id = sqlLiteral(newId('gen'));
+  const account = sqlLiteral(principal.accountId);
+  const mode = sqlLiteral(principal.mode);
+  const key = sqlLiteral(principal.keyId);
+  const quoteMilli = prepared.quote.milliTokens;
+  const amount = sqlLiteral(quoteMilli);
   const provider = deps.providerFor(principal, prepared.model);
+  const values = [
+    id,
+    account,
+    key,
+    mode,
+    sqlLiteral(prepared.type),
+    sqlLiteral(prepared.model),
+    sqlLiteral(prepared.mode),
+    sqlLiteral(prepared.variant),
+    "'queued'",
+    `${sqlLiteral(JSON.stringify(input))}::jsonb`,
+    `${sqlLiteral(JSON.stringify(prepared.quote))}::jsonb`,
+    `${amount}::bigint`,
+    sqlLiteral(provider),
+    sqlLiteral(idempotencyKey),
+    sqlLiteral(hash),
+    sqlLiteral(webhookUrl),
+  ];
+  const script = `${lockAccountSql(principal)};
+WITH lim AS (${createLimitsSql(principal, quoteMilli, deps.limits)}),
+held AS (
+  UPDATE token_balances SET held_milli = held_milli + ${amount}
+  WHERE account_id = ${account} AND mode = ${mode} AND balance_milli - held_milli >= ${amount}
+    AND (SELECT refused FROM lim) IS NULL
+  RETURNING 1
+),
+gen AS (
+  INSERT INTO generations (id, account_id, key_id, run_mode, type, model, mode, variant, status, input, quote,
+    hold_milli, provider, idempotency_key, request_hash, webhook_url)
+  SELECT ${values.join(', ')} FROM held
+  RETURNING *
+),
+entry AS (
+  INSERT INTO ledger_entries (account_id, mode, kind, amount_milli, generation_id, note, key_id)
+  SELECT ${account}, ${mode}, 'hold', ${amount}, gen.id, '', ${key} FROM gen
+),
+job AS (INSERT INTO jobs (generation_id) SELECT gen.id FROM gen)
+SELECT lim.refused, lim.max_active, lim.budget_day, lim.budget_month, lim.spent_day, lim.spent_month,
+  b.balance_milli AS available_balance_milli, b.held_milli AS available_held_milli, gen.*
+FROM lim LEFT JOIN gen ON true LEFT JOIN token_balances b ON b.account_id = ${account} AND b.mode = ${mode};
+SELECT pg_notify(${sqlLiteral(JOBS_CHANNEL)}, id) FROM generations WHERE id = ${id}`;
+  let row: Record<string, unknown>;
   try {
-    const generation = await deps.db.transaction(async (tx) => {
-      await enforceCreateLimits(tx, principal, prepared.quote.milliTokens, deps.limits);
-      const rows = await tx.query(
-        `INSERT INTO generations (id, account_id, key_id, run_mode, type, model, mode, variant, status, input, quote,
-           hold_milli, provider, idempotency_key, request_hash, webhook_url)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'queued',$9,$10,$11,$12,$13,$14,$15) RETURNING *`,
-        [
-          id,
-          principal.accountId,
-          principal.keyId,
-          principal.mode,
-          prepared.type,
-          prepared.model,
-          prepared.mode,
-          prepared.variant,
-          JSON.stringify(input),
-          JSON.stringify(prepared.quote),
-          prepared.quote.milliTokens,
-          provider,
-          idempotencyKey,
-          hash,
-          webhookUrl,
-        ],
-      );
-      if (!(await hold(tx, target, id, prepared.quote.milliTokens))) {
-        const balance = await getBalance(tx, target);
-        const available = (balance.balanceMilli - balance.heldMilli) / 1000;
-        throw new ApiError(
-          'insufficient_tokens',
-          402,
-          `This generation costs ${prepared.quote.tokens} tokens but only ${available} ${principal.mode} tokens are available.`,
-        );
-      }
-      await tx.query('INSERT INTO jobs (generation_id) VALUES ($1)', [id]);
-      await tx.query('SELECT pg_notify($1, $2)', [JOBS_CHANNEL, id]);
-      return generationFromRow(rows[0] as Record<string, unknown>);
-    });
-    return { generation, created: true };
+    row = (await deps.db.script(script))[1]?.[0] as Record<string, unknown>;
   } catch (error) {
     if (idempotencyKey !== null && isUniqueViolation(error)) {
       const existing = await existingFor(deps.db, principal, idempotencyKey, hash);
@@ -168,4 +188,15 @@ async function insertGeneration(
     }
     throw error;
   }
+  throwIfRefused(row as unknown as LimitsVerdict, quoteMilli);
+  if (row.id === null || row.id === undefined) {
+    const balance = Number(row.available_balance_milli ?? 0);
+    const held = Number(row.available_held_milli ?? 0);
+    throw new ApiError(
+      'insufficient_tokens',
+      402,
+      `This generation costs ${prepared.quote.tokens} tokens but only ${(balance - held) / 1000} ${principal.mode} tokens are available.`,
+    );
+  }
+  return { generation: generationFromRow(row), created: true };
 }
