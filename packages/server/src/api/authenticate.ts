@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { authenticate, type Principal } from '../billing/api-keys.ts';
-import type { Queryable } from '../db/database.ts';
+import type { Principal } from '../billing/api-keys.ts';
 import { ApiError } from '../errors.ts';
 
 declare module 'fastify' {
@@ -10,7 +9,8 @@ declare module 'fastify' {
   }
 }
 
-function bearerOf(request: FastifyRequest): string {
+/** The key of `Authorization: Bearer <key>`; 401 when the header is missing or malformed. */
+export function bearerOf(request: FastifyRequest): string {
   const header = request.headers.authorization;
   if (!header) {
     throw new ApiError(
@@ -23,13 +23,6 @@ function bearerOf(request: FastifyRequest): string {
   if (!match?.[1])
     throw new ApiError('unauthorized', 401, 'The Authorization header must be "Bearer <your key>".');
   return match[1];
-}
-
-/** The caller of a request, from `Authorization: Bearer <key>`; 401 when missing or not a live key. */
-export async function principalOf(db: Queryable, request: FastifyRequest): Promise<Principal> {
-  const principal = await authenticate(db, bearerOf(request));
-  if (!principal) throw new ApiError('unauthorized', 401, 'This API key is not valid or has been revoked.');
-  return principal;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();

@@ -1,12 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { touchKey } from '../billing/api-keys.ts';
-import { countRequest } from '../billing/limits.ts';
+import { admitRequest } from '../billing/limits.ts';
+import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { webRoutes } from '../web/web-routes.ts';
 import { accountRoutes } from './account-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { assetsRoutes } from './assets-routes.ts';
-import { principalOf, requireAdmin } from './authenticate.ts';
+import { bearerOf, requireAdmin } from './authenticate.ts';
 import { callbackRoutes } from './callback-routes.ts';
 import type { ApiDeps } from './deps.ts';
 import { installErrorHandler } from './error-handler.ts';
@@ -37,6 +37,7 @@ export function buildHttp(deps: ApiDeps, logger: boolean | { level: string }): F
   // JSON only: a text/plain body is refused (415) rather than read as a string.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', null);
+  const lastTouched = new Map<string, number>();
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
     if (PUBLIC.some((pattern) => pattern.test(request.url))) return;
@@ -46,10 +47,11 @@ export function buildHttp(deps: ApiDeps, logger: boolean | { level: string }): F
       request.isAdmin = true;
       return;
     }
-    const principal = await principalOf(deps.db, request);
+    // One round trip: the key is looked up, the request counted against its rate and its use recorded.
+    const { principal, refusal } = await admitRequest(deps.db, bearerOf(request), deps.limits, lastTouched);
+    if (!principal) throw new ApiError('unauthorized', 401, 'This API key is not valid or has been revoked.');
     request.principal = principal;
-    await countRequest(deps.db, principal, deps.limits);
-    await touchKey(deps.db, principal.keyId);
+    if (refusal) throw refusal;
   });
   installIdempotency(app, deps.db);
   installErrorHandler(app);

@@ -45,12 +45,3 @@ export async function authenticate(db: Queryable, key: string): Promise<Principa
   const row = rows[0];
   return row ? { keyId: row.id, accountId: row.account_id, mode: row.mode } : null;
 }
-
-/** Records that a key was used, at most once a minute per key, so reads stay cheap. */
-export async function touchKey(db: Queryable, keyId: string): Promise<void> {
-  await db.query(
-    `UPDATE api_keys SET last_used_at = clock_timestamp()
-     WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < clock_timestamp() - interval '1 minute')`,
-    [keyId],
-  );
-}

@@ -1,6 +1,6 @@
 import { type Queryable, sqlLiteral } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
-import type { Principal } from './api-keys.ts';
+import { hashKey, type KeyMode, keyMode, type Principal } from './api-keys.ts';
 import { keySpendSql } from './usage.ts';
 
 export interface LimitDefaults {
@@ -8,30 +8,69 @@ export interface LimitDefaults {
   maxConcurrentGenerations: number;
 }
 
+/** How often one process records that a key was used (the database keeps the same once-a-minute rule). */
+const TOUCH_EVERY_MS = 60_000;
+
 /**
- * Counts one request of the key in the current minute, in the database so every server process shares the
- * count; past the account's per-key limit it is a 429 with Retry-After (seconds to the next minute).
+ * The principal of a live (not revoked) key, in one statement that also counts this request in the key's current
+ * minute — in the database, so every server process shares the count — and, at most once a minute per key and
+ * process (`lastTouched`, by key hash), records the key's last use. `principal` is null for no live key (nothing is
+ * counted); `refusal` is the 429 (with Retry-After: seconds to the next minute) past the account's per-key limit.
  */
-export async function countRequest(db: Queryable, p: Principal, defaults: LimitDefaults): Promise<void> {
-  const rows = await db.query<{ count: number; lim: number; reset: number }>(
-    `INSERT INTO rate_windows AS w (key_id, window_start, count) VALUES ($1, date_trunc('minute', clock_timestamp()), 1)
-     ON CONFLICT (key_id, window_start) DO UPDATE SET count = w.count + 1
-     RETURNING w.count,
-       (SELECT coalesce(key_rate_per_minute, $3) FROM accounts WHERE id = $2) AS lim,
-       EXTRACT(EPOCH FROM (w.window_start + interval '1 minute' - clock_timestamp()))::float8 AS reset`,
-    [p.keyId, p.accountId, defaults.keyRatePerMinute],
+export async function admitRequest(
+  db: Queryable,
+  key: string,
+  defaults: LimitDefaults,
+  lastTouched: Map<string, number>,
+): Promise<{ principal: Principal | null; refusal: ApiError | null }> {
+  if (keyMode(key) === null) return { principal: null, refusal: null };
+  const hash = hashKey(key);
+  const now = Date.now();
+  const touch = now - (lastTouched.get(hash) ?? Number.NEGATIVE_INFINITY) >= TOUCH_EVERY_MS;
+  const rows = await db.query<{
+    id: string;
+    account_id: string;
+    mode: KeyMode;
+    count: number;
+    lim: number;
+    reset: number;
+  }>(
+    `WITH k AS (SELECT id, account_id, mode FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL),
+     counted AS (
+       INSERT INTO rate_windows AS w (key_id, window_start, count)
+       SELECT k.id, date_trunc('minute', clock_timestamp()), 1 FROM k
+       ON CONFLICT (key_id, window_start) DO UPDATE SET count = w.count + 1
+       RETURNING w.key_id, w.count,
+         EXTRACT(EPOCH FROM (w.window_start + interval '1 minute' - clock_timestamp()))::float8 AS reset
+     ),
+     touched AS (
+       UPDATE api_keys SET last_used_at = clock_timestamp()
+       WHERE $3::boolean AND id IN (SELECT k.id FROM k)
+         AND (last_used_at IS NULL OR last_used_at < clock_timestamp() - interval '1 minute')
+     )
+     SELECT k.id, k.account_id, k.mode, c.count, c.reset, coalesce(a.key_rate_per_minute, $2::int) AS lim
+     FROM k JOIN counted c ON c.key_id = k.id JOIN accounts a ON a.id = k.account_id`,
+    [hash, defaults.keyRatePerMinute, touch],
   );
   const row = rows[0];
-  if (row && row.count > row.lim) {
-    throw new ApiError(
-      'rate_limited',
-      429,
-      `This key may send ${row.lim} requests a minute; wait before retrying.`,
-      {
-        retryAfterSeconds: Math.max(1, Math.ceil(row.reset)),
-      },
-    );
+  if (!row) return { principal: null, refusal: null };
+  if (touch) {
+    if (lastTouched.size >= 10_000) lastTouched.clear();
+    lastTouched.set(hash, now);
   }
+  const principal: Principal = { keyId: row.id, accountId: row.account_id, mode: row.mode };
+  const refusal =
+    row.count > row.lim
+      ? new ApiError(
+          'rate_limited',
+          429,
+          `This key may send ${row.lim} requests a minute; wait before retrying.`,
+          {
+            retryAfterSeconds: Math.max(1, Math.ceil(row.reset)),
+          },
+        )
+      : null;
+  return { principal, refusal };
 }
 
 const tokens = (milli: number) => milli / 1000;
