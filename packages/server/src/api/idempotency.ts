@@ -66,27 +66,39 @@ export function installIdempotency(app: FastifyInstance, db: Database): void {
     const key = keyOf(request);
     if (key === null) return;
     const hash = requestHash(request);
-    await db.query(
-      `DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND created_at < now() - interval '24 hours'`,
-      [accountId, key],
-    );
-    const claimed = await db.query(
-      `INSERT INTO idempotency_keys (account_id, key, request_hash) VALUES ($1, $2, $3)
-       ON CONFLICT (account_id, key) DO UPDATE SET created_at = now()
-         WHERE idempotency_keys.status IS NULL AND idempotency_keys.request_hash = $3
-           AND idempotency_keys.created_at < now() - make_interval(secs => $4)
-       RETURNING 1`,
+    // One statement claims the key — new, expired (24 h, taken over as new) or abandoned by a first request of
+    // the same body — and otherwise reads what it holds.
+    const rows = await db.query<{
+      claimed: boolean;
+      request_hash: string | null;
+      status: number | null;
+      body: unknown;
+    }>(
+      `WITH claim AS (
+         INSERT INTO idempotency_keys (account_id, key, request_hash) VALUES ($1, $2, $3)
+         ON CONFLICT (account_id, key) DO UPDATE SET created_at = now(), request_hash = $3, status = NULL, body = NULL
+           WHERE idempotency_keys.created_at < now() - interval '24 hours'
+             OR (idempotency_keys.status IS NULL AND idempotency_keys.request_hash = $3
+               AND idempotency_keys.created_at < now() - make_interval(secs => $4))
+         RETURNING 1
+       )
+       SELECT EXISTS (SELECT 1 FROM claim) AS claimed, i.request_hash, i.status, i.body
+       FROM (SELECT 1) AS one LEFT JOIN idempotency_keys i ON i.account_id = $1 AND i.key = $2`,
       [accountId, key, hash, ABANDONED_SECONDS],
     );
-    if (claimed.length > 0) {
+    if (rows[0]?.claimed) {
       request.idempotencyKey = key;
       return;
     }
-    const rows = await db.query<{ request_hash: string; status: number | null; body: unknown }>(
-      'SELECT request_hash, status, body FROM idempotency_keys WHERE account_id = $1 AND key = $2',
-      [accountId, key],
-    );
-    const existing = rows[0];
+    // Not claimed: a row committed while the claim waited is not in that statement's snapshot; read it again.
+    const existing = rows[0]?.request_hash
+      ? rows[0]
+      : (
+          await db.query<{ request_hash: string; status: number | null; body: unknown }>(
+            'SELECT request_hash, status, body FROM idempotency_keys WHERE account_id = $1 AND key = $2',
+            [accountId, key],
+          )
+        )[0];
     if (!existing || existing.request_hash !== hash) {
       throw new ApiError(
         'idempotency_conflict',

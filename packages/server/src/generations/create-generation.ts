@@ -34,16 +34,29 @@ export interface CreateDeps {
   log?: { warn(details: object, message: string): void };
 }
 
+/**
+ * The generation made earlier with this Idempotency-Key (409 when its body differed). With `expire`, a key older
+ * than 24 hours is first taken off its generation, in the same statement, and that generation is not returned.
+ */
 async function existingFor(
   db: Database,
   principal: Principal,
   key: string,
   hash: string,
+  expire = false,
 ): Promise<GenerationRecord | null> {
-  const rows = await db.query('SELECT * FROM generations WHERE account_id = $1 AND idempotency_key = $2', [
-    principal.accountId,
-    key,
-  ]);
+  const rows = await db.query(
+    expire
+      ? `WITH expired AS (
+           UPDATE generations SET idempotency_key = NULL
+           WHERE account_id = $1 AND idempotency_key = $2 AND created_at < now() - interval '24 hours'
+           RETURNING id
+         )
+         SELECT * FROM generations
+         WHERE account_id = $1 AND idempotency_key = $2 AND id NOT IN (SELECT id FROM expired)`
+      : 'SELECT * FROM generations WHERE account_id = $1 AND idempotency_key = $2',
+    [principal.accountId, key],
+  );
   if (!rows[0]) return null;
   const existing = generationFromRow(rows[0]);
   if (existing.requestHash !== hash) {
@@ -71,12 +84,7 @@ export async function createGeneration(
   const hash = createHash('sha256').update(canonicalJson(body)).digest('hex');
   if (idempotencyKey !== null) {
     // Keys are remembered for 24 hours; after that the same key starts a new generation.
-    await deps.db.query(
-      `UPDATE generations SET idempotency_key = NULL
-       WHERE account_id = $1 AND idempotency_key = $2 AND created_at < now() - interval '24 hours'`,
-      [principal.accountId, idempotencyKey],
-    );
-    const existing = await existingFor(deps.db, principal, idempotencyKey, hash);
+    const existing = await existingFor(deps.db, principal, idempotencyKey, hash, true);
     if (existing) return { generation: existing, created: false };
   }
   const prepared = parseGenerationRequest(body, deps.prices, {
