@@ -94,13 +94,16 @@ export function createLimitsSql(p: Principal, quoteMilli: number, defaults: Limi
   const account = sqlLiteral(p.accountId);
   const key = sqlLiteral(p.keyId);
   const quote = sqlLiteral(quoteMilli);
+  const maxActive = sqlLiteral(defaults.maxConcurrentGenerations);
+  // Active generations are counted only up to the limit: whether it is reached is all that is asked.
   return `SELECT l.*,
        CASE WHEN l.active >= l.max_active THEN 'concurrency'
          WHEN l.budget_day IS NOT NULL AND l.spent_day + ${quote} > l.budget_day THEN 'day'
          WHEN l.budget_month IS NOT NULL AND l.spent_month + ${quote} > l.budget_month THEN 'month'
        END AS refused
-     FROM (SELECT coalesce(a.max_concurrent_generations, ${sqlLiteral(defaults.maxConcurrentGenerations)}) AS max_active,
-         (SELECT count(*)::int FROM generations WHERE account_id = ${account} AND status IN ('queued', 'running')) AS active,
+     FROM (SELECT coalesce(a.max_concurrent_generations, ${maxActive}) AS max_active,
+         (SELECT count(*)::int FROM (SELECT 1 FROM generations WHERE account_id = ${account} AND status IN ('queued', 'running')
+           LIMIT (SELECT coalesce(max_concurrent_generations, ${maxActive}) FROM accounts WHERE id = ${account})) AS n) AS active,
          k.budget_daily_milli AS budget_day, k.budget_monthly_milli AS budget_month,
          CASE WHEN k.budget_daily_milli IS NULL THEN 0 ELSE ${keySpendSql(key, "'day'")} END AS spent_day,
          CASE WHEN k.budget_monthly_milli IS NULL THEN 0 ELSE ${keySpendSql(key, "'month'")} END AS spent_month
