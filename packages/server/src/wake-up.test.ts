@@ -19,4 +19,28 @@ describe('WakeUp', () => {
     await third;
     expect(later).toBe(true);
   });
+
+  it('wakes one sleeper at a time, and keeps a wake-up that came before the sleep', async () => {
+    const wake = new WakeUp();
+    const ended: number[] = [];
+    const first = wake.sleep(3_600_000).then(() => ended.push(1));
+    const second = wake.sleep(3_600_000).then(() => ended.push(2));
+    wake.wakeOne();
+    await first;
+    await Promise.resolve();
+    expect(ended).toEqual([1]);
+    const since = wake.rung;
+    wake.wakeOne();
+    await second;
+    expect(ended).toEqual([1, 2]);
+    // The wake-up above came after `since` was read: this sleep ends at once.
+    await wake.sleep(3_600_000, since);
+    let later = false;
+    const fresh = wake.sleep(20, wake.rung).then(() => {
+      later = true;
+    });
+    await Promise.resolve();
+    expect(later).toBe(false);
+    await fresh;
+  });
 });

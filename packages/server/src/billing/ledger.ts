@@ -101,6 +101,34 @@ export async function capture(
   );
 }
 
+/**
+ * `capture` as items of the caller's own WITH list, so that the charge commits in the same statement as the
+ * change that earns it (one round trip): the tokens move, and the entry is written, only when the WITH item
+ * named `guard` returns a row. Parameters are numbered from `$firstParam`; pass `params` after the caller's.
+ */
+export function captureWith(
+  t: Target,
+  generationId: string,
+  holdMilli: number,
+  chargeMilli: number,
+  guard: string,
+  firstParam: number,
+): { sql: string; params: unknown[] } {
+  if (chargeMilli > holdMilli) throw new Error(`capture ${chargeMilli} exceeds hold ${holdMilli}`);
+  const [account, mode, hold, charge, generation, key] = [0, 1, 2, 3, 4, 5].map((i) => `$${firstParam + i}`);
+  return {
+    sql: `captured AS (
+       UPDATE token_balances SET held_milli = held_milli - ${hold}::bigint,
+         balance_milli = balance_milli - ${charge}::bigint
+       WHERE account_id = ${account} AND mode = ${mode} AND EXISTS (SELECT 1 FROM ${guard}) RETURNING 1),
+     capture_entry AS (
+       INSERT INTO ledger_entries (account_id, mode, kind, amount_milli, generation_id, note, key_id)
+       SELECT ${account}, ${mode}, 'capture', ${charge}::bigint, ${generation}::text, '', ${key}::text
+       FROM captured)`,
+    params: [t.accountId, t.mode, holdMilli, chargeMilli, generationId, t.keyId ?? null],
+  };
+}
+
 /** Returns a whole hold to the balance. */
 export async function release(
   tx: Queryable,

@@ -9,12 +9,13 @@ import type { AssetsService } from '../assets/assets-service.ts';
 import { presentFacts } from '../assets/media-facts.ts';
 import { StorageKeyMissing } from '../assets/storage.ts';
 import { chargeMilli } from '../billing/charge.ts';
-import { capture, release } from '../billing/ledger.ts';
+import { captureWith, release } from '../billing/ledger.ts';
 import type { Database } from '../db/database.ts';
 import type { ProviderOutput, ResolvedMedia } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import { type GenerationOutput, type GenerationRecord, loadGeneration } from './generation-record.ts';
 import { deleteJob, rescheduleJob } from './job-queue.ts';
+import { attemptOutcomeSet, setAttemptOutcome } from './provider-attempts.ts';
 import { checkStatus, onProviderError, startOnRoute, type UpstreamDeps } from './route-generation.ts';
 import { downloadOutput } from './store-outputs.ts';
 
@@ -46,26 +47,31 @@ const backoffMs = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt);
 /**
  * Advances one claimed generation by one step — start it, or check on it and finish it — then hands the
  * job back or deletes it. Every step is safe to repeat: a worker that dies mid-step loses nothing.
+ * Returns the generation as stored when the job is still this worker's and the next step is due at once
+ * (a start the upstream took: its status is checked next); null when the job was handed back or deleted.
+ * `loaded` is the generation when the caller already has it as stored (else it is read).
  */
 export async function driveGeneration(
   deps: DriveDeps,
   generationId: string,
   signal: AbortSignal,
-): Promise<void> {
-  const g = await loadGeneration(deps.db, generationId);
+  loaded?: GenerationRecord,
+): Promise<GenerationRecord | null> {
+  const g = loaded ?? (await loadGeneration(deps.db, generationId));
   if (!g || g.status === 'succeeded' || g.status === 'failed' || g.status === 'canceled') {
     // Canceled, or failed past its deadline: upstream work still going is told to stop.
     const stopUpstream = g?.status === 'canceled' || g?.error?.code === 'deadline_exceeded';
     if (g && stopUpstream && g.operation !== null) await cancelUpstream(deps, g, signal);
     await deleteJob(deps.db, generationId);
-    return;
+    return null;
   }
   const provider = deps.providers.get(g.provider ?? 'local');
+  /** The attempt the upstream reported done, until that is recorded. */
+  let succeededSeq: number | null = null;
   try {
     if (g.operation === null) {
-      await startGeneration(deps, g, signal);
-      await rescheduleJob(deps.db, g.id, deps.workerId, 0);
-      return;
+      // startOnRoute hands the job back itself on every path that does not go on to a status check.
+      return await startGeneration(deps, g, signal);
     }
     const status = await checkStatus(deps, g, provider, signal);
     if (status.state === 'pending') {
@@ -78,14 +84,20 @@ export async function driveGeneration(
       }
       await rescheduleJob(deps.db, g.id, deps.workerId, deps.providers.pollIntervalMs(provider.id));
     } else if (status.state === 'succeeded') {
-      await succeed(deps, g, status.outputs, signal);
+      succeededSeq = g.providerAttempts.length;
+      await succeed(deps, g, succeededSeq, status.outputs, signal);
+      succeededSeq = null;
     } else {
       throw new StepFailure(status.error.code, status.error.message, status.error.retryable);
     }
   } catch (error) {
+    if (succeededSeq !== null && succeededSeq > 0) {
+      // The upstream did its part even though storing the result did not go through.
+      await setAttemptOutcome(deps.db, g.id, succeededSeq, { outcome: 'succeeded' });
+    }
     if (signal.aborted) throw error;
     const routed = await onProviderError(deps, g, error);
-    if (routed === 'handled') return;
+    if (routed === 'handled') return null;
     const failure = routed
       ? new StepFailure(routed.code, routed.message, false)
       : error instanceof StepFailure
@@ -100,16 +112,21 @@ export async function driveGeneration(
         ],
       );
       await rescheduleJob(deps.db, g.id, deps.workerId, backoffMs(g.attempts));
-      return;
+      return null;
     }
     await fail(deps, g, failure.code, failure.message);
   }
+  return null;
 }
 
-async function startGeneration(deps: DriveDeps, g: GenerationRecord, signal: AbortSignal): Promise<void> {
+function startGeneration(
+  deps: DriveDeps,
+  g: GenerationRecord,
+  signal: AbortSignal,
+): Promise<GenerationRecord | null> {
   // Routing, provider slots, the attempt log and failover live in route-generation.ts. A start whose
   // answer was never stored is recovered there (looked up upstream, or refused), never blindly repeated.
-  await startOnRoute(deps, g, await resolveMedia(deps, g), signal);
+  return resolveMedia(deps, g).then((media) => startOnRoute(deps, g, media, signal));
 }
 
 /** The stored files behind the generation's `asset://` inputs, in field order. */
@@ -169,10 +186,14 @@ async function sha256Of(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Stores the outputs as assets, then captures the tokens and marks the generation succeeded, once. */
+/**
+ * Stores the outputs as assets, then marks the generation succeeded, records attempt `seq` succeeded,
+ * captures the tokens and deletes the job, once: one statement, so all of it commits or none.
+ */
 async function succeed(
   deps: DriveDeps,
   g: GenerationRecord,
+  seq: number,
   outputs: ProviderOutput[],
   signal: AbortSignal,
 ): Promise<void> {
@@ -207,18 +228,20 @@ async function succeed(
     });
   }
   const charge = chargeMilli(g.quote, g.holdMilli, stored[0]?.durationSeconds);
-  const done = await deps.db.transaction(async (tx) => {
-    const rows = await tx.query(
-      `UPDATE generations SET status = 'succeeded', outputs = $2, charged_milli = $3, progress = 1,
-         completed_at = clock_timestamp() WHERE id = $1 AND status = 'running' RETURNING id`,
-      [g.id, JSON.stringify(stored), charge],
-    );
-    if (rows.length === 0) return false;
-    await capture(tx, { accountId: g.accountId, mode: g.runMode, keyId: g.keyId }, g.id, g.holdMilli, charge);
-    await deleteJob(tx, g.id);
-    return true;
-  });
-  if (!done) await deleteJob(deps.db, g.id);
+  const target = { accountId: g.accountId, mode: g.runMode, keyId: g.keyId };
+  const captured = captureWith(target, g.id, g.holdMilli, charge, 'done', 6);
+  const rows = await deps.db.query<{ done: number }>(
+    `WITH done AS (
+       UPDATE generations SET status = 'succeeded', outputs = $2, charged_milli = $3, progress = 1,
+         completed_at = clock_timestamp(), ${attemptOutcomeSet(4, 5)}
+       WHERE id = $1 AND status = 'running' RETURNING id),
+     job AS (DELETE FROM jobs WHERE generation_id = $1),
+     ${captured.sql}
+     SELECT count(*)::int AS done FROM done`,
+    [g.id, JSON.stringify(stored), charge, seq, JSON.stringify({ outcome: 'succeeded' }), ...captured.params],
+  );
+  // Canceled or failed meanwhile: the result is discarded uncharged (the job is gone all the same).
+  if (rows[0]?.done === 0 && seq > 0) await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'succeeded' });
 }
 
 async function fail(deps: DriveDeps, g: GenerationRecord, code: string, message: string): Promise<void> {

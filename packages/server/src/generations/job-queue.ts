@@ -24,7 +24,10 @@ export async function claimJob(
   return rows[0]?.generation_id ?? null;
 }
 
-/** Hands a claimed job back to be picked up again after `delayMs`. */
+/**
+ * Hands a claimed job back to be picked up again after `delayMs`. One due now is announced on the jobs
+ * channel in the same statement, so a waiting worker takes it without waiting for its timer.
+ */
 export async function rescheduleJob(
   db: Queryable,
   generationId: string,
@@ -32,8 +35,11 @@ export async function rescheduleJob(
   delayMs: number,
 ): Promise<void> {
   await db.query(
-    `UPDATE jobs SET run_at = clock_timestamp() + make_interval(secs => $3), locked_by = NULL, locked_until = NULL
-     WHERE generation_id = $1 AND locked_by = $2`,
+    `WITH handed AS (
+       UPDATE jobs SET run_at = clock_timestamp() + make_interval(secs => $3::float8), locked_by = NULL,
+         locked_until = NULL
+       WHERE generation_id = $1 AND locked_by = $2 RETURNING generation_id)
+     SELECT pg_notify('${JOBS_CHANNEL}', generation_id) FROM handed WHERE $3::float8 <= 0`,
     [generationId, workerId, delayMs / 1000],
   );
 }

@@ -30,6 +30,19 @@ export async function setAttemptOutcome(
   );
 }
 
+/**
+ * A SET item of an UPDATE of `generations` doing what `setAttemptOutcome` does, so the outcome can be
+ * written in the same statement as other changes: `$seqParam` is the attempt (1-based; none when out
+ * of range), `$patchParam` the JSON of the patch.
+ */
+export function attemptOutcomeSet(seqParam: number, patchParam: number): string {
+  const seq = `$${seqParam}::int`;
+  return `provider_attempts = CASE WHEN ${seq} >= 1 AND jsonb_array_length(provider_attempts) >= ${seq}
+      THEN jsonb_set(provider_attempts, ARRAY[(${seq} - 1)::text],
+        (provider_attempts -> (${seq} - 1)) || $${patchParam}::jsonb)
+      ELSE provider_attempts END`;
+}
+
 /** The attempts as the generation JSON shows them. */
 export function attemptsJson(attempts: readonly ProviderAttempt[]) {
   return attempts.map((a) => ({

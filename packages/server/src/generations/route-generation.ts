@@ -9,9 +9,9 @@ import {
   type RetryLimits,
 } from '../providers/upstream/retry-policy.ts';
 import { failureCodeOf, UpstreamError } from '../providers/upstream/upstream-error.ts';
-import type { GenerationRecord } from './generation-record.ts';
+import { type GenerationRecord, generationFromRow } from './generation-record.ts';
 import { rescheduleJob } from './job-queue.ts';
-import { setAttemptOutcome } from './provider-attempts.ts';
+import { attemptOutcomeSet, setAttemptOutcome } from './provider-attempts.ts';
 import { acquireSlot, releaseSlot } from './provider-capacity.ts';
 import { RouteFailure } from './route-failure.ts';
 import type { DownloadDeps } from './store-outputs.ts';
@@ -154,17 +154,19 @@ async function recoverLostStart(
  * Starts a generation on its route: chooses the provider, takes a slot of its concurrency cap (or leaves
  * the generation queued), records the attempt before calling out, and acts on the answer: stores the
  * operation; waits out rate limits; fails over when the upstream did not take the work; never sends
- * work that may have started to another provider. Reschedules the job itself; throws RouteFailure to fail.
+ * work that may have started to another provider. Throws RouteFailure to fail. Returns the generation as
+ * stored once the upstream took it: the job is still this worker's, to check on at once; otherwise
+ * (null) the job has been handed back.
  */
 export async function startOnRoute(
   deps: RouteDeps,
   g: GenerationRecord,
   resolved: ResolvedMedia[],
   signal: AbortSignal,
-): Promise<void> {
+): Promise<GenerationRecord | null> {
   const last = g.providerAttempts.at(-1);
   if (last && (last.outcome === 'requested' || last.outcome === 'unknown')) {
-    if (await recoverLostStart(deps, g, last.seq, last.provider, signal)) return;
+    if (await recoverLostStart(deps, g, last.seq, last.provider, signal)) return null;
   }
   const upstream = deps.providers.routes.candidates(g.model, g.runMode).some((id) => id !== 'local');
   const media = upstream ? await withUrls(deps, g, resolved) : resolved;
@@ -172,7 +174,7 @@ export async function startOnRoute(
   const cap = deps.providers.routes.capOf(provider.id);
   if (cap !== null && !(await acquireSlot(deps.db, provider.id, g.id, cap))) {
     await rescheduleJob(deps.db, g.id, deps.workerId, deps.upstream.capacityWaitMs);
-    return;
+    return null;
   }
   const rows = await deps.db.query<{ seq: number }>(
     `UPDATE generations SET status = 'running', started_at = COALESCE(started_at, clock_timestamp()),
@@ -186,7 +188,11 @@ export async function startOnRoute(
     [g.id, provider.id],
   );
   const seq = rows[0]?.seq;
-  if (seq === undefined) return;
+  if (seq === undefined) {
+    // Ended, or started, meanwhile: the next step sees it as it now is.
+    await rescheduleJob(deps.db, g.id, deps.workerId, 0);
+    return null;
+  }
   let started: { operation: Json; warnings: Warning[]; upstreamId?: string };
   try {
     started = await provider.start({
@@ -204,23 +210,27 @@ export async function startOnRoute(
   } catch (error) {
     if (signal.aborted) throw error;
     await startFailed(deps, g, provider, seq, media, error, signal);
-    return;
+    return null;
   }
   // Stored whatever the status now is, so a generation canceled meanwhile can still be stopped upstream.
-  await deps.db.query(
-    `UPDATE generations SET operation = $2, warnings = warnings || $3::jsonb, provider_retries = 0
-     WHERE id = $1 AND operation IS NULL`,
+  // The operation and the attempt's outcome are one statement; the job stays with this worker.
+  const accepted = { outcome: 'accepted' as const, upstreamId: started.upstreamId ?? null };
+  const stored = await deps.db.query(
+    `UPDATE generations SET operation = $2, warnings = warnings || $3::jsonb, provider_retries = 0,
+       ${attemptOutcomeSet(4, 5)}
+     WHERE id = $1 AND operation IS NULL RETURNING *`,
     [
       g.id,
       JSON.stringify(started.operation),
       JSON.stringify([...warnings, ...dedupe(started.warnings, warnings)]),
+      seq,
+      JSON.stringify(accepted),
     ],
   );
-  await setAttemptOutcome(deps.db, g.id, seq, {
-    outcome: 'accepted',
-    upstreamId: started.upstreamId ?? null,
-  });
+  if (stored[0]) return generationFromRow(stored[0]);
+  await setAttemptOutcome(deps.db, g.id, seq, accepted);
   await rescheduleJob(deps.db, g.id, deps.workerId, 0);
+  return null;
 }
 
 /** Warnings of `more` not already in `known` (adapters repeat their assessment). */
@@ -323,7 +333,10 @@ function failoverBlocked(deps: RouteDeps, g: GenerationRecord, media: ResolvedMe
   }
 }
 
-/** Asks the provider about started work, and records on the attempt when the work has ended. */
+/**
+ * Asks the provider about started work, and records on the attempt when the work has failed. A success
+ * is recorded by the caller, in the statement that stores the result (or on its own when that fails).
+ */
 export async function checkStatus(
   deps: RouteDeps,
   g: GenerationRecord,
@@ -332,9 +345,7 @@ export async function checkStatus(
 ): Promise<ProviderStatus> {
   const status = await provider.status({ operation: g.operation as Json, signal });
   const seq = g.providerAttempts.length;
-  if (status.state === 'succeeded' && seq > 0) {
-    await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'succeeded' });
-  } else if (status.state === 'failed' && seq > 0) {
+  if (status.state === 'failed' && seq > 0) {
     await setAttemptOutcome(deps.db, g.id, seq, {
       outcome: 'failed',
       error: { code: status.error.code, message: status.error.message },

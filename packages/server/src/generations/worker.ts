@@ -2,6 +2,7 @@ import type { Database } from '../db/database.ts';
 import { randomBase62 } from '../ids.ts';
 import { WakeUp } from '../wake-up.ts';
 import { type DriveDeps, driveGeneration } from './drive-generation.ts';
+import type { GenerationRecord } from './generation-record.ts';
 import { claimJob, JOBS_CHANNEL, msUntilNextJob, renewLease, rescheduleJob } from './job-queue.ts';
 
 export interface WorkerOptions {
@@ -16,6 +17,8 @@ export interface WorkerOptions {
 /**
  * Drives queued generations: `concurrency` loops claim jobs from the database, woken by NOTIFY when work
  * arrives and by a timer for jobs due later. Any number of workers in any number of processes may run.
+ * A NOTIFY wakes one waiting loop, and a loop that claims a job wakes one more to look for the next, so a
+ * single new job does not send every loop of every process to the database.
  */
 export class Worker {
   readonly id = `wrk_${randomBase62(10)}`;
@@ -37,7 +40,7 @@ export class Worker {
 
   async start(): Promise<void> {
     if (this.options.concurrency === 0) return;
-    this.unlisten = await this.db.listen(JOBS_CHANNEL, () => this.wake.wakeAll());
+    this.unlisten = await this.db.listen(JOBS_CHANNEL, () => this.wake.wakeOne());
     for (let i = 0; i < this.options.concurrency; i++) this.loops.push(this.loop());
   }
 
@@ -59,42 +62,67 @@ export class Worker {
     await this.unlisten?.();
   }
 
-  /** Claims and drives one job; false when none was due. */
+  /**
+   * Claims one job and drives it, step after step while a step leaves it due at once (a start the upstream
+   * took is checked on straight away, without handing the job back and claiming it again); false when
+   * none was due.
+   */
   async runOnce(): Promise<boolean> {
     const id = await claimJob(this.db, this.id, this.options.leaseSeconds);
     if (id === null) return false;
-    // A plain timer, not AbortSignal.timeout: Node 20 may collect a timeout signal held only by any().
-    const step = new AbortController();
-    const timer = setTimeout(() => step.abort(), this.options.stepTimeoutMs ?? 300_000);
-    const signal = AbortSignal.any([this.abort.signal, step.signal]);
-    // The lease is renewed while the step runs, so only a dead worker's lease lapses.
+    this.wake.nudge();
+    // The lease is renewed while the steps run, so only a dead worker's lease lapses.
     const renew = setInterval(
       () => void renewLease(this.db, id, this.id, this.options.leaseSeconds).catch(() => {}),
       (this.options.leaseSeconds * 1000) / 3,
     );
     try {
-      await driveGeneration({ ...this.deps, workerId: this.id }, id, signal);
+      let next: GenerationRecord | undefined;
+      do {
+        if (next && this.stopping.signal.aborted) {
+          // Stopping: the next step is left to another worker, at once.
+          await rescheduleJob(this.db, id, this.id, 0).catch(() => {});
+          break;
+        }
+        next = (await this.step(id, next)) ?? undefined;
+      } while (next);
+    } finally {
+      clearInterval(renew);
+    }
+    return true;
+  }
+
+  /** One step of a claimed job, under the step timeout; the generation when the next step is due at once. */
+  private async step(id: string, loaded?: GenerationRecord): Promise<GenerationRecord | null> {
+    // A plain timer, not AbortSignal.timeout: Node 20 may collect a timeout signal held only by any().
+    const step = new AbortController();
+    const timer = setTimeout(() => step.abort(), this.options.stepTimeoutMs ?? 300_000);
+    const signal = AbortSignal.any([this.abort.signal, step.signal]);
+    try {
+      return await driveGeneration({ ...this.deps, workerId: this.id }, id, signal, loaded);
     } catch (error) {
       if (!this.abort.signal.aborted)
         this.options.log.error({ err: error, generationId: id }, 'generation step failed');
       await rescheduleJob(this.db, id, this.id, this.abort.signal.aborted ? 0 : 1000).catch(() => {});
+      return null;
     } finally {
-      clearInterval(renew);
       clearTimeout(timer);
     }
-    return true;
   }
 
   private async loop(): Promise<void> {
     const signal = this.stopping.signal;
     while (!signal.aborted) {
       try {
+        // A wake-up that comes while this loop looks for work ends its sleep at once.
+        const rung = this.wake.rung;
         if (await this.runOnce()) continue;
         const next = await msUntilNextJob(this.db);
         await this.wake.sleep(
           next === null
             ? this.options.pollIntervalMs
             : Math.min(Math.max(next, 5), this.options.pollIntervalMs),
+          rung,
         );
       } catch (error) {
         if (signal.aborted) break;
