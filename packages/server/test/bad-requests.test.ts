@@ -58,6 +58,20 @@ describe('bad requests get a clear 4xx naming the field, never a 5xx', () => {
     ['duration off the step', () => gen({ ...valid, duration: 3.5 }), 422, 'input.duration', 'not_on_step'],
     ['duration as a string', () => gen({ ...valid, duration: '5' }), 422, 'input.duration', 'invalid_type'],
     [
+      'a NUL character in the prompt',
+      () => gen({ ...valid, prompt: 'a\u0000b' }),
+      422,
+      'input.prompt',
+      'invalid_value',
+    ],
+    [
+      'a NUL character in the webhook URL',
+      () => gen(valid, { webhookUrl: 'https://example.com/\u0000' }),
+      422,
+      'webhookUrl',
+      'invalid_value',
+    ],
+    [
       'audio as a string',
       () => gen({ ...valid, audioEnabled: 'yes' }),
       422,
@@ -132,6 +146,17 @@ describe('bad requests get a clear 4xx naming the field, never a 5xx', () => {
         r.json.error.details.map((d: { param: string; code: string }) => [d.param, d.code]),
       ).toContainEqual([param, code]);
     expect(r.json.error.requestId).toMatch(/^req_/);
+  });
+
+  it('refuses a NUL character in any JSON body with a 422 naming where it is', async () => {
+    const quote = await t.api('POST', '/api/v1/quotes', gen({ ...valid, prompt: '\u0000' }));
+    expect(quote.status, quote.text).toBe(422);
+    expect(quote.json.error.param).toBe('input.prompt');
+    const key = await t.api('POST', '/api/v1/keys', { name: 'ci\u0000' });
+    expect(key.status, key.text).toBe(422);
+    expect(key.json.error.param).toBe('name');
+    const generations = await t.api('GET', '/api/v1/generations');
+    expect(generations.status).toBe(200);
   });
 
   it('reports every bad field at once', async () => {

@@ -17,6 +17,7 @@ import { installIdempotency } from './idempotency.ts';
 import { keysRoutes } from './keys-routes.ts';
 import { modelsRoutes } from './models-routes.ts';
 import { openApiRoutes } from './openapi-routes.ts';
+import { refuseNulCharacters } from './text-in-body.ts';
 import { usageRoutes } from './usage-routes.ts';
 import { webhooksRoutes } from './webhooks-routes.ts';
 
@@ -53,6 +54,7 @@ export function buildHttp(deps: ApiDeps, logger: boolean | { level: string }): F
     request.principal = principal;
     if (refusal) throw refusal;
   });
+  refuseNulCharacters(app);
   installIdempotency(app, deps.db);
   installErrorHandler(app);
   healthRoutes(app, deps);
