@@ -122,6 +122,43 @@ describe.each(DATABASES)('database on %s', (kind) => {
     expect(await db.query(`SELECT 1 FROM accounts WHERE id = 'acct_script'`)).toEqual([]);
   });
 
+  // What the create script relies on: the statement after the account lock sees creates committed before it.
+  it.runIf(kind === 'postgres')(
+    'lets a script statement after a row lock see what was committed while it waited for that lock',
+    async () => {
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let locked = () => {};
+      const lockTaken = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      const holder = db.transaction(async (tx) => {
+        await tx.query(`SELECT 1 FROM accounts WHERE id = 'acct_a' FOR NO KEY UPDATE`);
+        await tx.query(`INSERT INTO accounts (id, name) VALUES ('acct_late', 'L')`);
+        locked();
+        await gate;
+      });
+      await lockTaken;
+      const waiting = db.script(
+        `SELECT 1 FROM accounts WHERE id = 'acct_a' FOR NO KEY UPDATE;
+         SELECT count(*)::int AS n FROM accounts WHERE id = 'acct_late'`,
+      );
+      // Commit only once the script is waiting for the lock.
+      for (;;) {
+        const [row] = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if ((row?.n ?? 0) > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      release();
+      await holder;
+      expect((await waiting)[1]).toEqual([{ n: 1 }]);
+    },
+  );
+
   it('does not apply a migration twice', async () => {
     expect(await migrate(db)).toEqual([]);
     const rows = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
