@@ -159,6 +159,21 @@ describe('bad requests get a clear 4xx naming the field, never a 5xx', () => {
     expect(generations.status).toBe(200);
   });
 
+  it('answers a NUL character in the path or query, and a URL that does not decode, with a 400', async () => {
+    const byId = await t.api('GET', '/api/v1/generations/%00');
+    expect(byId.status, byId.text).toBe(400);
+    expect(byId.json.error.param).toBe('id');
+    const filtered = await t.api('GET', '/api/v1/generations?model=%00');
+    expect(filtered.status, filtered.text).toBe(400);
+    expect(filtered.json.error.param).toBe('model');
+    const undecodable = await t.api('GET', '/api/v1/models/%E0%A4%A');
+    expect(undecodable.status, undecodable.text).toBe(400);
+    expect(undecodable.json.error).toMatchObject({
+      code: 'invalid_request',
+      requestId: expect.stringMatching(/^req_/),
+    });
+  });
+
   it('reports every bad field at once', async () => {
     const r = await t.api(
       'POST',

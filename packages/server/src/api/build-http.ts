@@ -9,7 +9,7 @@ import { assetsRoutes } from './assets-routes.ts';
 import { bearerOf, requireAdmin } from './authenticate.ts';
 import { callbackRoutes } from './callback-routes.ts';
 import type { ApiDeps } from './deps.ts';
-import { installErrorHandler } from './error-handler.ts';
+import { answerUnroutable, installErrorHandler } from './error-handler.ts';
 import { eventsRoutes } from './events-routes.ts';
 import { generationsRoutes } from './generations-routes.ts';
 import { healthRoutes } from './health-routes.ts';
@@ -30,6 +30,7 @@ export function buildHttp(deps: ApiDeps, logger: boolean | { level: string }): F
     bodyLimit: deps.maxJsonBytes,
     genReqId: () => newId('req'),
     requestIdHeader: false,
+    frameworkErrors: answerUnroutable,
     // Route schemas (the admin API) are checked strictly: no coercion, no silent removal, every error at once.
     ajv: {
       customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false },

@@ -1,5 +1,5 @@
 import type { FieldError } from '@reelay/catalog';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, validationFailed } from '../errors.ts';
 
 interface ErrorBody {
@@ -33,6 +33,21 @@ export function installErrorHandler(app: FastifyInstance): void {
       },
     } satisfies ErrorBody),
   );
+}
+
+/** Errors Fastify meets before routing (a URL that does not decode), in the same error JSON. */
+export function answerUnroutable(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const body: ErrorBody = {
+    error: {
+      code: 'invalid_request',
+      message:
+        error.code === 'FST_ERR_BAD_URL'
+          ? 'The URL does not decode: a % must start a valid UTF-8 escape such as %20.'
+          : error.message,
+      requestId: String(request.id),
+    },
+  };
+  reply.status(400).send(body);
 }
 
 function toApiError(raw: FastifyError | ApiError | Error): ApiError {

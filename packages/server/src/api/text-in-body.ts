@@ -1,6 +1,6 @@
 import type { FieldError } from '@reelay/catalog';
 import type { FastifyInstance } from 'fastify';
-import { validationFailed } from '../errors.ts';
+import { badRequest, validationFailed } from '../errors.ts';
 
 /** At most this many bad places are listed; one is enough to fix the client, a few show the pattern. */
 const MAX_DETAILS = 20;
@@ -37,9 +37,23 @@ function nulAt(param: string): FieldError {
   };
 }
 
-/** Refuses, with a 422 naming each place, any JSON body that carries a NUL character. */
+/**
+ * Refuses a NUL character in a path or query parameter (400 naming it) and in any JSON body (422 naming
+ * each place).
+ */
 export function refuseNulCharacters(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
+    for (const [where, values] of [
+      ['path', request.params],
+      ['query', request.query],
+    ] as const) {
+      for (const [name, value] of Object.entries((values ?? {}) as Record<string, unknown>)) {
+        const texts = Array.isArray(value) ? value : [value];
+        if (name.includes('\0') || texts.some((v) => typeof v === 'string' && v.includes('\0'))) {
+          throw badRequest(`The ${where} parameter ${name} contains a NUL character (%00).`, name);
+        }
+      }
+    }
     // Only parsed JSON: uploads arrive as streams or buffers and are media, not text.
     if (!isJsonValue(request.body)) return;
     const bad = nulCharacters(request.body);
