@@ -183,6 +183,9 @@ describe.each(DATABASES)('webhooks on %s', (kind) => {
     const list = await t.api('GET', '/api/v1/webhooks/deliveries?limit=0');
     expect(list.status).toBe(400);
     expect(list.json.error.param).toBe('limit');
+    const unknownCursor = await t.api('GET', '/api/v1/webhooks/deliveries?cursor=msg_nope');
+    expect(unknownCursor.status).toBe(400);
+    expect(unknownCursor.json.error.param).toBe('cursor');
     expect((await t.api('GET', '/api/v1/webhooks/deliveries/msg_nope')).status).toBe(404);
   });
 });

@@ -119,6 +119,22 @@ export async function listDeliveries(
   accountId: string,
   q: { limit: number; cursor: string | null; generationId: string | null; state: DeliveryState | null },
 ): Promise<{ data: WebhookDelivery[]; nextCursor: string | null }> {
+  if (q.cursor !== null) {
+    const known = await db.query('SELECT 1 FROM webhook_deliveries WHERE id = $1 AND account_id = $2', [
+      q.cursor,
+      accountId,
+    ]);
+    if (known.length === 0) {
+      throw new ApiError(
+        'invalid_request',
+        400,
+        'cursor is not one this API returned; pass nextCursor unchanged.',
+        {
+          param: 'cursor',
+        },
+      );
+    }
+  }
   const rows = await db.query(
     `SELECT d.* FROM webhook_deliveries d
      WHERE d.account_id = $1
