@@ -5,6 +5,7 @@ import { createGeneration } from '../generations/create-generation.ts';
 import { isFinal } from '../generations/generation-events.ts';
 import { generationJson } from '../generations/generation-json.ts';
 import { findGeneration, type GenerationRecord, loadGeneration } from '../generations/generation-record.ts';
+import { jobWakeUp } from '../generations/job-queue.ts';
 import { listGenerations, parseListQuery } from '../generations/list-generations.ts';
 import { parseGenerationRequest } from '../generations/parse-request.ts';
 import { callerOf } from './authenticate.ts';
@@ -14,6 +15,7 @@ import { preferredWaitSeconds } from './prefer-wait.ts';
 export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const json = (g: Parameters<typeof generationJson>[0]) =>
     generationJson(g, deps.publicUrl, (assetId) => deps.assets.signedFileUrl(assetId));
+  const wakeWorkers = jobWakeUp(deps.db);
   const waiting = new Set<AbortController>();
   app.addHook('preClose', async () => {
     for (const controller of waiting) controller.abort();
@@ -47,6 +49,7 @@ export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
         allowHttpWebhooks: deps.allowHttpUrls,
         allowPrivateWebhooks: deps.allowPrivateUrls,
         providerFor: (p, model) => deps.providers.route(model, p.mode),
+        wakeWorkers,
         log: request.log,
       },
       principal,

@@ -15,7 +15,6 @@ import { type Database, isUniqueViolation, sqlLiteral } from '../db/database.ts'
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { type GenerationRecord, generationFromRow } from './generation-record.ts';
-import { JOBS_CHANNEL } from './job-queue.ts';
 import { parseGenerationRequest } from './parse-request.ts';
 import { resolveInputMedia } from './resolve-input-media.ts';
 
@@ -30,7 +29,9 @@ export interface CreateDeps {
   allowPrivateWebhooks?: boolean;
   /** The provider a generation of this principal and model runs on. */
   providerFor(principal: Principal, model: string): string;
-  /** Told when an input stored for a refused create could not be removed. */
+  /** Wakes the workers once a job has been committed (see {@link jobWakeUp}). */
+  wakeWorkers(): Promise<void>;
+  /** Told when an input stored for a refused create could not be removed, or the workers could not be woken. */
   log?: { warn(details: object, message: string): void };
 }
 
@@ -126,8 +127,8 @@ async function discardStored(deps: CreateDeps, stored: readonly AssetRecord[]): 
  * The transaction of {@link createGeneration}, sent as one script (one round trip, so the account's lock is
  * held only while the database runs it): the account row is locked; then one statement checks the limits, holds
  * the tokens (the balance check and the update are one UPDATE, so concurrent holds never take a balance below
- * zero), and — only when both pass — inserts the generation, its hold's ledger entry and its job; a last statement
- * wakes the workers (NOTIFY, delivered at commit). A refusal writes nothing and commits.
+ * zero), and — only when both pass — inserts the generation, its hold's ledger entry and its job. A refusal writes
+ * nothing and commits. The workers are woken after the commit.
  */
 async function insertGeneration(
   deps: CreateDeps,
@@ -184,8 +185,7 @@ entry AS (
 job AS (INSERT INTO jobs (generation_id) SELECT gen.id FROM gen)
 SELECT lim.refused, lim.max_active, lim.budget_day, lim.budget_month, lim.spent_day, lim.spent_month,
   b.balance_milli AS available_balance_milli, b.held_milli AS available_held_milli, gen.*
-FROM lim LEFT JOIN gen ON true LEFT JOIN token_balances b ON b.account_id = ${account} AND b.mode = ${mode};
-SELECT pg_notify(${sqlLiteral(JOBS_CHANNEL)}, id) FROM generations WHERE id = ${id}`;
+FROM lim LEFT JOIN gen ON true LEFT JOIN token_balances b ON b.account_id = ${account} AND b.mode = ${mode}`;
   let row: Record<string, unknown>;
   try {
     row = (await deps.db.script(script))[1]?.[0] as Record<string, unknown>;
@@ -206,5 +206,9 @@ SELECT pg_notify(${sqlLiteral(JOBS_CHANNEL)}, id) FROM generations WHERE id = ${
       `This generation costs ${prepared.quote.tokens} tokens but only ${(balance - held) / 1000} ${principal.mode} tokens are available.`,
     );
   }
+  // After the commit, not in the transaction (see jobWakeUp); a wake-up that fails leaves the job to the polling.
+  await deps.wakeWorkers().catch((error: unknown) => {
+    deps.log?.warn({ err: error, generationId: row.id }, 'could not wake the workers for a new job');
+  });
   return { generation: generationFromRow(row), created: true };
 }

@@ -4,8 +4,50 @@ import type { Queryable } from '../db/database.ts';
 export const JOBS_CHANNEL = 'reelay_jobs';
 
 /**
+ * Wakes the workers for jobs already committed, with at most one NOTIFY on its way per process: callers that come
+ * while one is on its way share the next one (sent after it, so it follows their commit); a woken worker loop that
+ * claims a job wakes the next loop, so one NOTIFY serves many jobs. The returned promise settles when a NOTIFY sent
+ * after the call has been committed (it rejects when that NOTIFY failed: the jobs are still found by the workers'
+ * polling). Hot paths use this rather than a NOTIFY inside their transaction, because PostgreSQL commits notifying
+ * transactions one at a time, database-wide (a lock held through the commit's WAL flush).
+ */
+export function jobWakeUp(db: Queryable): () => Promise<void> {
+  let current: Promise<void> | null = null;
+  let next: Promise<void> | null = null;
+  const send = (): Promise<void> => {
+    const sent: Promise<void> = db.query('SELECT pg_notify($1, $2)', [JOBS_CHANNEL, '']).then(
+      () => {
+        if (current === sent) current = null;
+      },
+      (error: unknown) => {
+        if (current === sent) current = null;
+        throw error;
+      },
+    );
+    current = sent;
+    return sent;
+  };
+  return () => {
+    if (current === null) return send();
+    if (next === null) {
+      next = current
+        .catch(() => {})
+        .then(() => {
+          next = null;
+          return send();
+        });
+    }
+    return next;
+  };
+}
+
+/**
  * Claims one due job under a lease (FOR UPDATE SKIP LOCKED, so concurrent workers never claim the same
  * job). A job whose lease lapsed — its worker died — is due again.
+ *
+ * The claim commits without waiting for its flush to disk (synchronous_commit off for this transaction
+ * only): the worker's next durable write — `running`, before any upstream call — flushes it too, and a
+ * claim lost in a database crash was never acted on, so the job is simply due again.
  */
 export async function claimJob(
   db: Queryable,
@@ -14,6 +56,7 @@ export async function claimJob(
 ): Promise<string | null> {
   const rows = await db.query<{ generation_id: string }>(
     `UPDATE jobs SET locked_by = $1, locked_until = clock_timestamp() + make_interval(secs => $2)
+     FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_flush_wait
      WHERE generation_id = (
        SELECT generation_id FROM jobs
        WHERE run_at <= clock_timestamp() AND (locked_until IS NULL OR locked_until < clock_timestamp())
