@@ -159,6 +159,29 @@ describe('bad requests get a clear 4xx naming the field, never a 5xx', () => {
     expect(generations.status).toBe(200);
   });
 
+  it('takes an empty JSON body as no body, and names the body when it is not an object', async () => {
+    const created = await t.api('POST', '/api/v1/generations', gen({ prompt: 'to be canceled' }));
+    const cancel = await fetch(`${t.baseUrl}/api/v1/generations/${created.json.id}/cancel`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' },
+    });
+    expect([200, 409]).toContain(cancel.status);
+    const empty = await fetch(`${t.baseUrl}/api/v1/generations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' },
+    });
+    expect(empty.status).toBe(400);
+    const poisoned = await fetch(`${t.baseUrl}/api/v1/quotes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' },
+      body: '{"type":"video","model":"kling-3.0-omni","input":{"prompt":"x"},"__proto__":{"admin":true}}',
+    });
+    expect(poisoned.status).toBe(400);
+    const keys = await t.api('POST', '/api/v1/keys', []);
+    expect(keys.status).toBe(422);
+    expect(keys.json.error).toMatchObject({ param: 'body', message: 'The body must be object' });
+  });
+
   it('answers a NUL character in the path or query, and a URL that does not decode, with a 400', async () => {
     const byId = await t.api('GET', '/api/v1/generations/%00');
     expect(byId.status, byId.text).toBe(400);

@@ -38,6 +38,14 @@ export function buildHttp(deps: ApiDeps, logger: boolean | { level: string }): F
   });
   // JSON only: a text/plain body is refused (415) rather than read as a string.
   app.removeContentTypeParser('text/plain');
+  // An empty JSON body (an action such as cancel sent with a JSON Content-Type) is no body; anything else
+  // goes to Fastify's own parser, which refuses prototype poisoning.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') done(null, undefined);
+    else parseJson(request, body.toString(), done);
+  });
   app.decorateRequest('principal', null);
   const lastTouched = new Map<string, number>();
   app.addHook('onRequest', async (request, reply) => {

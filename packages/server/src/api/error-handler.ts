@@ -97,7 +97,7 @@ function fromSchemaErrors(error: FastifyError): ApiError {
         : 'invalid_value';
     const message = params.additionalProperty
       ? `${where} is not a known field`
-      : `${where} ${v.message ?? 'is invalid'}`;
+      : `${where || 'The body'} ${v.message ?? 'is invalid'}`;
     return { param: where || 'body', code, message } satisfies FieldError;
   });
   const seen = new Set<string>();
