@@ -44,10 +44,6 @@ export function jobWakeUp(db: Queryable): () => Promise<void> {
 /**
  * Claims one due job under a lease (FOR UPDATE SKIP LOCKED, so concurrent workers never claim the same
  * job). A job whose lease lapsed — its worker died — is due again.
- *
- * The claim commits without waiting for its flush to disk (synchronous_commit off for this transaction
- * only): the worker's next durable write — `running`, before any upstream call — flushes it too, and a
- * claim lost in a database crash was never acted on, so the job is simply due again.
  */
 export async function claimJob(
   db: Queryable,
@@ -56,7 +52,6 @@ export async function claimJob(
 ): Promise<string | null> {
   const rows = await db.query<{ generation_id: string }>(
     `UPDATE jobs SET locked_by = $1, locked_until = clock_timestamp() + make_interval(secs => $2)
-     FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_flush_wait
      WHERE generation_id = (
        SELECT generation_id FROM jobs
        WHERE run_at <= clock_timestamp() AND (locked_until IS NULL OR locked_until < clock_timestamp())
