@@ -16,7 +16,7 @@ export function nulCharacters(body: unknown): FieldError[] {
     if (typeof value === 'string') {
       if (value.includes('\0')) found.push(nulAt(path));
     } else if (Array.isArray(value)) {
-      value.forEach((item, i) => visit(item, `${path}[${i}]`));
+      for (const [i, item] of value.entries()) visit(item, `${path}[${i}]`);
     } else if (typeof value === 'object' && value !== null) {
       for (const [key, item] of Object.entries(value)) {
         const at = path === '' ? key : `${path}.${key}`;
