@@ -15,24 +15,17 @@ import { inFlightBenchmark } from './benchmarks/in-flight.ts';
 import { peerBenchmark } from './benchmarks/peer.ts';
 import { pipelineBenchmark } from './benchmarks/pipeline.ts';
 import { renderBenchmark } from './benchmarks/render.ts';
+import { uploadBenchmark } from './benchmarks/upload.ts';
 import type { Benchmark, BenchResult } from './lib/figures.ts';
 import { postgresAvailable } from './lib/postgres.ts';
 import { machine, markdown, textTable } from './lib/report.ts';
-
-/** bench/upload.ts, when it exists, exports `uploadBenchmark` (a Benchmark). */
-async function uploadBenchmark(): Promise<Benchmark[]> {
-  const file = fileURLToPath(new URL('upload.ts', import.meta.url));
-  if (!existsSync(file)) return [];
-  const mod = (await import(file)) as { uploadBenchmark?: Benchmark };
-  return mod.uploadBenchmark ? [mod.uploadBenchmark] : [];
-}
 
 const BENCHMARKS: Benchmark[] = [
   createBenchmark,
   pipelineBenchmark,
   inFlightBenchmark,
   renderBenchmark,
-  ...(await uploadBenchmark()),
+  uploadBenchmark,
   peerBenchmark,
   idleBenchmark,
 ];

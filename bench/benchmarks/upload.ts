@@ -3,9 +3,9 @@ import { open, rm, stat } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Benchmark, Figure } from './lib/figures.ts';
-import { medianFigures } from './lib/figures.ts';
-import { BENCH_KEY, gatewayEnv, startGateway } from './lib/gateway-env.ts';
+import type { Benchmark, Figure } from '../lib/figures.ts';
+import { medianFigures } from '../lib/figures.ts';
+import { BENCH_KEY, gatewayEnv, startGateway } from '../lib/gateway-env.ts';
 
 const MB = 1024 * 1024;
 
