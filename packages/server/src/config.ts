@@ -1,24 +1,12 @@
 import { resolve } from 'node:path';
 import type { PriceOverrides } from '@reelay/catalog';
+import type { S3StorageOptions } from './assets/storage/s3-storage.ts';
 
 /** Where the gateway keeps its data. PGlite when no DATABASE_URL is set. */
 export type DatabaseConfig = { driver: 'pglite'; dataDir: string } | { driver: 'postgres'; url: string };
 
 /** Where asset bytes live: a local folder (default) or an S3-compatible bucket. */
-export type StorageConfig =
-  | { driver: 'local'; root: string }
-  | {
-      driver: 's3';
-      bucket: string;
-      region: string;
-      /** Another S3-compatible service; null for AWS itself. */
-      endpoint: string | null;
-      forcePathStyle: boolean;
-      /** Null: the AWS SDK's default credential chain. */
-      credentials: { accessKeyId: string; secretAccessKey: string } | null;
-      /** Local folder for incoming files and copies handed to local programs. */
-      cacheDir: string;
-    };
+export type StorageConfig = { driver: 'local'; root: string } | ({ driver: 's3' } & S3StorageOptions);
 
 export interface Config {
   port: number;
