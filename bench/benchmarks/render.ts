@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { findFfmpeg } from '../../packages/server/src/media/ffmpeg-binaries.ts';
 import { runProcess } from '../../packages/server/src/media/run-process.ts';
+import { H264_ARGS } from '../../packages/server/src/providers/local/render-video.ts';
 import type { Benchmark, Figure } from '../lib/figures.ts';
 import { medianFigures } from '../lib/figures.ts';
 import { authHeaders, BENCH_KEY, gatewayEnv, startGateway } from '../lib/gateway-env.ts';
@@ -74,16 +75,7 @@ export const renderBenchmark: Benchmark = {
             'lavfi',
             '-i',
             `testsrc2=size=${size.width}x${size.height}:rate=24:duration=${seconds}`,
-            '-c:v',
-            'libx264',
-            '-preset',
-            'veryfast',
-            '-crf',
-            '23',
-            '-pix_fmt',
-            'yuv420p',
-            '-threads',
-            '2',
+            ...H264_ARGS,
             '-an',
             '-f',
             'mp4',

@@ -6,6 +6,20 @@ import { panCanvas, textOverlay } from './render-layers.ts';
 import type { VideoSpec } from './render-spec.ts';
 
 /** ffmpeg failed; `detail` is the end of what it printed. */
+/** How the renderer encodes video: H.264 for every player, fast preset, two threads. */
+export const H264_ARGS: readonly string[] = [
+  '-c:v',
+  'libx264',
+  '-preset',
+  'veryfast',
+  '-crf',
+  '23',
+  '-pix_fmt',
+  'yuv420p',
+  '-threads',
+  '2',
+];
+
 export class RenderError extends Error {
   override name = 'RenderError';
 }
@@ -55,16 +69,7 @@ export function videoArgs(spec: VideoSpec, dir: string, output: string): string[
     String(D),
     '-r',
     String(fps),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-crf',
-    '23',
-    '-pix_fmt',
-    'yuv420p',
-    '-threads',
-    '2',
+    ...H264_ARGS,
     '-movflags',
     '+faststart',
     '-map_metadata',
