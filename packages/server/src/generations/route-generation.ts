@@ -43,6 +43,17 @@ const NO_UPSTREAM: Warning = {
 };
 
 /** Attempts whose provider must not be tried again for this generation. */
+/** What a provider is told of a generation, to assess it or to start it. */
+const callOf = (g: GenerationRecord, media: ResolvedMedia[]) => ({
+  generationId: g.id,
+  model: g.model,
+  type: g.type,
+  mode: g.mode,
+  variant: g.variant,
+  input: g.input,
+  media,
+});
+
 const rejectedProviders = (g: GenerationRecord) =>
   new Set(g.providerAttempts.filter((a) => a.outcome === 'rejected').map((a) => a.provider));
 
@@ -75,16 +86,7 @@ function choose(
   for (const [i, id] of candidates.entries()) {
     if (rejected.has(id)) continue;
     const provider = deps.providers.get(id);
-    const call = {
-      generationId: g.id,
-      model: g.model,
-      type: g.type,
-      mode: g.mode,
-      variant: g.variant,
-      input: g.input,
-      media,
-    };
-    const assessment = provider.assess?.(call) ?? { problems: [], warnings: [] };
+    const assessment = provider.assess?.(callOf(g, media)) ?? { problems: [], warnings: [] };
     if (assessment.problems.length > 0) {
       reasons.push(...assessment.problems.map((p) => p.message));
       continue;
@@ -196,13 +198,7 @@ export async function startOnRoute(
   let started: { operation: Json; warnings: Warning[]; upstreamId?: string };
   try {
     started = await provider.start({
-      generationId: g.id,
-      model: g.model,
-      type: g.type,
-      mode: g.mode,
-      variant: g.variant,
-      input: g.input,
-      media: provider.id === 'local' ? resolved : media,
+      ...callOf(g, provider.id === 'local' ? resolved : media),
       idempotencyKey: g.id,
       callbackUrl: deps.upstream.callbackUrl(provider.id),
       signal,
