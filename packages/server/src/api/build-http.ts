@@ -17,11 +17,10 @@ import { installIdempotency } from './idempotency.ts';
 import { keysRoutes } from './keys-routes.ts';
 import { modelsRoutes } from './models-routes.ts';
 import { openApiRoutes } from './openapi-routes.ts';
+import { assertCanonicalPath, classifyRoutes } from './route-access.ts';
 import { refuseNulCharacters } from './text-in-body.ts';
 import { usageRoutes } from './usage-routes.ts';
 import { webhooksRoutes } from './webhooks-routes.ts';
-
-const PUBLIC = [/^\/healthz$/, /^\/readyz$/, /^\/api\/v1\/models(\/|$|\?)/];
 
 /** The HTTP application: routes, the auth hook and the one error handler. */
 export function buildHttp(deps: ApiDeps, logger: boolean | { level: string }): FastifyInstance {
@@ -46,17 +45,20 @@ export function buildHttp(deps: ApiDeps, logger: boolean | { level: string }): F
     if (body === '') done(null, undefined);
     else parseJson(request, body.toString(), done);
   });
+  classifyRoutes(app);
   app.decorateRequest('principal', null);
   const lastTouched = new Map<string, number>();
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
-    if (PUBLIC.some((pattern) => pattern.test(request.url))) return;
-    if (!request.url.startsWith('/api/')) return;
-    if (request.url.startsWith('/api/v1/admin/')) {
+    // Decided on the route the router matched, never on the URL as sent; another spelling of a route is refused.
+    assertCanonicalPath(request);
+    const access = request.routeOptions.config.access;
+    if (access === 'admin') {
       requireAdmin(request, deps.adminKey);
       request.isAdmin = true;
       return;
     }
+    if (access !== 'key') return;
     // One round trip: the key is looked up, the request counted against its rate and its use recorded.
     const { principal, refusal } = await admitRequest(deps.db, bearerOf(request), deps.limits, lastTouched);
     if (!principal) throw new ApiError('unauthorized', 401, 'This API key is not valid or has been revoked.');
