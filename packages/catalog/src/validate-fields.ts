@@ -1,11 +1,16 @@
 import { checkMediaUri } from './media-uri.ts';
 import type { FieldError, FieldSpec, Json, MediaField, MediaRef, NumberField } from './types.ts';
 
-/** A value as JSON, long strings cut to 40 characters. */
+/** A value as JSON, long strings cut to 40 characters; a non-finite number as itself (JSON would say null). */
 const describeValue = (v: unknown) => {
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   const chars = typeof v === 'string' ? [...v] : [];
   return JSON.stringify(chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : v);
 };
+
+/** Half of a UTF-16 surrogate pair standing alone (`"\ud800"` in JSON): no UTF-8 text can hold it. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /** What a wrong value is, for messages: `a string ("5")`, `null`, `an array`. */
 const typeName = (v: unknown) => {
   if (v === null) return 'null';
@@ -42,6 +47,8 @@ function scalarProblem(f: Exclude<FieldSpec, MediaField>, value: Json): Problem 
   switch (f.kind) {
     case 'string': {
       if (typeof value !== 'string') return ['invalid_type', `must be a string; got ${typeName(value)}`];
+      if (LONE_SURROGATE.test(value))
+        return ['invalid_value', 'must be Unicode text; it holds an unpaired surrogate (\\ud800 to \\udfff)'];
       if (value.trim() === '')
         return [
           f.required ? 'required' : 'too_short',

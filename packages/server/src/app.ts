@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildHttp } from './api/build-http.ts';
+import { buildHttp, type HttpLogOptions } from './api/build-http.ts';
 import { AssetSweeper } from './assets/asset-sweeper.ts';
 import { AssetsService } from './assets/assets-service.ts';
 import { loadSigningSecret } from './assets/signing-secret.ts';
 import { createStorage } from './assets/storage/create-storage.ts';
 import { AccountsService } from './billing/accounts.ts';
-import { ensureDevAccount } from './billing/dev-account.ts';
+import { settleDevAccount } from './billing/dev-account.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { openDatabase } from './db/open-database.ts';
@@ -32,6 +32,8 @@ export interface Gateway {
   outboundFetch: GuardedFetch;
   /** The development key, when the dev account is enabled. */
   devKey: string | null;
+  /** Why the development account is off (or its keys were revoked), to say at start; null when nothing to say. */
+  devAccountNote: string | null;
   /** Stops serving and claiming; in-flight steps get up to `graceMs` to finish before they are handed back. */
   close(graceMs?: number): Promise<void>;
 }
@@ -44,7 +46,7 @@ export async function createGateway(
   config: Readonly<Config>,
   options: {
     role?: 'all' | 'api' | 'worker';
-    logger?: boolean | { level: string };
+    logger?: boolean | HttpLogOptions;
     /** Providers registered after the built-in ones; one with a built-in's id replaces it (benchmarks). */
     providers?: { provider: Provider; pollIntervalMs: number }[];
   } = {},
@@ -64,6 +66,7 @@ export async function createGateway(
       ffprobePath,
       maxUploadBytes: config.limits.maxUploadBytes,
       maxBytesByKind: config.assets.maxBytesByKind,
+      maxPixels: config.assets.maxPixels,
       maxDataUriBytes: config.limits.maxDataUriBytes,
       publicUrl: config.publicUrl,
       signingSecret: await loadSigningSecret(config.assets.signingSecret, config.dataDir),
@@ -84,9 +87,8 @@ export async function createGateway(
     providers.routing(config.upstreams);
     for (const extra of options.providers ?? [])
       providers.register(extra.provider, { pollIntervalMs: extra.pollIntervalMs });
-    const devKey = config.devAccount.enabled
-      ? await ensureDevAccount(db, { dataDir: config.dataDir, ...config.devAccount })
-      : null;
+    const devAccount = await settleDevAccount(db, { dataDir: config.dataDir, ...config.devAccount });
+    const devKey = devAccount.key;
     const events = new GenerationEventHub(db);
     await events.start();
     const http = buildHttp(
@@ -98,6 +100,7 @@ export async function createGateway(
         prices: config.prices,
         publicUrl: config.publicUrl,
         maxJsonBytes: config.limits.maxJsonBytes,
+        http: config.http,
         limits: config.limits,
         adminKey: config.adminKey,
         events,
@@ -162,6 +165,7 @@ export async function createGateway(
       worker,
       outboundFetch,
       devKey,
+      devAccountNote: devAccount.note,
       async close(graceMs = 0) {
         await http.close();
         await sweeper.stop();

@@ -12,6 +12,13 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
+  it('runs the development account only where nobody said otherwise and not in production', () => {
+    expect(loadConfig({}).devAccount.enabled).toBe('auto');
+    expect(loadConfig({ NODE_ENV: 'production' }).devAccount.enabled).toBe('off');
+    expect(loadConfig({ NODE_ENV: 'production', REELAY_DEV_ACCOUNT: 'on' }).devAccount.enabled).toBe('on');
+    expect(loadConfig({ REELAY_DEV_ACCOUNT: 'off' }).devAccount.enabled).toBe('off');
+  });
+
   it('uses PostgreSQL when DATABASE_URL is set', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).database).toEqual({
       driver: 'postgres',

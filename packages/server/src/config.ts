@@ -15,7 +15,11 @@ export interface Config {
   dataDir: string;
   database: DatabaseConfig;
   storage: StorageConfig;
-  devAccount: { enabled: boolean; key: string | null; startingTokens: number };
+  /**
+   * `on`/`off` as set; `auto` (unset): on unless NODE_ENV is production, and then only while no other account
+   * has a live key.
+   */
+  devAccount: { enabled: 'on' | 'off' | 'auto'; key: string | null; startingTokens: number };
   worker: { concurrency: number; pollIntervalMs: number; leaseSeconds: number; stepTimeoutMs: number };
   render: {
     concurrency: number;
@@ -24,6 +28,17 @@ export interface Config {
     ffprobePath: string | null;
     /** Where to look for ffmpeg and ffprobe (the PATH). */
     searchPath: string;
+  };
+  /** How long a client may take, so that a stalled or slow one cannot hold connections and open files. */
+  http: {
+    /** Until the request's headers are complete. */
+    headersTimeoutMs: number;
+    /** Until the whole request, body included, has arrived (a large upload on a slow link needs minutes). */
+    requestTimeoutMs: number;
+    /** A connection on which no byte moves either way for this long is closed (a body that stops mid-way). */
+    idleTimeoutMs: number;
+    /** An idle kept-alive connection between requests is closed after this long. */
+    keepAliveTimeoutMs: number;
   };
   limits: {
     maxUploadBytes: number;
@@ -53,6 +68,8 @@ export interface Config {
   /** Stored media: per-kind size limits, signed links, retention. */
   assets: {
     maxBytesByKind: { image: number; video: number; audio: number };
+    /** Largest picture kept, in pixels: an image (judged from its header) and one frame of a video. */
+    maxPixels: { image: number; videoFrame: number };
     /** Secret of the gateway's signed links; null: one kept in the data folder. */
     signingSecret: string | null;
     signedUrlTtlSeconds: number;
@@ -333,7 +350,14 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     database: url ? { driver: 'postgres', url } : { driver: 'pglite', dataDir: resolve(dataDir, 'pgdata') },
     storage: storage(env, dataDir),
     devAccount: {
-      enabled: flag(env, 'REELAY_DEV_ACCOUNT', true),
+      enabled:
+        env.REELAY_DEV_ACCOUNT === undefined || env.REELAY_DEV_ACCOUNT.trim() === ''
+          ? env.NODE_ENV?.trim() === 'production'
+            ? 'off'
+            : 'auto'
+          : flag(env, 'REELAY_DEV_ACCOUNT', true)
+            ? 'on'
+            : 'off',
       key: devKey,
       startingTokens: integer(env, 'REELAY_DEV_TOKENS', 10_000, 0, 1_000_000_000),
     },
@@ -349,6 +373,12 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       ffmpegPath: env.REELAY_FFMPEG_PATH?.trim() || null,
       ffprobePath: env.REELAY_FFPROBE_PATH?.trim() || null,
       searchPath: env.PATH ?? '',
+    },
+    http: {
+      headersTimeoutMs: integer(env, 'REELAY_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      requestTimeoutMs: integer(env, 'REELAY_REQUEST_TIMEOUT_MS', 900_000, 1000, 86_400_000),
+      idleTimeoutMs: integer(env, 'REELAY_IDLE_TIMEOUT_MS', 15_000, 100, 3_600_000),
+      keepAliveTimeoutMs: integer(env, 'REELAY_KEEP_ALIVE_TIMEOUT_MS', 10_000, 100, 3_600_000),
     },
     limits: {
       maxUploadBytes: integer(env, 'REELAY_MAX_UPLOAD_BYTES', 500 * 1024 * 1024, 1024, 2 ** 40),
@@ -373,6 +403,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
         image: integer(env, 'REELAY_MAX_IMAGE_BYTES', 50 * 1024 * 1024, 1024, 2 ** 40),
         video: integer(env, 'REELAY_MAX_VIDEO_BYTES', 500 * 1024 * 1024, 1024, 2 ** 40),
         audio: integer(env, 'REELAY_MAX_AUDIO_BYTES', 200 * 1024 * 1024, 1024, 2 ** 40),
+      },
+      maxPixels: {
+        image: integer(env, 'REELAY_MAX_IMAGE_PIXELS', 8192 * 8192, 65_536, 2 ** 30),
+        videoFrame: integer(env, 'REELAY_MAX_VIDEO_FRAME_PIXELS', 4096 * 4096, 65_536, 2 ** 30),
       },
       signingSecret: signingSecret(env),
       signedUrlTtlSeconds: integer(env, 'REELAY_SIGNED_URL_TTL_SECONDS', 3600, 60, 604_800),

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nReelay ${role === 'worker' ? 'worker' : `listening on ${config.publicUrl}`} (${where})\n`,
   );
+  if (gateway.devAccountNote && role !== 'worker') process.stdout.write(`${gateway.devAccountNote}\n`);
   if (gateway.devKey && role !== 'worker') {
     process.stdout.write(
       `Development API key (test mode, local renderer):\n\n  export REELAY_API_KEY=${gateway.devKey}\n\n`,

@@ -631,8 +631,8 @@ describe.each(DATABASES)('assets on %s', (kind) => {
       expect(
         r.json.error.details.map((d: { param: string; message: string }) => [d.param, d.message]),
       ).toEqual([
-        ['input.referenceAssetUris[0]', expect.stringMatching(/127\.0\.0\.1, a loopback address/)],
-        ['input.referenceAssetUris[1]', expect.stringMatching(/10\.0\.0\.1, a private network address/)],
+        ['input.referenceAssetUris[0]', expect.stringMatching(/127\.0\.0\.1 is a loopback address/)],
+        ['input.referenceAssetUris[1]', expect.stringMatching(/10\.0\.0\.1 is a private network address/)],
       ]);
     });
   });

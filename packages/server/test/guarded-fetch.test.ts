@@ -142,6 +142,9 @@ describe('addresses written into the URL', () => {
     ['[::1]', 'IPv6 loopback'],
     ['[::ffff:127.0.0.1]', 'IPv4-mapped IPv6 loopback'],
     ['[::ffff:7f00:1]', 'IPv4-mapped IPv6 loopback in hex'],
+    ['[::127.0.0.1]', 'IPv4-compatible IPv6 loopback'],
+    ['[::7f00:1]', 'IPv4-compatible IPv6 loopback in hex'],
+    ['[::a9fe:a9fe]', 'cloud metadata, IPv4-compatible'],
     ['169.254.169.254', 'cloud metadata'],
     ['[::ffff:169.254.169.254]', 'cloud metadata, IPv4-mapped'],
     ['0xa9fea9fe', 'cloud metadata, hex'],
@@ -206,10 +209,13 @@ describe('names and what they resolve to', () => {
     ['decimal.test', ['2130706433']],
     ['cgnat.test', ['100.64.12.1']],
     ['v6-local.test', ['fd12:3456::1']],
+    ['v4-compatible.test', ['::127.0.0.1']],
   ])('refuses %s resolving to %j', async (name, addresses) => {
     const h = guard({ [name]: addresses });
     const error = await refusal(h.fetch(`https://${name}:${https.port}/ok`));
     expect(error.code).toBe('address_not_allowed');
+    // Where an internal name points is not told (no DNS oracle), neither the address nor its kind.
+    expect(error.message).toBe(`${name} is not a public address; the gateway does not fetch from there`);
     expect(h.dialed).toEqual([]);
     expect(h.decisions.at(-1)?.allowed).toBe(false);
     expect(https.seen.filter((s) => s.headers.host?.startsWith(name))).toEqual([]);

@@ -289,7 +289,7 @@ describe('webhooks and addresses that are not public', () => {
         lastStatus: null,
         eventType: 'generation.canceled',
       });
-      expect(delivery.lastError).toMatch(/127\.0\.0\.1, a loopback address/);
+      expect(delivery.lastError).toMatch(/127\.0\.0\.1 is a loopback address/);
       expect(receiver.received).toEqual([]);
     } finally {
       await receiver.close();

@@ -9,27 +9,43 @@ import { assetsRoutes } from './assets-routes.ts';
 import { bearerOf, requireAdmin } from './authenticate.ts';
 import { callbackRoutes } from './callback-routes.ts';
 import type { ApiDeps } from './deps.ts';
-import { answerUnroutable, installErrorHandler } from './error-handler.ts';
+import { answerClientError, answerUnroutable, installErrorHandler } from './error-handler.ts';
 import { eventsRoutes } from './events-routes.ts';
 import { generationsRoutes } from './generations-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { installIdempotency } from './idempotency.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
 import { keysRoutes } from './keys-routes.ts';
+import { requestForLog } from './log-redaction.ts';
 import { modelsRoutes } from './models-routes.ts';
 import { openApiRoutes } from './openapi-routes.ts';
 import { assertCanonicalPath, classifyRoutes } from './route-access.ts';
+import { installSecurityHeaders } from './security-headers.ts';
 import { refuseNulCharacters } from './text-in-body.ts';
 import { usageRoutes } from './usage-routes.ts';
 import { webhooksRoutes } from './webhooks-routes.ts';
 
+/** Where and how much the HTTP application logs (a stream is for tests that read the log). */
+export interface HttpLogOptions {
+  level: string;
+  stream?: NodeJS.WritableStream;
+}
+
 /** The HTTP application: routes, the auth hook and the one error handler. */
-export function buildHttp(deps: ApiDeps, logger: boolean | { level: string }): FastifyInstance {
+export function buildHttp(deps: ApiDeps, logger: boolean | HttpLogOptions): FastifyInstance {
   const app = Fastify({
-    logger,
+    logger:
+      logger === false ? false : { ...(logger === true ? {} : logger), serializers: { req: requestForLog } },
     bodyLimit: deps.maxJsonBytes,
+    // A request must be complete within requestTimeout, and a connection on which nothing moves is closed
+    // after connectionTimeout (a body that stalls mid-way); long waits (SSE, Prefer: wait) lift it themselves.
+    requestTimeout: deps.http.requestTimeoutMs,
+    connectionTimeout: deps.http.idleTimeoutMs,
+    keepAliveTimeout: deps.http.keepAliveTimeoutMs,
     genReqId: () => newId('req'),
     requestIdHeader: false,
     frameworkErrors: answerUnroutable,
+    clientErrorHandler: answerClientError,
     // Route schemas (the admin API) are checked strictly: no coercion, no silent removal, every error at once.
     ajv: {
       customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false },
@@ -42,9 +58,21 @@ export function buildHttp(deps: ApiDeps, logger: boolean | { level: string }): F
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '') done(null, undefined);
-    else parseJson(request, body.toString(), done);
+    const text = body.toString();
+    if (text === '') done(null, undefined);
+    else if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+      done(
+        new ApiError(
+          'invalid_json',
+          400,
+          `The body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`,
+          { param: 'body' },
+        ),
+        undefined,
+      );
+    } else parseJson(request, text, done);
   });
+  app.server.headersTimeout = Math.min(deps.http.headersTimeoutMs, deps.http.requestTimeoutMs);
   classifyRoutes(app);
   app.decorateRequest('principal', null);
   const lastTouched = new Map<string, number>();
@@ -65,6 +93,7 @@ export function buildHttp(deps: ApiDeps, logger: boolean | { level: string }): F
     request.principal = principal;
     if (refusal) throw refusal;
   });
+  installSecurityHeaders(app);
   refuseNulCharacters(app);
   installIdempotency(app, deps.db);
   installErrorHandler(app);

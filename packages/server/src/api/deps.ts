@@ -2,6 +2,7 @@ import type { PriceOverrides } from '@reelay/catalog';
 import type { AssetsService } from '../assets/assets-service.ts';
 import type { AccountsService } from '../billing/accounts.ts';
 import type { LimitDefaults } from '../billing/limits.ts';
+import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { GenerationEventHub } from '../generations/generation-events.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
@@ -15,6 +16,7 @@ export interface ApiDeps {
   prices: PriceOverrides;
   publicUrl: string;
   maxJsonBytes: number;
+  http: Config['http'];
   limits: LimitDefaults;
   adminKey: string | null;
   /** This process's watcher of generation events (SSE, `Prefer: wait`). */

@@ -1,6 +1,9 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FieldError } from '@reelay/catalog';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, validationFailed } from '../errors.ts';
+import { newId } from '../ids.ts';
 
 interface ErrorBody {
   error: { code: string; message: string; param?: string; details?: unknown[]; requestId: string };
@@ -102,4 +105,29 @@ function fromSchemaErrors(error: FastifyError): ApiError {
   });
   const seen = new Set<string>();
   return validationFailed(details.filter((d) => !seen.has(d.param) && seen.add(d.param)));
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (headers too large, framing that does not add up,
+ * a request line that is not HTTP, headers that never finish): the same error JSON, then the connection closes.
+ * Nothing of the request is echoed.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'The request line and headers are too large.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request did not arrive in time.']
+        : [400, 'The request is not valid HTTP/1.1 (its request line, headers or body framing).'];
+  const body = JSON.stringify({
+    error: { code: 'invalid_request', message, requestId: newId('req') },
+  } satisfies ErrorBody);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

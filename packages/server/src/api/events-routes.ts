@@ -39,6 +39,8 @@ export function eventsRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
     reply.hijack();
     const res = reply.raw;
+    // The stream writes a heartbeat while it waits, so an idle limit shorter than that must not close it.
+    res.socket?.setTimeout(Math.max(deps.http.idleTimeoutMs, deps.sseHeartbeatMs * 2 + 1000));
     res.writeHead(200, {
       ...(reply.getHeaders() as Record<string, string>),
       'content-type': 'text/event-stream; charset=utf-8',

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.ts';
 import { cancelGeneration } from '../generations/cancel-generation.ts';
@@ -22,8 +23,14 @@ export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   /** Waits (event-driven, not polling) up to `seconds` for the generation to end; then its latest state. */
-  async function awaitFinal(g: GenerationRecord, seconds: number, reply: { raw: NodeJS.EventEmitter }) {
+  async function awaitFinal(
+    g: GenerationRecord,
+    seconds: number,
+    reply: { raw: NodeJS.EventEmitter & { socket: Socket | null } },
+  ) {
     if (isFinal(g.status)) return g;
+    // Nothing moves on the connection while it waits: the idle timeout makes room for the wait asked for.
+    reply.raw.socket?.setTimeout(seconds * 1000 + deps.http.idleTimeoutMs);
     const controller = new AbortController();
     waiting.add(controller);
     const onClose = () => controller.abort();
@@ -33,6 +40,7 @@ export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
       return (await loadGeneration(deps.db, g.id)) ?? g;
     } finally {
       reply.raw.off('close', onClose);
+      reply.raw.socket?.setTimeout(deps.http.idleTimeoutMs);
       waiting.delete(controller);
     }
   }

@@ -134,12 +134,21 @@ export function installIdempotency(app: FastifyInstance, db: Database): void {
       ]);
       return payload;
     }
-    await db.query('UPDATE idempotency_keys SET status = $3, body = $4 WHERE account_id = $1 AND key = $2', [
-      accountId,
-      key,
-      reply.statusCode,
-      payload,
-    ]);
+    try {
+      await db.query(
+        'UPDATE idempotency_keys SET status = $3, body = $4 WHERE account_id = $1 AND key = $2',
+        [accountId, key, reply.statusCode, payload],
+      );
+    } catch (error) {
+      // The answer still goes out; the key is released so a retry is answered afresh rather than held.
+      request.log.error({ err: error }, 'could not keep the answer of an Idempotency-Key');
+      await db
+        .query('DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND status IS NULL', [
+          accountId,
+          key,
+        ])
+        .catch(() => undefined);
+    }
     return payload;
   });
 }

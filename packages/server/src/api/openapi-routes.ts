@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { models } from '@reelay/catalog';
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { apiReferencePage } from './api-reference-page.ts';
@@ -9,7 +10,7 @@ import { openApiDocument } from './openapi.ts';
  * this process runs and the routes it serves.
  */
 export function openApiRoutes(app: FastifyInstance, deps: Pick<ApiDeps, 'publicUrl'>): void {
-  let built: { json: string; page: string } | null = null;
+  let built: { json: string; page: string; policy: string } | null = null;
   const build = () => {
     if (built) return built;
     const doc = openApiDocument({
@@ -17,9 +18,28 @@ export function openApiRoutes(app: FastifyInstance, deps: Pick<ApiDeps, 'publicU
       publicUrl: deps.publicUrl,
       serves: (method, url) => app.hasRoute({ method: method as HTTPMethods, url }),
     });
-    built = { json: JSON.stringify(doc), page: apiReferencePage(doc) };
+    const page = apiReferencePage(doc);
+    // The page is one document with one inline stylesheet and no script: the policy allows exactly that style.
+    const styles = [...page.matchAll(/<style>([\s\S]*?)<\/style>/g)].map(
+      (m) =>
+        `'sha256-${createHash('sha256')
+          .update(m[1] ?? '')
+          .digest('base64')}'`,
+    );
+    const policy = [
+      "default-src 'none'",
+      `style-src ${styles.join(' ') || "'none'"}`,
+      'img-src data:',
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ].join('; ');
+    built = { json: JSON.stringify(doc), page, policy };
     return built;
   };
   app.get('/openapi.json', async (_request, reply) => reply.type('application/json').send(build().json));
-  app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(build().page));
+  app.get('/docs', async (_request, reply) => {
+    const { page, policy } = build();
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', policy).send(page);
+  });
 }

@@ -4,6 +4,18 @@ import type { AssetsService } from '../assets/assets-service.ts';
 import { parseRange } from '../assets/byte-range.ts';
 import { StorageKeyMissing } from '../assets/storage.ts';
 import { ApiError } from '../errors.ts';
+import { STORED_FILE_POLICY } from './security-headers.ts';
+
+/** A file name extension for a media type the gateway stores (`video/mp4` → `mp4`). */
+const extensionOf = (mediaType: string): string =>
+  ({ 'image/jpeg': 'jpg', 'video/quicktime': 'mov', 'audio/mpeg': 'mp3', 'video/x-matroska': 'mkv' })[
+    mediaType
+  ] ??
+  (mediaType
+    .split('/')[1]
+    ?.replace(/[^a-z0-9]/gi, '')
+    .slice(0, 8) ||
+    'bin');
 
 /** Sends an asset's bytes, honouring a single-range `Range` header (206, or 416 past the end) so players can seek. */
 export async function sendContent(
@@ -18,7 +30,9 @@ export async function sendContent(
     .header('accept-ranges', 'bytes')
     .header('content-type', asset.mediaType)
     .header('etag', `"${asset.sha256}"`)
-    .header('cache-control', cacheControl);
+    .header('cache-control', cacheControl)
+    .header('content-security-policy', STORED_FILE_POLICY)
+    .header('content-disposition', `inline; filename="${asset.id}.${extensionOf(asset.mediaType)}"`);
   if (range.kind === 'unsatisfiable') {
     reply.header('content-range', `bytes */${asset.bytes}`);
     throw new ApiError(

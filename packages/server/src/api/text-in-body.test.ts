@@ -11,9 +11,19 @@ describe('NUL characters in a JSON body', () => {
     expect(nulCharacters(body).map((e) => e.param)).toEqual([
       'input.prompt',
       'input.referenceAssetUris[1]',
-      'input.x\u0000',
+      'input',
     ]);
     expect(nulCharacters(body)[0]).toMatchObject({ code: 'invalid_value' });
+    // A bad key is named by where it sits, never echoed back.
+    expect(nulCharacters(body)[2]?.message).toBe(
+      'A key of input contains a NUL character (\\u0000), which text cannot hold.',
+    );
+  });
+
+  it('names unpaired surrogates, in values and keys, and passes paired ones', () => {
+    const body = { a: 'x\ud800y', b: ['\udc00'], ['k\ud83d']: 1, ok: 'emoji \ud83d\ude00' };
+    expect(nulCharacters(body).map((e) => e.param)).toEqual(['a', 'b[0]', 'body']);
+    expect(nulCharacters(body).every((e) => !/[\ud800-\udfff]/.test(e.message + e.param))).toBe(true);
   });
 
   it('passes ordinary text, numbers and escapes that are not NUL', () => {

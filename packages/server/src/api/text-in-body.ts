@@ -5,22 +5,35 @@ import { badRequest, validationFailed } from '../errors.ts';
 /** At most this many bad places are listed; one is enough to fix the client, a few show the pattern. */
 const MAX_DETAILS = 20;
 
+/** Half of a UTF-16 surrogate pair standing alone (`"\ud800"` in JSON): no UTF-8 text can hold it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** What in a string no PostgreSQL text can hold, or null. */
+function unstorable(text: string): 'nul' | 'surrogate' | null {
+  if (text.includes('\0')) return 'nul';
+  return LONE_SURROGATE.test(text) ? 'surrogate' : null;
+}
+
 /**
- * Where a parsed JSON body holds a NUL character (U+0000), in a value or a key: PostgreSQL can keep no such
- * text, so it is refused up front. Paths are written as the API names fields (`input.prompt`, `tags[2]`).
+ * Where a parsed JSON body holds text PostgreSQL can keep in no column (a NUL character, U+0000, or an unpaired
+ * surrogate such as `\ud800`), in a value or a key: it is refused up front, before anything echoes or stores it.
+ * Paths are written as the API names fields (`input.prompt`, `tags[2]`).
  */
 export function nulCharacters(body: unknown): FieldError[] {
   const found: FieldError[] = [];
   const visit = (value: unknown, path: string): void => {
     if (found.length >= MAX_DETAILS) return;
     if (typeof value === 'string') {
-      if (value.includes('\0')) found.push(nulAt(path));
+      const bad = unstorable(value);
+      if (bad) found.push(nulAt(path, bad));
     } else if (Array.isArray(value)) {
       for (const [i, item] of value.entries()) visit(item, `${path}[${i}]`);
     } else if (typeof value === 'object' && value !== null) {
       for (const [key, item] of Object.entries(value)) {
         const at = path === '' ? key : `${path}.${key}`;
-        if (key.includes('\0')) found.push(nulAt(at));
+        // A bad key is named by where it sits, never echoed: no answer may carry the text refused here.
+        const bad = unstorable(key);
+        if (bad) found.push(nulAt(path, bad, true));
         else visit(item, at);
       }
     }
@@ -29,11 +42,16 @@ export function nulCharacters(body: unknown): FieldError[] {
   return found;
 }
 
-function nulAt(param: string): FieldError {
+function nulAt(param: string, what: 'nul' | 'surrogate', ofKey = false): FieldError {
+  const named = param === '' ? 'the body' : param;
+  const where = ofKey ? `A key of ${named}` : param === '' ? 'The body' : param;
   return {
     param: param === '' ? 'body' : param,
     code: 'invalid_value',
-    message: `${param === '' ? 'The body' : param} contains a NUL character (\\u0000), which text cannot hold.`,
+    message:
+      what === 'nul'
+        ? `${where} contains a NUL character (\\u0000), which text cannot hold.`
+        : `${where} contains an unpaired surrogate (\\ud800 to \\udfff), which is not Unicode text.`,
   };
 }
 

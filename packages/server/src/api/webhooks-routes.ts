@@ -42,31 +42,29 @@ function parseListQuery(q: Record<string, unknown>) {
 /** The account's webhook secret (read, rotate) and its deliveries (list, inspect, replay). */
 export function webhooksRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/api/v1/webhooks/secret', async (request) =>
-    secretJson(await webhookSecretOf(deps.db, callerOf(request).accountId)),
+    secretJson(await webhookSecretOf(deps.db, callerOf(request))),
   );
 
   app.post('/api/v1/webhooks/secret/rotate', async (request) =>
-    secretJson(
-      await rotateWebhookSecret(deps.db, callerOf(request).accountId, deps.webhooks.secretGraceSeconds),
-    ),
+    secretJson(await rotateWebhookSecret(deps.db, callerOf(request), deps.webhooks.secretGraceSeconds)),
   );
 
   app.get('/api/v1/webhooks/deliveries', async (request) => {
     const page = await listDeliveries(
       deps.db,
-      callerOf(request).accountId,
+      callerOf(request),
       parseListQuery(request.query as Record<string, unknown>),
     );
     return { data: page.data.map(deliveryJson), nextCursor: page.nextCursor };
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/webhooks/deliveries/:id', async (request) => {
-    const d = await findDelivery(deps.db, callerOf(request).accountId, request.params.id);
+    const d = await findDelivery(deps.db, callerOf(request), request.params.id);
     return { ...deliveryJson(d), attemptLog: await deliveryAttempts(deps.db, d.id) };
   });
 
   app.post<{ Params: { id: string } }>('/api/v1/webhooks/deliveries/:id/replay', async (request, reply) => {
-    const d = await replayDelivery(deps.db, callerOf(request).accountId, request.params.id);
+    const d = await replayDelivery(deps.db, callerOf(request), request.params.id);
     return reply.status(202).send(deliveryJson(d));
   });
 }

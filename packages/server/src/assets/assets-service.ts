@@ -15,7 +15,7 @@ import {
   insertAsset,
 } from './asset-repository.ts';
 import { decodeDataUri } from './data-uri.ts';
-import { identifyMedia } from './identify-media.ts';
+import { DEFAULT_IMAGE_LIMITS, identifyMedia, pixelsInWords } from './identify-media.ts';
 import { presentFacts } from './media-facts.ts';
 import { receiveFile } from './receive-file.ts';
 import type { ByteRange, Storage } from './storage.ts';
@@ -28,6 +28,12 @@ export interface AssetsOptions {
   /** Largest file kept, per kind (checked once the kind is known from the bytes). */
   maxBytesByKind: Readonly<Record<MediaKind, number>>;
   maxDataUriBytes: number;
+  /**
+   * Largest picture kept, in pixels (width × height): of an image (judged from its header, before it is
+   * decoded) and of a video's frame (from ffprobe, before anything renders it). Defaults:
+   * {@link DEFAULT_MAX_PIXELS}.
+   */
+  maxPixels?: Readonly<PixelLimits>;
   /** Base of the signed URLs served by the gateway itself. */
   publicUrl: string;
   signingSecret: string;
@@ -53,6 +59,29 @@ const EXTENSIONS: Record<string, string> = {
   'audio/flac': 'flac',
 };
 
+/** Pixel limits per kind: an image, and one frame of a video. */
+export interface PixelLimits {
+  image: number;
+  videoFrame: number;
+}
+
+/**
+ * The gateway-wide pixel limits. Images: see {@link DEFAULT_IMAGE_LIMITS} (8192 × 8192). Video frames:
+ * 4096 × 4096, above every frame an upstream takes or makes (reference videos at most 2160 px a side, 4K
+ * outputs 3840 × 2160) and DCI 4K (4096 × 2160) in either orientation; one RGBA frame of it is 64 MB where a
+ * 16000 × 16000 frame is a gigabyte.
+ */
+export const DEFAULT_MAX_PIXELS: Readonly<PixelLimits> = {
+  image: DEFAULT_IMAGE_LIMITS.maxPixels,
+  videoFrame: 4096 * 4096,
+};
+
+/** What the slot an input is for publishes about its size, so the file can be refused before it is decoded. */
+export interface InputLimits {
+  /** Largest width or height, in pixels. */
+  maxSide?: number | undefined;
+}
+
 const KIND_WORDS: Record<MediaKind, string> = { image: 'Images', video: 'Videos', audio: 'Audio files' };
 
 /** Adds the field name to an error about one input, keeping its status. */
@@ -63,6 +92,7 @@ const onField = (error: ApiError, param: string) =>
 export class AssetsService {
   private readonly signer: UrlSigner;
   private readonly now: () => number;
+  private readonly maxPixels: Readonly<PixelLimits>;
   constructor(
     private readonly db: Database,
     readonly storage: Storage,
@@ -70,6 +100,22 @@ export class AssetsService {
   ) {
     this.signer = new UrlSigner(options.signingSecret);
     this.now = options.now ?? Date.now;
+    this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  }
+
+  /**
+   * Why a file with these facts is too large a picture for the gateway to decode or render (its size and
+   * the limit, in words), or null when it is not. Judged from stored facts, so it costs no decoding.
+   */
+  oversizePicture(facts: { kind: MediaKind; width: number | null; height: number | null }): string | null {
+    if (facts.kind === 'audio' || facts.width === null || facts.height === null) return null;
+    const pixels = facts.width * facts.height;
+    const limit = facts.kind === 'image' ? this.maxPixels.image : this.maxPixels.videoFrame;
+    if (pixels <= limit) return null;
+    const words = pixelsInWords(limit);
+    return facts.kind === 'image'
+      ? `The image is ${facts.width}×${facts.height} px (${pixels} pixels); images may have at most ${words}.`
+      : `The video's frames are ${facts.width}×${facts.height} px (${pixels} pixels); a video frame may have at most ${words}.`;
   }
 
   /**
@@ -79,7 +125,12 @@ export class AssetsService {
   async upload(
     accountId: string,
     body: Readable,
-    how: { declaredType?: string | null; source?: 'upload' | 'data' | 'url'; sourceUrl?: string } = {},
+    how: {
+      declaredType?: string | null;
+      source?: 'upload' | 'data' | 'url';
+      sourceUrl?: string;
+      limits?: InputLimits;
+    } = {},
   ): Promise<AssetRecord> {
     const received = await receiveFile(body, this.storage.incomingDir(), this.options.maxUploadBytes);
     if (received.bytes === 0) {
@@ -96,12 +147,18 @@ export class AssetsService {
       {
         declaredType: how.declaredType ?? null,
         sourceUrl: how.sourceUrl ?? null,
+        ...(how.limits !== undefined ? { limits: how.limits } : {}),
       },
     );
   }
 
   /** Turns a strict base64 `data:` URI into an asset; errors name `param`. */
-  async fromDataUri(accountId: string, uri: string, param: string): Promise<AssetRecord> {
+  async fromDataUri(
+    accountId: string,
+    uri: string,
+    param: string,
+    limits: InputLimits = {},
+  ): Promise<AssetRecord> {
     const decoded = decodeDataUri(uri, this.options.maxDataUriBytes);
     if (!decoded.ok) {
       const status = decoded.reason === 'too_large' ? 413 : 422;
@@ -118,6 +175,7 @@ export class AssetsService {
       return await this.upload(accountId, Readable.from([decoded.bytes]), {
         declaredType: decoded.mediaType,
         source: 'data',
+        limits,
       });
     } catch (error) {
       throw error instanceof ApiError ? onField(error, param) : error;
@@ -128,7 +186,12 @@ export class AssetsService {
    * Fetches an https:// input once through the SSRF guard and stores it as an asset of `accountId`, so
    * upstreams and the local renderer see stable bytes. Every failure is a 422 on `param`.
    */
-  async fromUrl(accountId: string, url: string, param: string): Promise<AssetRecord> {
+  async fromUrl(
+    accountId: string,
+    url: string,
+    param: string,
+    limits: InputLimits = {},
+  ): Promise<AssetRecord> {
     const fail = (message: string) =>
       new ApiError('validation_failed', 422, `${param}: ${message}.`, { param });
     if (this.options.fetch === null) throw fail('https:// inputs are not fetched by this gateway');
@@ -148,6 +211,7 @@ export class AssetsService {
         declaredType: response.headers.get('content-type'),
         source: 'url',
         sourceUrl: url,
+        limits,
       });
     } catch (error) {
       if (error instanceof GuardedFetchError) throw fail(`could not fetch ${url}: ${error.message}`);
@@ -164,10 +228,20 @@ export class AssetsService {
     sha256: string,
     source: AssetRecord['source'],
     generationId: string | null,
-    extra: { declaredType?: string | null; sourceUrl?: string | null } = {},
+    extra: { declaredType?: string | null; sourceUrl?: string | null; limits?: InputLimits } = {},
   ): Promise<AssetRecord> {
     try {
-      const facts = await identifyMedia(path, this.options.ffprobePath, extra.declaredType);
+      const facts = await identifyMedia(path, this.options.ffprobePath, extra.declaredType, {
+        maxPixels: this.maxPixels.image,
+        maxSide: extra.limits?.maxSide,
+        // Before a frame is decoded; an output is kept whatever its size (see below).
+        maxFramePixels: source === 'output' ? undefined : this.maxPixels.videoFrame,
+      });
+      // An image past its limit was refused from its header above. A video's frame size comes from
+      // ffprobe and is refused here, before anything renders it; an output video is kept whatever its
+      // size, as it is whatever its bytes: the upstream made it, and it is refused if sent back as an input.
+      const oversize = source === 'output' ? null : this.oversizePicture(facts);
+      if (oversize !== null) throw new ApiError('payload_too_large', 413, oversize);
       const limit = this.options.maxBytesByKind[facts.kind];
       if (source !== 'output' && bytes > limit) {
         throw new ApiError(

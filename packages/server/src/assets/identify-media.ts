@@ -2,7 +2,14 @@ import type { MediaKind } from '@reelay/catalog';
 import { fileTypeFromFile } from 'file-type';
 import sharp from 'sharp';
 import { ApiError } from '../errors.ts';
-import { probeMedia } from '../media/probe.ts';
+import {
+  canonicalMediaType,
+  DECODE_CHECK_PACKETS,
+  decodedFrames,
+  ProbeError,
+  probeMedia,
+} from '../media/probe.ts';
+import { logProcessDetail } from '../media/run-process.ts';
 
 /** What a file is, decided from its bytes, with the facts a slot may check. */
 export interface MediaFacts {
@@ -17,7 +24,27 @@ export interface MediaFacts {
   audioCodec: string | null;
 }
 
+/**
+ * How large an image may be before it is decoded: `maxPixels` (width × height) always, and `maxSide` when the
+ * slot it is for publishes one. Both are judged from the file's header alone.
+ */
+export interface ImageLimits {
+  maxPixels: number;
+  maxSide?: number | undefined;
+  /** A video frame's largest pixel count, judged from ffprobe's header facts before any frame is decoded. */
+  maxFramePixels?: number | undefined;
+}
+
+/**
+ * The gateway-wide image limit, 8192 × 8192 pixels (64 Mi): four times the largest image an upstream makes
+ * (4K outputs of about 17 megapixels) and above the largest camera photos (about 61 megapixels), while a
+ * full decode of one stays near 280 MB. sharp's own default (0x3FFF², 268 megapixels) lets a 1 MB PNG cost
+ * a gigabyte.
+ */
+export const DEFAULT_IMAGE_LIMITS: Readonly<ImageLimits> = { maxPixels: 8192 * 8192 };
+
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/gif']);
+/** Types as {@link canonicalMediaType} spells them (file-type's `video/matroska` is `video/x-matroska`). */
 const VIDEO_TYPES = new Set(['video/mp4', 'video/quicktime', 'video/webm', 'video/x-matroska']);
 const AUDIO_TYPES = new Set([
   'audio/mpeg',
@@ -51,8 +78,9 @@ function declaredKind(declared: string | null | undefined): MediaKind | null {
 }
 
 /**
- * Sniffs the file's magic numbers (never trusting a declared type) and probes it: sharp for images (decoded
- * in full, so a cut-off image is found), ffprobe for video and audio (every packet counted for video, so a
+ * Sniffs the file's magic numbers (never trusting a declared type) and probes it: sharp for images (sized
+ * from the header against `imageLimits`, a 413 past them, then decoded in full, so a cut-off image is
+ * found), ffprobe for video and audio (every packet counted for video, so a
  * file shorter than its index is found). A `declared` Content-Type naming another kind than the bytes is a
  * 415: the file is not what it claims to be.
  */
@@ -60,11 +88,15 @@ export async function identifyMedia(
   path: string,
   ffprobePath: string,
   declared?: string | null,
+  imageLimits: Readonly<ImageLimits> = DEFAULT_IMAGE_LIMITS,
 ): Promise<MediaFacts> {
   const sniffed = await fileTypeFromFile(path);
   if (!sniffed) throw unsupported('The file is not a recognised image, video or audio format.');
-  const mime = sniffed.mime.split(';')[0]?.trim() ?? sniffed.mime;
-  const facts = await probe(path, mime, ffprobePath);
+  // One spelling per type: file-type's `video/matroska` is stored as `video/x-matroska`.
+  const mime = canonicalMediaType(sniffed.mime);
+  const facts = IMAGE_TYPES.has(mime)
+    ? await probeImage(path, mime, imageLimits)
+    : await probe(path, mime, ffprobePath, imageLimits.maxFramePixels);
   const claimed = declaredKind(declared);
   if (claimed !== null && claimed !== facts.kind) {
     throw new ApiError(
@@ -76,39 +108,102 @@ export async function identifyMedia(
   return facts;
 }
 
-async function probe(path: string, mime: string, ffprobePath: string): Promise<MediaFacts> {
-  if (IMAGE_TYPES.has(mime)) {
-    try {
-      const meta = await sharp(path).metadata();
-      if (!meta.width || !meta.height) throw new Error('it has no dimensions');
-      await sharp(path).stats();
-      // EXIF orientation 5–8 turns the picture a quarter: its displayed sides are swapped.
-      const shown = meta.autoOrient ?? { width: meta.width, height: meta.height };
-      return {
-        kind: 'image',
-        mediaType: mime,
-        width: shown.width,
-        height: shown.height,
-        durationSeconds: null,
-        hasAudio: null,
-        fps: null,
-        videoCodec: meta.format ?? null,
-        audioCodec: null,
-      };
-    } catch (error) {
-      throw corrupt(mime, (error as Error).message.replace(/\.$/, ''));
-    }
+/** A pixel count in words: `67108864 pixels (8192×8192)` when it is a square, else `N pixels`. */
+export function pixelsInWords(pixels: number): string {
+  const side = Math.sqrt(pixels);
+  return Number.isInteger(side) ? `${pixels} pixels (${side}×${side})` : `${pixels} pixels`;
+}
+
+/**
+ * Reads an image's header (sharp's `metadata()` decodes no pixels) and refuses one larger than `limits`
+ * with a 413 before anything is decoded; only then decodes it in full (`stats()`, with sharp's own pixel
+ * limit set to the same number), so a cut-off image is still found.
+ */
+async function probeImage(path: string, mime: string, limits: Readonly<ImageLimits>): Promise<MediaFacts> {
+  const meta = await sharp(path, { limitInputPixels: false })
+    .metadata()
+    .catch((error: Error) => {
+      throw corrupt(mime, error.message.replace(/\.$/, ''));
+    });
+  const { width, height } = meta;
+  if (!width || !height) throw corrupt(mime, 'it has no dimensions');
+  if (limits.maxSide !== undefined && Math.max(width, height) > limits.maxSide) {
+    throw new ApiError(
+      'payload_too_large',
+      413,
+      `The image is ${width}×${height} px; this slot takes at most ${limits.maxSide} px a side.`,
+    );
   }
+  if (width * height > limits.maxPixels) {
+    throw new ApiError(
+      'payload_too_large',
+      413,
+      `The image is ${width}×${height} px (${width * height} pixels); images may have at most ${pixelsInWords(limits.maxPixels)}.`,
+    );
+  }
+  try {
+    await sharp(path, { limitInputPixels: limits.maxPixels }).stats();
+  } catch (error) {
+    throw corrupt(mime, (error as Error).message.replace(/\.$/, ''));
+  }
+  // EXIF orientation 5–8 turns the picture a quarter: its displayed sides are swapped.
+  const shown = meta.autoOrient ?? { width, height };
+  return {
+    kind: 'image',
+    mediaType: mime,
+    width: shown.width,
+    height: shown.height,
+    durationSeconds: null,
+    hasAudio: null,
+    fps: null,
+    videoCodec: meta.format ?? null,
+    audioCodec: null,
+  };
+}
+
+async function probe(
+  path: string,
+  mime: string,
+  ffprobePath: string,
+  maxFramePixels: number | undefined,
+): Promise<MediaFacts> {
   if (!VIDEO_TYPES.has(mime) && !AUDIO_TYPES.has(mime)) {
     throw unsupported(`Files of type ${mime} are not accepted.`);
   }
+  // ffprobe reads the file with the demuxer of the type its bytes name, and nothing else: a playlist or
+  // manifest behind an MP3, AAC or ID3 header is never opened as one, so no file or URL it names is read.
   let probed: Awaited<ReturnType<typeof probeMedia>>;
   try {
-    probed = await probeMedia(path, { ffprobePath, countPackets: VIDEO_TYPES.has(mime) });
+    probed = await probeMedia(path, { ffprobePath, mediaType: mime, countPackets: VIDEO_TYPES.has(mime) });
   } catch (error) {
-    throw corrupt(mime, (error as Error).message);
+    throw refusedByProbe(mime, error);
   }
   if (probed.complete === false) throw corrupt(mime, 'it holds fewer frames than its index lists');
+  const frame = probed.video ? probed.video.width * probed.video.height : 0;
+  if (maxFramePixels !== undefined && frame > maxFramePixels) {
+    throw new ApiError(
+      'payload_too_large',
+      413,
+      `The video's frames are ${probed.video?.width}×${probed.video?.height} px (${frame} pixels); a video frame may have at most ${pixelsInWords(maxFramePixels)}.`,
+    );
+  }
+  // Packets can be all there and still hold nothing a decoder takes (zeroed picture data): decode a few.
+  const stream = probed.video ? 'video' : probed.audio ? 'audio' : null;
+  if (stream !== null) {
+    let frames: number;
+    try {
+      frames = await decodedFrames(path, { ffprobePath, mediaType: mime, stream });
+    } catch (error) {
+      throw refusedByProbe(mime, error);
+    }
+    if (frames === 0) {
+      throw new ApiError(
+        'unsupported_media_type',
+        415,
+        `The file is ${mime} but its ${stream} cannot be decoded: none of its first ${DECODE_CHECK_PACKETS} packets gave a ${stream === 'video' ? 'picture' : 'sound'}. It may be damaged.`,
+      );
+    }
+  }
   if (probed.video) {
     return {
       kind: 'video',
@@ -136,4 +231,11 @@ async function probe(path: string, mime: string, ffprobePath: string): Promise<M
     };
   }
   throw corrupt(mime, 'it has neither a video nor an audio stream');
+}
+
+/** The 415 for a file ffprobe refused: ffprobe's own words (which name the file's path) go to the log only. */
+function refusedByProbe(mime: string, error: unknown): Error {
+  if (!(error instanceof ProbeError)) return error as Error;
+  logProcessDetail(`ffprobe refused a ${mime} file`, error.detail);
+  return corrupt(mime, error.message);
 }

@@ -4,7 +4,7 @@ import { findAssets } from '../assets/asset-repository.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError, validationFailed } from '../errors.ts';
-import { checkSlot } from './slot-constraints.ts';
+import { checkSlot, inputLimits } from './slot-constraints.ts';
 
 const article = (kind: string) => (kind === 'image' ? 'an image' : `a ${kind}`);
 
@@ -14,10 +14,12 @@ type Resolved = { ok: true; asset: AssetRecord } | { ok: false; missing: boolean
  * Makes every media input an asset of the caller's account and checks it against its slot, before any token
  * is held: `asset://` ids are looked up (another account's asset is as absent as a missing one: a 404 on
  * that field), `https://` URLs are fetched once through the SSRF guard and `data:` URIs decoded, both stored
- * as assets and replaced by their `asset://` URI. Each file's real kind (from its bytes) must match its slot,
- * and the slot's constraints (types, size, sides, aspect ratio, duration, fps) must hold. Every bad field is
- * reported at once; missing assets make the answer a 404 (naming the first of them, with every bad field in its
- * details), anything else a 422.
+ * as assets and replaced by their `asset://` URI, one input after the other. An image past its slot's largest
+ * side or the gateway's pixel limit is refused from its header, before it is decoded, and a video whose frame
+ * is past the gateway's limit before anything renders it. Each file's real kind (from its bytes) must match
+ * its slot, and the slot's constraints (types, size, sides, aspect ratio, duration, fps) must hold. Every bad
+ * field is reported at once; missing assets make the answer a 404 (naming the first of them, with every bad
+ * field in its details), anything else a 422.
  *
  * Each asset this call stores is pushed onto `stored` as soon as it exists (before any check of it), and every
  * input has been settled before this returns or throws, so the caller knows every file it must remove if the
@@ -33,13 +35,11 @@ export async function resolveInputMedia(
 ): Promise<NormalisedInput> {
   const ids = media.filter((m) => m.scheme === 'asset').map((m) => m.uri.slice('asset://'.length));
   const owned = new Map((await findAssets(db, accountId, ids)).map((a) => [a.id, a]));
-  // allSettled, not all: a failing input must not leave another one still being stored unseen.
-  const settled = await Promise.allSettled(
-    media.map((ref) => resolveOne(assets, accountId, owned, ref, stored)),
-  );
-  const failure = settled.find((s) => s.status === 'rejected');
-  if (failure) throw failure.reason;
-  const resolved = settled.map((s) => (s as PromiseFulfilledResult<Resolved>).value);
+  // One at a time: each input may be decoded in full, so a request holds at most one decode in memory
+  // (several at once would add up: four large images would cost four times as much). A failure stops the
+  // loop with no other input still being stored.
+  const resolved: Resolved[] = [];
+  for (const ref of media) resolved.push(await resolveOne(assets, accountId, owned, ref, stored));
   const errors: FieldError[] = [];
   const uris = new Map<string, string>();
   resolved.forEach((r, i) => {
@@ -93,11 +93,12 @@ async function resolveOne(
     }
     asset = found;
   } else {
+    const limits = inputLimits(ref.accepts);
     try {
       asset =
         ref.scheme === 'https'
-          ? await assets.fromUrl(accountId, ref.uri, ref.param)
-          : await assets.fromDataUri(accountId, ref.uri, ref.param);
+          ? await assets.fromUrl(accountId, ref.uri, ref.param, limits)
+          : await assets.fromDataUri(accountId, ref.uri, ref.param, limits);
       stored.push(asset);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
@@ -118,6 +119,15 @@ async function resolveOne(
         // A stored input is removed with the refusal, so only an asset the caller named is named back.
         message: `${ref.param} expects ${article(ref.kind)}, but ${ref.scheme === 'asset' ? asset.id : 'the file'} is ${article(asset.kind)}.`,
       },
+    };
+  }
+  // Stored before these limits (or an output, kept whatever its size): refused before anything renders it.
+  const oversize = assets.oversizePicture(asset);
+  if (oversize !== null) {
+    return {
+      ok: false,
+      missing: false,
+      error: { param: ref.param, code: 'out_of_range', message: `${ref.param}: ${oversize}` },
     };
   }
   return { ok: true, asset };

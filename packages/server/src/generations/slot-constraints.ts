@@ -30,6 +30,15 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 const ratio = (n: number) => (n >= 1 ? `${round(n, 3)}:1` : `1:${round(1 / n, 3)}`);
 
 /**
+ * What a slot publishes that bounds a file's size in pixels, for the checks made from a file's header before
+ * it is decoded (its largest side); the rest of `accepts` is checked on the stored file by {@link checkSlot}.
+ */
+export function inputLimits(accepts: MediaAccepts | undefined): { maxSide?: number } {
+  const maxSide = accepts?.side?.max;
+  return maxSide !== undefined ? { maxSide } : {};
+}
+
+/**
  * Checks one stored file against what its slot accepts and returns an error per broken rule, each naming
  * `param` (`input.referenceAssetUris[3]`) and saying what the file is and what the slot wants.
  */

@@ -35,6 +35,10 @@ export function checkAddress(raw: string, allowPrivate: boolean): AddressVerdict
     parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   }
   const address = parsed.toString();
+  // IPv4-compatible IPv6 (::127.0.0.1, deprecated): the IPv4 inside decides where some stacks send it. Never dialled.
+  if (parsed.kind() === 'ipv6' && ipv4Compatible(parsed as ipaddr.IPv6)) {
+    return { allowed: false, address, reason: 'an IPv4-compatible IPv6 address (deprecated)' };
+  }
   const family = parsed.kind() === 'ipv4' ? 4 : 6;
   if (allowPrivate) return { allowed: true, address, family };
   const range = parsed.range();
@@ -44,4 +48,10 @@ export function checkAddress(raw: string, allowPrivate: boolean): AddressVerdict
     address,
     reason: REASONS[range] ?? `a special-purpose address (${range}) that is not publicly routable`,
   };
+}
+
+/** Whether an IPv6 address is in ::/96 (IPv4-compatible), other than :: and ::1 which have ranges of their own. */
+function ipv4Compatible(address: ipaddr.IPv6): boolean {
+  const parts = address.parts;
+  return parts.slice(0, 6).every((p) => p === 0) && (parts[6] !== 0 || (parts[7] ?? 0) > 1);
 }

@@ -86,9 +86,13 @@ async function pickAddress(hostname: string, port: number, o: ConnectorOptions):
       ...(verdict.allowed ? {} : { reason: verdict.reason }),
     });
     if (!verdict.allowed) {
+      // A name's addresses stay unsaid (only `onDecision`, for the operator's log, sees them): saying where an
+      // internal name points would make the gateway a DNS oracle for the network it sits in.
       throw new GuardedFetchError(
         'address_not_allowed',
-        `${hostname} resolves to ${verdict.address}, ${verdict.reason}; the gateway does not fetch from there`,
+        isIP(hostname)
+          ? `${verdict.address} is ${verdict.reason}; the gateway does not fetch from there`
+          : `${hostname} is not a public address; the gateway does not fetch from there`,
       );
     }
     chosen ??= { hostname, address: verdict.address, family: verdict.family, port };

@@ -1,3 +1,4 @@
+import type { KeyMode } from '../billing/api-keys.ts';
 import type { Queryable } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { generationJson } from '../generations/generation-json.ts';
@@ -9,6 +10,8 @@ export type DeliveryState = 'pending' | 'succeeded' | 'failed';
 export interface WebhookDelivery {
   id: string;
   accountId: string;
+  /** The mode of the generation it tells of: test deliveries are seen and signed apart from live ones. */
+  mode: KeyMode;
   generationId: string;
   eventType: string;
   url: string;
@@ -27,6 +30,7 @@ export function deliveryFromRow(r: Record<string, unknown>): WebhookDelivery {
   return {
     id: r.id as string,
     accountId: r.account_id as string,
+    mode: r.mode as KeyMode,
     generationId: r.generation_id as string,
     eventType: r.event_type as string,
     url: r.url as string,
@@ -77,11 +81,21 @@ export function deliveryJson(d: WebhookDelivery) {
   };
 }
 
-export async function findDelivery(db: Queryable, accountId: string, id: string): Promise<WebhookDelivery> {
-  const rows = await db.query('SELECT * FROM webhook_deliveries WHERE id = $1 AND account_id = $2', [
-    id,
-    accountId,
-  ]);
+/** Whose deliveries: an account in one mode (a test key sees test deliveries only, a live key live ones). */
+export interface DeliveryOwner {
+  accountId: string;
+  mode: KeyMode;
+}
+
+export async function findDelivery(
+  db: Queryable,
+  owner: DeliveryOwner,
+  id: string,
+): Promise<WebhookDelivery> {
+  const rows = await db.query(
+    'SELECT * FROM webhook_deliveries WHERE id = $1 AND account_id = $2 AND mode = $3',
+    [id, owner.accountId, owner.mode],
+  );
   if (!rows[0]) throw new ApiError('not_found', 404, `No webhook delivery with id ${id}.`);
   return deliveryFromRow(rows[0]);
 }
@@ -101,13 +115,17 @@ export async function deliveryAttempts(db: Queryable, deliveryId: string) {
 }
 
 /** Sends a delivery again now, with a fresh retry window, whatever its state. */
-export async function replayDelivery(db: Queryable, accountId: string, id: string): Promise<WebhookDelivery> {
-  await findDelivery(db, accountId, id);
+export async function replayDelivery(
+  db: Queryable,
+  owner: DeliveryOwner,
+  id: string,
+): Promise<WebhookDelivery> {
+  await findDelivery(db, owner, id);
   const rows = await db.query(
     `UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = clock_timestamp(),
        retry_from = clock_timestamp(), delivered_at = NULL
-     WHERE id = $1 AND account_id = $2 RETURNING *`,
-    [id, accountId],
+     WHERE id = $1 AND account_id = $2 AND mode = $3 RETURNING *`,
+    [id, owner.accountId, owner.mode],
   );
   await db.query(`SELECT pg_notify('reelay_webhooks', $1)`, [id]);
   return deliveryFromRow(rows[0] as Record<string, unknown>);
@@ -116,14 +134,14 @@ export async function replayDelivery(db: Queryable, accountId: string, id: strin
 /** A page of the account's deliveries, newest first; the cursor is the last one's id. */
 export async function listDeliveries(
   db: Queryable,
-  accountId: string,
+  owner: DeliveryOwner,
   q: { limit: number; cursor: string | null; generationId: string | null; state: DeliveryState | null },
 ): Promise<{ data: WebhookDelivery[]; nextCursor: string | null }> {
   if (q.cursor !== null) {
-    const known = await db.query('SELECT 1 FROM webhook_deliveries WHERE id = $1 AND account_id = $2', [
-      q.cursor,
-      accountId,
-    ]);
+    const known = await db.query(
+      'SELECT 1 FROM webhook_deliveries WHERE id = $1 AND account_id = $2 AND mode = $3',
+      [q.cursor, owner.accountId, owner.mode],
+    );
     if (known.length === 0) {
       throw new ApiError(
         'invalid_request',
@@ -137,13 +155,13 @@ export async function listDeliveries(
   }
   const rows = await db.query(
     `SELECT d.* FROM webhook_deliveries d
-     WHERE d.account_id = $1
+     WHERE d.account_id = $1 AND d.mode = $6
        AND ($2::text IS NULL OR d.generation_id = $2)
        AND ($3::text IS NULL OR d.state = $3)
        AND ($4::text IS NULL OR (d.created_at, d.id) < (
          SELECT c.created_at, c.id FROM webhook_deliveries c WHERE c.id = $4 AND c.account_id = $1))
      ORDER BY d.created_at DESC, d.id DESC LIMIT $5`,
-    [accountId, q.generationId, q.state, q.cursor, q.limit + 1],
+    [owner.accountId, q.generationId, q.state, q.cursor, q.limit + 1, owner.mode],
   );
   const data = rows.slice(0, q.limit).map(deliveryFromRow);
   return { data, nextCursor: rows.length > q.limit ? (data.at(-1)?.id ?? null) : null };

@@ -108,7 +108,7 @@ export class WebhookDispatcher {
     const { db } = this.deps;
     const body = webhookPayload(d, this.deps.publicUrl);
     const timestamp = this.deps.now?.() ?? Math.floor(Date.now() / 1000);
-    const secrets = signingSecrets(await webhookSecretOf(db, d.accountId));
+    const secrets = signingSecrets(await webhookSecretOf(db, d));
     const startedAt = new Date();
     let status: number | null = null;
     let error: string | null = null;

@@ -1,3 +1,4 @@
+import type { KeyMode } from '../billing/api-keys.ts';
 import type { Queryable } from '../db/database.ts';
 import { newWebhookSecret } from './sign-webhook.ts';
 
@@ -24,31 +25,40 @@ const fromRow = (r: Row): WebhookSecret => ({
   rotatedAt: r.rotated_at,
 });
 
-/** The account's secret, made on first use. */
-export async function webhookSecretOf(db: Queryable, accountId: string): Promise<WebhookSecret> {
-  await db.query('INSERT INTO webhook_secrets (account_id, secret) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-    accountId,
-    newWebhookSecret(),
+/** Whose secret: an account in one mode (test and live each have their own). */
+export interface SecretOwner {
+  accountId: string;
+  mode: KeyMode;
+}
+
+/** The secret of the account's mode, made on first use. */
+export async function webhookSecretOf(db: Queryable, owner: SecretOwner): Promise<WebhookSecret> {
+  await db.query(
+    'INSERT INTO webhook_secrets (account_id, mode, secret) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+    [owner.accountId, owner.mode, newWebhookSecret()],
+  );
+  const rows = await db.query<Row>('SELECT * FROM webhook_secrets WHERE account_id = $1 AND mode = $2', [
+    owner.accountId,
+    owner.mode,
   ]);
-  const rows = await db.query<Row>('SELECT * FROM webhook_secrets WHERE account_id = $1', [accountId]);
   return fromRow(rows[0] as Row);
 }
 
 /**
- * Replaces the account's secret. Messages are signed with both the new and the old one for
+ * Replaces the secret of the account's mode. Messages are signed with both the new and the old one for
  * `graceSeconds`, so receivers can switch over without rejecting a delivery.
  */
 export async function rotateWebhookSecret(
   db: Queryable,
-  accountId: string,
+  owner: SecretOwner,
   graceSeconds: number,
 ): Promise<WebhookSecret> {
-  await webhookSecretOf(db, accountId);
+  await webhookSecretOf(db, owner);
   const rows = await db.query<Row>(
-    `UPDATE webhook_secrets SET previous_secret = secret, secret = $2, rotated_at = now(),
-       previous_expires_at = now() + make_interval(secs => $3)
-     WHERE account_id = $1 RETURNING *`,
-    [accountId, newWebhookSecret(), graceSeconds],
+    `UPDATE webhook_secrets SET previous_secret = secret, secret = $3, rotated_at = now(),
+       previous_expires_at = now() + make_interval(secs => $4)
+     WHERE account_id = $1 AND mode = $2 RETURNING *`,
+    [owner.accountId, owner.mode, newWebhookSecret(), graceSeconds],
   );
   return fromRow(rows[0] as Row);
 }

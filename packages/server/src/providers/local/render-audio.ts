@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runProcess } from '../../media/run-process.ts';
 import { type AudioSpec, outputOf } from './render-spec.ts';
-import { RenderError } from './render-video.ts';
+import { type RenderBounds, runRender } from './render-video.ts';
 
 const CODECS: Record<AudioSpec['format'], string[]> = {
   mp3: ['-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'mp3'],
@@ -26,16 +25,20 @@ function melody(spec: AudioSpec): string {
   return `aevalsrc=exprs=0.2*sin(2*PI*(${pitch})*t):s=44100:d=${spec.durationSeconds}`;
 }
 
-/** Renders an audio spec to `<dir>/output.<ext>` with ffmpeg: exactly `durationSeconds` long. */
+/**
+ * Renders an audio spec to `<dir>/output.<ext>` with ffmpeg: exactly `durationSeconds` long. Its only input
+ * is the melody drawn by lavfi; the render is bounded like a video's (see `runRender`).
+ */
 export async function renderAudio(
   spec: AudioSpec,
   dir: string,
-  opts: { ffmpegPath: string; signal?: AbortSignal },
+  opts: RenderBounds & { ffmpegPath: string; signal?: AbortSignal },
 ): Promise<string> {
   await mkdir(dir, { recursive: true });
   const final = join(dir, `output.${outputOf(spec).ext}`);
   const partial = `${final}.partial`;
-  const args = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-f', 'lavfi', '-i', melody(spec)];
+  const args = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats'];
+  args.push('-f', 'lavfi', '-i', melody(spec));
   args.push('-af', `afade=t=in:d=0.05,afade=t=out:st=${Math.max(0, spec.durationSeconds - 0.2)}:d=0.2`);
   args.push(
     '-t',
@@ -48,12 +51,16 @@ export async function renderAudio(
     '+bitexact',
   );
   args.push(...CODECS[spec.format], partial);
-  const result = await runProcess(opts.ffmpegPath, args, opts.signal ? { signal: opts.signal } : {});
-  if (result.code !== 0) {
+  try {
+    await runRender(opts.ffmpegPath, args, {
+      what: 'audio',
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.stallMs !== undefined ? { stallMs: opts.stallMs } : {}),
+      ...(opts.maxMs !== undefined ? { maxMs: opts.maxMs } : {}),
+    });
+  } catch (error) {
     await rm(partial, { force: true });
-    throw new RenderError(
-      `ffmpeg exited with ${result.code}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`,
-    );
+    throw error;
   }
   await rename(partial, final);
   return final;

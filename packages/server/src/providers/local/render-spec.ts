@@ -14,8 +14,15 @@ export interface VideoSpec {
   label: string;
   images: string[];
   video: string | null;
+  /**
+   * The source video's media type, decided from its bytes at upload: ffmpeg reads it with that type's
+   * demuxer only (absent in specs stored before it existed: the file is sniffed again).
+   */
+  videoType?: string | null;
   /** A voiceover to use as the soundtrack when audio is on (absent in specs stored before it existed). */
   audioTrack?: string | null;
+  /** The voiceover's media type, as {@link videoType}. */
+  audioTrackType?: string | null;
   /** Keep the source video's own sound (if it has any) instead of making one: motion transfer. */
   sourceAudio?: boolean;
 }
@@ -109,6 +116,11 @@ const rank = (m: Media) => (FIRST.has(m.field) ? 0 : LAST.has(m.field) ? 2 : 1);
  * name (`referenceVideo` before `referenceVideo2`), then index.
  */
 function ordered(media: readonly Media[], kind: Media['kind']): string[] {
+  return orderedMedia(media, kind).map((m) => m.path);
+}
+
+/** {@link ordered}, each with its media type. */
+function orderedMedia(media: readonly Media[], kind: Media['kind']): Media[] {
   return media
     .filter((m) => m.kind === kind && !HIDDEN.has(m.field))
     .sort(
@@ -116,8 +128,7 @@ function ordered(media: readonly Media[], kind: Media['kind']): string[] {
         rank(a) - rank(b) ||
         (a.field < b.field ? -1 : a.field > b.field ? 1 : 0) ||
         (a.index ?? 0) - (b.index ?? 0),
-    )
-    .map((m) => m.path);
+    );
 }
 
 /** Reads the common fields of any model's normalised input into a render spec for its type. */
@@ -147,8 +158,10 @@ export function renderSpecFor(call: Pick<StartCall, 'model' | 'type' | 'input' |
   // The catalog says where a model's sound comes from; unknown ids (tests, stand-ins) follow audioEnabled.
   const sound = findModel(call.model)?.audio;
   const audio = sound === 'always' || input.audioEnabled === true;
-  const video = ordered(call.media, 'video')[0] ?? null;
+  const source = orderedMedia(call.media, 'video')[0] ?? null;
+  const video = source?.path ?? null;
   const sourceAudio = sound === 'source' && audio && video !== null;
+  const voice = audio && !sourceAudio ? (orderedMedia(call.media, 'audio')[0] ?? null) : null;
   return {
     kind: 'video',
     ...size,
@@ -159,7 +172,9 @@ export function renderSpecFor(call: Pick<StartCall, 'model' | 'type' | 'input' |
     label,
     images: ordered(call.media, 'image'),
     video,
-    audioTrack: audio && !sourceAudio ? (ordered(call.media, 'audio')[0] ?? null) : null,
+    videoType: source?.mediaType ?? null,
+    audioTrack: voice?.path ?? null,
+    audioTrackType: voice?.mediaType ?? null,
     ...(sourceAudio ? { sourceAudio } : {}),
   };
 }
