@@ -13,7 +13,7 @@ type VideoSpec = {
   height: number;
   fps: number;
   seconds: number;
-  container?: 'mp4' | 'mov' | 'webm';
+  container?: 'mp4' | 'mov' | 'webm' | 'mkv';
   silent?: boolean;
 };
 
@@ -33,16 +33,8 @@ export function makeVideo(o: VideoSpec): Promise<Buffer> {
   return video;
 }
 
-async function encode(o: {
-  width: number;
-  height: number;
-  fps: number;
-  seconds: number;
-  container?: 'mp4' | 'mov' | 'webm';
-  silent?: boolean;
-}): Promise<Buffer> {
+async function encode(o: VideoSpec): Promise<Buffer> {
   const container = o.container ?? 'mp4';
-  const path = join(tmpdir(), `reelay-fixture-${randomBase62(8)}.${container}`);
   const videoCodec =
     container === 'webm'
       ? ['-c:v', 'libvpx', '-deadline', 'realtime']
@@ -50,21 +42,16 @@ async function encode(o: {
   const sound = o.silent ? [] : ['-f', 'lavfi', '-i', 'sine=frequency=440'];
   const audioCodec = o.silent ? ['-an'] : ['-c:a', container === 'webm' ? 'libopus' : 'aac'];
   const size = `size=${o.width}x${o.height}:rate=${o.fps}`;
-  const args = [
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc=${size}`,
-    ...sound,
-    '-t',
-    String(o.seconds),
-  ];
-  const front = container === 'webm' ? [] : ['-movflags', '+faststart'];
-  args.push(...videoCodec, ...audioCodec, '-pix_fmt', 'yuv420p', ...front, path);
-  const result = await runProcess(ffmpeg, args, {});
+  const args = ['-f', 'lavfi', '-i', `testsrc=${size}`, ...sound, '-t', String(o.seconds)];
+  const front = container === 'mp4' || container === 'mov' ? ['-movflags', '+faststart'] : [];
+  args.push(...videoCodec, ...audioCodec, '-pix_fmt', 'yuv420p', ...front);
+  return ffmpegOutput(container, args);
+}
+
+/** The file ffmpeg writes with `args` (inputs and options; the output path is added), as bytes. */
+export async function ffmpegOutput(extension: string, args: readonly string[]): Promise<Buffer> {
+  const path = join(tmpdir(), `reelay-fixture-${randomBase62(8)}.${extension}`);
+  const result = await runProcess(ffmpeg, ['-v', 'error', '-y', ...args, path], {});
   if (result.code !== 0) throw new Error(`ffmpeg failed: ${result.stderr}`);
   try {
     return await readFile(path);

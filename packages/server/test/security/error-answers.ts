@@ -183,3 +183,9 @@ function unchunk(body: Buffer): Buffer {
   }
   return Buffer.concat(parts);
 }
+
+/** Every message of an error answer: the main one and each detail's. */
+export const messagesOf = (r: Answer): string[] => [
+  String(r.json?.error?.message ?? r.text),
+  ...((r.json?.error?.details as { message: string }[] | undefined) ?? []).map((d) => d.message),
+];

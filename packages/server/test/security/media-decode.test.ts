@@ -1,13 +1,12 @@
-import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBase62 } from '../../src/ids.ts';
 import { findFfmpeg } from '../../src/media/ffmpeg-binaries.ts';
-import { runProcess } from '../../src/media/run-process.ts';
 import { renderVideo } from '../../src/providers/local/render-video.ts';
 import { startGateway, type TestGateway, type TestResponse, upload, waitForFinal } from '../harness.ts';
 import { makeVideo } from '../media-fixtures.ts';
+import { messagesOf } from './error-answers.ts';
 import { namesAPath } from './media-disguise-corpus.ts';
 
 const ffmpeg = findFfmpeg(null, process.env.PATH ?? '');
@@ -30,46 +29,7 @@ function zeroPictureData(mp4: Buffer): Buffer {
 }
 
 /** A real MKV (H.264 and AAC in Matroska) made by ffmpeg. */
-async function makeMkv(): Promise<Buffer> {
-  const path = join(tmpdir(), `reelay-fixture-${randomBase62(8)}.mkv`);
-  const made = await runProcess(ffmpeg, [
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=size=720x1280:rate=24',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440',
-    '-t',
-    '3',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
-    '-c:a',
-    'aac',
-    '-f',
-    'matroska',
-    path,
-  ]);
-  if (made.code !== 0) throw new Error(`ffmpeg failed: ${made.stderr}`);
-  try {
-    return await readFile(path);
-  } finally {
-    await rm(path, { force: true });
-  }
-}
-
-const messagesOf = (r: TestResponse): string[] => [
-  String(r.json?.error?.message ?? r.text),
-  ...((r.json?.error?.details as { message: string }[] | undefined) ?? []).map((d) => d.message),
-];
+const makeMkv = () => makeVideo({ width: 720, height: 1280, fps: 24, seconds: 3, container: 'mkv' });
 
 const horse = (sourceVideo: string) => ({
   type: 'video',

@@ -1,12 +1,9 @@
-import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBase62 } from '../../src/ids.ts';
 import { findFfmpeg } from '../../src/media/ffmpeg-binaries.ts';
-import { runProcess } from '../../src/media/run-process.ts';
 import { makePng, startGateway, type TestGateway, type TestResponse, upload } from '../harness.ts';
-import { makeVideo } from '../media-fixtures.ts';
+import { ffmpegOutput, makeVideo } from '../media-fixtures.ts';
+import { messagesOf } from './error-answers.ts';
 import {
   DISGUISE_CORPUS,
   type Listeners,
@@ -15,36 +12,11 @@ import {
   type Targets,
 } from './media-disguise-corpus.ts';
 
-const ffmpeg = findFfmpeg(null, process.env.PATH ?? '');
+const _ffmpeg = findFfmpeg(null, process.env.PATH ?? '');
 
 /** A real MP3 made by ffmpeg. */
-async function makeMp3(seconds: number): Promise<Buffer> {
-  const path = join(tmpdir(), `reelay-voice-${randomBase62(8)}.mp3`);
-  const made = await runProcess(ffmpeg, [
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=330:duration=${seconds}`,
-    '-c:a',
-    'libmp3lame',
-    path,
-  ]);
-  if (made.code !== 0) throw new Error(`ffmpeg failed: ${made.stderr}`);
-  try {
-    return await readFile(path);
-  } finally {
-    await rm(path, { force: true });
-  }
-}
-
-/** Every message of an error answer: the main one and each detail's. */
-const messagesOf = (r: TestResponse): string[] => [
-  String(r.json?.error?.message ?? r.text),
-  ...((r.json?.error?.details as { message: string }[] | undefined) ?? []).map((d) => d.message),
-];
+const makeMp3 = (seconds: number) =>
+  ffmpegOutput('mp3', ['-f', 'lavfi', '-i', `sine=frequency=330:duration=${seconds}`, '-c:a', 'libmp3lame']);
 
 /** A generation with `sourceVideo` (HappyHorse 1.0: a video slot that takes any container). */
 const withSourceVideo = (uri: string) => ({

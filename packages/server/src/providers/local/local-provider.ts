@@ -6,7 +6,7 @@ import type { Provider, ProviderStatus, StartCall, Warning } from '../provider.t
 import { renderAudio } from './render-audio.ts';
 import { renderImage } from './render-image.ts';
 import { outputOf, type RenderSpec, renderSpecFor } from './render-spec.ts';
-import { renderVideo } from './render-video.ts';
+import { RenderError, renderVideo } from './render-video.ts';
 
 interface Operation {
   renderId: string;
@@ -145,7 +145,18 @@ export class LocalProvider implements Provider {
             },
           });
       } catch (error) {
-        if (!abort.signal.aborted) this.failures.set(op.renderId, (error as Error).message);
+        // Only the renderer's own words reach the client; any other error (sharp's, the file system's) may name a
+        // server path, so it goes to the process's warnings and the client reads a plain sentence.
+        if (!abort.signal.aborted) {
+          if (error instanceof RenderError) this.failures.set(op.renderId, error.message);
+          else {
+            process.emitWarning(
+              `local render ${op.renderId} failed: ${(error as Error).message}`,
+              'ReelayRenderWarning',
+            );
+            this.failures.set(op.renderId, 'The local renderer could not make this output from its inputs.');
+          }
+        }
       } finally {
         this.freeSlot();
         this.running.delete(op.renderId);
