@@ -44,4 +44,43 @@ describe('upstream settings', () => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
   });
+
+  it('reads the settings of a provider only when its credentials are set', () => {
+    const leftovers = {
+      REELAY_KLING_BASE_URL: 'nowhere',
+      REELAY_FAL_QUEUE_URL: 'ftp://x',
+      REELAY_REPLICATE_BASE_URL: 'ftp://x',
+    };
+    expect(loadConfig(leftovers).upstreams.fal).toBeNull();
+    expect(() => loadConfig({ ...leftovers, REELAY_REPLICATE_API_TOKEN: 'r8' })).toThrow(
+      'REELAY_REPLICATE_BASE_URL must be an http(s) URL; got "ftp://x"',
+    );
+    expect(() => loadConfig({ REELAY_KLING_SECRET_KEY: 'sk' })).toThrow(
+      'REELAY_KLING_ACCESS_KEY must be set together with REELAY_KLING_SECRET_KEY',
+    );
+  });
+
+  it('reads trimmed credentials and URLs without trailing slashes', () => {
+    const u = loadConfig({
+      REELAY_FAL_KEY: ' fk ',
+      REELAY_FAL_QUEUE_URL: ' https://queue.example.com// ',
+      REELAY_FAL_USER_ID: ' user ',
+      REELAY_REPLICATE_API_TOKEN: 'r8',
+      REELAY_REPLICATE_WEBHOOK_SECRET: 'whsec_x',
+      REELAY_FAL_MAX_CONCURRENT: ' 3 ',
+      REELAY_REPLICATE_MAX_CONCURRENT: '  ',
+    }).upstreams;
+    expect(u.fal).toEqual({
+      key: 'fk',
+      queueUrl: 'https://queue.example.com',
+      jwksUrl: 'https://rest.alpha.fal.ai/.well-known/jwks.json',
+      userId: 'user',
+    });
+    expect(u.replicate).toEqual({
+      token: 'r8',
+      baseUrl: 'https://api.replicate.com',
+      webhookSecret: 'whsec_x',
+    });
+    expect(u.caps).toEqual({ fal: 3 });
+  });
 });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { s3Settings, settings } from './config/settings.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
@@ -42,5 +43,85 @@ describe('loadConfig', () => {
   ])('refuses %s=%s with a message naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('ignores variables it does not know, REELAY_ ones included', () => {
+    expect(loadConfig({ REELAY_NOT_A_SETTING: 'on', REELAY_PORT: 'eighty', OTHER: 'x' })).toEqual(
+      loadConfig({}),
+    );
+  });
+
+  it('keeps the given text settings trimmed, and unset when blank', () => {
+    const c = loadConfig({
+      HOST: ' 0.0.0.0 ',
+      REELAY_PUBLIC_URL: 'https://gw.example.com//',
+      DATABASE_URL: '  ',
+    });
+    expect(c.host).toBe('0.0.0.0');
+    expect(c.publicUrl).toBe('https://gw.example.com');
+    expect(c.database.driver).toBe('pglite');
+  });
+
+  it('reads the S3 settings with the s3 driver only', () => {
+    const leftovers = { REELAY_S3_ENDPOINT: 'not a url', REELAY_S3_FORCE_PATH_STYLE: 'maybe' };
+    expect(loadConfig(leftovers).storage.driver).toBe('local');
+    expect(
+      loadConfig({
+        REELAY_DATA_DIR: '/srv/reelay',
+        REELAY_STORAGE_DRIVER: ' s3 ',
+        REELAY_S3_BUCKET: 'media',
+        REELAY_S3_ENDPOINT: 'http://minio:9000',
+        REELAY_S3_FORCE_PATH_STYLE: 'yes',
+        REELAY_S3_ACCESS_KEY_ID: 'id',
+        REELAY_S3_SECRET_ACCESS_KEY: 'secret',
+      }).storage,
+    ).toEqual({
+      driver: 's3',
+      bucket: 'media',
+      region: 'us-east-1',
+      endpoint: 'http://minio:9000',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'id', secretAccessKey: 'secret' },
+      cacheDir: resolve('/srv/reelay', 'storage-cache'),
+    });
+    expect(() => loadConfig({ REELAY_STORAGE_DRIVER: 's3', ...leftovers })).toThrow(
+      'REELAY_S3_BUCKET is required with REELAY_STORAGE_DRIVER=s3',
+    );
+    expect(() => loadConfig({ REELAY_STORAGE_DRIVER: 's3', REELAY_S3_BUCKET: 'b', ...leftovers })).toThrow(
+      'REELAY_S3_ENDPOINT must be an http(s) URL; got "not a url"',
+    );
+    expect(() => loadConfig({ REELAY_STORAGE_DRIVER: 'gcs' })).toThrow(
+      'REELAY_STORAGE_DRIVER must be local or s3; got "gcs"',
+    );
+  });
+
+  // Settings whose value is any text (a host, a path, a connection string): nothing to refuse.
+  const freeText = new Set([
+    'HOST',
+    'REELAY_PUBLIC_URL',
+    'REELAY_DATA_DIR',
+    'DATABASE_URL',
+    'REELAY_STORAGE_DIR',
+    'LOG_LEVEL',
+    'NODE_ENV',
+    'REELAY_FFMPEG_PATH',
+    'REELAY_FFPROBE_PATH',
+    'PATH',
+    'REELAY_FETCH_CA_FILE',
+    'REELAY_S3_BUCKET',
+    'REELAY_S3_REGION',
+    'REELAY_S3_ACCESS_KEY_ID',
+    'REELAY_S3_SECRET_ACCESS_KEY',
+  ]);
+  const s3Base = { REELAY_STORAGE_DRIVER: 's3', REELAY_S3_BUCKET: 'media' };
+  const readable = [
+    ...Object.keys(settings.shape).map((name) => [name, {}] as const),
+    ...Object.keys(s3Settings.shape).map((name) => [name, s3Base] as const),
+  ].filter(([name]) => !freeText.has(name));
+
+  it.each(readable)('refuses an unreadable %s with a message that starts with its name', (name, base) => {
+    const read = () => loadConfig({ ...base, [name]: '{nonsense' });
+    expect(read).toThrow(ConfigError);
+    expect(read).toThrow(new RegExp(`^${name} must `));
   });
 });

@@ -34,6 +34,13 @@ function propertiesTable(schema: Obj): string {
   return `<div class="table-wrap"><table><tr><th>field</th><th>type</th><th>default</th><th>description</th></tr>${rows.join('')}</table></div>`;
 }
 
+/** Which key an operation takes, when it is not the document's default (an API key). */
+function keyNote(op: Obj): string {
+  if (!Array.isArray(op.security)) return '';
+  if (op.security.length === 0) return ' <i>(no key needed)</i>';
+  return op.security.some((s) => 'adminKey' in asObj(s)) ? ' <i>(admin key)</i>' : '';
+}
+
 function operationHtml(method: string, path: string, op: Obj, shared: Obj): string {
   const params = ((op.parameters as Obj[] | undefined) ?? []).map(
     (p) =>
@@ -50,7 +57,7 @@ function operationHtml(method: string, path: string, op: Obj, shared: Obj): stri
     return `<li>${code(status)} ${prose(r.description)}${schema.$ref ? ` → ${esc(refName(schema))}` : ''}</li>`;
   });
   return `<section id="${esc(op.operationId)}"><h3><span class="m">${method.toUpperCase()}</span> ${code(path)}</h3>
-<p>${esc(op.summary)}${op.description ? ` — ${prose(op.description)}` : ''}${asObj(op).security ? ' <i>(no key needed)</i>' : ''}</p>
+<p>${esc(op.summary)}${op.description ? ` — ${prose(op.description)}` : ''}${keyNote(op)}</p>
 ${params.length ? `<p>Parameters</p><ul>${params.join('')}</ul>` : ''}
 ${bodies.length ? `<p>Body: ${bodies.join(', ')}</p>` : ''}<p>Responses</p><ul>${responses.join('')}</ul></section>`;
 }

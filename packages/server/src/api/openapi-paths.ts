@@ -1,4 +1,6 @@
 import type { Json } from '@reelay/catalog';
+import { MAX_CALLBACK_BYTES } from './callback-routes.ts';
+import { MAX_WAIT_SECONDS } from './prefer-wait.ts';
 
 type Schema = Record<string, Json>;
 type Operation = Record<string, Json>;
@@ -9,13 +11,16 @@ export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${na
 export const json = (schema: Schema) => ({ 'application/json': { schema } });
 /** A response with a JSON body. */
 export const ok = (description: string, schema: Schema) => ({ description, content: json(schema) });
-const errors = (...names: string[]) =>
+/** The status and `$ref` of an error answer component, by name. */
+export const errors = (...names: string[]) =>
   Object.fromEntries(names.map((n) => [ERROR_STATUS[n], { $ref: `#/components/responses/${n}` }]));
 
-const ERROR_STATUS: Record<string, string> = {
+export const ERROR_STATUS: Record<string, string> = {
   BadRequest: '400',
   Unauthorized: '401',
+  AdminUnauthorized: '401',
   Forbidden: '403',
+  AdminOff: '403',
   InsufficientTokens: '402',
   NotFound: '404',
   Conflict: '409',
@@ -25,16 +30,25 @@ const ERROR_STATUS: Record<string, string> = {
   RateLimited: '429',
 };
 
-/** The error answers every operation refers to, by component name. */
+/** The error answers operations refer to, by component name. */
 export const ERROR_RESPONSES: Record<string, string> = {
-  BadRequest: 'Malformed JSON, or a bad query parameter or header (named in `param`).',
+  BadRequest:
+    'The path is not written as the route is (percent-encoded letters or slashes, dot segments, doubled or ' +
+    'trailing slashes, `;` parameters), or the JSON, a query parameter or a header such as `Idempotency-Key` ' +
+    'is malformed (named in `param`).',
   Unauthorized: 'No key, or a key that is unknown or revoked.',
+  AdminUnauthorized: 'No Bearer key, or not the admin key.',
   Forbidden: 'The key may not do this (a test key for live keys, a budgeted key managing keys).',
+  AdminOff: 'The admin API is off: the gateway was started without `REELAY_ADMIN_KEY`.',
   InsufficientTokens:
     'Not enough tokens for the quote (`insufficient_tokens`), or a key budget spent (`budget_exceeded`).',
-  NotFound: 'No such id for this account, or no such model.',
-  Conflict: 'The Idempotency-Key was used with another request, or the generation has already finished.',
-  PayloadTooLarge: 'The body is larger than the gateway accepts.',
+  NotFound: 'No such id (another account’s ids are as unknown as missing ones), or no such model.',
+  Conflict:
+    'The Idempotency-Key was used with another request, or its first request is still running; or the ' +
+    'state forbids it (a finished generation, an asset a running generation uses).',
+  PayloadTooLarge:
+    'The body is larger than the gateway accepts: `REELAY_MAX_JSON_BYTES` (40 MB by default) for JSON, ' +
+    '`REELAY_MAX_UPLOAD_BYTES` or the limit of its kind for an upload.',
   UnsupportedMediaType: 'Not JSON where JSON is expected, or not a supported media file.',
   ValidationFailed: 'Every bad field at once, in `details`.',
 };
@@ -57,16 +71,61 @@ const locale = query('locale', 'Language of descriptions and labels.', {
   type: 'string',
   enum: ['en', 'es', 'ru'],
 });
-const idempotencyKey = {
+/** The `Idempotency-Key` request header, which every POST that takes a key (API or admin) honours. */
+export const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
-  description: 'Same key and request within 24 h → the first answer again, with no second charge.',
-  schema: { type: 'string', minLength: 1, maxLength: 255 },
+  description:
+    'Same key and request within 24 h → the first answer again (with `Idempotent-Replayed: true`), with no ' +
+    'second charge; the same key with another request is a `409`. 1 to 255 printable ASCII characters.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
 };
-const PUBLIC: Operation = { security: [] };
+const header = (description: string, schema: Schema = { type: 'string' }) => ({ description, schema });
+const LOCATION = header('The path of what was created.', {
+  type: 'string',
+  examples: ['/api/v1/generations/gen_5t6y7u8i9o'],
+});
+const PREFERENCE_APPLIED = header('`wait=N`, echoing a `Prefer: wait=N` that was honoured.', {
+  type: 'string',
+  examples: ['wait=30'],
+});
+const bytes = (description: string) => ({
+  description,
+  content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+});
+const rangeHeader = {
+  name: 'Range',
+  in: 'header',
+  required: false,
+  description: 'One byte range, e.g. `bytes=0-1023`, so players can seek.',
+  schema: { type: 'string' },
+};
+const limit = (description: string) => ({
+  type: ['integer', 'null'],
+  minimum: 1,
+  maximum: 10_000_000,
+  description: `${description} \`null\`: the gateway default.`,
+});
+const budget = (description: string) => ({
+  type: ['number', 'null'],
+  minimum: 0,
+  maximum: 1e12,
+  description,
+});
+const MODE = { type: 'string', enum: ['test', 'live'] };
+/** A body the admin API checks against its schema: a wrong or unknown field is a 422 naming it. */
+const adminBody = (properties: Record<string, Json>, required: string[] = []) => ({
+  required: true,
+  content: json({ type: 'object', additionalProperties: false, required, properties }),
+});
 
-/** Every public operation, by path and method (the admin API is documented in the README). */
+/**
+ * Every operation the gateway serves besides its web pages, by path and method. What every route of an access
+ * class answers (the 400 of a path spelled otherwise, 401 and 429 for key routes, 401 and 403 for the admin API,
+ * 413 where a body is read), its security and the `Idempotency-Key` of POSTs are added by `openapi.ts` from
+ * `route-access.ts`, so they are not repeated here.
+ */
 export function apiPaths(): Record<string, Record<string, Operation>> {
   return {
     '/api/v1/generations': {
@@ -74,20 +133,41 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         operationId: 'createGeneration',
         tags: ['generations'],
         summary: 'Create a generation',
-        description: 'Validates the input, holds the quoted tokens and queues the work.',
-        parameters: [idempotencyKey],
+        description:
+          'Validates the input, holds the quoted tokens and queues the work. With `Prefer: wait=N` the answer ' +
+          'waits up to N seconds for the generation to finish.',
+        parameters: [
+          {
+            name: 'Prefer',
+            in: 'header',
+            required: false,
+            description:
+              `\`wait=N\` (N a whole number of seconds from 1 to ${MAX_WAIT_SECONDS}, RFC 7240): answer \`200\` ` +
+              'with the generation as soon as it has finished, or the usual `202` after N seconds. Other ' +
+              'preferences are ignored; a wait out of range is a `400` naming `Prefer`.',
+            schema: { type: 'string', examples: ['wait=30'] },
+          },
+        ],
         requestBody: { required: true, content: json(ref('GenerationRequest')) },
         responses: {
-          '202': ok('Queued.', ref('Generation')),
-          ...errors(
-            'BadRequest',
-            'Unauthorized',
-            'InsufficientTokens',
-            'Conflict',
-            'UnsupportedMediaType',
-            'ValidationFailed',
-            'RateLimited',
-          ),
+          '200': {
+            description:
+              'Asked to wait (`Prefer: wait=N`), and the generation finished (succeeded, failed or canceled) in time.',
+            headers: { Location: LOCATION, 'Preference-Applied': PREFERENCE_APPLIED },
+            content: json(ref('Generation')),
+          },
+          '202': {
+            description: 'Queued; or, asked to wait, still queued or running when the wait ended.',
+            headers: {
+              Location: LOCATION,
+              'Preference-Applied': header('`wait=N` when a `Prefer: wait=N` was asked for.', {
+                type: 'string',
+                examples: ['wait=30'],
+              }),
+            },
+            content: json(ref('Generation')),
+          },
+          ...errors('InsufficientTokens', 'Conflict', 'UnsupportedMediaType', 'ValidationFailed'),
         },
       },
       get: {
@@ -105,7 +185,6 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         ],
         responses: {
           '200': ok('A page.', ref('GenerationPage')),
-          ...errors('BadRequest', 'Unauthorized', 'RateLimited'),
         },
       },
     },
@@ -117,7 +196,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         parameters: [pathId('generation')],
         responses: {
           '200': ok('The generation.', ref('Generation')),
-          ...errors('Unauthorized', 'NotFound', 'RateLimited'),
+          ...errors('NotFound'),
         },
       },
     },
@@ -127,10 +206,10 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         tags: ['generations'],
         summary: 'Cancel a queued or running generation',
         description: 'Its held tokens are released.',
-        parameters: [pathId('generation'), idempotencyKey],
+        parameters: [pathId('generation')],
         responses: {
           '200': ok('Canceled.', ref('Generation')),
-          ...errors('Unauthorized', 'NotFound', 'Conflict', 'RateLimited'),
+          ...errors('NotFound', 'Conflict'),
         },
       },
     },
@@ -158,7 +237,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
             description: 'An event stream.',
             content: { 'text/event-stream': { schema: { type: 'string' } } },
           },
-          ...errors('BadRequest', 'Unauthorized', 'NotFound', 'RateLimited'),
+          ...errors('NotFound'),
         },
       },
     },
@@ -167,11 +246,10 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         operationId: 'createQuote',
         tags: ['generations'],
         summary: 'Price a request without running it',
-        parameters: [idempotencyKey],
         requestBody: { required: true, content: json(ref('GenerationRequest')) },
         responses: {
           '200': ok('The quote, with the mode, variant and normalised input.', ref('QuoteResult')),
-          ...errors('BadRequest', 'Unauthorized', 'UnsupportedMediaType', 'ValidationFailed', 'RateLimited'),
+          ...errors('UnsupportedMediaType', 'ValidationFailed'),
         },
       },
     },
@@ -180,13 +258,12 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         operationId: 'listModels',
         tags: ['models'],
         summary: 'List the catalog',
-        ...PUBLIC,
         parameters: [
           query('type', 'Only models of this type.', { type: 'string', enum: ['video', 'image', 'audio'] }),
           query('capability', 'Only models with this mode, e.g. image_to_video.', { type: 'string' }),
           locale,
         ],
-        responses: { '200': ok('The models.', ref('ModelList')), ...errors('BadRequest') },
+        responses: { '200': ok('The models.', ref('ModelList')) },
       },
     },
     '/api/v1/models/{id}': {
@@ -194,9 +271,8 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         operationId: 'getModel',
         tags: ['models'],
         summary: 'Get a model: fields, input schema, prices',
-        ...PUBLIC,
         parameters: [pathId('model'), locale],
-        responses: { '200': ok('The model.', ref('Model')), ...errors('BadRequest', 'NotFound') },
+        responses: { '200': ok('The model.', ref('Model')), ...errors('NotFound') },
       },
     },
     '/api/v1/assets': {
@@ -205,7 +281,6 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         tags: ['assets'],
         summary: 'Upload a media file',
         description: 'Send the raw bytes as the body. The media type is decided from the bytes.',
-        parameters: [idempotencyKey],
         requestBody: {
           required: true,
           content: {
@@ -218,8 +293,17 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
           },
         },
         responses: {
-          '201': ok('Stored.', ref('Asset')),
-          ...errors('BadRequest', 'Unauthorized', 'PayloadTooLarge', 'UnsupportedMediaType', 'RateLimited'),
+          '201': {
+            description: 'Stored.',
+            headers: {
+              Location: header('The path of the new asset.', {
+                type: 'string',
+                examples: ['/api/v1/assets/asset_8f7d6s5a4'],
+              }),
+            },
+            content: json(ref('Asset')),
+          },
+          ...errors('PayloadTooLarge', 'UnsupportedMediaType'),
         },
       },
     },
@@ -231,7 +315,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         parameters: [pathId('asset')],
         responses: {
           '200': ok('The asset.', ref('Asset')),
-          ...errors('Unauthorized', 'NotFound', 'RateLimited'),
+          ...errors('NotFound'),
         },
       },
       delete: {
@@ -241,7 +325,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         parameters: [pathId('asset')],
         responses: {
           '204': { description: 'Deleted.' },
-          ...errors('Unauthorized', 'NotFound', 'Conflict', 'RateLimited'),
+          ...errors('NotFound', 'Conflict'),
         },
       },
     },
@@ -250,27 +334,51 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         operationId: 'getAssetContent',
         tags: ['assets'],
         summary: 'Download an asset’s bytes',
+        parameters: [pathId('asset'), rangeHeader],
+        responses: {
+          '200': bytes('The bytes, with their media type.'),
+          '206': bytes('The range asked for.'),
+          '416': ok('The range lies past the end.', ref('Error')),
+          ...errors('NotFound'),
+        },
+      },
+    },
+    '/files/{id}': {
+      get: {
+        operationId: 'getSignedFile',
+        tags: ['assets'],
+        summary: 'Download an asset’s bytes through a signed link, with no key',
+        description:
+          'The `url` of an output or asset. The signature is the credential, so no `Authorization` is needed; ' +
+          'the link works until `expires`.',
         parameters: [
           pathId('asset'),
           {
-            name: 'Range',
-            in: 'header',
-            required: false,
-            description: 'One byte range, e.g. `bytes=0-1023`, so players can seek.',
+            name: 'expires',
+            in: 'query',
+            required: true,
+            description: 'When the link stops working, in Unix seconds.',
+            schema: { type: 'string', pattern: '^[0-9]{1,12}$' },
+          },
+          {
+            name: 'signature',
+            in: 'query',
+            required: true,
+            description: 'HMAC-SHA256 of the id and `expires` with the gateway’s secret, base64url.',
             schema: { type: 'string' },
           },
+          rangeHeader,
         ],
         responses: {
-          '200': {
-            description: 'The bytes, with their media type.',
-            content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+          '200': bytes('The bytes, with their media type.'),
+          '206': bytes('The range asked for.'),
+          '302': {
+            description: 'On S3 storage: the bytes are at a short-lived presigned URL.',
+            headers: { Location: header('The presigned URL.', { type: 'string', format: 'uri' }) },
           },
-          '206': {
-            description: 'The range asked for.',
-            content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
-          },
+          '403': ok('The link has expired, or its signature does not match.', ref('Error')),
+          '404': ok('No such asset, or its bytes are no longer stored.', ref('Error')),
           '416': ok('The range lies past the end.', ref('Error')),
-          ...errors('Unauthorized', 'NotFound', 'RateLimited'),
         },
       },
     },
@@ -279,7 +387,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         operationId: 'getAccount',
         tags: ['account'],
         summary: 'The key’s account and balance',
-        responses: { '200': ok('The account.', ref('Account')), ...errors('Unauthorized', 'RateLimited') },
+        responses: { '200': ok('The account.', ref('Account')) },
       },
     },
     '/api/v1/usage': {
@@ -294,7 +402,6 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         ],
         responses: {
           '200': ok('The usage.', { type: 'object' }),
-          ...errors('BadRequest', 'Unauthorized', 'RateLimited'),
         },
       },
     },
@@ -309,7 +416,6 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         ],
         responses: {
           '200': ok('A page of entries.', { type: 'object' }),
-          ...errors('BadRequest', 'Unauthorized', 'RateLimited'),
         },
       },
     },
@@ -318,10 +424,8 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         operationId: 'getWebhookSecret',
         tags: ['webhooks'],
         summary: 'The account’s webhook signing secret',
-        parameters: [],
         responses: {
           '200': ok('The account’s webhook signing secret.', { type: 'object' }),
-          ...errors('Unauthorized', 'RateLimited'),
         },
       },
     },
@@ -330,10 +434,8 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         operationId: 'rotateWebhookSecret',
         tags: ['webhooks'],
         summary: 'Rotate the webhook signing secret',
-        parameters: [idempotencyKey],
         responses: {
           '200': ok('Rotate the webhook signing secret.', { type: 'object' }),
-          ...errors('Unauthorized', 'RateLimited'),
         },
       },
     },
@@ -350,7 +452,6 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         ],
         responses: {
           '200': ok('List webhook deliveries.', { type: 'object' }),
-          ...errors('BadRequest', 'Unauthorized', 'RateLimited'),
         },
       },
     },
@@ -362,7 +463,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         parameters: [pathId('delivery')],
         responses: {
           '200': ok('A webhook delivery with its attempts.', { type: 'object' }),
-          ...errors('Unauthorized', 'NotFound', 'RateLimited'),
+          ...errors('NotFound'),
         },
       },
     },
@@ -371,10 +472,10 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         operationId: 'replayWebhookDelivery',
         tags: ['webhooks'],
         summary: 'Send a webhook delivery again',
-        parameters: [pathId('delivery'), idempotencyKey],
+        parameters: [pathId('delivery')],
         responses: {
           '202': ok('Send a webhook delivery again.', { type: 'object' }),
-          ...errors('Unauthorized', 'NotFound', 'RateLimited'),
+          ...errors('NotFound'),
         },
       },
     },
@@ -385,14 +486,12 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         summary: 'The account’s API keys (never their secrets)',
         responses: {
           '200': ok('The keys; `current` marks the calling one.', { type: 'object' }),
-          ...errors('Unauthorized', 'RateLimited'),
         },
       },
       post: {
         operationId: 'createKey',
         tags: ['account'],
         summary: 'Create an API key; its secret is shown only in this answer',
-        parameters: [idempotencyKey],
         requestBody: {
           required: false,
           content: json({
@@ -412,7 +511,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         },
         responses: {
           '201': ok('The key, with `key` (the secret).', { type: 'object' }),
-          ...errors('Unauthorized', 'Forbidden', 'ValidationFailed', 'RateLimited'),
+          ...errors('Forbidden', 'ValidationFailed'),
         },
       },
     },
@@ -421,10 +520,153 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         operationId: 'revokeKey',
         tags: ['account'],
         summary: 'Revoke an API key; it stops working at once',
-        parameters: [pathId('key'), idempotencyKey],
+        parameters: [pathId('key')],
         responses: {
           '200': ok('The revoked key.', { type: 'object' }),
-          ...errors('Unauthorized', 'Forbidden', 'NotFound', 'RateLimited'),
+          ...errors('Forbidden', 'NotFound'),
+        },
+      },
+    },
+    '/api/v1/admin/accounts': {
+      post: {
+        operationId: 'adminCreateAccount',
+        tags: ['admin'],
+        summary: 'Create an account',
+        requestBody: adminBody(
+          {
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            maxConcurrentGenerations: limit('Queued and running generations at once.'),
+            keyRatePerMinute: limit('Requests per minute of each key.'),
+          },
+          ['name'],
+        ),
+        responses: {
+          '201': ok('The account, with both balances.', ref('AdminAccount')),
+          ...errors('UnsupportedMediaType', 'ValidationFailed'),
+        },
+      },
+    },
+    '/api/v1/admin/accounts/{id}': {
+      get: {
+        operationId: 'adminGetAccount',
+        tags: ['admin'],
+        summary: 'Get an account with its limits and both balances',
+        parameters: [pathId('account')],
+        responses: { '200': ok('The account.', ref('AdminAccount')), ...errors('NotFound') },
+      },
+      patch: {
+        operationId: 'adminSetAccountLimits',
+        tags: ['admin'],
+        summary: 'Change an account’s limits',
+        description: 'Only the fields sent change.',
+        parameters: [pathId('account')],
+        requestBody: adminBody({
+          maxConcurrentGenerations: limit('Queued and running generations at once.'),
+          keyRatePerMinute: limit('Requests per minute of each key.'),
+        }),
+        responses: {
+          '200': ok('The account.', ref('AdminAccount')),
+          ...errors('NotFound', 'UnsupportedMediaType', 'ValidationFailed'),
+        },
+      },
+    },
+    '/api/v1/admin/accounts/{id}/keys': {
+      get: {
+        operationId: 'adminListKeys',
+        tags: ['admin'],
+        summary: 'An account’s API keys (never their secrets)',
+        parameters: [pathId('account')],
+        responses: {
+          '200': ok('The keys, oldest first.', {
+            type: 'object',
+            required: ['data'],
+            properties: { data: { type: 'array', items: ref('ApiKey') } },
+          }),
+          ...errors('NotFound'),
+        },
+      },
+      post: {
+        operationId: 'adminCreateKey',
+        tags: ['admin'],
+        summary: 'Create an API key for an account; its secret is shown only in this answer',
+        parameters: [pathId('account')],
+        requestBody: adminBody(
+          {
+            mode: MODE,
+            name: { type: 'string', maxLength: 200 },
+            dailyTokens: budget('Budget per UTC day; `null`: none.'),
+            monthlyTokens: budget('Budget per UTC month; `null`: none.'),
+          },
+          ['mode'],
+        ),
+        responses: {
+          '201': ok('The key, with `key` (the secret, stored only as a hash).', ref('NewApiKey')),
+          ...errors('NotFound', 'UnsupportedMediaType', 'ValidationFailed'),
+        },
+      },
+    },
+    '/api/v1/admin/keys/{id}/revoke': {
+      post: {
+        operationId: 'adminRevokeKey',
+        tags: ['admin'],
+        summary: 'Revoke any API key; it stops working at once',
+        parameters: [pathId('key')],
+        responses: { '200': ok('The revoked key.', ref('ApiKey')), ...errors('NotFound') },
+      },
+    },
+    '/api/v1/admin/accounts/{id}/grants': {
+      post: {
+        operationId: 'adminGrantTokens',
+        tags: ['admin'],
+        summary: 'Add tokens to an account’s test or live balance',
+        description: 'Written to the ledger with its note.',
+        parameters: [pathId('account')],
+        requestBody: adminBody(
+          {
+            mode: MODE,
+            tokens: { type: 'number', exclusiveMinimum: 0, maximum: 1e12 },
+            note: { type: 'string', maxLength: 500, description: '`grant` by default.' },
+          },
+          ['mode', 'tokens'],
+        ),
+        responses: {
+          '201': ok('The account, with its new balances.', ref('AdminAccount')),
+          ...errors('NotFound', 'UnsupportedMediaType', 'ValidationFailed'),
+        },
+      },
+    },
+    '/callbacks/{provider}': {
+      post: {
+        operationId: 'receiveCallback',
+        tags: ['callbacks'],
+        summary: 'Receive an upstream provider’s progress callback',
+        description:
+          'Where upstreams report on work they run (`REELAY_CALLBACK_URL`). The provider checks the request ' +
+          '(its signature where it signs them) and names the work, whose job is then made due: the worker asks ' +
+          'the upstream itself, so a callback is a hint and never a result. No API key.',
+        parameters: [
+          {
+            name: 'provider',
+            in: 'path',
+            required: true,
+            description: 'The provider id, e.g. `kling`, `fal`, `replicate`.',
+            schema: { type: 'string' },
+          },
+        ],
+        requestBody: {
+          required: true,
+          description: `The upstream’s own body, read as bytes (signatures cover them), at most ${MAX_CALLBACK_BYTES / 1024} KB.`,
+          content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+        },
+        responses: {
+          '200': ok('Received; `matched` tells whether it named a generation of this gateway.', {
+            type: 'object',
+            required: ['received', 'matched'],
+            properties: { received: { type: 'boolean', const: true }, matched: { type: 'boolean' } },
+          }),
+          '401': ok('The provider’s signature check failed.', ref('Error')),
+          '404': ok('No configured provider of that id takes callbacks.', ref('Error')),
+          '413': ok(`The body is larger than ${MAX_CALLBACK_BYTES / 1024} KB.`, ref('Error')),
         },
       },
     },
@@ -433,7 +675,6 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         operationId: 'health',
         tags: ['operations'],
         summary: 'Liveness',
-        ...PUBLIC,
         responses: { '200': ok('Alive.', { type: 'object' }) },
       },
     },
@@ -442,7 +683,6 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         operationId: 'ready',
         tags: ['operations'],
         summary: 'Readiness: the database answers',
-        ...PUBLIC,
         responses: {
           '200': ok('Ready.', { type: 'object' }),
           '503': ok('The database does not answer.', { type: 'object' }),
@@ -454,7 +694,6 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         operationId: 'openapi',
         tags: ['operations'],
         summary: 'This document',
-        ...PUBLIC,
         responses: { '200': ok('OpenAPI 3.1.', { type: 'object' }) },
       },
     },
@@ -463,7 +702,6 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         operationId: 'docs',
         tags: ['operations'],
         summary: 'The API reference as a web page',
-        ...PUBLIC,
         responses: {
           '200': { description: 'HTML.', content: { 'text/html': { schema: { type: 'string' } } } },
         },

@@ -194,6 +194,79 @@ export function sharedSchemas(): Record<string, Schema> {
         },
       },
     },
+    AdminAccount: {
+      type: 'object',
+      description: 'An account as the operator sees it: its limits and both balances.',
+      required: ['id', 'name', 'limits', 'tokens', 'createdAt'],
+      properties: {
+        id: { type: 'string', examples: ['acct_2w3e4r5t6y'] },
+        name: { type: 'string' },
+        limits: {
+          type: 'object',
+          description: '`null`: the gateway default.',
+          required: ['maxConcurrentGenerations', 'keyRatePerMinute'],
+          properties: {
+            maxConcurrentGenerations: nullable('integer'),
+            keyRatePerMinute: nullable('integer'),
+          },
+        },
+        tokens: {
+          type: 'object',
+          required: ['test', 'live'],
+          properties: { test: ref('AdminBalance'), live: ref('AdminBalance') },
+        },
+        createdAt: { type: 'string', format: 'date-time' },
+      },
+    },
+    AdminBalance: {
+      type: 'object',
+      required: ['balance', 'held'],
+      properties: {
+        balance: { type: 'number' },
+        held: { type: 'number', description: 'Held for queued and running generations.' },
+      },
+    },
+    ApiKey: {
+      type: 'object',
+      description: 'An API key without its secret, which is stored only as a hash.',
+      required: [
+        'id',
+        'accountId',
+        'mode',
+        'prefix',
+        'name',
+        'budgets',
+        'createdAt',
+        'lastUsedAt',
+        'revokedAt',
+      ],
+      properties: {
+        id: { type: 'string', examples: ['key_9o8i7u6y5t'] },
+        accountId: { type: 'string' },
+        mode: { type: 'string', enum: ['test', 'live'] },
+        prefix: { type: 'string', description: 'The first characters of the key, to tell keys apart.' },
+        name: { type: 'string' },
+        budgets: {
+          type: 'object',
+          required: ['dailyTokens', 'monthlyTokens'],
+          properties: { dailyTokens: nullable('number'), monthlyTokens: nullable('number') },
+        },
+        createdAt: { type: 'string', format: 'date-time' },
+        lastUsedAt: time('Its last use, recorded at most once a minute.'),
+        revokedAt: time('When it was revoked.'),
+      },
+    },
+    NewApiKey: {
+      description: 'A key just made, with its secret: shown only in this answer.',
+      allOf: [
+        ref('ApiKey'),
+        {
+          type: 'object',
+          required: ['key'],
+          properties: { key: { type: 'string', examples: ['rl_live_…'] } },
+        },
+      ],
+    },
     ModelSummary: {
       type: 'object',
       required: ['id', 'type', 'title', 'provider', 'description', 'modes'],

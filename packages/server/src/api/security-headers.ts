@@ -18,8 +18,10 @@ export function installSecurityHeaders(app: FastifyInstance): void {
 }
 
 /**
- * The policy for a stored file shown in a browser: a sandbox (an opaque origin with no scripts, forms or
- * plugins), loading nothing else, so no stored byte can ever act on the origin that keeps the dashboard's key.
+ * The policy for a stored file shown in a browser: a sandbox (no scripts, forms, plugins or popups) that loads
+ * nothing but the file itself, so no stored byte can ever act on the origin that keeps the dashboard's key. The
+ * document keeps its origin (`allow-same-origin`) only so that the browser's own viewer may load the file it
+ * shows; with scripts off, nothing can use that origin.
  */
 export const STORED_FILE_POLICY =
-  "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; frame-ancestors 'none'";
+  "sandbox allow-same-origin; default-src 'none'; img-src 'self'; media-src 'self'; frame-ancestors 'none'";

@@ -121,9 +121,13 @@ export async function findAssets(
   return rows.map(fromRow);
 }
 
-/** True while a queued or running generation of the asset's account names it in its input. */
+/**
+ * True while a queued or running generation of the asset's account has it among its media references (the
+ * files in its model's media fields, recorded at create); text elsewhere in the input that names it does not count.
+ */
 const NEEDED = `EXISTS (SELECT 1 FROM generations g WHERE g.account_id = assets.account_id
-  AND g.status IN ('queued', 'running') AND g.input::text LIKE '%"asset://' || assets.id || '"%')`;
+  AND g.status IN ('queued', 'running')
+  AND g.media_refs @> jsonb_build_array(jsonb_build_object('assetId', assets.id)))`;
 
 /** Whether a queued or running generation still needs the asset. */
 export async function assetInUse(db: Queryable, accountId: string, id: string): Promise<boolean> {

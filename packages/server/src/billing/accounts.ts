@@ -1,7 +1,8 @@
 import type { Database, Queryable } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { generateKey, hashKey, type KeyMode } from './api-keys.ts';
+import type { KeyMode } from '../key-mode.ts';
+import { generateKey, hashKey } from './api-keys.ts';
 import { getBalance, grant } from './ledger.ts';
 
 export interface AccountLimits {

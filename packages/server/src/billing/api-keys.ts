@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import { newId, randomBase62 } from '../ids.ts';
-
-export type KeyMode = 'test' | 'live';
+import type { KeyMode } from '../key-mode.ts';
 
 /** Who is calling: resolved from a Bearer key. */
 export interface Principal {

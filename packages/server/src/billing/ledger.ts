@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import type { KeyMode } from './api-keys.ts';
+import type { KeyMode } from '../key-mode.ts';
 
 /** A balance seen by its owner, in thousandths of a token. */
 export interface Balance {

@@ -1,6 +1,7 @@
 import { type Queryable, sqlLiteral } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
-import { hashKey, type KeyMode, keyMode, type Principal } from './api-keys.ts';
+import type { KeyMode } from '../key-mode.ts';
+import { hashKey, keyMode, type Principal } from './api-keys.ts';
 import { keySpendSql } from './usage.ts';
 
 export interface LimitDefaults {

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import type { KeyMode } from './api-keys.ts';
+import type { KeyMode } from '../key-mode.ts';
 
 /**
  * Tokens a key has committed since the start of the current UTC day or month, read from the ledger:

@@ -14,7 +14,7 @@ import { canonicalJson } from '../canonical-json.ts';
 import { type Database, isUniqueViolation, sqlLiteral } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { type GenerationRecord, generationFromRow } from './generation-record.ts';
+import { type GenerationMediaRef, type GenerationRecord, generationFromRow } from './generation-record.ts';
 import { parseGenerationRequest } from './parse-request.ts';
 import { resolveInputMedia } from './resolve-input-media.ts';
 
@@ -96,7 +96,7 @@ export async function createGeneration(
   const stored: AssetRecord[] = [];
   let accepted = false;
   try {
-    const input = await resolveInputMedia(
+    const { input, mediaRefs } = await resolveInputMedia(
       deps.db,
       deps.assets,
       principal.accountId,
@@ -104,7 +104,15 @@ export async function createGeneration(
       prepared.media,
       stored,
     );
-    const result = await insertGeneration(deps, principal, prepared, input, webhookUrl, idempotencyKey, hash);
+    const result = await insertGeneration(
+      deps,
+      principal,
+      prepared,
+      { input, mediaRefs },
+      webhookUrl,
+      idempotencyKey,
+      hash,
+    );
     accepted = result.created;
     return result;
   } finally {
@@ -134,7 +142,7 @@ async function insertGeneration(
   deps: CreateDeps,
   principal: Principal,
   prepared: ReturnType<typeof parseGenerationRequest>,
-  input: NormalisedInput,
+  resolved: { input: NormalisedInput; mediaRefs: readonly GenerationMediaRef[] },
   webhookUrl: string | null,
   idempotencyKey: string | null,
   hash: string,
@@ -156,7 +164,8 @@ async function insertGeneration(
     sqlLiteral(prepared.mode),
     sqlLiteral(prepared.variant),
     "'queued'",
-    `${sqlLiteral(JSON.stringify(input))}::jsonb`,
+    `${sqlLiteral(JSON.stringify(resolved.input))}::jsonb`,
+    `${sqlLiteral(JSON.stringify(resolved.mediaRefs))}::jsonb`,
     `${sqlLiteral(JSON.stringify(prepared.quote))}::jsonb`,
     `${amount}::bigint`,
     sqlLiteral(provider),
@@ -173,8 +182,8 @@ held AS (
   RETURNING 1
 ),
 gen AS (
-  INSERT INTO generations (id, account_id, key_id, run_mode, type, model, mode, variant, status, input, quote,
-    hold_milli, provider, idempotency_key, request_hash, webhook_url)
+  INSERT INTO generations (id, account_id, key_id, run_mode, type, model, mode, variant, status, input,
+    media_refs, quote, hold_milli, provider, idempotency_key, request_hash, webhook_url)
   SELECT ${values.join(', ')} FROM held
   RETURNING *
 ),

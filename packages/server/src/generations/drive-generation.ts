@@ -3,11 +3,11 @@ import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Json } from '@reelay/catalog';
 import { findAssets } from '../assets/asset-repository.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import { presentFacts } from '../assets/media-facts.ts';
 import { StorageKeyMissing } from '../assets/storage.ts';
+import { backoffMs } from '../backoff.ts';
 import { chargeMilli } from '../billing/charge.ts';
 import { captureWith, release } from '../billing/ledger.ts';
 import type { Database } from '../db/database.ts';
@@ -42,7 +42,8 @@ class StepFailure extends Error {
   }
 }
 
-const backoffMs = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt);
+/** A step that failed is tried again after this wait: from half a second, doubling, at most 30 s. */
+const STEP_BACKOFF = { baseMs: 500, maxMs: 30_000 };
 
 /**
  * Advances one claimed generation by one step — start it, or check on it and finish it — then hands the
@@ -111,7 +112,7 @@ export async function driveGeneration(
           JSON.stringify([{ code: 'retried', message: `attempt ${g.attempts} failed: ${failure.message}` }]),
         ],
       );
-      await rescheduleJob(deps.db, g.id, deps.workerId, backoffMs(g.attempts));
+      await rescheduleJob(deps.db, g.id, deps.workerId, backoffMs(g.attempts, STEP_BACKOFF));
       return null;
     }
     await fail(deps, g, failure.code, failure.message);
@@ -129,38 +130,33 @@ function startGeneration(
   return resolveMedia(deps, g).then((media) => startOnRoute(deps, g, media, signal));
 }
 
-/** The stored files behind the generation's `asset://` inputs, in field order. */
+/**
+ * The stored files behind the generation's media references (its model's media fields, recorded at create), in
+ * field order. Nothing else of the input is read: a prompt that reads `asset://…` is text, not a file.
+ */
 async function resolveMedia(deps: DriveDeps, g: GenerationRecord): Promise<ResolvedMedia[]> {
-  const refs: { field: string; index: number | null; id: string }[] = [];
-  for (const [field, value] of Object.entries(g.input)) {
-    const values: Json[] = Array.isArray(value) ? value : [value];
-    values.forEach((v, i) => {
-      if (typeof v === 'string' && v.startsWith('asset://')) {
-        refs.push({ field, index: Array.isArray(value) ? i : null, id: v.slice('asset://'.length) });
-      }
-    });
-  }
+  const refs = g.mediaRefs;
   const assets = new Map(
     (
       await findAssets(
         deps.db,
         g.accountId,
-        refs.map((r) => r.id),
+        refs.map((r) => r.assetId),
       )
     ).map((a) => [a.id, a]),
   );
   // A local file per input (the stored file on disk, a cached download on S3) for programs that need paths.
   const paths = await Promise.all(
     refs.map((ref) => {
-      const asset = assets.get(ref.id);
+      const asset = assets.get(ref.assetId);
       return asset ? deps.assets.localFile(asset.storageKey).catch(missingAsNull) : null;
     }),
   );
   return refs.map((ref, i) => {
-    const asset = assets.get(ref.id);
+    const asset = assets.get(ref.assetId);
     const path = paths[i] ?? null;
     if (!asset || path === null)
-      throw new StepFailure('input_missing', `input asset ${ref.id} is no longer available`, false);
+      throw new StepFailure('input_missing', `input asset ${ref.assetId} is no longer available`, false);
     return {
       field: ref.field,
       index: ref.index,

@@ -1,6 +1,6 @@
 import type { Json, NormalisedInput, Quote } from '@reelay/catalog';
-import type { KeyMode } from '../billing/api-keys.ts';
 import type { Queryable } from '../db/database.ts';
+import type { KeyMode } from '../key-mode.ts';
 import type { ProviderAttempt } from './provider-attempts.ts';
 
 export type GenerationStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
@@ -16,6 +16,16 @@ export interface GenerationOutput {
   hasAudio?: boolean;
 }
 
+/**
+ * One input file of a generation: the media field (a slot of the model in the catalog) it fills, its index in a
+ * list field (null for a one-file slot) and the asset holding it. Recorded when the generation is created.
+ */
+export interface GenerationMediaRef {
+  field: string;
+  index: number | null;
+  assetId: string;
+}
+
 export interface GenerationRecord {
   id: string;
   accountId: string;
@@ -27,6 +37,8 @@ export interface GenerationRecord {
   variant: string;
   status: GenerationStatus;
   input: NormalisedInput;
+  /** The input's media, from the model's media fields only: what the worker resolves and deletion keeps. */
+  mediaRefs: GenerationMediaRef[];
   quote: Quote;
   holdMilli: number;
   chargedMilli: number | null;
@@ -65,6 +77,7 @@ export function generationFromRow(r: Row): GenerationRecord {
     variant: r.variant as string,
     status: r.status as GenerationStatus,
     input: r.input as NormalisedInput,
+    mediaRefs: (r.media_refs as GenerationMediaRef[] | undefined) ?? [],
     quote: r.quote as Quote,
     holdMilli: r.hold_milli as number,
     chargedMilli: (r.charged_milli as number | null) ?? null,

@@ -7,7 +7,7 @@ import {
   prepare,
 } from '@reelay/catalog';
 import { ApiError, validationFailed } from '../errors.ts';
-import { webhookUrlError } from '../webhooks/webhook-url.ts';
+import { webhookUrlError } from '../net/webhook-url.ts';
 
 const TYPES = ['video', 'image', 'audio'] as const;
 const TOP_LEVEL = new Set(['type', 'model', 'input', 'webhookUrl']);

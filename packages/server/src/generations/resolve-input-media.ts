@@ -4,6 +4,7 @@ import { findAssets } from '../assets/asset-repository.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError, validationFailed } from '../errors.ts';
+import type { GenerationMediaRef } from './generation-record.ts';
 import { checkSlot, inputLimits } from './slot-constraints.ts';
 
 const article = (kind: string) => (kind === 'image' ? 'an image' : `a ${kind}`);
@@ -24,6 +25,10 @@ type Resolved = { ok: true; asset: AssetRecord } | { ok: false; missing: boolean
  * Each asset this call stores is pushed onto `stored` as soon as it exists (before any check of it), and every
  * input has been settled before this returns or throws, so the caller knows every file it must remove if the
  * create is refused. Stored inputs are never deduplicated: each is a new asset, and none of them existed before.
+ *
+ * Returns the input with every media URI an `asset://` one, and its media references: one per URI the catalog
+ * found in a media field (`media`, in field order), naming the asset now behind it. Only these are the
+ * generation's files; any other value, even a prompt that reads `asset://…`, stays text.
  */
 export async function resolveInputMedia(
   db: Database,
@@ -32,7 +37,7 @@ export async function resolveInputMedia(
   input: NormalisedInput,
   media: readonly MediaRef[],
   stored: AssetRecord[],
-): Promise<NormalisedInput> {
+): Promise<{ input: NormalisedInput; mediaRefs: GenerationMediaRef[] }> {
   const ids = media.filter((m) => m.scheme === 'asset').map((m) => m.uri.slice('asset://'.length));
   const owned = new Map((await findAssets(db, accountId, ids)).map((a) => [a.id, a]));
   // One at a time: each input may be decoded in full, so a request holds at most one decode in memory
@@ -42,6 +47,7 @@ export async function resolveInputMedia(
   for (const ref of media) resolved.push(await resolveOne(assets, accountId, owned, ref, stored));
   const errors: FieldError[] = [];
   const uris = new Map<string, string>();
+  const mediaRefs: GenerationMediaRef[] = [];
   resolved.forEach((r, i) => {
     const ref = media[i] as MediaRef;
     if (!r.ok) {
@@ -50,7 +56,10 @@ export async function resolveInputMedia(
     }
     const broken = checkSlot(r.asset, ref.accepts, ref.param);
     if (broken.length > 0) errors.push(...broken);
-    else uris.set(ref.param, `asset://${r.asset.id}`);
+    else {
+      uris.set(ref.param, `asset://${r.asset.id}`);
+      mediaRefs.push({ field: ref.field, index: ref.index, assetId: r.asset.id });
+    }
   });
   const missing = resolved.flatMap((r) => (!r.ok && r.missing ? [r.error] : []));
   if (missing.length > 0) {
@@ -66,7 +75,7 @@ export async function resolveInputMedia(
     );
   }
   if (errors.length > 0) throw validationFailed(errors);
-  return replaceUris(input, media, uris);
+  return { input: replaceUris(input, media, uris), mediaRefs };
 }
 
 async function resolveOne(

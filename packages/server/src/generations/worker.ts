@@ -73,7 +73,15 @@ export class Worker {
     this.wake.nudge();
     // The lease is renewed while the steps run, so only a dead worker's lease lapses.
     const renew = setInterval(
-      () => void renewLease(this.db, id, this.id, this.options.leaseSeconds).catch(() => {}),
+      () =>
+        void renewLease(this.db, id, this.id, this.options.leaseSeconds).catch((error: unknown) =>
+          // Not fatal while the next renewal can still succeed, but a lease that keeps failing to renew lapses
+          // and another worker takes the job over: the operator must see why.
+          this.options.log.error(
+            { err: error, generationId: id },
+            'could not renew the lease of a claimed job',
+          ),
+        ),
       (this.options.leaseSeconds * 1000) / 3,
     );
     try {

@@ -1,4 +1,4 @@
-import type { KeyMode } from '../billing/api-keys.ts';
+import type { KeyMode } from '../key-mode.ts';
 import type { Provider } from './provider.ts';
 import { NO_ROUTING, ProviderRoutes, type RoutingOptions } from './routes.ts';
 

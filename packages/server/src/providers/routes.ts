@@ -1,5 +1,5 @@
 import type { Quote } from '@reelay/catalog';
-import type { KeyMode } from '../billing/api-keys.ts';
+import type { KeyMode } from '../key-mode.ts';
 
 /**
  * The providers each model may run on, best first, when nothing is configured. Only providers that

@@ -1,7 +1,9 @@
+import { backoffMs } from '../backoff.ts';
+
 /**
- * Milliseconds to wait after the `attempt`-th failed attempt (1-based): `baseMs` doubled each time, at most
- * `maxMs`, with a jitter of up to a tenth so that many failed deliveries do not retry in lockstep.
- * With a 30 s base and a 6 h cap, retries keep going for the whole 3-day window at widening steps.
+ * Milliseconds to wait after the `attempt`-th failed delivery (1-based): the gateway's backoff with a tenth of
+ * jitter, so that many failed deliveries do not retry in lockstep. With a 30 s base and a 6 h cap, retries keep
+ * going for the whole 3-day window at widening steps.
  */
 export function webhookBackoffMs(
   attempt: number,
@@ -9,6 +11,5 @@ export function webhookBackoffMs(
   maxMs: number,
   random: () => number = Math.random,
 ): number {
-  const plain = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(plain * (1 + 0.1 * random()));
+  return backoffMs(attempt - 1, { baseMs, maxMs, jitter: 0.1, random });
 }

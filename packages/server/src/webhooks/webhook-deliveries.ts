@@ -1,8 +1,8 @@
-import type { KeyMode } from '../billing/api-keys.ts';
 import type { Queryable } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { generationJson } from '../generations/generation-json.ts';
 import { generationFromRow } from '../generations/generation-record.ts';
+import type { KeyMode } from '../key-mode.ts';
 
 export type DeliveryState = 'pending' | 'succeeded' | 'failed';
 

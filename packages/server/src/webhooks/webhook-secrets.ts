@@ -1,5 +1,5 @@
-import type { KeyMode } from '../billing/api-keys.ts';
 import type { Queryable } from '../db/database.ts';
+import type { KeyMode } from '../key-mode.ts';
 import { newWebhookSecret } from './sign-webhook.ts';
 
 /** An account's webhook signing secret, and the previous one while it still signs after a rotation. */

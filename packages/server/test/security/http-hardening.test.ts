@@ -205,7 +205,7 @@ describe('slow clients, callbacks, limits and headers', () => {
       const r = await fetch(url, { headers: { authorization: `Bearer ${t.key}` } });
       expect(r.status).toBe(200);
       expect(r.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(r.headers.get('content-security-policy')).toMatch(/^sandbox;/);
+      expect(r.headers.get('content-security-policy')).toMatch(/^sandbox allow-same-origin;/);
       expect(r.headers.get('content-disposition')).toBe(`inline; filename="${asset.id}.png"`);
     }
   });

@@ -1,3 +1,4 @@
+import { backoffMs as exponentialBackoffMs } from '../../backoff.ts';
 import type { UpstreamError } from './upstream-error.ts';
 
 /** Limits of the retry policy; the defaults suit video jobs that run for minutes. */
@@ -32,9 +33,9 @@ export type RetryDecision =
   | { action: 'unknown' }
   | { action: 'fail' };
 
-/** Exponential backoff for the n-th retry (0-based), capped. */
+/** The wait before the n-th retry (0-based) of an upstream call: the gateway's backoff with these limits. */
 export function backoffMs(retry: number, limits: RetryLimits = DEFAULT_RETRY_LIMITS): number {
-  return Math.min(limits.maxDelayMs, limits.baseDelayMs * 2 ** Math.max(0, retry));
+  return exponentialBackoffMs(retry, { baseMs: limits.baseDelayMs, maxMs: limits.maxDelayMs });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { FieldError } from '@reelay/catalog';
-import { checkAddress } from '../net/address-policy.ts';
+import { checkAddress } from './address-policy.ts';
 
 const MAX_LENGTH = 2048;
 

@@ -1,0 +1,237 @@
+import { z } from 'zod';
+import {
+  flag,
+  httpUrl,
+  jsonTable,
+  oneOf,
+  optionalFlag,
+  optionalHttpUrl,
+  optionalText,
+  optionalWholeNumber,
+  requiredText,
+  text,
+  wholeNumber,
+} from './setting-kinds.ts';
+
+/*
+ * Every environment variable the gateway reads, one declaration each: its kind, default and range (see
+ * setting-kinds.ts). The README's configuration table says what each one means. Variables named nowhere here
+ * are ignored.
+ */
+
+const MB = 1024 * 1024;
+const DAY_SECONDS = 86_400;
+const WEEK_SECONDS = 7 * DAY_SECONDS;
+
+/** Tokens are given as decimals and kept as thousandths of a token (6.4 → 6400). */
+const thousandths = (tokens: number) => Math.round(tokens * 1000);
+
+const positiveTokens = 'must be a positive number of tokens';
+const anyTokens = 'must be a number of tokens';
+const deadlineSeconds = `must be a number of seconds up to ${WEEK_SECONDS}`;
+
+/** Price overrides: model id → variant → tokens (more than 0) per billed unit. */
+const priceTable = z.record(
+  z.string(),
+  z.record(
+    z.string(),
+    z.number(positiveTokens).positive(positiveTokens).transform(thousandths),
+    'must be an object of variant → tokens',
+  ),
+  'must be an object of model id → {variant: tokens}',
+);
+
+/** Deadlines per model: model id → seconds (more than 0, at most a week). */
+const deadlineTable = z.record(
+  z.string(),
+  z.number(deadlineSeconds).positive(deadlineSeconds).max(WEEK_SECONDS, deadlineSeconds),
+  'must be an object of model id → seconds',
+);
+
+/** The providers a route may name. */
+const PROVIDER_IDS = ['local', 'kling', 'fal', 'replicate'];
+
+/** Routes: model id → the providers to try, in order (replaces that model's default route). */
+const routeTable = z.record(
+  z.string(),
+  z.custom<string[]>(
+    (ids) => Array.isArray(ids) && ids.every((id) => PROVIDER_IDS.includes(id)),
+    `must be a list of ${PROVIDER_IDS.join(', ')}`,
+  ),
+  'must be an object of model id → [provider ids]',
+);
+
+/** What providers cost: provider id → model id → variant → tokens (0 or more) per billed unit. */
+const costTable = z.record(
+  z.string(),
+  z.record(
+    z.string(),
+    z.record(
+      z.string(),
+      z.number(anyTokens).nonnegative(anyTokens).transform(thousandths),
+      'must be an object of variant → tokens',
+    ),
+    'must be an object of model id → {variant: tokens}',
+  ),
+  'must be an object of provider → model → variant → tokens',
+);
+
+/** The settings always read, grouped as in the README's table. */
+export const settings = z.object({
+  // Where the gateway listens and keeps its data.
+  PORT: wholeNumber(8080, 0, 65_535),
+  HOST: text('127.0.0.1'),
+  /** Unset: http://localhost:$PORT. */
+  REELAY_PUBLIC_URL: optionalText(),
+  REELAY_DATA_DIR: text('.reelay'),
+  /** Unset: the embedded PGlite in $REELAY_DATA_DIR/pgdata. */
+  DATABASE_URL: optionalText(),
+  /** Unset: $REELAY_DATA_DIR/storage (local storage only). */
+  REELAY_STORAGE_DIR: optionalText(),
+  LOG_LEVEL: text('info'),
+  /** `production` turns the development account off unless REELAY_DEV_ACCOUNT says otherwise. */
+  NODE_ENV: optionalText(),
+
+  // The development account and the operator.
+  /** Unset: auto (see Config.devAccount). */
+  REELAY_DEV_ACCOUNT: optionalFlag(),
+  /** Unset: generated. */
+  REELAY_DEV_KEY: optionalText({
+    valid: (key) => /^rl_(test|live)_[A-Za-z0-9]{16,64}$/.test(key),
+    must: 'must look like rl_test_ followed by 16 to 64 letters or digits',
+  }),
+  REELAY_DEV_TOKENS: wholeNumber(10_000, 0, 1_000_000_000),
+  /** Unset: no admin API. */
+  REELAY_ADMIN_KEY: optionalText({
+    valid: (key) => /^[\x21-\x7e]{24,256}$/.test(key),
+    must: 'must be 24 to 256 printable characters without spaces',
+  }),
+
+  // Limits per account and key, and prices.
+  REELAY_KEY_RATE_PER_MINUTE: wholeNumber(600, 1, 10_000_000),
+  REELAY_MAX_CONCURRENT_GENERATIONS: wholeNumber(20, 1, 10_000_000),
+  REELAY_PRICES: jsonTable('{"kling-3.0-omni":{"720p":6.4}}', priceTable),
+
+  // Workers and the local renderer.
+  REELAY_WORKER_CONCURRENCY: wholeNumber(4, 0, 256),
+  REELAY_WORKER_POLL_MS: wholeNumber(1000, 10, 60_000),
+  REELAY_LEASE_SECONDS: wholeNumber(60, 5, 3600),
+  REELAY_RENDER_CONCURRENCY: wholeNumber(2, 1, 64),
+  /** Unset: found on PATH, else the npm-shipped binaries. */
+  REELAY_FFMPEG_PATH: optionalText(),
+  REELAY_FFPROBE_PATH: optionalText(),
+  /** Where ffmpeg and ffprobe are looked for, as given. */
+  PATH: z.string().default(''),
+
+  // Request sizes and HTTP timeouts.
+  REELAY_MAX_UPLOAD_BYTES: wholeNumber(500 * MB, 1024, 2 ** 40),
+  REELAY_MAX_JSON_BYTES: wholeNumber(40 * MB, 1024, 2 ** 31),
+  REELAY_HEADERS_TIMEOUT_MS: wholeNumber(10_000, 100, 600_000),
+  REELAY_REQUEST_TIMEOUT_MS: wholeNumber(900_000, 1000, 86_400_000),
+  REELAY_IDLE_TIMEOUT_MS: wholeNumber(15_000, 100, 3_600_000),
+  REELAY_KEEP_ALIVE_TIMEOUT_MS: wholeNumber(10_000, 100, 3_600_000),
+  REELAY_MAX_DATA_URI_BYTES: wholeNumber(20 * MB, 1024, 2 ** 31),
+
+  // Outbound fetches (https inputs, upstream outputs, webhooks).
+  REELAY_FETCH_ALLOW_HTTP: flag(false),
+  REELAY_FETCH_ALLOW_PRIVATE: flag(false),
+  REELAY_FETCH_CONNECT_TIMEOUT_MS: wholeNumber(10_000, 100, 120_000),
+  REELAY_FETCH_TIMEOUT_MS: wholeNumber(300_000, 1000, 3_600_000),
+  REELAY_FETCH_MAX_BYTES: wholeNumber(500 * MB, 1024, 2 ** 40),
+  /** Unset: no extra certificate authorities. */
+  REELAY_FETCH_CA_FILE: optionalText(),
+
+  // Stored media.
+  REELAY_MAX_IMAGE_BYTES: wholeNumber(50 * MB, 1024, 2 ** 40),
+  REELAY_MAX_VIDEO_BYTES: wholeNumber(500 * MB, 1024, 2 ** 40),
+  REELAY_MAX_AUDIO_BYTES: wholeNumber(200 * MB, 1024, 2 ** 40),
+  REELAY_MAX_IMAGE_PIXELS: wholeNumber(8192 * 8192, 65_536, 2 ** 30),
+  REELAY_MAX_VIDEO_FRAME_PIXELS: wholeNumber(4096 * 4096, 65_536, 2 ** 30),
+  /** `s3` reads the settings of `s3Settings` below. */
+  REELAY_STORAGE_DRIVER: oneOf(['local', 's3'], 'local'),
+  /** Unset: a secret kept in $REELAY_DATA_DIR/signing-secret. */
+  REELAY_SIGNING_SECRET: optionalText({
+    valid: (secret) => secret.length >= 32,
+    must: 'must be at least 32 characters',
+  }),
+  REELAY_SIGNED_URL_TTL_SECONDS: wholeNumber(3600, 60, WEEK_SECONDS),
+  /** 0: keep assets for ever. */
+  REELAY_ASSET_RETENTION_HOURS: wholeNumber(0, 0, 1_000_000),
+  REELAY_ASSET_SWEEP_SECONDS: wholeNumber(3600, 1, DAY_SECONDS),
+
+  // Upstream providers (each one's own settings are in its group below).
+  /** Unset: no cap. */
+  REELAY_KLING_MAX_CONCURRENT: optionalWholeNumber(1, 100_000),
+  REELAY_FAL_MAX_CONCURRENT: optionalWholeNumber(1, 100_000),
+  REELAY_REPLICATE_MAX_CONCURRENT: optionalWholeNumber(1, 100_000),
+  REELAY_ROUTES: jsonTable('{"kling-3.0-omni":["fal","kling"]}', routeTable),
+  REELAY_PROVIDER_COSTS: jsonTable('{"fal":{"kling-3.0-omni":{"720p":7.2}}}', costTable),
+  REELAY_UPSTREAM_TIMEOUT_MS: wholeNumber(30_000, 100, 600_000),
+  REELAY_UPSTREAM_POLL_MS: wholeNumber(5000, 10, 600_000),
+  /** Unset: upstream work is polled only. */
+  REELAY_CALLBACK_URL: optionalHttpUrl(),
+
+  // Deadlines and shutdown.
+  REELAY_STEP_TIMEOUT_SECONDS: wholeNumber(300, 1, 3600),
+  REELAY_DEADLINE_SECONDS: wholeNumber(3600, 1, WEEK_SECONDS),
+  REELAY_MODEL_DEADLINES: jsonTable('{"kling-3.0-omni":900}', deadlineTable),
+  REELAY_SHUTDOWN_SECONDS: wholeNumber(20, 1, 3600),
+
+  // Event streams and webhooks.
+  REELAY_SSE_HEARTBEAT_MS: wholeNumber(15_000, 50, 300_000),
+  REELAY_WEBHOOK_CONCURRENCY: wholeNumber(4, 0, 256),
+  REELAY_WEBHOOK_TIMEOUT_MS: wholeNumber(10_000, 100, 120_000),
+  REELAY_WEBHOOK_BACKOFF_MS: wholeNumber(30_000, 1, 3_600_000),
+  REELAY_WEBHOOK_BACKOFF_MAX_MS: wholeNumber(6 * 3_600_000, 1, 86_400_000),
+  REELAY_WEBHOOK_RETRY_SECONDS: wholeNumber(3 * DAY_SECONDS, 0, 30 * DAY_SECONDS),
+  REELAY_WEBHOOK_SECRET_GRACE_SECONDS: wholeNumber(DAY_SECONDS, 0, 30 * DAY_SECONDS),
+});
+
+/*
+ * Settings of a storage driver or provider that is not in use are not read at all, so a leftover value of one
+ * cannot stop the gateway.
+ */
+
+/** Read with REELAY_STORAGE_DRIVER=s3 only. */
+export const s3Settings = z
+  .object({
+    REELAY_S3_BUCKET: requiredText('is required with REELAY_STORAGE_DRIVER=s3'),
+    REELAY_S3_REGION: text('us-east-1'),
+    /** Unset: AWS. */
+    REELAY_S3_ENDPOINT: optionalText({
+      valid: (url) => /^https?:\/\/[^\s]+$/.test(url),
+      must: (url) => `must be an http(s) URL; got "${url}"`,
+    }),
+    REELAY_S3_FORCE_PATH_STYLE: flag(false),
+    /** Both unset: the AWS SDK's default chain. */
+    REELAY_S3_ACCESS_KEY_ID: optionalText(),
+    REELAY_S3_SECRET_ACCESS_KEY: optionalText(),
+  })
+  .refine(
+    (s3) => (s3.REELAY_S3_ACCESS_KEY_ID === null) === (s3.REELAY_S3_SECRET_ACCESS_KEY === null),
+    'REELAY_S3_ACCESS_KEY_ID and REELAY_S3_SECRET_ACCESS_KEY go together',
+  );
+
+/** Read when either Kling key is set: the two enable the `kling` provider together. */
+export const klingSettings = z.object({
+  REELAY_KLING_ACCESS_KEY: requiredText('must be set together with REELAY_KLING_SECRET_KEY'),
+  REELAY_KLING_SECRET_KEY: requiredText('must be set together with REELAY_KLING_ACCESS_KEY'),
+  REELAY_KLING_BASE_URL: httpUrl('https://api-singapore.klingai.com'),
+});
+
+/** Read when REELAY_FAL_KEY is set: it enables the `fal` provider. */
+export const falSettings = z.object({
+  REELAY_FAL_KEY: requiredText('is required'),
+  REELAY_FAL_QUEUE_URL: httpUrl('https://queue.fal.run'),
+  REELAY_FAL_JWKS_URL: httpUrl('https://rest.alpha.fal.ai/.well-known/jwks.json'),
+  /** Unset: webhooks of any fal user are accepted. */
+  REELAY_FAL_USER_ID: optionalText(),
+});
+
+/** Read when REELAY_REPLICATE_API_TOKEN is set: it enables the `replicate` provider. */
+export const replicateSettings = z.object({
+  REELAY_REPLICATE_API_TOKEN: requiredText('is required'),
+  REELAY_REPLICATE_BASE_URL: httpUrl('https://api.replicate.com'),
+  /** Unset: Replicate webhooks are refused. */
+  REELAY_REPLICATE_WEBHOOK_SECRET: optionalText(),
+});

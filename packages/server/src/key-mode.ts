@@ -1,0 +1,5 @@
+/**
+ * The two worlds an account lives in: `test` (the local renderer, test tokens) and `live` (upstreams, real
+ * tokens). Keys, balances, generations, assets and webhooks each belong to one; nothing crosses between them.
+ */
+export type KeyMode = 'test' | 'live';
