@@ -11,10 +11,7 @@ import { settleDevAccount } from './billing/dev-account.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { openDatabase } from './db/open-database.ts';
-import { DeadlineSweeper } from './generations/deadlines.ts';
 import { GenerationEventHub } from './generations/generation-events.ts';
-import { upstreamInputUrls } from './generations/input-media-url.ts';
-import { Worker } from './generations/worker.ts';
 import { findFfmpeg, findFfprobe } from './media/ffmpeg-binaries.ts';
 import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.ts';
 import { LocalProvider } from './providers/local/local-provider.ts';
@@ -22,6 +19,9 @@ import type { Provider } from './providers/provider.ts';
 import { ProviderRegistry } from './providers/registry.ts';
 import { upstreamProviders } from './providers/upstream-providers.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
+import { DeadlineSweeper } from './worker/deadlines.ts';
+import { upstreamInputUrls } from './worker/input-media-url.ts';
+import { Worker } from './worker/worker.ts';
 
 export interface Gateway {
   config: Readonly<Config>;

@@ -47,7 +47,7 @@ export class ProviderRegistry {
   /**
    * The provider a new generation is meant for: the first of its route. Test keys always run on the local
    * renderer; live keys too when no upstream is configured for the model (the generation says so).
-   * The worker may still fail over along the route (generations/route-generation.ts).
+   * The worker may still fail over along the route (worker/route-generation.ts).
    */
   route(model: string, mode: KeyMode): string {
     return this.routes.candidates(model, mode)[0] ?? 'local';

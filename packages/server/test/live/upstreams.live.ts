@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { downloadOutput } from '../../src/generations/store-outputs.ts';
 import { findFfprobe } from '../../src/media/ffmpeg-binaries.ts';
 import { probeMedia } from '../../src/media/probe.ts';
 import { createGuardedFetch } from '../../src/net/guarded-fetch.ts';
 import type { Provider } from '../../src/providers/provider.ts';
 import { upstreamProviders } from '../../src/providers/upstream-providers.ts';
+import { downloadOutput } from '../../src/worker/store-outputs.ts';
 import { omniCall } from '../start-call.ts';
 
 /**

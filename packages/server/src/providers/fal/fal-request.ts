@@ -1,5 +1,6 @@
 import type { Json } from '@reelay/catalog';
 import type { Assessment, StartCall } from '../provider.ts';
+import { inputFlag, inputNumber, inputString } from '../upstream/catalog-default.ts';
 import { imageList, listImageAssessment, readImageInput } from '../upstream/image-input.ts';
 import { commonAssessment, needUrls, readOmniInput } from '../upstream/omni-input.ts';
 
@@ -77,7 +78,7 @@ function happyHorseAssessment(call: Call): Assessment {
       });
     }
   }
-  const prompt = typeof call.input.prompt === 'string' ? call.input.prompt : '';
+  const prompt = inputString(call, 'prompt');
   if (prompt.length > FAL_HAPPYHORSE.maxPrompt) {
     problems.push({
       code: 'prompt_too_long',
@@ -110,8 +111,8 @@ function veoAssessment(call: Call): Assessment {
  * aspectRatio and duration are not sent.
  */
 function motionAssessment(call: Call): Assessment {
-  const aspect = typeof call.input.aspectRatio === 'string' ? call.input.aspectRatio : '';
-  const seconds = typeof call.input.duration === 'number' ? call.input.duration : null;
+  const aspect = inputString(call, 'aspectRatio');
+  const seconds = inputNumber(call, 'duration');
   return {
     problems: needUrls(call.media, 'fal'),
     warnings: [
@@ -121,7 +122,7 @@ function motionAssessment(call: Call): Assessment {
       },
       {
         code: 'duration_from_video',
-        message: `duration ${seconds ?? ''} s is not sent: the video is as long as motionVideo (up to 30 s).`,
+        message: `duration ${seconds} s is not sent: the video is as long as motionVideo (up to 30 s).`,
       },
     ],
   };
@@ -258,27 +259,25 @@ function falImageRequest(
  */
 function falMotionBody(call: Call): Record<string, Json> {
   const url = (field: string) => call.media.find((m) => m.field === field)?.url ?? '';
-  const prompt = typeof call.input.prompt === 'string' ? call.input.prompt : '';
+  const prompt = inputString(call, 'prompt');
   return {
     ...(prompt ? { prompt } : {}),
     image_url: url('referencePhoto'),
     video_url: url('motionVideo'),
     character_orientation: 'video',
-    keep_original_sound: call.input.audioEnabled === true,
+    keep_original_sound: inputFlag(call, 'audioEnabled'),
   };
 }
 
 /** Veo 3.1 Lite: text to the lite endpoint, a start image to its image-to-video endpoint; duration as "8s". */
 function falVeoRequest(call: Call): { endpoint: string; body: Record<string, Json> } {
   const start = call.media.find((m) => m.field === 'startImage') ?? null;
-  const body: Record<string, Json> = {
-    prompt: typeof call.input.prompt === 'string' ? call.input.prompt : '',
-  };
+  const body: Record<string, Json> = { prompt: inputString(call, 'prompt') };
   if (start) body.image_url = start.url ?? '';
-  body.aspect_ratio = typeof call.input.aspectRatio === 'string' ? call.input.aspectRatio : '16:9';
-  body.duration = `${typeof call.input.duration === 'number' ? call.input.duration : 8}s`;
-  body.resolution = typeof call.input.resolution === 'string' ? call.input.resolution : '720p';
-  body.generate_audio = call.input.audioEnabled === true;
+  body.aspect_ratio = inputString(call, 'aspectRatio');
+  body.duration = `${inputNumber(call, 'duration')}s`;
+  body.resolution = inputString(call, 'resolution');
+  body.generate_audio = inputFlag(call, 'audioEnabled');
   return { endpoint: start ? FAL_VEO_LITE.imageToVideo : FAL_VEO_LITE.textToVideo, body };
 }
 
@@ -287,13 +286,11 @@ function falHappyHorseRequest(call: Call): { endpoint: string; body: Record<stri
   const images = call.media
     .filter((m) => m.field === 'referenceAssetUris')
     .sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
-  const body: Record<string, Json> = {
-    prompt: typeof call.input.prompt === 'string' ? call.input.prompt : '',
-  };
+  const body: Record<string, Json> = { prompt: inputString(call, 'prompt') };
   if (images.length > 0) body.image_urls = images.map((m) => m.url ?? '');
-  body.aspect_ratio = typeof call.input.aspectRatio === 'string' ? call.input.aspectRatio : '16:9';
-  body.resolution = typeof call.input.resolution === 'string' ? call.input.resolution : '720p';
-  body.duration = typeof call.input.duration === 'number' ? call.input.duration : 5;
+  body.aspect_ratio = inputString(call, 'aspectRatio');
+  body.resolution = inputString(call, 'resolution');
+  body.duration = inputNumber(call, 'duration');
   return {
     endpoint: images.length > 0 ? FAL_HAPPYHORSE.referenceToVideo : FAL_HAPPYHORSE.textToVideo,
     body,

@@ -1,5 +1,6 @@
 import type { Json } from '@reelay/catalog';
 import type { Assessment, StartCall, Warning } from '../provider.ts';
+import { inputString } from '../upstream/catalog-default.ts';
 import { imageList, listImageAssessment, readImageInput } from '../upstream/image-input.ts';
 import { commonAssessment, needUrls, readOmniInput } from '../upstream/omni-input.ts';
 
@@ -177,7 +178,7 @@ export function replicateInput(call: Call): Record<string, Json> {
       if (images.length > 0) out[image.images.field] = images.map((m) => m.url ?? '');
     }
     if (image.images.field !== 'image' || !input.source) out.aspect_ratio = input.aspectRatio;
-    if (image.quality && typeof call.input.quality === 'string') out.quality = call.input.quality;
+    if (image.quality) out.quality = inputString(call, 'quality');
     if (image.sizeField !== null && input.imageSize !== null) out[image.sizeField] = input.imageSize;
     if (image.png) out.output_format = REPLICATE_IMAGE_FORMAT.field;
     Object.assign(out, image.fixed);

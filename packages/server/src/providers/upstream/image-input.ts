@@ -1,5 +1,5 @@
-import type { Json } from '@reelay/catalog';
 import type { ResolvedMedia, StartCall, Warning } from '../provider.ts';
+import { inputString, modelHasField } from './catalog-default.ts';
 
 /** The Reelay input of an image model, read once for every upstream that hosts it. */
 export interface ImageInput {
@@ -14,15 +14,14 @@ export interface ImageInput {
   references: ResolvedMedia[];
 }
 
-type Call = Pick<StartCall, 'input' | 'media'>;
+type Call = Pick<StartCall, 'model' | 'input' | 'media'>;
 
-const str = (v: Json | undefined, fallback: string) => (typeof v === 'string' ? v : fallback);
-
+/** Reads the normalised input (a field it lacks: the catalog's default for it) and the resolved media of a generation. */
 export function readImageInput(call: Call): ImageInput {
   return {
-    prompt: str(call.input.prompt, ''),
-    aspectRatio: str(call.input.aspectRatio, '1:1'),
-    imageSize: typeof call.input.imageSize === 'string' ? call.input.imageSize : null,
+    prompt: inputString(call, 'prompt'),
+    aspectRatio: inputString(call, 'aspectRatio'),
+    imageSize: modelHasField(call.model, 'imageSize') ? inputString(call, 'imageSize') : null,
     source: call.media.find((m) => m.field === 'sourceImage') ?? null,
     mask: call.media.find((m) => m.field === 'maskImage') ?? null,
     references: call.media

@@ -1,5 +1,5 @@
-import type { Json } from '@reelay/catalog';
 import type { ResolvedMedia, StartCall, Warning } from '../provider.ts';
+import { inputFlag, inputNumber, inputString, modelHasField } from './catalog-default.ts';
 
 /** The Reelay input of the Kling models, read once for every upstream that hosts them. */
 export interface OmniInput {
@@ -18,24 +18,23 @@ export interface OmniInput {
   endFrame: ResolvedMedia | null;
 }
 
-type Call = Pick<StartCall, 'input' | 'media' | 'mode'>;
+type Call = Pick<StartCall, 'model' | 'input' | 'media' | 'mode'>;
 
-const str = (v: Json | undefined, fallback: string) => (typeof v === 'string' ? v : fallback);
-
-/** Reads the normalised input and the resolved media of a generation. */
+/** Reads the normalised input (a field it lacks: the catalog's default for it) and the resolved media of a generation. */
 export function readOmniInput(call: Call): OmniInput {
   const images = call.media
     .filter((m) => m.field === 'referenceAssetUris')
     .sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   const video = call.media.find((m) => m.field === 'referenceVideo') ?? null;
   const single = call.mode === 'image_to_video' && images.length === 1 && video === null;
+  const hasAudioField = modelHasField(call.model, 'audioEnabled');
   return {
-    prompt: str(call.input.prompt, ''),
-    aspectRatio: str(call.input.aspectRatio, '16:9'),
-    resolution: str(call.input.resolution, '720p'),
-    duration: typeof call.input.duration === 'number' ? call.input.duration : 5,
-    audio: call.input.audioEnabled === true,
-    hasAudioField: 'audioEnabled' in call.input,
+    prompt: inputString(call, 'prompt'),
+    aspectRatio: inputString(call, 'aspectRatio'),
+    resolution: inputString(call, 'resolution'),
+    duration: inputNumber(call, 'duration'),
+    audio: hasAudioField && inputFlag(call, 'audioEnabled'),
+    hasAudioField,
     images: single ? [] : images,
     video,
     startFrame: call.media.find((m) => m.field === 'startImage') ?? (single ? (images[0] ?? null) : null),

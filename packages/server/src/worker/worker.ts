@@ -1,9 +1,15 @@
 import type { Database } from '../db/database.ts';
+import type { GenerationRecord } from '../generations/generation-record.ts';
+import {
+  claimJob,
+  JOBS_CHANNEL,
+  msUntilNextJob,
+  renewLease,
+  rescheduleJob,
+} from '../generations/job-queue.ts';
 import { randomBase62 } from '../ids.ts';
 import { WakeUp } from '../wake-up.ts';
 import { type DriveDeps, driveGeneration } from './drive-generation.ts';
-import type { GenerationRecord } from './generation-record.ts';
-import { claimJob, JOBS_CHANNEL, msUntilNextJob, renewLease, rescheduleJob } from './job-queue.ts';
 
 export interface WorkerOptions {
   concurrency: number;

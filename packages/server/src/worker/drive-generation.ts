@@ -11,11 +11,15 @@ import { backoffMs } from '../backoff.ts';
 import { chargeMilli } from '../billing/charge.ts';
 import { captureWith, release } from '../billing/ledger.ts';
 import type { Database } from '../db/database.ts';
+import {
+  type GenerationOutput,
+  type GenerationRecord,
+  loadGeneration,
+} from '../generations/generation-record.ts';
+import { deleteJob, rescheduleJob } from '../generations/job-queue.ts';
+import { attemptOutcomeSet, setAttemptOutcome } from '../generations/provider-attempts.ts';
 import type { ProviderOutput, ResolvedMedia } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
-import { type GenerationOutput, type GenerationRecord, loadGeneration } from './generation-record.ts';
-import { deleteJob, rescheduleJob } from './job-queue.ts';
-import { attemptOutcomeSet, setAttemptOutcome } from './provider-attempts.ts';
 import { checkStatus, onProviderError, startOnRoute, type UpstreamDeps } from './route-generation.ts';
 import { downloadOutput } from './store-outputs.ts';
 

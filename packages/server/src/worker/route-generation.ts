@@ -1,5 +1,8 @@
 import type { Json } from '@reelay/catalog';
 import type { Database } from '../db/database.ts';
+import { type GenerationRecord, generationFromRow } from '../generations/generation-record.ts';
+import { rescheduleJob } from '../generations/job-queue.ts';
+import { attemptOutcomeSet, setAttemptOutcome } from '../generations/provider-attempts.ts';
 import type { Provider, ProviderStatus, ResolvedMedia, Warning } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import {
@@ -9,9 +12,6 @@ import {
   type RetryLimits,
 } from '../providers/upstream/retry-policy.ts';
 import { failureCodeOf, UpstreamError } from '../providers/upstream/upstream-error.ts';
-import { type GenerationRecord, generationFromRow } from './generation-record.ts';
-import { rescheduleJob } from './job-queue.ts';
-import { attemptOutcomeSet, setAttemptOutcome } from './provider-attempts.ts';
 import { acquireSlot, releaseSlot } from './provider-capacity.ts';
 import { RouteFailure } from './route-failure.ts';
 import type { DownloadDeps } from './store-outputs.ts';
