@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { runSql, type Sql, sql } from '../db/sql.ts';
 import type { KeyMode } from '../key-mode.ts';
 
 /** A balance seen by its owner, in thousandths of a token. */
@@ -39,26 +40,34 @@ export async function grant(tx: Queryable, t: Target, amountMilli: number, note:
   await entry(tx, t, 'grant', amountMilli, null, note);
 }
 
+/** The kind of a ledger entry as SQL text (a constant, never a value from outside). */
+const ENTRY_KIND = {
+  hold: sql`'hold'`,
+  capture: sql`'capture'`,
+  release: sql`'release'`,
+} as const;
+
 /**
  * Moves a balance and writes its ledger entry in one statement (one round trip inside the caller's
- * transaction, which may hold the account's lock): `update` is an UPDATE of token_balances with `$1`/`$2`
- * the account and mode, and the entry is written only when it changed a row. False when it changed none.
+ * transaction, which may hold the account's lock): `update` is an UPDATE of token_balances of the account and
+ * mode it is given, and the entry is written only when it changed a row. False when it changed none.
  */
 async function moveAndRecord(
   tx: Queryable,
   t: Target,
-  update: string,
+  update: (account: Sql, mode: Sql) => Sql,
   kind: 'hold' | 'capture' | 'release',
   amountMilli: number,
   generationId: string,
-  params: unknown[],
 ): Promise<boolean> {
-  const rows = await tx.query(
-    `WITH moved AS (${update} RETURNING 1)
+  const account = sql`${t.accountId}`;
+  const mode = sql`${t.mode}`;
+  const rows = await runSql(
+    tx,
+    sql`WITH moved AS (${update(account, mode)} RETURNING 1)
      INSERT INTO ledger_entries (account_id, mode, kind, amount_milli, generation_id, note, key_id)
-     SELECT $1, $2, '${kind}', $${params.length + 3}::bigint, $${params.length + 4}, '', $${params.length + 5} FROM moved
+     SELECT ${account}, ${mode}, ${ENTRY_KIND[kind]}, ${amountMilli}::bigint, ${generationId}, '', ${t.keyId ?? null} FROM moved
      RETURNING 1 AS ok`,
-    [t.accountId, t.mode, ...params, amountMilli, generationId, t.keyId ?? null],
   );
   return rows.length > 0;
 }
@@ -68,15 +77,15 @@ async function moveAndRecord(
  * can never take a balance below zero. Returns false when the available tokens do not cover it.
  */
 export function hold(tx: Queryable, t: Target, generationId: string, amountMilli: number): Promise<boolean> {
+  const amount = sql`${amountMilli}`;
   return moveAndRecord(
     tx,
     t,
-    `UPDATE token_balances SET held_milli = held_milli + $3
-     WHERE account_id = $1 AND mode = $2 AND balance_milli - held_milli >= $3`,
+    (account, mode) => sql`UPDATE token_balances SET held_milli = held_milli + ${amount}
+     WHERE account_id = ${account} AND mode = ${mode} AND balance_milli - held_milli >= ${amount}`,
     'hold',
     amountMilli,
     generationId,
-    [amountMilli],
   );
 }
 
@@ -92,41 +101,39 @@ export async function capture(
   await moveAndRecord(
     tx,
     t,
-    `UPDATE token_balances SET held_milli = held_milli - $3, balance_milli = balance_milli - $4
-     WHERE account_id = $1 AND mode = $2`,
+    (account, mode) => sql`UPDATE token_balances SET held_milli = held_milli - ${holdMilli},
+       balance_milli = balance_milli - ${chargeMilli}
+     WHERE account_id = ${account} AND mode = ${mode}`,
     'capture',
     chargeMilli,
     generationId,
-    [holdMilli, chargeMilli],
   );
 }
 
 /**
  * `capture` as items of the caller's own WITH list, so that the charge commits in the same statement as the
  * change that earns it (one round trip): the tokens move, and the entry is written, only when the WITH item
- * named `guard` returns a row. Parameters are numbered from `$firstParam`; pass `params` after the caller's.
+ * named by `guard` (a fragment naming it, e.g. sql`done`) returns a row.
  */
 export function captureWith(
   t: Target,
   generationId: string,
   holdMilli: number,
   chargeMilli: number,
-  guard: string,
-  firstParam: number,
-): { sql: string; params: unknown[] } {
+  guard: Sql,
+): Sql {
   if (chargeMilli > holdMilli) throw new Error(`capture ${chargeMilli} exceeds hold ${holdMilli}`);
-  const [account, mode, hold, charge, generation, key] = [0, 1, 2, 3, 4, 5].map((i) => `$${firstParam + i}`);
-  return {
-    sql: `captured AS (
-       UPDATE token_balances SET held_milli = held_milli - ${hold}::bigint,
-         balance_milli = balance_milli - ${charge}::bigint
+  const account = sql`${t.accountId}`;
+  const mode = sql`${t.mode}`;
+  const charge = sql`${chargeMilli}::bigint`;
+  return sql`captured AS (
+       UPDATE token_balances SET held_milli = held_milli - ${holdMilli}::bigint,
+         balance_milli = balance_milli - ${charge}
        WHERE account_id = ${account} AND mode = ${mode} AND EXISTS (SELECT 1 FROM ${guard}) RETURNING 1),
      capture_entry AS (
        INSERT INTO ledger_entries (account_id, mode, kind, amount_milli, generation_id, note, key_id)
-       SELECT ${account}, ${mode}, 'capture', ${charge}::bigint, ${generation}::text, '', ${key}::text
-       FROM captured)`,
-    params: [t.accountId, t.mode, holdMilli, chargeMilli, generationId, t.keyId ?? null],
-  };
+       SELECT ${account}, ${mode}, 'capture', ${charge}, ${generationId}::text, '', ${t.keyId ?? null}::text
+       FROM captured)`;
 }
 
 /** Returns a whole hold to the balance. */
@@ -139,11 +146,11 @@ export async function release(
   await moveAndRecord(
     tx,
     t,
-    'UPDATE token_balances SET held_milli = held_milli - $3 WHERE account_id = $1 AND mode = $2',
+    (account, mode) =>
+      sql`UPDATE token_balances SET held_milli = held_milli - ${holdMilli} WHERE account_id = ${account} AND mode = ${mode}`,
     'release',
     holdMilli,
     generationId,
-    [holdMilli],
   );
 }
 

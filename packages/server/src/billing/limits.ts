@@ -1,4 +1,5 @@
 import { type Queryable, sqlLiteral } from '../db/database.ts';
+import { inlineSql, sql } from '../db/sql.ts';
 import { ApiError } from '../errors.ts';
 import type { KeyMode } from '../key-mode.ts';
 import { hashKey, keyMode, type Principal } from './api-keys.ts';
@@ -106,8 +107,8 @@ export function createLimitsSql(p: Principal, quoteMilli: number, defaults: Limi
          (SELECT count(*)::int FROM (SELECT 1 FROM generations WHERE account_id = ${account} AND status IN ('queued', 'running')
            LIMIT (SELECT coalesce(max_concurrent_generations, ${maxActive}) FROM accounts WHERE id = ${account})) AS n) AS active,
          k.budget_daily_milli AS budget_day, k.budget_monthly_milli AS budget_month,
-         CASE WHEN k.budget_daily_milli IS NULL THEN 0 ELSE ${keySpendSql(key, "'day'")} END AS spent_day,
-         CASE WHEN k.budget_monthly_milli IS NULL THEN 0 ELSE ${keySpendSql(key, "'month'")} END AS spent_month
+         CASE WHEN k.budget_daily_milli IS NULL THEN 0 ELSE ${inlineSql(keySpendSql(sql`${p.keyId}`, sql`'day'`))} END AS spent_day,
+         CASE WHEN k.budget_monthly_milli IS NULL THEN 0 ELSE ${inlineSql(keySpendSql(sql`${p.keyId}`, sql`'month'`))} END AS spent_month
        FROM (SELECT 1) AS one LEFT JOIN accounts a ON a.id = ${account} LEFT JOIN api_keys k ON k.id = ${key}) AS l`;
 }
 

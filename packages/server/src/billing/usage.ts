@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { runSql, type Sql, sql } from '../db/sql.ts';
 import type { KeyMode } from '../key-mode.ts';
 
 /**
@@ -6,16 +7,16 @@ import type { KeyMode } from '../key-mode.ts';
  * what was captured, plus holds still open. Budgets are enforced with this same number.
  */
 export async function keySpendMilli(db: Queryable, keyId: string, period: 'day' | 'month'): Promise<number> {
-  const rows = await db.query<{ spent: number }>(`SELECT ${keySpendSql('$1', '$2')} AS spent`, [
-    keyId,
-    period,
-  ]);
+  const rows = await runSql<{ spent: number }>(
+    db,
+    sql`SELECT ${keySpendSql(sql`${keyId}`, sql`${period}`)} AS spent`,
+  );
   return rows[0]?.spent ?? 0;
 }
 
-/** {@link keySpendMilli} as an SQL expression (float8), for SQL expressions `keyId` and `period`. */
-export function keySpendSql(keyId: string, period: string): string {
-  return `(SELECT coalesce(sum(e.amount_milli), 0)::float8 FROM ledger_entries e
+/** {@link keySpendMilli} as an SQL expression (float8), for the fragments `keyId` and `period` (values or expressions). */
+export function keySpendSql(keyId: Sql, period: Sql): Sql {
+  return sql`(SELECT coalesce(sum(e.amount_milli), 0)::float8 FROM ledger_entries e
      WHERE e.key_id = ${keyId} AND e.created_at >= date_trunc(${period}, clock_timestamp() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
        AND (e.kind = 'capture' OR (e.kind = 'hold' AND NOT EXISTS (
          SELECT 1 FROM ledger_entries c WHERE c.generation_id = e.generation_id AND c.kind IN ('capture', 'release')))))`;

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { type Sql, sql } from '../db/sql.ts';
 
 /**
  * One call that asked an upstream to start a generation. `requested` is written before the call goes
@@ -32,14 +33,16 @@ export async function setAttemptOutcome(
 
 /**
  * A SET item of an UPDATE of `generations` doing what `setAttemptOutcome` does, so the outcome can be
- * written in the same statement as other changes: `$seqParam` is the attempt (1-based; none when out
- * of range), `$patchParam` the JSON of the patch.
+ * written in the same statement as other changes: `seq` is the attempt (1-based; none when out of range).
  */
-export function attemptOutcomeSet(seqParam: number, patchParam: number): string {
-  const seq = `$${seqParam}::int`;
-  return `provider_attempts = CASE WHEN ${seq} >= 1 AND jsonb_array_length(provider_attempts) >= ${seq}
-      THEN jsonb_set(provider_attempts, ARRAY[(${seq} - 1)::text],
-        (provider_attempts -> (${seq} - 1)) || $${patchParam}::jsonb)
+export function attemptOutcomeSet(
+  seq: number,
+  patch: Partial<Pick<ProviderAttempt, 'outcome' | 'upstreamId' | 'error'>>,
+): Sql {
+  const n = sql`${seq}::int`;
+  return sql`provider_attempts = CASE WHEN ${n} >= 1 AND jsonb_array_length(provider_attempts) >= ${n}
+      THEN jsonb_set(provider_attempts, ARRAY[(${n} - 1)::text],
+        (provider_attempts -> (${n} - 1)) || ${JSON.stringify(patch)}::jsonb)
       ELSE provider_attempts END`;
 }
 

@@ -11,6 +11,7 @@ import { backoffMs } from '../backoff.ts';
 import { chargeMilli } from '../billing/charge.ts';
 import { captureWith, release } from '../billing/ledger.ts';
 import type { Database } from '../db/database.ts';
+import { runSql, sql } from '../db/sql.ts';
 import {
   type GenerationOutput,
   type GenerationRecord,
@@ -229,16 +230,16 @@ async function succeed(
   }
   const charge = chargeMilli(g.quote, g.holdMilli, stored[0]?.durationSeconds);
   const target = { accountId: g.accountId, mode: g.runMode, keyId: g.keyId };
-  const captured = captureWith(target, g.id, g.holdMilli, charge, 'done', 6);
-  const rows = await deps.db.query<{ done: number }>(
-    `WITH done AS (
-       UPDATE generations SET status = 'succeeded', outputs = $2, charged_milli = $3, progress = 1,
-         completed_at = clock_timestamp(), ${attemptOutcomeSet(4, 5)}
-       WHERE id = $1 AND status = 'running' RETURNING id),
-     job AS (DELETE FROM jobs WHERE generation_id = $1),
-     ${captured.sql}
+  const id = sql`${g.id}`;
+  const rows = await runSql<{ done: number }>(
+    deps.db,
+    sql`WITH done AS (
+       UPDATE generations SET status = 'succeeded', outputs = ${JSON.stringify(stored)}, charged_milli = ${charge}, progress = 1,
+         completed_at = clock_timestamp(), ${attemptOutcomeSet(seq, { outcome: 'succeeded' })}
+       WHERE id = ${id} AND status = 'running' RETURNING id),
+     job AS (DELETE FROM jobs WHERE generation_id = ${id}),
+     ${captureWith(target, g.id, g.holdMilli, charge, sql`done`)}
      SELECT count(*)::int AS done FROM done`,
-    [g.id, JSON.stringify(stored), charge, seq, JSON.stringify({ outcome: 'succeeded' }), ...captured.params],
   );
   // Canceled or failed meanwhile: the result is discarded uncharged (the job is gone all the same).
   if (rows[0]?.done === 0 && seq > 0) await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'succeeded' });

@@ -1,5 +1,6 @@
 import type { Json } from '@reelay/catalog';
 import type { Database } from '../db/database.ts';
+import { runSql, sql } from '../db/sql.ts';
 import { type GenerationRecord, generationFromRow } from '../generations/generation-record.ts';
 import { rescheduleJob } from '../generations/job-queue.ts';
 import { attemptOutcomeSet, setAttemptOutcome } from '../generations/provider-attempts.ts';
@@ -211,17 +212,12 @@ export async function startOnRoute(
   // Stored whatever the status now is, so a generation canceled meanwhile can still be stopped upstream.
   // The operation and the attempt's outcome are one statement; the job stays with this worker.
   const accepted = { outcome: 'accepted' as const, upstreamId: started.upstreamId ?? null };
-  const stored = await deps.db.query(
-    `UPDATE generations SET operation = $2, warnings = warnings || $3::jsonb, provider_retries = 0,
-       ${attemptOutcomeSet(4, 5)}
-     WHERE id = $1 AND operation IS NULL RETURNING *`,
-    [
-      g.id,
-      JSON.stringify(started.operation),
-      JSON.stringify([...warnings, ...dedupe(started.warnings, warnings)]),
-      seq,
-      JSON.stringify(accepted),
-    ],
+  const stored = await runSql(
+    deps.db,
+    sql`UPDATE generations SET operation = ${JSON.stringify(started.operation)},
+       warnings = warnings || ${JSON.stringify([...warnings, ...dedupe(started.warnings, warnings)])}::jsonb,
+       provider_retries = 0, ${attemptOutcomeSet(seq, accepted)}
+     WHERE id = ${g.id} AND operation IS NULL RETURNING *`,
   );
   if (stored[0]) return generationFromRow(stored[0]);
   await setAttemptOutcome(deps.db, g.id, seq, accepted);
