@@ -1,47 +1,24 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { DATABASES, startGateway, type TestGateway, waitForFinal } from './harness.ts';
-import { makeTestVideo } from './loopback-fixture.ts';
-import { LoopbackProvider } from './loopback-provider.ts';
-import { type LoopbackUpstream, startLoopbackUpstream } from './loopback-upstream.ts';
+import { DATABASES, type TestGateway, waitForFinal } from './harness.ts';
+import { startLoopbackGateway, videoRequest } from './loopback-gateway.ts';
 import { readSse } from './sse-client.ts';
 
-const REQUEST = {
-  type: 'video',
-  model: 'kling-3.0-omni',
-  input: { prompt: 'events test', resolution: '720p', duration: 3 },
-};
+const REQUEST = videoRequest('events test');
 
 describe.each(DATABASES)('generation events on %s', (kind) => {
   let t: TestGateway;
-  let upstream: LoopbackUpstream;
-  let fixtures: string;
+  let stop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    fixtures = await mkdtemp(join(tmpdir(), 'reelay-events-'));
-    const video = await makeTestVideo(fixtures);
-    upstream = await startLoopbackUpstream({ taskMs: 1500 });
-    t = await startGateway(kind, { REELAY_SSE_HEARTBEAT_MS: '100' }, (config) => ({
-      providers: [
-        {
-          provider: new LoopbackProvider({
-            baseUrl: upstream.url,
-            outputFile: video,
-            outputMediaType: 'video/mp4',
-            workDir: config.render.workDir,
-          }),
-          pollIntervalMs: 50,
-        },
-      ],
+    ({ t, stop } = await startLoopbackGateway(kind, {
+      name: 'events',
+      upstream: { taskMs: 1500 },
+      env: { REELAY_SSE_HEARTBEAT_MS: '100' },
     }));
   });
   afterAll(async () => {
-    await t?.stop();
-    await upstream?.close();
-    await rm(fixtures, { recursive: true, force: true });
+    await stop?.();
   });
 
   const eventsUrl = (id: string) => `${t.baseUrl}/api/v1/generations/${id}/events`;

@@ -1,61 +1,36 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES, startGateway, type TestGateway } from './harness.ts';
-import { makeTestVideo } from './loopback-fixture.ts';
-import { LoopbackProvider } from './loopback-provider.ts';
-import { type LoopbackUpstream, startLoopbackUpstream } from './loopback-upstream.ts';
+import { DATABASES, type TestGateway } from './harness.ts';
+import { startLoopbackGateway, videoRequest } from './loopback-gateway.ts';
+import type { LoopbackUpstream } from './loopback-upstream.ts';
 
 const GENERATIONS = 40;
 const DEADLINE_SECONDS = 8;
-const REQUEST = {
-  type: 'video',
-  model: 'kling-3.0-omni',
-  input: { prompt: 'faults', resolution: '720p', duration: 3 },
-};
+const REQUEST = videoRequest('faults');
 
 describe.each(DATABASES)('an upstream that fails, hangs and rate-limits, on %s', (kind) => {
   let t: TestGateway;
   let upstream: LoopbackUpstream;
-  let fixtures: string;
+  let stop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    fixtures = await mkdtemp(join(tmpdir(), 'reelay-faults-'));
-    const video = await makeTestVideo(fixtures);
-    upstream = await startLoopbackUpstream({
-      taskMs: 600,
-      seed: kind === 'pglite' ? 11 : 12,
-      faults: { error5xx: 0.3, hang: 0.1, burst429: 0.03, burstLength: 6, lostStart: 0.1 },
-    });
-    t = await startGateway(
-      kind,
-      {
+    ({ t, upstream, stop } = await startLoopbackGateway(kind, {
+      name: 'faults',
+      upstream: {
+        taskMs: 600,
+        seed: kind === 'pglite' ? 11 : 12,
+        faults: { error5xx: 0.3, hang: 0.1, burst429: 0.03, burstLength: 6, lostStart: 0.1 },
+      },
+      env: {
         REELAY_DEADLINE_SECONDS: String(DEADLINE_SECONDS),
         REELAY_MAX_CONCURRENT_GENERATIONS: '1000',
         REELAY_WORKER_CONCURRENCY: '8',
         REELAY_WORKER_POLL_MS: '100',
         REELAY_STEP_TIMEOUT_SECONDS: '3',
       },
-      (config) => ({
-        providers: [
-          {
-            provider: new LoopbackProvider({
-              baseUrl: upstream.url,
-              outputFile: video,
-              outputMediaType: 'video/mp4',
-              workDir: config.render.workDir,
-              requestTimeoutMs: 500,
-            }),
-            pollIntervalMs: 50,
-          },
-        ],
-      }),
-    );
+      requestTimeoutMs: 500,
+    }));
   });
   afterAll(async () => {
-    await t?.stop();
-    await upstream?.close();
-    await rm(fixtures, { recursive: true, force: true });
+    await stop?.();
   });
 
   it('brings every generation to a final state by its deadline, with holds released for every failure', async () => {

@@ -1,17 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, startGateway, type TestGateway, waitForFinal } from './harness.ts';
-import { makeTestVideo } from './loopback-fixture.ts';
-import { LoopbackProvider } from './loopback-provider.ts';
-import { type LoopbackUpstream, startLoopbackUpstream } from './loopback-upstream.ts';
+import { startLoopbackGateway, videoRequest } from './loopback-gateway.ts';
+import type { LoopbackUpstream } from './loopback-upstream.ts';
 
-const REQUEST = {
-  type: 'video',
-  model: 'kling-3.0-omni',
-  input: { prompt: 'lifecycle test', resolution: '720p', duration: 3 },
-};
+const REQUEST = videoRequest('lifecycle test');
 
 async function eventually<T>(
   what: string,
@@ -36,33 +28,16 @@ async function ledgerOf(t: TestGateway, id: string) {
 describe.each(DATABASES)('cancel, deadlines and sync mode on %s', (kind) => {
   let t: TestGateway;
   let upstream: LoopbackUpstream;
-  let fixtures: string;
+  let stop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    fixtures = await mkdtemp(join(tmpdir(), 'reelay-lifecycle-'));
-    const video = await makeTestVideo(fixtures);
-    upstream = await startLoopbackUpstream({ taskMs: 400 });
-    t = await startGateway(
-      kind,
-      { REELAY_MODEL_DEADLINES: JSON.stringify({ 'kling-3.0-omni': 3 }), REELAY_WORKER_POLL_MS: '100' },
-      (config) => ({
-        providers: [
-          {
-            provider: new LoopbackProvider({
-              baseUrl: upstream.url,
-              outputFile: video,
-              outputMediaType: 'video/mp4',
-              workDir: config.render.workDir,
-            }),
-            pollIntervalMs: 50,
-          },
-        ],
-      }),
-    );
+    ({ t, upstream, stop } = await startLoopbackGateway(kind, {
+      name: 'lifecycle',
+      upstream: { taskMs: 400 },
+      env: { REELAY_MODEL_DEADLINES: JSON.stringify({ 'kling-3.0-omni': 3 }), REELAY_WORKER_POLL_MS: '100' },
+    }));
   });
   afterAll(async () => {
-    await t?.stop();
-    await upstream?.close();
-    await rm(fixtures, { recursive: true, force: true });
+    await stop?.();
   });
 
   it('answers with the final generation when Prefer: wait=N covers it, the usual 202 when not', async () => {

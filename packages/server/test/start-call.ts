@@ -77,3 +77,40 @@ export function mediaAt(
     url,
   };
 }
+
+/** kling-3.0-omni from one image, the dancer: image-to-video, the aspect ratio following the image. */
+export function dancerImageCall(): StartCall {
+  return omniCall(
+    { prompt: 'The dancer spins', duration: 5, audioEnabled: false },
+    { media: [mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/a.png')] },
+  );
+}
+
+/** kling-3.0-omni with the runner as a reference image and a reference video: video-to-video, silent. */
+export function referenceVideoCall(prompt: string): StartCall {
+  return omniCall(
+    { prompt, aspectRatio: '16:9', duration: 7, audioEnabled: false },
+    {
+      media: [
+        mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/runner.png'),
+        mediaAt('referenceVideo', null, 'https://cdn.example.com/ref.mp4'),
+      ],
+    },
+  );
+}
+
+/** An edit for nano-banana-2 with a source image and 14 reference images, more than it takes. */
+export function tooManyImagesCall(): StartCall {
+  return imageCall(
+    'nano-banana-2',
+    { prompt: 'x', aspectRatio: '1:1', imageSize: '1K' },
+    {
+      media: [
+        mediaAt('sourceImage', null, 'https://cdn.example.com/s.png'),
+        ...Array.from({ length: 14 }, (_, i) =>
+          mediaAt('referenceAssetUris', i, `https://cdn.example.com/${i}.png`),
+        ),
+      ],
+    },
+  );
+}

@@ -1,48 +1,47 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import type { Json } from '@reelay/catalog';
-import { afterEach, describe, expect, it } from 'vitest';
-import { imageCall, mediaAt, omniCall } from '../../../test/start-call.ts';
+import { describe, expect, it } from 'vitest';
 import {
-  expectRecorded,
-  type Fixture,
-  loadFixture,
-  type ReplayServer,
-  startReplay,
-} from '../../../test/upstream-replay.ts';
+  adaptersOnReplay,
+  failureOf,
+  failureOnStart,
+  fixturesNextTo,
+  NO_EXCHANGES,
+  NOWHERE,
+  signal,
+  startAsRecorded,
+} from '../../../test/adapter-harness.ts';
+import {
+  dancerImageCall,
+  imageCall,
+  mediaAt,
+  omniCall,
+  referenceVideoCall,
+  tooManyImagesCall,
+} from '../../../test/start-call.ts';
+import { expectRecorded } from '../../../test/upstream-replay.ts';
 import type { ResolvedMedia } from '../provider.ts';
-import { UpstreamError } from '../upstream/upstream-error.ts';
 import { FalProvider } from './fal-provider.ts';
 import { assessForFal, falRequest } from './fal-request.ts';
 
 const KEY = 'fal_test_key:3f9c2e7b';
 const NOW = 1_774_805_600_000;
-const fixture = (name: string) => loadFixture(new URL(`./__fixtures__/${name}.json`, import.meta.url));
-const signal = () => new AbortController().signal;
+const fixture = fixturesNextTo(import.meta.url);
 
-let server: ReplayServer | null = null;
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
-
-async function fal(
-  fx: Fixture,
-  options: { timeoutMs?: number; userId?: string | null; now?: () => number } = {},
-) {
-  server = await startReplay(fx);
-  const provider = new FalProvider({
-    fetch,
-    now: options.now ?? (() => NOW),
-    config: {
-      key: KEY,
-      queueUrl: server.base,
-      jwksUrl: `${server.base}/.well-known/jwks.json`,
-      userId: options.userId === undefined ? 'user_42' : options.userId,
-      timeoutMs: options.timeoutMs ?? 5000,
-    },
-  });
-  return { provider, server };
-}
+const fal = adaptersOnReplay(
+  (queueUrl, options: { timeoutMs?: number } = {}) =>
+    new FalProvider({
+      fetch,
+      now: () => NOW,
+      config: {
+        key: KEY,
+        queueUrl,
+        jwksUrl: `${queueUrl}/.well-known/jwks.json`,
+        userId: 'user_42',
+        timeoutMs: options.timeoutMs ?? 5000,
+      },
+    }),
+);
 
 const t2v = () =>
   omniCall(
@@ -54,15 +53,6 @@ const t2v = () =>
     },
     { callbackUrl: 'https://gw.example.com/callbacks/fal' },
   );
-
-async function failureOf(p: Promise<unknown>): Promise<UpstreamError> {
-  const error = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
-}
 
 describe('fal adapter against a loopback fal queue', () => {
   it('submits with the webhook, follows queue → progress → completed, and fetches the result', async () => {
@@ -101,12 +91,9 @@ describe('fal adapter against a loopback fal queue', () => {
     ['server-error', 'server', { status: 503 }],
     ['balance', 'balance', { status: 403 }],
   ])('maps %s on submit to %s', async (name, kind, details) => {
-    const fx = fixture(name);
-    const { provider, server: s } = await fal(fx);
-    const error = await failureOf(provider.start(t2v()));
+    const error = await failureOnStart(fal, fixture(name), t2v());
     expect(error.kind).toBe(kind);
     expect(error.details).toEqual(details);
-    expectRecorded(fx, s);
   });
 
   it('treats a non-JSON submit answer and an unanswered submit as possibly arrived', async () => {
@@ -142,38 +129,16 @@ describe('fal adapter against a loopback fal queue', () => {
   });
 
   it('maps one image to image-to-video and warns that the aspect ratio follows it', async () => {
-    const fx = fixture('image-to-video');
-    const { provider, server: s } = await fal(fx);
-    const started = await provider.start(
-      omniCall(
-        { prompt: 'The dancer spins', duration: 5, audioEnabled: false },
-        { media: [mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/a.png')] },
-      ),
-    );
+    const started = await startAsRecorded(fal, fixture('image-to-video'), dancerImageCall());
     expect(started.warnings.map((w) => w.code)).toEqual(['aspect_ratio_from_image']);
-    expectRecorded(fx, s);
   });
 
   it('maps a reference video to video-to-video/reference without its sound', async () => {
-    const fx = fixture('video-reference');
-    const { provider, server: s } = await fal(fx);
-    await provider.start(
-      omniCall(
-        {
-          prompt: 'Same camera move as <<<video_1>>>, on a beach',
-          aspectRatio: '16:9',
-          duration: 7,
-          audioEnabled: false,
-        },
-        {
-          media: [
-            mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/runner.png'),
-            mediaAt('referenceVideo', null, 'https://cdn.example.com/ref.mp4'),
-          ],
-        },
-      ),
+    await startAsRecorded(
+      fal,
+      fixture('video-reference'),
+      referenceVideoCall('Same camera move as <<<video_1>>>, on a beach'),
     );
-    expectRecorded(fx, s);
   });
 
   it('maps Kling 3.0 with first and last frames to V3 image-to-video, and refuses it at 4K', async () => {
@@ -208,7 +173,7 @@ describe('fal adapter against a loopback fal queue', () => {
   });
 
   it('never sends the key to a URL outside the configured queue', async () => {
-    const { provider, server: s } = await fal({ description: 'none', exchanges: [] });
+    const { provider, server: s } = await fal(NO_EXCHANGES);
     const operation = {
       requestId: 'x',
       statusUrl: 'http://127.0.0.2:1/status',
@@ -225,8 +190,8 @@ describe('fal adapter against a loopback fal queue', () => {
       now: () => NOW,
       config: {
         key: KEY,
-        queueUrl: 'http://127.0.0.1:9',
-        jwksUrl: 'http://127.0.0.1:9/j',
+        queueUrl: NOWHERE,
+        jwksUrl: `${NOWHERE}/j`,
         userId: null,
         timeoutMs: 100,
       },
@@ -290,7 +255,7 @@ describe('fal image models', () => {
   });
 
   it('refuses a mask, too many images and images without a URL', async () => {
-    const { provider } = await fal({ description: 'none', exchanges: [] });
+    const { provider } = await fal(NO_EXCHANGES);
     const masked = provider.assess(
       imageCall(
         'nano-banana',
@@ -304,20 +269,7 @@ describe('fal image models', () => {
       ),
     );
     expect(masked.problems.map((p) => p.code)).toEqual(['mask_unsupported', 'media_url_unavailable']);
-    const many = provider.assess(
-      imageCall(
-        'nano-banana-2',
-        { prompt: 'x', aspectRatio: '1:1', imageSize: '1K' },
-        {
-          media: [
-            mediaAt('sourceImage', null, 'https://cdn.example.com/s.png'),
-            ...Array.from({ length: 14 }, (_, i) =>
-              mediaAt('referenceAssetUris', i, `https://cdn.example.com/${i}.png`),
-            ),
-          ],
-        },
-      ),
-    );
+    const many = provider.assess(tooManyImagesCall());
     expect(many.problems.map((p) => p.code)).toEqual(['too_many_images']);
   });
 });
@@ -352,7 +304,7 @@ describe('fal motion transfer', () => {
   });
 
   it('maps Kling 3.0 Motion to the V3 endpoint, drops the sound when asked, and needs URLs', async () => {
-    const { provider } = await fal({ description: 'none', exchanges: [] });
+    const { provider } = await fal(NO_EXCHANGES);
     const call = motionCall('kling-3.0-motion');
     const silent = { ...call, input: { ...call.input, audioEnabled: false, prompt: '' } };
     expect(falRequest(silent)).toEqual({

@@ -2,15 +2,18 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
-import { mediaAt, omniCall } from '../../../test/start-call.ts';
+import { describe, expect, it } from 'vitest';
 import {
-  expectRecorded,
-  type Fixture,
-  loadFixture,
-  type ReplayServer,
-  startReplay,
-} from '../../../test/upstream-replay.ts';
+  adaptersOnReplay,
+  type FakeClock,
+  failureOf,
+  failureOnStart,
+  fakeClock,
+  fixturesNextTo,
+  NOWHERE,
+} from '../../../test/adapter-harness.ts';
+import { mediaAt, omniCall } from '../../../test/start-call.ts';
+import { expectRecorded } from '../../../test/upstream-replay.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import { KlingProvider } from './kling-provider.ts';
 import { klingBody, klingEndpoint } from './kling-request.ts';
@@ -18,23 +21,17 @@ import { klingBody, klingEndpoint } from './kling-request.ts';
 const AK = 'ak_3f9c2e7b1d';
 const SK = 'sk_8a1d6e4f0b2c9e7a';
 const NOW = 1_774_805_076_000;
-const fixture = (name: string) => loadFixture(new URL(`./__fixtures__/${name}.json`, import.meta.url));
+const fixture = fixturesNextTo(import.meta.url);
 
-let server: ReplayServer | null = null;
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
-
-async function kling(fx: Fixture, clock = { now: NOW }, timeoutMs = 5000) {
-  server = await startReplay(fx);
-  const provider = new KlingProvider({
+const makeKling = (baseUrl: string, options: { clock?: FakeClock; timeoutMs?: number } = {}) =>
+  new KlingProvider({
     fetch,
-    now: () => clock.now,
-    config: { accessKey: AK, secretKey: SK, baseUrl: server.base, timeoutMs },
+    now: (options.clock ?? fakeClock(NOW)).read,
+    config: { accessKey: AK, secretKey: SK, baseUrl, timeoutMs: options.timeoutMs ?? 5000 },
   });
-  return { provider, server, clock };
-}
+const kling = adaptersOnReplay(makeKling);
+/** An adapter that is only assessed. */
+const offlineKling = () => makeKling(NOWHERE, { timeoutMs: 100 });
 
 const t2vCall = () =>
   omniCall(
@@ -47,15 +44,6 @@ const t2vCall = () =>
     },
     { callbackUrl: 'https://gw.example.com/callbacks/kling' },
   );
-
-const failureOf = async (p: Promise<unknown>) => {
-  const error = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
-};
 
 describe('Kling adapter against a loopback Kling', () => {
   it('starts text-to-video with the exact body and a valid HS256 JWT, then follows it to the video', async () => {
@@ -90,8 +78,8 @@ describe('Kling adapter against a loopback Kling', () => {
 
   it('mints a new token before the old one expires', async () => {
     const fx = fixture('text-to-video');
-    const clock = { now: NOW };
-    const { provider, server: s } = await kling(fx, clock);
+    const clock = fakeClock(NOW);
+    const { provider, server: s } = await kling(fx, { clock });
     const { operation } = await provider.start(t2vCall());
     clock.now = NOW + 1501 * 1000; // past exp − 5 min
     await provider.status({ operation, signal: new AbortController().signal });
@@ -102,8 +90,8 @@ describe('Kling adapter against a loopback Kling', () => {
 
   it('re-mints and retries once when Kling says the token expired (1004)', async () => {
     const fx = fixture('token-expired');
-    const clock = { now: NOW };
-    const { provider, server: s } = await kling(fx, clock);
+    const clock = fakeClock(NOW);
+    const { provider, server: s } = await kling(fx, { clock });
     const op = { taskId: '867283741759111202', externalTaskId: 'gen_7f3c9a' };
     expect(await provider.status({ operation: op, signal: new AbortController().signal })).toEqual({
       state: 'pending',
@@ -128,12 +116,9 @@ describe('Kling adapter against a loopback Kling', () => {
   });
 
   it('maps 1303 to a rate error carrying Retry-After', async () => {
-    const fx = fixture('rate-limited');
-    const { provider, server: s } = await kling(fx);
-    const error = await failureOf(provider.start(t2vCall()));
+    const error = await failureOnStart(kling, fixture('rate-limited'), t2vCall());
     expect(error.kind).toBe('rate');
     expect(error.details).toEqual({ status: 429, upstreamCode: '1303', retryAfterMs: 7000 });
-    expectRecorded(fx, s);
   });
 
   it.each([
@@ -141,13 +126,10 @@ describe('Kling adapter against a loopback Kling', () => {
     ['balance', 'balance', '1102'],
     ['auth-failed', 'auth', '1000'],
   ])('maps %s to %s', async (name, kind, code) => {
-    const fx = fixture(name);
-    const { provider, server: s } = await kling(fx);
-    const error = await failureOf(provider.start(t2vCall()));
+    const error = await failureOnStart(kling, fixture(name), t2vCall());
     expect(error.kind).toBe(kind);
     expect(error.details.upstreamCode).toBe(code);
     expect(error.mayHaveArrived).toBe(false);
-    expectRecorded(fx, s);
   });
 
   it('treats a non-JSON answer as malformed (may have arrived)', async () => {
@@ -160,7 +142,7 @@ describe('Kling adapter against a loopback Kling', () => {
 
   it('gives up on an unanswered submit after its timeout (may have arrived)', async () => {
     const fx = fixture('timeout');
-    const { provider } = await kling(fx, { now: NOW }, 300);
+    const { provider } = await kling(fx, { timeoutMs: 300 });
     const error = await failureOf(provider.start(t2vCall()));
     expect(error.kind).toBe('timeout');
     expect(error.mayHaveArrived).toBe(true);
@@ -278,11 +260,7 @@ describe('Kling request mapping', () => {
   });
 
   it('refuses what Kling cannot run: over 10 s with a reference video, a video without a URL', () => {
-    const provider = new KlingProvider({
-      fetch,
-      now: () => NOW,
-      config: { accessKey: AK, secretKey: SK, baseUrl: 'http://127.0.0.1:9', timeoutMs: 100 },
-    });
+    const provider = offlineKling();
     const call = omniCall(
       { prompt: 'p', duration: 12, audioEnabled: false },
       { media: [mediaAt('referenceVideo', null, null)] },
@@ -358,11 +336,7 @@ describe('Kling 3.0 and Kling O1 on Kling', () => {
   });
 
   it('refuses Kling 3.0 at 4K on Kling', () => {
-    const provider = new KlingProvider({
-      fetch,
-      now: () => NOW,
-      config: { accessKey: AK, secretKey: SK, baseUrl: 'http://127.0.0.1:9', timeoutMs: 100 },
-    });
+    const provider = offlineKling();
     const call = { ...omniCall({ prompt: 'p', resolution: '4k' }), model: 'kling-3.0' };
     expect(provider.assess(call).problems.map((p) => p.code)).toEqual(['resolution_unsupported']);
   });
@@ -430,11 +404,7 @@ describe('Kling 3.0 and Kling O1 on Kling', () => {
         external_task_id: 'gen_k26t2v1',
       }),
     );
-    const provider = new KlingProvider({
-      fetch,
-      now: () => NOW,
-      config: { accessKey: AK, secretKey: SK, baseUrl: 'http://127.0.0.1:9', timeoutMs: 100 },
-    });
+    const provider = offlineKling();
     const wide = { ...call, input: { ...call.input, aspectRatio: '4:3' } };
     expect(provider.assess(wide).problems.map((p) => p.code)).toEqual(['aspect_ratio_unsupported']);
   });

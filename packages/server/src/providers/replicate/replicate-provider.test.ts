@@ -1,37 +1,38 @@
 import { createHmac } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { imageCall, mediaAt, omniCall } from '../../../test/start-call.ts';
+import { describe, expect, it } from 'vitest';
 import {
-  expectRecorded,
-  type Fixture,
-  loadFixture,
-  type ReplayServer,
-  startReplay,
-} from '../../../test/upstream-replay.ts';
-import { UpstreamError } from '../upstream/upstream-error.ts';
+  adaptersOnReplay,
+  failureOf,
+  failureOnStart,
+  fixturesNextTo,
+  NO_EXCHANGES,
+  signal,
+  startAsRecorded,
+} from '../../../test/adapter-harness.ts';
+import {
+  dancerImageCall,
+  imageCall,
+  mediaAt,
+  omniCall,
+  referenceVideoCall,
+  tooManyImagesCall,
+} from '../../../test/start-call.ts';
+import { expectRecorded } from '../../../test/upstream-replay.ts';
 import { ReplicateProvider } from './replicate-provider.ts';
 
 const TOKEN = 'r8_test_9f8e7d6c5b4a';
 const SECRET = `whsec_${Buffer.from('replicate-webhook-signing-key-32b').toString('base64')}`;
 const NOW = 1_774_785_600_000;
-const fixture = (name: string) => loadFixture(new URL(`./__fixtures__/${name}.json`, import.meta.url));
-const signal = () => new AbortController().signal;
+const fixture = fixturesNextTo(import.meta.url);
 
-let server: ReplayServer | null = null;
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
-
-async function replicate(fx: Fixture, timeoutMs = 5000) {
-  server = await startReplay(fx);
-  const provider = new ReplicateProvider({
-    fetch,
-    now: () => NOW,
-    config: { token: TOKEN, baseUrl: server.base, webhookSecret: SECRET, timeoutMs },
-  });
-  return { provider, server };
-}
+const replicate = adaptersOnReplay(
+  (baseUrl, options: { timeoutMs?: number } = {}) =>
+    new ReplicateProvider({
+      fetch,
+      now: () => NOW,
+      config: { token: TOKEN, baseUrl, webhookSecret: SECRET, timeoutMs: options.timeoutMs ?? 5000 },
+    }),
+);
 
 const refCall = () =>
   omniCall(
@@ -44,15 +45,6 @@ const refCall = () =>
       ],
     },
   );
-
-async function failureOf(p: Promise<unknown>): Promise<UpstreamError> {
-  const error = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
-}
 
 describe('Replicate adapter against a loopback Replicate', () => {
   it('creates a prediction (async, with webhook) and follows it to its output', async () => {
@@ -106,55 +98,30 @@ describe('Replicate adapter against a loopback Replicate', () => {
     ['balance', 'balance', { status: 402 }],
     ['auth-failed', 'auth', { status: 401 }],
   ])('maps %s on create to %s', async (name, kind, details) => {
-    const fx = fixture(name);
-    const { provider, server: s } = await replicate(fx);
-    const error = await failureOf(provider.start(refCall()));
+    const error = await failureOnStart(replicate, fixture(name), refCall());
     expect(error.kind).toBe(kind);
     expect(error.details).toEqual(details);
-    expectRecorded(fx, s);
   });
 
   it('treats a cut-off answer and no answer as possibly arrived', async () => {
     const malformed = await replicate(fixture('malformed'));
     expect((await failureOf(malformed.provider.start(refCall()))).mayHaveArrived).toBe(true);
     await malformed.server.close();
-    const hung = await replicate(fixture('timeout'), 300);
+    const hung = await replicate(fixture('timeout'), { timeoutMs: 300 });
     expect((await failureOf(hung.provider.start(refCall()))).kind).toBe('timeout');
   });
 
   it('maps one image to start_image without aspect_ratio, 720p to standard, duration as an integer', async () => {
-    const fx = fixture('first-frame');
-    const { provider, server: s } = await replicate(fx);
-    const started = await provider.start(
-      omniCall(
-        { prompt: 'The dancer spins', duration: 5, audioEnabled: false },
-        { media: [mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/a.png')] },
-      ),
-    );
+    const started = await startAsRecorded(replicate, fixture('first-frame'), dancerImageCall());
     expect(started.warnings.map((w) => w.code)).toEqual(['aspect_ratio_from_image']);
-    expectRecorded(fx, s);
   });
 
   it('maps a reference video with its reference type always sent', async () => {
-    const fx = fixture('video-reference');
-    const { provider, server: s } = await replicate(fx);
-    await provider.start(
-      omniCall(
-        {
-          prompt: 'Same camera move as <<<video_1>>>',
-          aspectRatio: '16:9',
-          duration: 7,
-          audioEnabled: false,
-        },
-        {
-          media: [
-            mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/runner.png'),
-            mediaAt('referenceVideo', null, 'https://cdn.example.com/ref.mp4'),
-          ],
-        },
-      ),
+    await startAsRecorded(
+      replicate,
+      fixture('video-reference'),
+      referenceVideoCall('Same camera move as <<<video_1>>>'),
     );
-    expectRecorded(fx, s);
   });
 });
 
@@ -280,7 +247,7 @@ describe('Replicate image models', () => {
   });
 
   it('refuses GPT Image 2 sizes and aspect ratios Replicate does not make', async () => {
-    const { provider } = await replicate({ description: 'none', exchanges: [] });
+    const { provider } = await replicate(NO_EXCHANGES);
     const call = imageCall('gpt-image-2', {
       prompt: 'x',
       aspectRatio: '16:9',
@@ -294,7 +261,7 @@ describe('Replicate image models', () => {
   });
 
   it('refuses reference images on Grok Imagine, which edits one image', async () => {
-    const { provider } = await replicate({ description: 'none', exchanges: [] });
+    const { provider } = await replicate(NO_EXCHANGES);
     const call = imageCall(
       'grok-imagine',
       { prompt: 'x', aspectRatio: '1:1' },
@@ -304,7 +271,7 @@ describe('Replicate image models', () => {
   });
 
   it('refuses a mask and more images than the model takes, and names what has no URL', async () => {
-    const { provider } = await replicate({ description: 'none', exchanges: [] });
+    const { provider } = await replicate(NO_EXCHANGES);
     const masked = provider.assess(
       imageCall(
         'nano-banana',
@@ -318,20 +285,7 @@ describe('Replicate image models', () => {
       ),
     );
     expect(masked.problems.map((p) => p.code)).toEqual(['mask_unsupported', 'media_url_unavailable']);
-    const many = provider.assess(
-      imageCall(
-        'nano-banana-2',
-        { prompt: 'x', aspectRatio: '1:1', imageSize: '1K' },
-        {
-          media: [
-            mediaAt('sourceImage', null, 'https://cdn.example.com/s.png'),
-            ...Array.from({ length: 14 }, (_, i) =>
-              mediaAt('referenceAssetUris', i, `https://cdn.example.com/${i}.png`),
-            ),
-          ],
-        },
-      ),
-    );
+    const many = provider.assess(tooManyImagesCall());
     expect(many.problems.map((p) => p.code)).toEqual(['too_many_images']);
     expect(provider.assess(imageCall('happyhorse-1.1', { prompt: 'x' })).problems[0]?.code).toBe(
       'model_not_hosted',
@@ -355,7 +309,7 @@ describe('Replicate webhooks', () => {
   });
 
   it('accepts a delivery whose v1 signature matches (among several)', async () => {
-    const { provider } = await replicate({ description: 'none', exchanges: [] });
+    const { provider } = await replicate(NO_EXCHANGES);
     const result = await provider.parseCallback({ headers: headers(`v1,bm90LWl0 v1,${sig()}`), body });
     expect(result).toEqual({ upstreamId: 'ufawqhfynnddngldkgtslldrkq' });
   });
@@ -370,7 +324,7 @@ describe('Replicate webhooks', () => {
     ['another version', () => headers(`v2,${sig()}`)],
     ['no signature', () => ({})],
   ])('refuses a delivery with %s', async (_name, make) => {
-    const { provider } = await replicate({ description: 'none', exchanges: [] });
+    const { provider } = await replicate(NO_EXCHANGES);
     expect((await failureOf(provider.parseCallback({ headers: make(), body }))).kind).toBe('auth');
   });
 });
