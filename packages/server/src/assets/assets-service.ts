@@ -15,7 +15,7 @@ import {
   insertAsset,
 } from './asset-repository.ts';
 import { decodeDataUri } from './data-uri.ts';
-import { DEFAULT_IMAGE_LIMITS, identifyMedia, pixelsInWords } from './identify-media.ts';
+import { DEFAULT_IMAGE_LIMITS, identifyMedia, pictureTooLarge } from './identify-media.ts';
 import { presentFacts } from './media-facts.ts';
 import { receiveFile } from './receive-file.ts';
 import type { ByteRange, Storage } from './storage.ts';
@@ -109,13 +109,8 @@ export class AssetsService {
    */
   oversizePicture(facts: { kind: MediaKind; width: number | null; height: number | null }): string | null {
     if (facts.kind === 'audio' || facts.width === null || facts.height === null) return null;
-    const pixels = facts.width * facts.height;
     const limit = facts.kind === 'image' ? this.maxPixels.image : this.maxPixels.videoFrame;
-    if (pixels <= limit) return null;
-    const words = pixelsInWords(limit);
-    return facts.kind === 'image'
-      ? `The image is ${facts.width}×${facts.height} px (${pixels} pixels); images may have at most ${words}.`
-      : `The video's frames are ${facts.width}×${facts.height} px (${pixels} pixels); a video frame may have at most ${words}.`;
+    return pictureTooLarge(facts.kind, facts.width, facts.height, limit);
   }
 
   /**
@@ -234,14 +229,11 @@ export class AssetsService {
       const facts = await identifyMedia(path, this.options.ffprobePath, extra.declaredType, {
         maxPixels: this.maxPixels.image,
         maxSide: extra.limits?.maxSide,
-        // Before a frame is decoded; an output is kept whatever its size (see below).
+        // A video's frame size is judged from ffprobe's header facts, before a frame is decoded. An output video
+        // is kept whatever its size, as it is whatever its bytes: the upstream made it, and it is refused if sent
+        // back as an input (by `oversizePicture`, from its stored facts).
         maxFramePixels: source === 'output' ? undefined : this.maxPixels.videoFrame,
       });
-      // An image past its limit was refused from its header above. A video's frame size comes from
-      // ffprobe and is refused here, before anything renders it; an output video is kept whatever its
-      // size, as it is whatever its bytes: the upstream made it, and it is refused if sent back as an input.
-      const oversize = source === 'output' ? null : this.oversizePicture(facts);
-      if (oversize !== null) throw new ApiError('payload_too_large', 413, oversize);
       const limit = this.options.maxBytesByKind[facts.kind];
       if (source !== 'output' && bytes > limit) {
         throw new ApiError(

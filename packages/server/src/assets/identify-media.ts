@@ -109,9 +109,28 @@ export async function identifyMedia(
 }
 
 /** A pixel count in words: `67108864 pixels (8192×8192)` when it is a square, else `N pixels`. */
-export function pixelsInWords(pixels: number): string {
+function pixelsInWords(pixels: number): string {
   const side = Math.sqrt(pixels);
   return Number.isInteger(side) ? `${pixels} pixels (${side}×${side})` : `${pixels} pixels`;
+}
+
+/**
+ * Why a picture (an image, or a video's frame) of `width`×`height` is past `limit` pixels, in words, or null
+ * when it is not. One sentence for every place that judges a size: the header before a decode, and the facts
+ * of a stored asset.
+ */
+export function pictureTooLarge(
+  kind: 'image' | 'video',
+  width: number,
+  height: number,
+  limit: number,
+): string | null {
+  const pixels = width * height;
+  if (pixels <= limit) return null;
+  const words = pixelsInWords(limit);
+  return kind === 'image'
+    ? `The image is ${width}×${height} px (${pixels} pixels); images may have at most ${words}.`
+    : `The video's frames are ${width}×${height} px (${pixels} pixels); a video frame may have at most ${words}.`;
 }
 
 /**
@@ -134,13 +153,8 @@ async function probeImage(path: string, mime: string, limits: Readonly<ImageLimi
       `The image is ${width}×${height} px; this slot takes at most ${limits.maxSide} px a side.`,
     );
   }
-  if (width * height > limits.maxPixels) {
-    throw new ApiError(
-      'payload_too_large',
-      413,
-      `The image is ${width}×${height} px (${width * height} pixels); images may have at most ${pixelsInWords(limits.maxPixels)}.`,
-    );
-  }
+  const tooLarge = pictureTooLarge('image', width, height, limits.maxPixels);
+  if (tooLarge !== null) throw new ApiError('payload_too_large', 413, tooLarge);
   try {
     await sharp(path, { limitInputPixels: limits.maxPixels }).stats();
   } catch (error) {
@@ -179,14 +193,11 @@ async function probe(
     throw refusedByProbe(mime, error);
   }
   if (probed.complete === false) throw corrupt(mime, 'it holds fewer frames than its index lists');
-  const frame = probed.video ? probed.video.width * probed.video.height : 0;
-  if (maxFramePixels !== undefined && frame > maxFramePixels) {
-    throw new ApiError(
-      'payload_too_large',
-      413,
-      `The video's frames are ${probed.video?.width}×${probed.video?.height} px (${frame} pixels); a video frame may have at most ${pixelsInWords(maxFramePixels)}.`,
-    );
-  }
+  const tooLarge =
+    probed.video && maxFramePixels !== undefined
+      ? pictureTooLarge('video', probed.video.width, probed.video.height, maxFramePixels)
+      : null;
+  if (tooLarge !== null) throw new ApiError('payload_too_large', 413, tooLarge);
   // Packets can be all there and still hold nothing a decoder takes (zeroed picture data): decode a few.
   const stream = probed.video ? 'video' : probed.audio ? 'audio' : null;
   if (stream !== null) {
