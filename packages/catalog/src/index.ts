@@ -18,3 +18,4 @@ export { checkPriceOverrides, fromPrice, PriceUnavailableError, priceTable, quot
 export { findModel, models, requireModel, UnknownModelError } from './registry.ts';
 export { holds, whenGiven } from './rule-schema.ts';
 export type * from './types.ts';
+export { holdsLoneSurrogate } from './validate-fields.ts';

@@ -8,8 +8,11 @@ const describeValue = (v: unknown) => {
   return JSON.stringify(chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : v);
 };
 
-/** Half of a UTF-16 surrogate pair standing alone (`"\ud800"` in JSON): no UTF-8 text can hold it. */
-const LONE_SURROGATE = /\p{Cs}/u;
+/**
+ * Whether text holds half of a UTF-16 surrogate pair standing alone (`"\ud800"` in JSON): no UTF-8 text, and so
+ * no database column, can hold it. (In a `u` regular expression a proper pair is one code point, never `Cs`.)
+ */
+export const holdsLoneSurrogate = (text: string): boolean => /\p{Cs}/u.test(text);
 
 /** What a wrong value is, for messages: `a string ("5")`, `null`, `an array`. */
 const typeName = (v: unknown) => {
@@ -47,7 +50,7 @@ function scalarProblem(f: Exclude<FieldSpec, MediaField>, value: Json): Problem 
   switch (f.kind) {
     case 'string': {
       if (typeof value !== 'string') return ['invalid_type', `must be a string; got ${typeName(value)}`];
-      if (LONE_SURROGATE.test(value))
+      if (holdsLoneSurrogate(value))
         return ['invalid_value', 'must be Unicode text; it holds an unpaired surrogate (\\ud800 to \\udfff)'];
       if (value.trim() === '')
         return [

@@ -1,17 +1,14 @@
-import type { FieldError } from '@reelay/catalog';
+import { type FieldError, holdsLoneSurrogate } from '@reelay/catalog';
 import type { FastifyInstance } from 'fastify';
 import { badRequest, validationFailed } from '../errors.ts';
 
 /** At most this many bad places are listed; one is enough to fix the client, a few show the pattern. */
 const MAX_DETAILS = 20;
 
-/** Half of a UTF-16 surrogate pair standing alone (`"\ud800"` in JSON): no UTF-8 text can hold it. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /** What in a string no PostgreSQL text can hold, or null. */
 function unstorable(text: string): 'nul' | 'surrogate' | null {
   if (text.includes('\0')) return 'nul';
-  return LONE_SURROGATE.test(text) ? 'surrogate' : null;
+  return holdsLoneSurrogate(text) ? 'surrogate' : null;
 }
 
 /**
