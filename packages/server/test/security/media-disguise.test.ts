@@ -1,6 +1,5 @@
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFfmpeg } from '../../src/media/ffmpeg-binaries.ts';
 import { makePng, startGateway, type TestGateway, type TestResponse, upload } from '../harness.ts';
 import { ffmpegOutput, makeVideo } from '../media-fixtures.ts';
 import { messagesOf } from './error-answers.ts';
@@ -11,8 +10,6 @@ import {
   startTargets,
   type Targets,
 } from './media-disguise-corpus.ts';
-
-const _ffmpeg = findFfmpeg(null, process.env.PATH ?? '');
 
 /** A real MP3 made by ffmpeg. */
 const makeMp3 = (seconds: number) =>
