@@ -1,4 +1,10 @@
-import { ConnectionError, errorFromResponse, RateLimitError, retryAfterSeconds } from './errors.ts';
+import {
+  ConnectionError,
+  errorFromResponse,
+  RateLimitError,
+  type ReelayError,
+  retryAfterSeconds,
+} from './errors.ts';
 
 /** What the client is built on: where, who, and the clock and randomness, injectable for tests. */
 export interface TransportOptions {
@@ -11,7 +17,10 @@ export interface TransportOptions {
   now: () => number;
   random: () => number;
   newIdempotencyKey: () => string;
-  /** The longest Retry-After the client waits out by itself; a longer one is thrown as a RateLimitError. */
+  /**
+   * The longest Retry-After the client waits out by itself (a longer one is thrown as a RateLimitError), and the
+   * longest it waits in all for a request with the same Idempotency-Key that the gateway is still processing.
+   */
   maxRetryAfterMs: number;
 }
 
@@ -58,6 +67,11 @@ export function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** The 409 of a request whose Idempotency-Key an earlier, unanswered request still holds. */
+function isStillProcessing(error: ReelayError): boolean {
+  return error.status === 409 && error.code === 'conflict';
+}
+
 /** HTTP with the key, typed errors, and retries for calls that are safe to repeat. */
 export class Transport {
   constructor(readonly options: TransportOptions) {}
@@ -69,10 +83,14 @@ export class Transport {
     return url.toString();
   }
 
-  /** Sends `call`, retrying 429/5xx/connection failures with backoff; returns a 2xx response or throws. */
+  /**
+   * Sends `call`, retrying 429/5xx/connection failures with backoff, and a POST whose Idempotency-Key an earlier
+   * attempt still holds (409 `conflict`) after its Retry-After; returns a 2xx response or throws.
+   */
   async send(call: Call): Promise<Response> {
     const o = this.options;
     const key = call.method === 'POST' ? (call.idempotencyKey ?? o.newIdempotencyKey()) : undefined;
+    let waitedForFirstMs = 0;
     for (let attempt = 0; ; attempt++) {
       const raw = call.body ? await call.body() : undefined;
       const repeatable = raw?.repeatable !== false && attempt < o.maxRetries;
@@ -99,6 +117,16 @@ export class Transport {
       }
       if (response.ok) return response;
       const error = await errorFromResponse(response, o.now());
+      if (key && raw?.repeatable !== false && isStillProcessing(error)) {
+        // An earlier attempt with this key (one whose answer was lost) is still running on the gateway: its
+        // answer is replayed once it is done, so wait as told and ask again. This is not a failed attempt.
+        const delay = (retryAfterSeconds(response.headers.get('retry-after'), o.now()) ?? 1) * 1000;
+        if (waitedForFirstMs + delay > o.maxRetryAfterMs) throw error;
+        waitedForFirstMs += delay;
+        await o.sleep(delay, call.signal);
+        attempt--;
+        continue;
+      }
       if (!repeatable || !RETRY_STATUS.has(response.status)) throw error;
       const after =
         error instanceof RateLimitError

@@ -9,6 +9,7 @@ import { findFfprobe } from '../../server/src/media/ffmpeg-binaries.ts';
 import { makePng, startGateway, type TestGateway } from '../../server/test/harness.ts';
 import {
   AuthenticationError,
+  ConflictError,
   createClient,
   InsufficientTokensError,
   NotFoundError,
@@ -216,6 +217,72 @@ describe('@reelay/client against the gateway', () => {
     expect(slept).toEqual([375]);
     await expect(c.generations.get('gen_missing')).rejects.toBeInstanceOf(NotFoundError);
     expect(slept).toEqual([375]);
+  });
+
+  it('waits out a 409 for a request still being processed under the same Idempotency-Key, and no other 409', async () => {
+    const seen: string[] = [];
+    let answered = 0;
+    // The first answer is the gateway's own for a duplicate that arrives while the first request runs.
+    const stillRunning: typeof fetch = async (input, init) => {
+      seen.push(new Headers(init?.headers).get('idempotency-key') ?? '');
+      if (answered++ > 0) return fetch(input, init);
+      return Response.json(
+        { error: { code: 'conflict', message: 'still being processed', param: 'Idempotency-Key' } },
+        { status: 409, headers: { 'retry-after': '2' } },
+      );
+    };
+    const slept: number[] = [];
+    const c = createClient({
+      baseUrl: t.baseUrl,
+      apiKey: t.key,
+      fetch: stillRunning,
+      maxRetries: 0,
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
+    });
+    const g = await c.generations.create({
+      type: 'image',
+      model: 'nano-banana-2',
+      input: { prompt: 'a kite' },
+    });
+    expect(g.id).toMatch(/^gen_/);
+    expect(slept).toEqual([2000]);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toBe(seen[0]);
+
+    // The same key with another request is a conflict that waiting cannot end: thrown at once.
+    const key = `reuse-${Date.now()}`;
+    await c.generations.create(
+      { type: 'image', model: 'nano-banana-2', input: { prompt: 'first' } },
+      { idempotencyKey: key },
+    );
+    slept.length = 0;
+    const reused = await c.generations
+      .create({ type: 'image', model: 'nano-banana-2', input: { prompt: 'second' } }, { idempotencyKey: key })
+      .catch((e: unknown) => e);
+    expect(reused).toBeInstanceOf(ConflictError);
+    expect((reused as ConflictError).code).toBe('idempotency_conflict');
+    expect(slept).toEqual([]);
+
+    // A gateway that keeps answering "still processing" is given up on after maxRetryAfterMs in all.
+    const stuck = createClient({
+      baseUrl: t.baseUrl,
+      apiKey: t.key,
+      maxRetryAfterMs: 5000,
+      fetch: async () =>
+        Response.json(
+          { error: { code: 'conflict', message: 'still' } },
+          { status: 409, headers: { 'retry-after': '2' } },
+        ),
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
+    });
+    await expect(
+      stuck.generations.create({ type: 'image', model: 'nano-banana-2', input: { prompt: 'a kite' } }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(slept).toEqual([2000, 2000]);
   });
 
   it('lists generations page by page and item by item', async () => {
