@@ -14,7 +14,8 @@ const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const run = promisify(execFile);
 const PATH = process.env.PATH ?? '';
 
-describe('reelay generate and friends, as a subprocess against a gateway', () => {
+// Every call starts a Node process that loads TypeScript, so on a busy machine a test takes minutes, not seconds.
+describe('reelay generate and friends, as a subprocess against a gateway', { timeout: 240_000 }, () => {
   let t: TestGateway;
   let dir: string;
   let png: string;

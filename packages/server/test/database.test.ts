@@ -9,7 +9,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { openPglite } from '../src/db/pglite-database.ts';
 import { claimJob, msUntilNextJob, rescheduleJob } from '../src/generations/job-queue.ts';
-import { createPostgresDatabase, DATABASES, type DatabaseKind } from './databases.ts';
+import { createPostgresDatabase, DATABASES, type DatabaseKind, onPostgres } from './databases.ts';
 
 async function freshDatabase(kind: DatabaseKind): Promise<{ db: Database; cleanup(): Promise<void> }> {
   if (kind === 'pglite') {
@@ -123,7 +123,7 @@ describe.each(DATABASES)('database on %s', (kind) => {
   });
 
   // What the create script relies on: the statement after the account lock sees creates committed before it.
-  it.runIf(kind === 'postgres')(
+  onPostgres(kind)(
     'lets a script statement after a row lock see what was committed while it waited for that lock',
     async () => {
       let release = () => {};

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { it } from 'vitest';
 import { randomBase62 } from '../src/ids.ts';
 
 /** The PostgreSQL server the suite uses besides PGlite (started by .ci/run when it is down). */
@@ -8,6 +9,14 @@ export const ADMIN_URL =
 export type DatabaseKind = 'pglite' | 'postgres';
 /** Every integration test runs on both. */
 export const DATABASES: DatabaseKind[] = ['pglite', 'postgres'];
+
+/**
+ * `it` for a behaviour only PostgreSQL has (several connections, other processes); on PGlite the test is not
+ * declared at all, since there is nothing there for it to check.
+ */
+export function onPostgres(kind: DatabaseKind): (name: string, fn: () => Promise<void>) => void {
+  return kind === 'postgres' ? (name, fn) => it(name, fn) : () => {};
+}
 
 /** A new, empty database on the PostgreSQL server, dropped by `drop`. */
 export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { DATABASES, type TestGateway, waitForFinal } from './harness.ts';
+import { DATABASES, onPostgres, type TestGateway, waitForFinal } from './harness.ts';
 import { startLoopbackGateway, videoRequest } from './loopback-gateway.ts';
 import { readSse } from './sse-client.ts';
 
@@ -86,7 +86,7 @@ describe.each(DATABASES)('generation events on %s', (kind) => {
     await waitForFinal(t, created.json.id);
   });
 
-  it.runIf(kind === 'postgres')(
+  onPostgres(kind)(
     'shows a change made by a worker in another process to a watcher on an API process',
     async () => {
       const config = t.gateway.config;

@@ -6,7 +6,7 @@ import { createGateway, type Gateway } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import { createPostgresDatabase, type DatabaseKind } from './databases.ts';
 
-export { DATABASES, type DatabaseKind } from './databases.ts';
+export { DATABASES, type DatabaseKind, onPostgres } from './databases.ts';
 
 export interface TestGateway {
   gateway: Gateway;
