@@ -2,15 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
-
-/** Debian's Chromium, installed by .ci/run when missing. */
-export const CHROMIUM_PATH = process.env.REELAY_TEST_CHROMIUM ?? '/usr/bin/chromium';
+import { inject } from 'vitest';
 
 /** Headless Chromium with a fresh profile and nothing that talks to the network on its own. */
 export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), 'reelay-chromium-'));
+  // Found (or unpacked from its npm package) by global-setup.ts.
+  const binary = inject('chromium');
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
+    executablePath: binary.executablePath,
+    env: { ...process.env, ...binary.env },
     headless: true,
     viewport: { width: 1280, height: 900 },
     args: [

@@ -1,10 +1,9 @@
 import pg from 'pg';
-import { it } from 'vitest';
+import { inject, it } from 'vitest';
 import { randomBase62 } from '../src/ids.ts';
 
-/** The PostgreSQL server the suite uses besides PGlite (started by .ci/run when it is down). */
-export const ADMIN_URL =
-  process.env.REELAY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The PostgreSQL server the suite uses besides PGlite, found or started by `global-setup.ts`. */
+const ADMIN_URL = inject('postgresUrl');
 
 export type DatabaseKind = 'pglite' | 'postgres';
 /** Every integration test runs on both. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
+import { useShippedFont } from './render-font.ts';
 import type { VideoSpec } from './render-spec.ts';
 
 type Frame = Pick<VideoSpec, 'width' | 'height' | 'prompt' | 'label' | 'images'>;
@@ -64,6 +65,7 @@ export async function textOverlay(spec: Omit<Frame, 'images'>): Promise<Buffer> 
   <g font-family="DejaVu Sans, sans-serif" font-size="${size}" font-weight="bold" fill="white" text-anchor="middle">${tspans}</g>
   <text x="${width / 2}" y="${height - small * 1.6}" font-family="DejaVu Sans, sans-serif" font-size="${small}" fill="white" fill-opacity="0.8" text-anchor="middle">${escapeXml(spec.label)}</text>
 </svg>`;
+  useShippedFont();
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
