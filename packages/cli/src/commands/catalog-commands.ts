@@ -57,7 +57,7 @@ export function catalogCommands(program: Command): void {
   program
     .command('models [id]')
     .description('list the catalog, or show one model: its fields table and prices')
-    .option('--type <type>', 'only video, image or audio models')
+    .option('--type <type>', 'only models of this type: video or image (audio is accepted; the catalog has none yet)')
     .option('--locale <locale>', 'language of descriptions and labels: en (default), es or ru')
     .action(async (id: string | undefined, o: ModelsOptions, command: Command) => {
       const ctx = contextOf(command);

@@ -114,7 +114,8 @@ export function openApiDocument(options: {
       title: 'Reelay API',
       version: '1.0.0',
       description:
-        'One request shape — `{type, model, input}` — for every video, image and audio model of the catalog. ' +
+        'One request shape — `{type, model, input}` — for every video and image model of the catalog ' +
+        '(`type: audio` is part of the shape; the catalog has no audio model yet). ' +
         'JSON in and out; a Bearer API key in `Authorization` (the admin API takes the operator’s admin key ' +
         'instead; signed file links and upstream callbacks take none).',
       license: { name: 'MIT', identifier: 'MIT' },
