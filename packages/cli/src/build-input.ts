@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { ModelDescription, ModelField, ReelayClient } from '@reelay/client/node';
+import type { Asset, ModelDescription, ModelField, ReelayClient } from '@reelay/client/node';
 import { CliError } from './admin-client.ts';
 import { formatBytes, ProgressBar } from './progress-bar.ts';
 
@@ -65,14 +65,17 @@ async function uploadSetMedia(
   }
 }
 
-/** Uploads a local file with a progress bar and returns its `asset://` URI; URIs pass through unchanged. */
-async function toUri(client: ReelayClient, file: string): Promise<string> {
-  if (REMOTE.test(file)) return file;
-  const bar = new ProgressBar(`upload ${basename(file)}`);
+/**
+ * Uploads a local file with a progress bar on stderr. A path that is no readable file is the command line's
+ * mistake, said plainly (a usage error, not a stack trace).
+ */
+export async function uploadFile(client: ReelayClient, file: string, contentType?: string): Promise<Asset> {
+  const bar = new ProgressBar(`upload ${basename(file)}`, process.stderr, { logDetail: false });
   const asset = await client.assets
     .upload(
       { path: file },
       {
+        ...(contentType ? { contentType } : {}),
         onProgress: (p) =>
           bar.update(
             p.total ? p.loaded / p.total : null,
@@ -81,14 +84,19 @@ async function toUri(client: ReelayClient, file: string): Promise<string> {
       },
     )
     .catch((error: NodeJS.ErrnoException) => {
-      // A path that is no file is the command line's mistake, said plainly (not a stack trace).
       const notFile = error instanceof TypeError && error.message.endsWith('is not a file');
       if (['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES'].includes(error.code ?? '') || notFile)
         throw new CliError(`${file}: not a readable file (${error.code ?? error.message})`);
       throw error;
     });
   bar.done(`${asset.uri} (${asset.mediaType})`);
-  return asset.uri;
+  return asset;
+}
+
+/** The `asset://` URI of a local file, uploaded first; URIs pass through unchanged. */
+async function toUri(client: ReelayClient, file: string): Promise<string> {
+  if (REMOTE.test(file)) return file;
+  return (await uploadFile(client, file)).uri;
 }
 
 /**

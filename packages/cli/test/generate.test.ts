@@ -145,6 +145,9 @@ describe('reelay generate and friends, as a subprocess against a gateway', { tim
     const folder = await reelay('generate', 'seedream-4.5', '--prompt', 'x', '--image', dir);
     expect(folder.code).toBe(2);
     expect(folder.stderr).toContain(`${dir}: not a readable file`);
+    const upload = await reelay('assets', 'upload', './nope.png');
+    expect(upload).toMatchObject({ code: 2, stdout: '' });
+    expect(upload.stderr.trim()).toBe('reelay: ./nope.png: not a readable file (ENOENT)');
   });
 
   it('shows the catalog as tables, quotes, and uploads, each also as JSON', async () => {

@@ -1,7 +1,7 @@
-import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { uploadFile } from '../build-input.ts';
 import { contextOf } from '../cli-context.ts';
-import { formatBytes, ProgressBar } from '../progress-bar.ts';
+import { formatBytes } from '../progress-bar.ts';
 
 /** `reelay assets upload <file>`. */
 export function assetsCommands(program: Command): void {
@@ -12,15 +12,7 @@ export function assetsCommands(program: Command): void {
     .option('--content-type <type>', 'the media type to send (by default from the extension)')
     .action(async (file: string, o: { contentType?: string }, command: Command) => {
       const ctx = contextOf(command);
-      const bar = new ProgressBar(`upload ${basename(file)}`);
-      const asset = await ctx.client().assets.upload(
-        { path: file },
-        {
-          ...(o.contentType ? { contentType: o.contentType } : {}),
-          onProgress: (p) => bar.update(p.total ? p.loaded / p.total : null, formatBytes(p.loaded)),
-        },
-      );
-      bar.done();
+      const asset = await uploadFile(ctx.client(), file, o.contentType);
       const facts = [
         asset.width && `${asset.width}×${asset.height}`,
         asset.durationSeconds && `${asset.durationSeconds} s`,

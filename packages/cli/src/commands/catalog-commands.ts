@@ -57,7 +57,10 @@ export function catalogCommands(program: Command): void {
   program
     .command('models [id]')
     .description('list the catalog, or show one model: its fields table and prices')
-    .option('--type <type>', 'only models of this type: video or image (audio is accepted; the catalog has none yet)')
+    .option(
+      '--type <type>',
+      'only models of this type: video or image (audio is accepted; the catalog has none yet)',
+    )
     .option('--locale <locale>', 'language of descriptions and labels: en (default), es or ru')
     .action(async (id: string | undefined, o: ModelsOptions, command: Command) => {
       const ctx = contextOf(command);

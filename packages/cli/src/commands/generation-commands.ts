@@ -27,7 +27,7 @@ async function follow(client: ReelayClient, ctx: CliContext, created: Generation
   }
   const output = done.outputs[0];
   if (out && output) {
-    const download = new ProgressBar(`download ${out}`);
+    const download = new ProgressBar(`download ${out}`, process.stderr, { logDetail: false });
     await client.assets.downloadTo(output.uri, out, {
       onProgress: (p) => download.update(p.total ? p.loaded / p.total : null, formatBytes(p.loaded)),
     });
