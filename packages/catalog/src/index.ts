@@ -14,6 +14,7 @@ export { inputSchema } from './json-schema.ts';
 export { joinLabels, numbered, SLOT_LABELS, sameText, VARIANT_WORDS } from './labels.ts';
 export { checkMediaUri } from './media-uri.ts';
 export { prepare } from './prepare.ts';
+export type * from './prepared-values.ts';
 export { checkPriceOverrides, fromPrice, PriceUnavailableError, priceTable, quoteFor } from './pricing.ts';
 export { findModel, models, requireModel, UnknownModelError } from './registry.ts';
 export { holds, whenGiven } from './rule-schema.ts';
