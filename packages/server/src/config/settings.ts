@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROVIDER_IDS } from '../providers/upstream-ids.ts';
 import {
   flag,
   httpUrl,
@@ -47,9 +48,6 @@ const deadlineTable = z.record(
   z.number(deadlineSeconds).positive(deadlineSeconds).max(WEEK_SECONDS, deadlineSeconds),
   'must be an object of model id → seconds',
 );
-
-/** The providers a route may name. */
-const PROVIDER_IDS = ['local', 'kling', 'fal', 'replicate'];
 
 /** Routes: model id → the providers to try, in order (replaces that model's default route). */
 const routeTable = z.record(

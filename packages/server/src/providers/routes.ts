@@ -1,26 +1,6 @@
 import type { Quote } from '@reelay/catalog';
 import type { KeyMode } from '../key-mode.ts';
-
-/**
- * The providers each model may run on, best first, when nothing is configured. Only providers that
- * are configured (have credentials) take part; a model without an enabled upstream runs on `local`.
- */
-export const DEFAULT_ROUTES: Readonly<Record<string, readonly string[]>> = {
-  'kling-3.0-omni': ['kling', 'fal', 'replicate'],
-  'kling-3.0': ['kling', 'fal'],
-  'kling-o1': ['kling'],
-  'kling-2.6': ['kling'],
-  'kling-3.0-motion': ['fal'],
-  'kling-2.6-motion': ['fal'],
-  'veo-3.1-lite': ['fal'],
-  'happyhorse-1.0': ['fal'],
-  'nano-banana': ['fal', 'replicate'],
-  'nano-banana-2': ['fal', 'replicate'],
-  'seedream-4.5': ['replicate'],
-  'seedream-5': ['replicate'],
-  'grok-imagine': ['replicate'],
-  'gpt-image-2': ['replicate'],
-};
+import { DEFAULT_ROUTES } from './upstream-models.ts';
 
 /** How the operator shapes routing. */
 export interface RoutingOptions {

@@ -21,8 +21,8 @@ import {
 } from '../../../test/start-call.ts';
 import { expectRecorded } from '../../../test/upstream-replay.ts';
 import type { ResolvedMedia } from '../provider.ts';
+import { assessForFal, falRequest } from './fal-models.ts';
 import { FalProvider } from './fal-provider.ts';
-import { assessForFal, falRequest } from './fal-request.ts';
 
 const KEY = 'fal_test_key:3f9c2e7b';
 const NOW = 1_774_805_600_000;

@@ -10,7 +10,8 @@ import type {
 } from '../provider.ts';
 import { type Classify, callUpstream, errorForStatus, type FetchLike } from '../upstream/call-upstream.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
-import { assessForFal, falRequest } from './fal-request.ts';
+import type { MappedCall } from '../upstream/upstream-model.ts';
+import { assessForFal, falRequest } from './fal-models.ts';
 import { FalWebhookVerifier } from './fal-webhook.ts';
 
 export interface FalConfig {
@@ -91,7 +92,8 @@ export class FalProvider implements Provider {
     });
   }
 
-  assess(call: Omit<StartCall, 'signal' | 'idempotencyKey' | 'callbackUrl'>): Assessment {
+  /** fal reads every media file from a URL; the rest is the model's mapping (`models/<model>.ts`). */
+  assess(call: MappedCall): Assessment {
     return assessForFal(call);
   }
 

@@ -15,8 +15,7 @@ import {
 import { mediaAt, omniCall } from '../../../test/start-call.ts';
 import { expectRecorded } from '../../../test/upstream-replay.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
-import { KlingProvider } from './kling-provider.ts';
-import { klingBody, klingEndpoint } from './kling-request.ts';
+import { KlingProvider, klingSubmission } from './kling-provider.ts';
 
 const AK = 'ak_3f9c2e7b1d';
 const SK = 'sk_8a1d6e4f0b2c9e7a';
@@ -242,7 +241,7 @@ describe('Kling request mapping', () => {
     const dir = await mkdtemp(join(tmpdir(), 'kling-'));
     const path = join(dir, 'a.png');
     await writeFile(path, Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
-    const body = klingBody(
+    const body = klingSubmission(
       omniCall(
         { prompt: 'p' },
         {
@@ -252,7 +251,7 @@ describe('Kling request mapping', () => {
           ],
         },
       ),
-    );
+    ).body;
     expect(body.image_list).toEqual([
       { image_url: 'iVBORwECAw==' },
       { image_url: 'https://x.example/b.png' },
@@ -275,12 +274,12 @@ describe('Kling request mapping', () => {
   });
 
   it('turns sound off whenever a reference video is given', () => {
-    const body = klingBody(
+    const body = klingSubmission(
       omniCall(
         { prompt: 'p', audioEnabled: true },
         { media: [mediaAt('referenceVideo', null, 'https://x.example/v.mp4')] },
       ),
-    );
+    ).body;
     expect(body.sound).toBe('off');
   });
 });
@@ -392,8 +391,8 @@ describe('Kling 3.0 and Kling O1 on Kling', () => {
       ),
       model: 'kling-2.6',
     };
-    expect(klingEndpoint(call)).toBe('text2video');
-    expect(JSON.stringify(klingBody(call))).toBe(
+    expect(klingSubmission(call).endpoint).toBe('text2video');
+    expect(JSON.stringify(klingSubmission(call).body)).toBe(
       JSON.stringify({
         model_name: 'kling-v2-6',
         prompt: 'A fox in the snow',

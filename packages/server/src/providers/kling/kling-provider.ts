@@ -11,7 +11,9 @@ import type {
 import { type Classify, callUpstream, type FetchLike } from '../upstream/call-upstream.ts';
 import { parseCallbackBody } from '../upstream/callback-body.ts';
 import { UpstreamError, type UpstreamErrorKind } from '../upstream/upstream-error.ts';
-import { assessForKling, klingBody, klingEndpoint } from './kling-request.ts';
+import { type MappedCall, mappingOf } from '../upstream/upstream-model.ts';
+import { assessForKling, KLING_MODELS } from './kling-models.ts';
+import type { KlingRequest } from './kling-request.ts';
 import { KlingToken } from './kling-token.ts';
 
 export interface KlingConfig {
@@ -92,6 +94,21 @@ const operationOf = (taskId: string, externalTaskId: string, endpoint: (typeof E
   ...(endpoint === 'omni-video' ? {} : { endpoint }),
 });
 
+/**
+ * What a start sends: the model's request (`models/<model>.ts`) with the callback URL and the generation id as
+ * the external_task_id, so Kling refuses a second start of the same generation.
+ */
+export function klingSubmission(
+  call: MappedCall & Pick<StartCall, 'generationId' | 'callbackUrl'>,
+): KlingRequest {
+  const mapping = mappingOf(KLING_MODELS, call.model);
+  if (!mapping) throw new UpstreamError('invalid', `Kling has no ${call.model} here`);
+  const { endpoint, body } = mapping.build(call);
+  if (call.callbackUrl) body.callback_url = call.callbackUrl;
+  body.external_task_id = call.generationId;
+  return { endpoint, body };
+}
+
 /** Kling's own API (omni-video, text2video, image2video): JWT auth, external_task_id for idempotency, unsigned callbacks. */
 export class KlingProvider implements Provider {
   readonly id = 'kling';
@@ -103,14 +120,14 @@ export class KlingProvider implements Provider {
     this.base = deps.config.baseUrl.replace(/\/+$/, '');
   }
 
-  assess(call: Omit<StartCall, 'signal' | 'idempotencyKey' | 'callbackUrl'>): Assessment {
+  assess(call: MappedCall): Assessment {
     return assessForKling(call);
   }
 
   async start(call: StartCall): Promise<{ operation: Json; warnings: Warning[]; upstreamId: string }> {
-    const { warnings } = assessForKling(call);
-    const endpoint = klingEndpoint(call);
-    const task = await this.request('POST', pathOf(endpoint), call.signal, klingBody(call));
+    const { warnings } = this.assess(call);
+    const { endpoint, body } = klingSubmission(call);
+    const task = await this.request('POST', pathOf(endpoint), call.signal, body);
     return {
       operation: operationOf(task.task_id, call.generationId, endpoint),
       warnings,

@@ -11,13 +11,8 @@ import type {
 import { type Classify, callUpstream, errorForStatus, type FetchLike } from '../upstream/call-upstream.ts';
 import { parseCallbackBody } from '../upstream/callback-body.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
-import {
-  assessForReplicate,
-  isReplicateImageModel,
-  REPLICATE_MODELS,
-  replicateImageType,
-  replicateInput,
-} from './replicate-request.ts';
+import type { MappedCall } from '../upstream/upstream-model.ts';
+import { assessForReplicate, replicateMapping } from './replicate-models.ts';
 import { verifyReplicateWebhook } from './replicate-webhook.ts';
 
 export interface ReplicateConfig {
@@ -75,23 +70,25 @@ export class ReplicateProvider implements Provider {
     this.base = deps.config.baseUrl.replace(/\/+$/, '');
   }
 
-  assess(call: Omit<StartCall, 'signal' | 'idempotencyKey' | 'callbackUrl'>): Assessment {
+  /** Replicate reads every media file from a URL; the rest is the model's mapping (`models/<model>.ts`). */
+  assess(call: MappedCall): Assessment {
     return assessForReplicate(call);
   }
 
   /** Async mode (no `Prefer: wait`): video runs for minutes, so the prediction is followed by polling. */
   async start(call: StartCall): Promise<{ operation: Json; warnings: Warning[]; upstreamId: string }> {
+    const mapping = replicateMapping(call);
     const { warnings } = assessForReplicate(call);
-    const model = REPLICATE_MODELS[call.model] ?? call.model;
-    const body: Record<string, Json> = { input: replicateInput(call) };
+    const { input, mediaType } = mapping.build(call);
+    const body: Record<string, Json> = { input };
     if (call.callbackUrl) {
       body.webhook = call.callbackUrl;
       body.webhook_events_filter = ['completed'];
     }
-    const prediction = await this.call('POST', `/v1/models/${model}/predictions`, call.signal, body);
-    const operation: Json = isReplicateImageModel(call.model)
-      ? { predictionId: prediction.id, mediaType: replicateImageType(call.model) }
-      : { predictionId: prediction.id };
+    const path = `/v1/models/${mapping.endpoint}/predictions`;
+    const prediction = await this.call('POST', path, call.signal, body);
+    const operation: Json =
+      mediaType === null ? { predictionId: prediction.id } : { predictionId: prediction.id, mediaType };
     return { operation, warnings, upstreamId: prediction.id };
   }
 

@@ -1,17 +1,12 @@
 import { type Json, models, prepare, requireModel } from '@reelay/catalog';
 import { describe, expect, it } from 'vitest';
-import {
-  assessForFal,
-  FAL_FAMILIES,
-  FAL_IMAGE_MODELS,
-  FAL_MOTION_MODELS,
-  falRequest,
-} from '../fal/fal-request.ts';
-import { assessForKling, klingBody } from '../kling/kling-request.ts';
+import { assessForFal, falRequest } from '../fal/fal-models.ts';
+import { assessForKling } from '../kling/kling-models.ts';
+import { klingSubmission } from '../kling/kling-provider.ts';
 import type { ResolvedMedia, StartCall } from '../provider.ts';
-import { assessForReplicate, replicateInput } from '../replicate/replicate-request.ts';
-import { DEFAULT_ROUTES } from '../routes.ts';
-import { catalogDefault, inputString } from './catalog-default.ts';
+import { assessForReplicate, replicateInput } from '../replicate/replicate-models.ts';
+import { DEFAULT_ROUTES } from '../upstream-models.ts';
+import { catalogDefault, preparedValues } from './catalog-default.ts';
 
 type Call = Omit<StartCall, 'signal' | 'idempotencyKey' | 'callbackUrl'>;
 type Input = Readonly<Record<string, Json>>;
@@ -77,20 +72,21 @@ const SENT: Record<string, (model: string, d: Input) => Record<string, Json>> = 
     ...('audioEnabled' in d ? { sound: d.audioEnabled ? 'on' : 'off' } : {}),
   }),
   fal: (model, d): Record<string, Json> => {
-    if (model in FAL_FAMILIES) {
+    if (model === 'kling-3.0-omni' || model === 'kling-3.0') {
       return {
         duration: String(d.duration),
         aspect_ratio: d.aspectRatio ?? null,
         generate_audio: d.audioEnabled ?? null,
       };
     }
-    if (model in FAL_IMAGE_MODELS) {
+    if (model === 'nano-banana' || model === 'nano-banana-2') {
       return {
         aspect_ratio: d.aspectRatio ?? null,
-        ...(FAL_IMAGE_MODELS[model]?.resolution ? { resolution: d.imageSize ?? null } : {}),
+        ...(model === 'nano-banana-2' ? { resolution: d.imageSize ?? null } : {}),
       };
     }
-    if (model in FAL_MOTION_MODELS) return { keep_original_sound: d.audioEnabled ?? null };
+    if (model === 'kling-2.6-motion' || model === 'kling-3.0-motion')
+      return { keep_original_sound: d.audioEnabled ?? null };
     if (model === 'veo-3.1-lite') {
       return {
         aspect_ratio: d.aspectRatio ?? null,
@@ -130,7 +126,10 @@ const ADAPTERS: Record<
   string,
   { body: (call: Call) => Record<string, Json>; assess: (call: Call) => unknown }
 > = {
-  kling: { body: (call) => klingBody(call), assess: assessForKling },
+  kling: {
+    body: (call) => klingSubmission(call).body,
+    assess: assessForKling,
+  },
   fal: { body: (call) => falRequest(call).body, assess: assessForFal },
   replicate: { body: replicateInput, assess: assessForReplicate },
 };
@@ -151,7 +150,7 @@ describe('catalogDefault', () => {
   });
 
   it('never lets an adapter invent a value: a field with neither a value nor a default is an error', () => {
-    expect(() => inputString({ model: 'kling-3.0-omni', input: {} }, 'prompt')).toThrow(/prompt/);
+    expect(() => preparedValues('kling-3.0-omni', {})).toThrow(/prompt/);
   });
 });
 
@@ -159,7 +158,12 @@ describe('adapters send the catalog defaults', () => {
   it('sends kling-3.0-omni without aspectRatio and duration as the catalog has them: 9:16, 3 s', () => {
     const call: Call = { ...minimalCall('kling-3.0-omni'), input: { prompt: 'a lighthouse at dusk' } };
     expect(declared('kling-3.0-omni')).toMatchObject({ aspectRatio: '9:16', duration: 3 });
-    expect(klingBody(call)).toMatchObject({ aspect_ratio: '9:16', duration: '3', mode: 'std', sound: 'on' });
+    expect(klingSubmission(call).body).toMatchObject({
+      aspect_ratio: '9:16',
+      duration: '3',
+      mode: 'std',
+      sound: 'on',
+    });
     expect(falRequest(call)).toMatchObject({
       endpoint: 'fal-ai/kling-video/o3/standard/text-to-video',
       body: { aspect_ratio: '9:16', duration: '3', generate_audio: true },

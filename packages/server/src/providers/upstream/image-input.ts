@@ -1,5 +1,14 @@
-import type { ResolvedMedia, StartCall, Warning } from '../provider.ts';
-import { inputString, modelHasField } from './catalog-default.ts';
+import type { ResolvedMedia, Warning } from '../provider.ts';
+import type { ModelRequest } from './upstream-model.ts';
+
+/** The image models, read alike by every upstream that hosts them. */
+export type ImageFamily =
+  | 'nano-banana'
+  | 'nano-banana-2'
+  | 'seedream-4.5'
+  | 'seedream-5'
+  | 'grok-imagine'
+  | 'gpt-image-2';
 
 /** The Reelay input of an image model, read once for every upstream that hosts it. */
 export interface ImageInput {
@@ -14,19 +23,16 @@ export interface ImageInput {
   references: ResolvedMedia[];
 }
 
-type Call = Pick<StartCall, 'model' | 'input' | 'media'>;
-
-/** Reads the normalised input (a field it lacks: the catalog's default for it) and the resolved media of a generation. */
-export function readImageInput(call: Call): ImageInput {
+/** Reads the typed input and the resolved media of an image model's request. */
+export function readImageInput(request: ModelRequest<ImageFamily>): ImageInput {
+  const { values, media } = request;
   return {
-    prompt: inputString(call, 'prompt'),
-    aspectRatio: inputString(call, 'aspectRatio'),
-    imageSize: modelHasField(call.model, 'imageSize') ? inputString(call, 'imageSize') : null,
-    source: call.media.find((m) => m.field === 'sourceImage') ?? null,
-    mask: call.media.find((m) => m.field === 'maskImage') ?? null,
-    references: call.media
-      .filter((m) => m.field === 'referenceAssetUris')
-      .sort((a, b) => (a.index ?? 0) - (b.index ?? 0)),
+    prompt: values.prompt,
+    aspectRatio: values.aspectRatio,
+    imageSize: 'imageSize' in values ? values.imageSize : null,
+    source: media.one('sourceImage'),
+    mask: media.one('maskImage'),
+    references: media.list('referenceAssetUris'),
   };
 }
 

@@ -1,5 +1,8 @@
-import type { ResolvedMedia, StartCall, Warning } from '../provider.ts';
-import { inputFlag, inputNumber, inputString, modelHasField } from './catalog-default.ts';
+import type { ResolvedMedia, Warning } from '../provider.ts';
+import type { ModelRequest } from './upstream-model.ts';
+
+/** The Kling video models, read alike by every upstream that hosts them. */
+export type KlingFamily = 'kling-3.0-omni' | 'kling-3.0' | 'kling-o1' | 'kling-2.6';
 
 /** The Reelay input of the Kling models, read once for every upstream that hosts them. */
 export interface OmniInput {
@@ -18,27 +21,26 @@ export interface OmniInput {
   endFrame: ResolvedMedia | null;
 }
 
-type Call = Pick<StartCall, 'model' | 'input' | 'media' | 'mode'>;
-
-/** Reads the normalised input (a field it lacks: the catalog's default for it) and the resolved media of a generation. */
-export function readOmniInput(call: Call): OmniInput {
-  const images = call.media
-    .filter((m) => m.field === 'referenceAssetUris')
-    .sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
-  const video = call.media.find((m) => m.field === 'referenceVideo') ?? null;
-  const single = call.mode === 'image_to_video' && images.length === 1 && video === null;
-  const hasAudioField = modelHasField(call.model, 'audioEnabled');
+/**
+ * Reads the typed input and the resolved media of a Kling-family request; `hasAudioField` says whether the
+ * model has an audio switch (Kling 2.6 has one without a default, so the input alone cannot tell).
+ */
+export function readOmniInput(request: ModelRequest<KlingFamily>, hasAudioField: boolean): OmniInput {
+  const { values, media } = request;
+  const images = media.list('referenceAssetUris');
+  const video = media.one('referenceVideo');
+  const single = request.mode === 'image_to_video' && images.length === 1 && video === null;
   return {
-    prompt: inputString(call, 'prompt'),
-    aspectRatio: inputString(call, 'aspectRatio'),
-    resolution: inputString(call, 'resolution'),
-    duration: inputNumber(call, 'duration'),
-    audio: hasAudioField && inputFlag(call, 'audioEnabled'),
+    prompt: values.prompt,
+    aspectRatio: values.aspectRatio,
+    resolution: values.resolution,
+    duration: values.duration,
+    audio: hasAudioField && 'audioEnabled' in values && values.audioEnabled === true,
     hasAudioField,
     images: single ? [] : images,
     video,
-    startFrame: call.media.find((m) => m.field === 'startImage') ?? (single ? (images[0] ?? null) : null),
-    endFrame: call.media.find((m) => m.field === 'endImage') ?? null,
+    startFrame: media.one('startImage') ?? (single ? (images[0] ?? null) : null),
+    endFrame: media.one('endImage'),
   };
 }
 
