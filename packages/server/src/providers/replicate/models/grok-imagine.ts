@@ -16,11 +16,12 @@ const IMAGE: ReplicateImageModel = {
 
 /**
  * Grok Imagine on Replicate's `xai/grok-imagine-image` (prompt, one `image` to edit, n, aspect_ratio, which is ignored when editing). Output: a list of URIs.
+ * Fields as its API page shows them (version a41e0f0c…).
  */
 export const replicateGrokImagine = upstreamModel({
   model: 'grok-imagine',
   endpoint: IMAGE.model,
-  source: 'https://replicate.com/xai/grok-imagine-image/versions/a41e0f0c/api',
+  source: 'https://replicate.com/xai/grok-imagine-image/api',
   assess: (request) => replicateImageAssessment(readImageInput(request), IMAGE, request.media.all),
   build: (request) => replicateImageRequest(readImageInput(request), IMAGE),
 });

@@ -16,11 +16,12 @@ const IMAGE: ReplicateImageModel = {
 
 /**
  * Nano Banana on Replicate's `google/nano-banana` (prompt, image_input, output_format); its aspect_ratio values (match_input_image, 1:1 … 21:9) as api.core.today's copy of the current schema lists them. Output: one URI.
+ * Fields as its API page shows them (version f0a9d34b…).
  */
 export const replicateNanoBanana = upstreamModel({
   model: 'nano-banana',
   endpoint: IMAGE.model,
-  source: 'https://replicate.com/google/nano-banana/versions/f0a9d34b/api',
+  source: 'https://replicate.com/google/nano-banana/api',
   assess: (request) => replicateImageAssessment(readImageInput(request), IMAGE, request.media.all),
   build: (request) => replicateImageRequest(readImageInput(request), IMAGE),
 });

@@ -16,11 +16,12 @@ const IMAGE: ReplicateImageModel = {
 
 /**
  * Seedream 4.5 on Replicate's `bytedance/seedream-4.5` (prompt, image_input 1-14, size 2K/4K, aspect_ratio, sequential_image_generation; aspect_ratio values: docs.genhub.me's copy). No output_format. Output: a list of URIs.
+ * Fields as its API page shows them (version 9fe3b828…).
  */
 export const replicateSeedream45 = upstreamModel({
   model: 'seedream-4.5',
   endpoint: IMAGE.model,
-  source: 'https://replicate.com/bytedance/seedream-4.5/versions/9fe3b828/api',
+  source: 'https://replicate.com/bytedance/seedream-4.5/api',
   assess: (request) => replicateImageAssessment(readImageInput(request), IMAGE, request.media.all),
   build: (request) => replicateImageRequest(readImageInput(request), IMAGE),
 });

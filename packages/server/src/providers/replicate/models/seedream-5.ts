@@ -16,11 +16,12 @@ const IMAGE: ReplicateImageModel = {
 
 /**
  * Seedream 5 on Replicate's `bytedance/seedream-5-lite` (the fields of Seedream 4.5 with size 2K/3K and output_format png/jpeg). Output: a list of URIs.
+ * Fields as its API page shows them (version eeb2857d…).
  */
 export const replicateSeedream5 = upstreamModel({
   model: 'seedream-5',
   endpoint: IMAGE.model,
-  source: 'https://replicate.com/bytedance/seedream-5-lite/versions/eeb2857d/api',
+  source: 'https://replicate.com/bytedance/seedream-5-lite/api',
   assess: (request) => replicateImageAssessment(readImageInput(request), IMAGE, request.media.all),
   build: (request) => replicateImageRequest(readImageInput(request), IMAGE),
 });
