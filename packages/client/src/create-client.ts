@@ -1,3 +1,4 @@
+import type { Account } from '@reelay/contract';
 import { Assets, type FileAccess } from './assets.ts';
 import { Models, Quotes } from './catalog-calls.ts';
 import { Generations, type RequestOptions } from './generations.ts';
@@ -35,12 +36,8 @@ export interface ReelayClient {
   account: { get(options?: RequestOptions): Promise<AccountInfo> };
 }
 
-export interface AccountInfo {
-  id: string;
-  name: string;
-  environment: 'test' | 'live';
-  tokens: { balance: number; held: number; available: number };
-}
+/** `GET /api/v1/account`: the key's account and its balance. */
+export type AccountInfo = Account;
 
 /** @internal The Node entry adds file access. */
 export function buildClient(options: ClientOptions, files: FileAccess | null): ReelayClient {

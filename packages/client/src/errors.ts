@@ -1,9 +1,7 @@
+import type { FieldError } from '@reelay/contract';
+
 /** One bad field of a request, as the API names it (`input.duration`, `input.referenceAssetUris[3]`). */
-export interface FieldError {
-  param: string;
-  code: string;
-  message: string;
-}
+export type { FieldError };
 
 interface ErrorInit {
   status: number;

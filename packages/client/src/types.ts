@@ -1,7 +1,38 @@
+import type { GenerationStatus, ModelType } from '@reelay/contract';
 import type { ModelInputs } from './model-inputs.ts';
 
-export type ModelType = 'video' | 'image' | 'audio';
-export type GenerationStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+// The objects the API answers with come from the wire contract, type-only: the browser bundle gains no code.
+export type {
+  Account,
+  ApiKey,
+  ApiKeyList,
+  Asset,
+  ErrorEnvelope,
+  Generation,
+  GenerationEvent,
+  GenerationPage,
+  GenerationStatus,
+  LedgerEntry,
+  LedgerPage,
+  ModelDescription,
+  ModelField,
+  ModelList,
+  ModelPrice,
+  ModelSlot,
+  ModelSummary,
+  ModelType,
+  NewApiKey,
+  Output,
+  ProviderAttempt,
+  Quote,
+  QuoteResult,
+  Usage,
+  WebhookDelivery,
+  WebhookDeliveryDetail,
+  WebhookDeliveryPage,
+  WebhookPayload,
+  WebhookSecret,
+} from '@reelay/contract';
 export type KnownModel = keyof ModelInputs;
 
 /** A request for a model of the catalog this SDK was generated from: typed field by field. */
@@ -22,116 +53,6 @@ export interface LooseGenerationRequest {
 export type GenerationRequest<M extends string = string> = [M] extends [KnownModel]
   ? KnownGenerationRequest<M>
   : LooseGenerationRequest;
-
-/** A stored media file produced by a generation. */
-export interface Output {
-  uri: string;
-  /** Download it with the key (`client.assets.download`). */
-  url: string;
-  mediaType: string;
-  bytes: number;
-  width?: number;
-  height?: number;
-  durationSeconds?: number;
-  hasAudio?: boolean;
-}
-
-export interface Quote {
-  tokens: number;
-  tokensPerSecond?: number;
-  seconds?: number;
-}
-
-export interface Generation {
-  id: string;
-  type: ModelType;
-  model: string;
-  mode: string;
-  variant: string;
-  status: GenerationStatus;
-  environment?: 'test' | 'live';
-  provider?: string | null;
-  /** The normalised input: defaults applied. */
-  input: Record<string, unknown>;
-  quote: Quote;
-  chargedTokens?: number | null;
-  /** 0 to 1 while running, when the provider reports it. */
-  progress?: number | null;
-  outputs: Output[];
-  error: { code: string; message: string } | null;
-  warnings?: { code: string; message: string }[];
-  webhookUrl?: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  completedAt: string | null;
-}
-
-export interface QuoteResult extends Quote {
-  model: string;
-  mode: string;
-  variant: string;
-  input: Record<string, unknown>;
-}
-
-export interface Asset {
-  id: string;
-  uri: string;
-  url: string;
-  kind: 'image' | 'video' | 'audio';
-  mediaType: string;
-  bytes: number;
-  sha256: string;
-  width?: number;
-  height?: number;
-  durationSeconds?: number;
-  hasAudio?: boolean;
-  createdAt?: string;
-}
-
-export interface ModelSummary {
-  id: string;
-  type: ModelType;
-  title: string;
-  provider: string;
-  description: string;
-  fromTokensPerSecond?: number;
-  fromTokens?: number;
-  modes: string[];
-}
-
-/** One input field of a model, as `GET /api/v1/models/{id}` describes it. */
-export interface ModelField {
-  name: string;
-  /** In the asked `locale` (`Reference video`, `Vídeo de referencia`); a scalar field's label is its name. */
-  label: string;
-  type: 'string' | 'number' | 'boolean' | 'array';
-  required: boolean;
-  default: unknown;
-  description: string;
-  enum?: string[];
-  minimum?: number;
-  maximum?: number;
-  step?: number;
-  unit?: string;
-  maxLength?: number;
-  media?: { kind: 'image' | 'video' | 'audio'; schemes: string[]; maxItems?: number };
-}
-
-export interface ModelDescription extends ModelSummary {
-  fields: ModelField[];
-  inputSchema: Record<string, unknown>;
-  pricing: {
-    variant: string;
-    /** In the asked `locale` (`720p · Audio`, `720p · Con audio`). */
-    label: string;
-    unit: string;
-    tokensPerSecond?: number;
-    tokens?: number;
-    default?: boolean;
-  }[];
-  slots: { name: string; kind: string; array: boolean; maxItems?: number; required: boolean }[];
-  exampleInput: Record<string, unknown>;
-}
 
 export interface Page<T> {
   data: T[];

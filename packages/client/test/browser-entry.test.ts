@@ -11,7 +11,8 @@ const BROWSER_SAFE = new Set(['eventsource-parser/stream', 'standardwebhooks']);
 function importGraph(entry: string, seen = new Map<string, string[]>()): Map<string, string[]> {
   if (seen.has(entry)) return seen;
   const source = readFileSync(entry, 'utf8');
-  const specifiers = [...source.matchAll(/^(?:import|export)\s[^'"]*?from\s+'([^']+)'/gm)].map(
+  // Type-only imports (the wire contract's types) leave no code in the bundle, so they are not followed.
+  const specifiers = [...source.matchAll(/^(?:import|export)\s(?!type\s)[^'"]*?from\s+'([^']+)'/gm)].map(
     (m) => m[1] ?? '',
   );
   seen.set(entry, specifiers);

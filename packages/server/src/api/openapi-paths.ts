@@ -401,7 +401,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
           query('groupBy', 'Grouping.', { type: 'string', enum: ['model', 'day'], default: 'model' }),
         ],
         responses: {
-          '200': ok('The usage.', { type: 'object' }),
+          '200': ok('The usage.', ref('Usage')),
         },
       },
     },
@@ -415,7 +415,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
           query('cursor', 'The `nextCursor` of the previous page.', { type: 'string' }),
         ],
         responses: {
-          '200': ok('A page of entries.', { type: 'object' }),
+          '200': ok('A page of entries.', ref('LedgerPage')),
         },
       },
     },
@@ -425,7 +425,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         tags: ['webhooks'],
         summary: 'The account’s webhook signing secret',
         responses: {
-          '200': ok('The account’s webhook signing secret.', { type: 'object' }),
+          '200': ok('The account’s webhook signing secret.', ref('WebhookSecret')),
         },
       },
     },
@@ -435,7 +435,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         tags: ['webhooks'],
         summary: 'Rotate the webhook signing secret',
         responses: {
-          '200': ok('Rotate the webhook signing secret.', { type: 'object' }),
+          '200': ok('Rotate the webhook signing secret.', ref('WebhookSecret')),
         },
       },
     },
@@ -451,7 +451,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
           query('state', 'Only this state.', { type: 'string', enum: ['pending', 'succeeded', 'failed'] }),
         ],
         responses: {
-          '200': ok('List webhook deliveries.', { type: 'object' }),
+          '200': ok('List webhook deliveries.', ref('WebhookDeliveryPage')),
         },
       },
     },
@@ -462,7 +462,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         summary: 'A webhook delivery with its attempts',
         parameters: [pathId('delivery')],
         responses: {
-          '200': ok('A webhook delivery with its attempts.', { type: 'object' }),
+          '200': ok('A webhook delivery with its attempts.', ref('WebhookDeliveryDetail')),
           ...errors('NotFound'),
         },
       },
@@ -474,7 +474,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         summary: 'Send a webhook delivery again',
         parameters: [pathId('delivery')],
         responses: {
-          '202': ok('Send a webhook delivery again.', { type: 'object' }),
+          '202': ok('Send a webhook delivery again.', ref('WebhookDelivery')),
           ...errors('NotFound'),
         },
       },
@@ -485,7 +485,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         tags: ['account'],
         summary: 'The account’s API keys (never their secrets)',
         responses: {
-          '200': ok('The keys; `current` marks the calling one.', { type: 'object' }),
+          '200': ok('The keys; `current` marks the calling one.', ref('ApiKeyList')),
         },
       },
       post: {
@@ -510,7 +510,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
           }),
         },
         responses: {
-          '201': ok('The key, with `key` (the secret).', { type: 'object' }),
+          '201': ok('The key, with `key` (the secret).', ref('NewApiKey')),
           ...errors('Forbidden', 'ValidationFailed'),
         },
       },
@@ -522,7 +522,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         summary: 'Revoke an API key; it stops working at once',
         parameters: [pathId('key')],
         responses: {
-          '200': ok('The revoked key.', { type: 'object' }),
+          '200': ok('The revoked key.', ref('ApiKey')),
           ...errors('Forbidden', 'NotFound'),
         },
       },

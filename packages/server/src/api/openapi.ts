@@ -10,7 +10,7 @@ import {
   ok,
   ref,
 } from './openapi-paths.ts';
-import { sharedSchemas } from './openapi-schemas.ts';
+import { referencedSchemas, sharedSchemas } from './openapi-schemas.ts';
 import { accessOfPattern } from './route-access.ts';
 
 type Schema = Record<string, Json>;
@@ -108,6 +108,10 @@ export function openApiDocument(options: {
     return served.length > 0 ? [[path, Object.fromEntries(served)]] : [];
   });
   const used = JSON.stringify(paths);
+  // Only the error answers some served operation refers to (a linter rightly flags unused ones).
+  const answers = Object.fromEntries(
+    Object.entries(responses()).filter(([name]) => used.includes(`"#/components/responses/${name}"`)),
+  );
   return {
     openapi: '3.1.0',
     info: {
@@ -148,11 +152,8 @@ export function openApiDocument(options: {
       headers: Object.fromEntries(
         Object.entries(HEADERS).filter(([name]) => used.includes(`"#/components/headers/${name}"`)),
       ),
-      // Only the error answers some served operation refers to (a linter rightly flags unused ones).
-      responses: Object.fromEntries(
-        Object.entries(responses()).filter(([name]) => used.includes(`"#/components/responses/${name}"`)),
-      ),
-      schemas: { ...sharedSchemas(), ...modelSchemas(options.models) },
+      responses: answers,
+      schemas: { ...referencedSchemas(sharedSchemas(), [paths, answers]), ...modelSchemas(options.models) },
     },
   };
 }

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { MediaKind } from '@reelay/catalog';
+import type { Asset } from '@reelay/contract';
 import type { Database } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -352,7 +353,7 @@ export class AssetsService {
 }
 
 /** The public JSON of an asset. */
-export function assetJson(a: AssetRecord, publicUrl: string) {
+export function assetJson(a: AssetRecord, publicUrl: string): Asset {
   return {
     id: a.id,
     uri: `asset://${a.id}`,

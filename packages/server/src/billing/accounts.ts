@@ -1,3 +1,4 @@
+import type { AdminAccount, ApiKey } from '@reelay/contract';
 import type { Database, Queryable } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -34,7 +35,7 @@ interface KeyRow {
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const orNull = (milli: number | null) => (milli === null ? null : milli / 1000);
 
-async function accountJson(db: Queryable, r: AccountRow) {
+async function accountJson(db: Queryable, r: AccountRow): Promise<AdminAccount> {
   const [test, live] = await Promise.all(
     (['test', 'live'] as const).map((mode) => getBalance(db, { accountId: r.id, mode })),
   );
@@ -55,7 +56,7 @@ async function accountJson(db: Queryable, r: AccountRow) {
 }
 
 /** The public JSON of a key; the secret itself is never stored, so never shown again. */
-export const keyJson = (k: KeyRow) => ({
+export const keyJson = (k: KeyRow): ApiKey => ({
   id: k.id,
   accountId: k.account_id,
   mode: k.mode,

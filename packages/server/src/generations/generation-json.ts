@@ -1,4 +1,5 @@
 import { findModel, type Json, type NormalisedInput, type Quote } from '@reelay/catalog';
+import type { Generation, Quote as WireQuote } from '@reelay/contract';
 import { presentFacts } from '../assets/media-facts.ts';
 import type { GenerationRecord } from './generation-record.ts';
 import { attemptsJson } from './provider-attempts.ts';
@@ -17,7 +18,7 @@ function ordered(model: string, input: NormalisedInput): NormalisedInput {
 }
 
 /** The quote as clients see it: decimal tokens, never the internal thousandths. */
-const quoteJson = (q: Quote) => ({
+const quoteJson = (q: Quote): WireQuote => ({
   tokens: q.tokens,
   ...(q.tokensPerSecond !== undefined ? { tokensPerSecond: q.tokensPerSecond } : {}),
   ...(q.seconds !== undefined ? { seconds: q.seconds } : {}),
@@ -31,7 +32,7 @@ export function generationJson(
   g: GenerationRecord,
   publicUrl: string,
   contentUrl?: (assetId: string) => string,
-) {
+): Generation {
   return {
     id: g.id,
     type: g.type,
@@ -56,7 +57,7 @@ export function generationJson(
     error: g.error,
     warnings: g.warnings,
     webhookUrl: g.webhookUrl,
-    createdAt: iso(g.createdAt),
+    createdAt: g.createdAt.toISOString(),
     startedAt: iso(g.startedAt),
     completedAt: iso(g.completedAt),
   };

@@ -1,3 +1,4 @@
+import type { ProviderAttempt as WireAttempt } from '@reelay/contract';
 import type { Queryable } from '../db/database.ts';
 import { type Sql, sql } from '../db/sql.ts';
 
@@ -47,7 +48,7 @@ export function attemptOutcomeSet(
 }
 
 /** The attempts as the generation JSON shows them. */
-export function attemptsJson(attempts: readonly ProviderAttempt[]) {
+export function attemptsJson(attempts: readonly ProviderAttempt[]): WireAttempt[] {
   return attempts.map((a) => ({
     provider: a.provider,
     upstreamId: a.upstreamId,

@@ -1,3 +1,4 @@
+import type { WebhookDelivery as WireDelivery } from '@reelay/contract';
 import type { Queryable } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { generationJson } from '../generations/generation-json.ts';
@@ -65,7 +66,7 @@ export function webhookPayload(d: WebhookDelivery, publicUrl: string): string {
 }
 
 /** A delivery as the API shows it. */
-export function deliveryJson(d: WebhookDelivery) {
+export function deliveryJson(d: WebhookDelivery): WireDelivery {
   return {
     id: d.id,
     generationId: d.generationId,

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { Environment, nullableTimestamp, timestamp, wholeNumber } from './wire-fields.ts';
+
+/** `GET /api/v1/account`: the calling key's account and its balance in the key's environment. */
+export const Account = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  environment: Environment,
+  tokens: z.strictObject({ balance: z.number(), held: z.number(), available: z.number() }),
+});
+
+/** One row of `GET /api/v1/usage`, keyed by what it is grouped by. */
+const usageTotals = {
+  tokens: z.number(),
+  seconds: z.number(),
+  generations: wholeNumber,
+};
+
+/** `GET /api/v1/usage`: tokens spent in a period, by model or by day. */
+export const Usage = z.strictObject({
+  from: timestamp,
+  to: timestamp,
+  groupBy: z.enum(['model', 'day']),
+  environment: Environment,
+  data: z.array(
+    z.union([
+      z.strictObject({ model: z.string(), ...usageTotals }),
+      z.strictObject({ day: z.string(), ...usageTotals }),
+    ]),
+  ),
+});
+
+/** One change of a balance: a grant, hold, capture or release. */
+export const LedgerEntry = z.strictObject({
+  id: wholeNumber,
+  kind: z.string().meta({ examples: ['hold', 'capture', 'release', 'grant'] }),
+  tokens: z.number().meta({ description: 'Signed: what the entry added to or took from the balance.' }),
+  generationId: z.string().nullable(),
+  keyId: z.string().nullable(),
+  note: z.string(),
+  createdAt: timestamp,
+});
+
+/** `GET /api/v1/ledger`: a page of entries, newest first. */
+export const LedgerPage = z.strictObject({
+  data: z.array(LedgerEntry),
+  nextCursor: z.string().nullable().meta({ description: 'Pass it as `cursor` for the next page.' }),
+});
+
+/** An API key without its secret, which is stored only as a hash. */
+export const ApiKey = z.strictObject({
+  id: z.string().meta({ examples: ['key_9o8i7u6y5t'] }),
+  accountId: z.string(),
+  mode: Environment,
+  prefix: z.string().meta({ description: 'The first characters of the key, to tell keys apart.' }),
+  name: z.string(),
+  budgets: z.strictObject({ dailyTokens: z.number().nullable(), monthlyTokens: z.number().nullable() }),
+  createdAt: timestamp,
+  lastUsedAt: nullableTimestamp.meta({ description: 'Its last use, recorded at most once a minute.' }),
+  revokedAt: nullableTimestamp.meta({ description: 'When it was revoked.' }),
+});
+
+/** A key just made, with its secret: shown only in this answer. */
+export const NewApiKey = ApiKey.extend({ key: z.string().meta({ examples: ['rl_live_…'] }) });
+
+/** `GET /api/v1/keys`: the account's keys; `current` marks the calling one. */
+export const ApiKeyList = z.strictObject({
+  data: z.array(ApiKey.extend({ current: z.boolean() })),
+});
+
+/** A balance as the operator sees it. */
+export const AdminBalance = z.strictObject({
+  balance: z.number(),
+  held: z.number().meta({ description: 'Held for queued and running generations.' }),
+});
+
+/** An account as the operator sees it: its limits and both balances. */
+export const AdminAccount = z.strictObject({
+  id: z.string().meta({ examples: ['acct_2w3e4r5t6y'] }),
+  name: z.string(),
+  limits: z
+    .strictObject({
+      maxConcurrentGenerations: wholeNumber.nullable(),
+      keyRatePerMinute: wholeNumber.nullable(),
+    })
+    .meta({ description: '`null`: the gateway default.' }),
+  tokens: z.strictObject({ test: AdminBalance, live: AdminBalance }),
+  createdAt: timestamp,
+});

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { mediaFacts } from './generation-schemas.ts';
+import { MediaKind, timestamp, wholeNumber } from './wire-fields.ts';
+
+/** A stored media file: uploaded, fetched for an input, or produced by a generation. */
+export const Asset = z.strictObject({
+  id: z.string().meta({ examples: ['asset_8f7d6s5a4'] }),
+  uri: z.string().meta({ description: 'Pass it in a media field of an input.' }),
+  url: z.url(),
+  kind: MediaKind,
+  mediaType: z.string().meta({ description: 'Decided from the bytes, not the Content-Type sent.' }),
+  bytes: wholeNumber,
+  sha256: z.string(),
+  ...mediaFacts,
+  fps: z.number().optional().meta({ description: 'For videos: frames per second.' }),
+  videoCodec: z.string().optional(),
+  audioCodec: z.string().optional(),
+  source: z.enum(['upload', 'data', 'url', 'output']).meta({
+    description: 'How it arrived: an upload, a `data:` or `https:` input, or a generation output.',
+  }),
+  sourceUrl: z.string().optional().meta({ description: 'The `https:` URL it was fetched from.' }),
+  createdAt: timestamp,
+});

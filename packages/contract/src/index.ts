@@ -1,0 +1,3 @@
+export { type JsonSchema, WIRE_COMPONENTS, wireJsonSchemas } from './json-schemas.ts';
+export * as wire from './schemas.ts';
+export type * from './wire-types.ts';
