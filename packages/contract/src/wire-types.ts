@@ -37,3 +37,6 @@ export type ModelSlot = z.infer<typeof wire.ModelSlot>;
 export type ModelDescription = z.infer<typeof wire.ModelDescription>;
 export type FieldError = z.infer<typeof wire.FieldError>;
 export type ErrorEnvelope = z.infer<typeof wire.ErrorEnvelope>;
+
+/** The type a wire schema reads (`Infer<typeof wire.Generation>`), for packages without zod of their own. */
+export type Infer<S extends z.ZodType> = z.infer<S>;
