@@ -57,7 +57,7 @@ async function loadAccount(key) {
 async function preview(key, g, button) {
   button.disabled = true;
   const output = g.outputs[0];
-  const url = await assetObjectUrl(key, output.uri);
+  const url = await assetObjectUrl(key, output.uri, output.mediaType);
   button.replaceWith(mediaElement(url, output.mediaType, `${g.model} ${g.id}`));
 }
 

@@ -269,7 +269,7 @@ function playground(root, config) {
       return;
     }
     for (const output of g.outputs) {
-      const url = await assetObjectUrl(key, output.uri);
+      const url = await assetObjectUrl(key, output.uri, output.mediaType);
       const media = mediaElement(url, output.mediaType, `${config.model} ${g.id}`);
       const link = document.createElement('a');
       link.href = url;

@@ -3,20 +3,20 @@
 const NAME = 'reelay.apiKey';
 
 /** The stored key, or null. */
-export function getKey() {
+export function getKey(): string | null {
   return sessionStorage.getItem(NAME) ?? localStorage.getItem(NAME);
 }
 
 /** Keeps `key` for this tab, or on this device when `remember` is true. */
-export function setKey(key, remember) {
+export function setKey(key: string, remember: boolean): void {
   clearKey();
   (remember ? localStorage : sessionStorage).setItem(NAME, key);
 }
 
-export function clearKey() {
+export function clearKey(): void {
   sessionStorage.removeItem(NAME);
   localStorage.removeItem(NAME);
 }
 
 /** The first characters of a key, safe to show. */
-export const keyPrefix = (key) => key.slice(0, 12);
+export const keyPrefix = (key: string): string => key.slice(0, 12);
