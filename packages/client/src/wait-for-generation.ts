@@ -1,7 +1,7 @@
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { ConnectionError, NotFoundError } from './errors.ts';
 import type { Transport } from './transport.ts';
-import type { Generation, GenerationStatus, WaitProgress } from './types.ts';
+import type { Generation, GenerationEvent, GenerationStatus, WaitProgress } from './types.ts';
 
 export interface WaitOptions {
   /** Called on every status change or progress step. */
@@ -16,12 +16,6 @@ export interface WaitOptions {
 const FINAL: readonly GenerationStatus[] = ['succeeded', 'failed', 'canceled'];
 /** Reconnections of a broken event stream before falling back to polling. */
 const STREAM_ATTEMPTS = 3;
-
-interface EventData {
-  status: GenerationStatus;
-  progress?: number | null;
-  generation?: Generation | null;
-}
 
 const get = (t: Transport, id: string, signal?: AbortSignal) =>
   t.json<Generation>({ method: 'GET', path: `/api/v1/generations/${encodeURIComponent(id)}`, signal });
@@ -57,7 +51,7 @@ async function followEvents(t: Transport, id: string, o: WaitOptions): Promise<G
         const { value, done } = await reader.read();
         if (done) break;
         if (value.id) lastId = value.id;
-        const data = JSON.parse(value.data) as EventData;
+        const data = JSON.parse(value.data) as GenerationEvent;
         o.onProgress?.({ status: data.status, progress: data.progress ?? null, via: 'events' });
         if (FINAL.includes(data.status)) return data.generation ?? (await get(t, id, o.signal));
       }
