@@ -105,8 +105,8 @@ export function mediaElement(url: string, mediaType: string, label: string): HTM
 }
 
 /** Fills `{name}` placeholders of a message. */
-export const fill = (template: string, values: Record<string, unknown> = {}): string =>
-  String(template).replace(/\{(\w+)\}/g, (whole, name: string) =>
+export const fill = (template: string | undefined, values: Record<string, unknown> = {}): string =>
+  String(template ?? '').replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in values ? String(values[name]) : whole,
   );
 

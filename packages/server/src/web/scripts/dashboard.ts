@@ -1,5 +1,7 @@
 // The dashboard: sign in with a key, then the account's balance, generations (filter, paging, previews),
-// usage per day as an inline SVG chart, and the keys the signed-in key may manage.
+// usage per day as an inline SVG chart, and the keys the signed-in key may manage. The answers are typed with
+// the wire contract's types, as the SDK exports them.
+import type { Account, ApiKeyList, Generation, GenerationPage, NewApiKey, Usage } from '@reelay/client';
 import {
   ApiFailure,
   api,
@@ -8,78 +10,108 @@ import {
   fill,
   formatNumber,
   mediaElement,
+  pageClient,
   tokensWord,
 } from './api.js';
 import { clearKey, getKey, keyPrefix, setKey } from './key-store.js';
 
-const config = JSON.parse(document.getElementById('dashboard-config').textContent);
+/** What the page's JSON configuration holds: its language and its words. */
+interface DashboardConfig {
+  locale: string;
+  messages: Record<string, string>;
+}
+
+const config = JSON.parse(
+  document.getElementById('dashboard-config')?.textContent ?? '{}',
+) as DashboardConfig;
 const m = config.messages;
-const $ = (selector) => document.querySelector(selector);
+/** The page's element for `selector`; the page is rendered with every one of them. */
+const $ = <E extends Element = HTMLElement>(selector: string): E => {
+  const el = document.querySelector<E>(selector);
+  if (!el) throw new Error(`the page has no ${selector}`);
+  return el;
+};
 const PAGE = 10;
 const SVG = 'http://www.w3.org/2000/svg';
-let cursors = [null];
+let cursors: (string | null)[] = [null];
 
-const tokens = (n) => `${formatNumber(config.locale, n)} ${tokensWord(m, config.locale, n)}`;
+const tokens = (n: number) => `${formatNumber(config.locale, n)} ${tokensWord(m, config.locale, n)}`;
 /** "3 generations" in the page's language, agreeing with `n`. */
-const generationCount = (n) =>
-  fill(m[`generationCount.${new Intl.PluralRules(config.locale).select(n)}`] ?? m['generationCount.other'], {
-    n: formatNumber(config.locale, n),
-  });
-const when = (iso) => (iso ? new Date(iso).toLocaleString(config.locale) : m.never);
+const generationCount = (n: number) =>
+  fill(
+    m[`generationCount.${new Intl.PluralRules(config.locale).select(n)}`] ?? m['generationCount.other'] ?? '',
+    {
+      n: formatNumber(config.locale, n),
+    },
+  );
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(config.locale) : (m.never ?? ''));
+/** The value of a named control of a form. */
+const field = (form: HTMLFormElement, name: string) =>
+  (form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value;
+/** The key the page is signed in with (the buttons that need one show only then). */
+const currentKey = () => getKey() ?? '';
 
-function cell(...children) {
+function cell(...children: (Node | string)[]) {
   const td = document.createElement('td');
   td.append(...children);
   return td;
 }
 
-function code(text) {
+function code(text: string) {
   const el = document.createElement('code');
   el.textContent = text;
   return el;
 }
 
-function signedIn(on) {
+function signedIn(on: boolean) {
   $('[data-signin]').hidden = on;
   $('[data-signed-in]').hidden = !on;
 }
 
-async function loadAccount(key) {
-  const account = await api(key, 'GET', '/api/v1/account');
+async function loadAccount(key: string) {
+  let account: Account;
+  try {
+    account = await pageClient(key).account.get();
+  } catch (error) {
+    throw ApiFailure.from(error);
+  }
   $('[data-account-name]').textContent = `${account.name} (${account.id})`;
   $('[data-account-env]').textContent = account.environment;
-  for (const dd of document.querySelectorAll('[data-balance]')) {
-    dd.textContent = tokens(account.tokens[dd.dataset.balance]);
+  for (const dd of document.querySelectorAll<HTMLElement>('[data-balance]')) {
+    const which = dd.dataset.balance as keyof Account['tokens'];
+    dd.textContent = tokens(account.tokens[which]);
   }
   $('[data-key-status]').textContent = fill(m.keyInUse, { prefix: keyPrefix(key) });
 }
 
-async function preview(key, g, button) {
+async function preview(key: string, g: Generation, button: HTMLButtonElement) {
   button.disabled = true;
   const output = g.outputs[0];
+  if (!output) return;
   const url = await assetObjectUrl(key, output.uri, output.mediaType);
   button.replaceWith(mediaElement(url, output.mediaType, `${g.model} ${g.id}`));
 }
 
-async function loadGenerations(key) {
-  const filter = $('[data-gen-filter]');
+async function loadGenerations(key: string) {
+  const filter = $<HTMLFormElement>('[data-gen-filter]');
   const params = new URLSearchParams({ limit: String(PAGE) });
-  if (filter.elements.status.value) params.set('status', filter.elements.status.value);
-  if (filter.elements.model.value) params.set('model', filter.elements.model.value);
+  if (field(filter, 'status')) params.set('status', field(filter, 'status'));
+  if (field(filter, 'model')) params.set('model', field(filter, 'model'));
   const cursor = cursors.at(-1);
   if (cursor) params.set('cursor', cursor);
-  const page = await api(key, 'GET', `/api/v1/generations?${params}`);
+  const page = await api<GenerationPage>(key, 'GET', `/api/v1/generations?${params}`);
   const body = $('[data-generations]');
   const rows = page.data.map((g) => {
     const tr = document.createElement('tr');
     tr.dataset.generation = g.id;
-    let shown = '';
+    let shown: HTMLButtonElement | string = '';
     if (g.outputs.length > 0) {
-      shown = document.createElement('button');
-      shown.type = 'button';
-      shown.className = 'secondary small';
-      shown.textContent = m.showPreview;
-      shown.addEventListener('click', () => preview(key, g, shown).catch(showError));
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'secondary small';
+      button.textContent = m.showPreview ?? '';
+      button.addEventListener('click', () => preview(key, g, button).catch(showError));
+      shown = button;
     }
     const cost = g.chargedTokens ?? g.quote.tokens;
     const created = document.createElement('span');
@@ -95,23 +127,23 @@ async function loadGenerations(key) {
   });
   if (rows.length === 0) {
     const tr = document.createElement('tr');
-    const td = cell(m.noGenerations);
+    const td = cell(m.noGenerations ?? '');
     td.colSpan = 5;
     tr.append(td);
     rows.push(tr);
   }
   body.replaceChildren(...rows);
-  $('[data-first-page]').disabled = cursors.length === 1;
-  const next = $('[data-next-page]');
+  $<HTMLButtonElement>('[data-first-page]').disabled = cursors.length === 1;
+  const next = $<HTMLButtonElement>('[data-next-page]');
   next.disabled = !page.nextCursor;
   next.dataset.cursor = page.nextCursor ?? '';
 }
 
 /** Tokens per day over the report's 30 days as bars, each with its value as a tooltip and text. */
-async function loadUsage(key) {
-  const report = await api(key, 'GET', '/api/v1/usage?groupBy=day');
-  const byDay = new Map(report.data.map((r) => [r.day, r]));
-  const days = [];
+async function loadUsage(key: string) {
+  const report = await api<Usage>(key, 'GET', '/api/v1/usage?groupBy=day');
+  const byDay = new Map(report.data.map((r) => ['day' in r ? r.day : r.model, r]));
+  const days: { day: string; tokens: number }[] = [];
   const start = new Date(report.from);
   for (
     let d = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate());
@@ -133,7 +165,7 @@ async function loadUsage(key) {
   const summary =
     count > 0
       ? fill(m.usageTotal, { tokens: tokens(total), generations: generationCount(count) })
-      : m.noUsage;
+      : (m.noUsage ?? '');
   svg.setAttribute('aria-label', summary);
   days.forEach((d, i) => {
     const h = Math.round((d.tokens / max) * height);
@@ -154,7 +186,7 @@ async function loadUsage(key) {
     ['x2', width],
     ['y1', height],
     ['y2', height],
-  ]) {
+  ] as const) {
     axis.setAttribute(name, String(value));
   }
   axis.setAttribute('class', 'axis');
@@ -162,7 +194,7 @@ async function loadUsage(key) {
   for (const [i, text] of [
     [0, days[0]?.day ?? ''],
     [days.length - 1, days.at(-1)?.day ?? ''],
-  ]) {
+  ] as const) {
     const label = document.createElementNS(SVG, 'text');
     label.setAttribute('x', String(i === 0 ? 0 : width));
     label.setAttribute('y', String(height + 16));
@@ -174,21 +206,22 @@ async function loadUsage(key) {
   $('[data-usage-caption]').textContent = summary;
 }
 
-async function loadKeys(key) {
-  const { data } = await api(key, 'GET', '/api/v1/keys');
+async function loadKeys(key: string): Promise<void> {
+  const { data } = await api<ApiKeyList>(key, 'GET', '/api/v1/keys');
   $('[data-keys]').replaceChildren(
     ...data.map((k) => {
       const tr = document.createElement('tr');
       tr.dataset.key = k.id;
-      let action = k.revokedAt ? m.revoked : '';
+      let action: HTMLButtonElement | string = k.revokedAt ? (m.revoked ?? '') : '';
       if (!k.revokedAt) {
-        action = document.createElement('button');
-        action.type = 'button';
-        action.className = 'secondary small';
-        action.textContent = m.revoke;
-        action.setAttribute('aria-label', `${m.revoke} ${k.prefix}…`);
-        action.addEventListener('click', async () => {
-          if (!window.confirm(fill(m.confirmRevoke, { prefix: k.prefix }))) return;
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'secondary small';
+        button.textContent = m.revoke ?? '';
+        button.setAttribute('aria-label', `${m.revoke} ${k.prefix}…`);
+        action = button;
+        button.addEventListener('click', async () => {
+          if (!window.confirm(fill(m.confirmRevoke ?? '', { prefix: k.prefix }))) return;
           try {
             await api(key, 'POST', `/api/v1/keys/${encodeURIComponent(k.id)}/revoke`);
             if (k.current) return signOut();
@@ -210,19 +243,19 @@ async function loadKeys(key) {
   );
 }
 
-function showKeysError(error) {
+function showKeysError(error: unknown) {
   const p = $('[data-keys-error]');
-  p.textContent = fill(m.error, { message: error.message });
+  p.textContent = fill(m.error ?? '', { message: error instanceof Error ? error.message : String(error) });
   p.hidden = false;
 }
 
-function showError(error) {
+function showError(error: unknown) {
   const p = $('[data-signin-error]');
-  p.textContent = fill(m.error, { message: error.message });
+  p.textContent = fill(m.error ?? '', { message: error instanceof Error ? error.message : String(error) });
   p.hidden = false;
 }
 
-async function loadAll(key) {
+async function loadAll(key: string) {
   await loadAccount(key);
   signedIn(true);
   await Promise.all([loadGenerations(key), loadUsage(key), loadKeys(key).catch(showKeysError)]);
@@ -237,13 +270,13 @@ function signOut() {
 
 $('[data-signin]').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const key = $('#dash-key').value.trim();
+  const key = $<HTMLInputElement>('#dash-key').value.trim();
   $('[data-signin-error]').hidden = true;
   if (!key) return showError(new Error(m.keyMissing));
   try {
-    await api(key, 'GET', '/api/v1/account');
-    setKey(key, $('#dash-remember').checked);
-    $('#dash-key').value = '';
+    await api<Account>(key, 'GET', '/api/v1/account');
+    setKey(key, $<HTMLInputElement>('#dash-remember').checked);
+    $<HTMLInputElement>('#dash-key').value = '';
     await loadAll(key);
   } catch (error) {
     showError(error);
@@ -252,34 +285,34 @@ $('[data-signin]').addEventListener('submit', async (event) => {
 $('[data-signout]').addEventListener('click', signOut);
 $('[data-gen-filter]').addEventListener('change', () => {
   cursors = [null];
-  loadGenerations(getKey()).catch(showError);
+  loadGenerations(currentKey()).catch(showError);
 });
-$('[data-next-page]').addEventListener('click', (event) => {
-  cursors.push(event.currentTarget.dataset.cursor);
-  loadGenerations(getKey()).catch(showError);
+$('[data-next-page]').addEventListener('click', () => {
+  cursors.push($('[data-next-page]').dataset.cursor ?? null);
+  loadGenerations(currentKey()).catch(showError);
 });
 $('[data-first-page]').addEventListener('click', () => {
   cursors = [null];
-  loadGenerations(getKey()).catch(showError);
+  loadGenerations(currentKey()).catch(showError);
 });
 $('[data-create-key]').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const form = event.currentTarget;
-  const key = getKey();
-  const name = form.elements.name.value.trim();
+  const form = event.currentTarget as HTMLFormElement;
+  const key = currentKey();
+  const name = field(form, 'name').trim();
   $('[data-keys-error]').hidden = true;
   try {
-    const created = await api(key, 'POST', '/api/v1/keys', { name });
+    const created = await api<NewApiKey>(key, 'POST', '/api/v1/keys', { name });
     const box = $('[data-new-key]');
     const secret = code(created.key);
     secret.id = 'new-key-secret';
     const copy = document.createElement('button');
     copy.type = 'button';
     copy.className = 'small';
-    copy.textContent = m.copy;
+    copy.textContent = m.copy ?? '';
     copy.addEventListener('click', async () => {
       await copyText(created.key);
-      copy.textContent = m.copied;
+      copy.textContent = m.copied ?? '';
     });
     box.replaceChildren(`${m.newKey} `, secret, ' ', copy);
     box.hidden = false;
