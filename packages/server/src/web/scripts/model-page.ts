@@ -1,50 +1,94 @@
 // The model page: the copy button of the curl example and the playground (key, uploads with progress,
-// live quote, run, live status and the result played in place).
+// live quote, run, live status and the result played in place). Quotes and runs go through the SDK; uploads use
+// XMLHttpRequest, whose upload events give a progress bar (a browser's fetch reports none).
+import type { Asset, FieldError, Generation, ModelType } from '@reelay/client';
 import {
   ApiFailure,
-  api,
   assetObjectUrl,
   copyText,
   fill,
   formatNumber,
   mediaElement,
+  pageClient,
   randomKey,
   tokensWord,
 } from './api.js';
-import { followGeneration } from './follow-generation.js';
+import { followGeneration, type GenerationUpdate } from './follow-generation.js';
 import { clearKey, getKey, keyPrefix, setKey } from './key-store.js';
 
-for (const button of document.querySelectorAll('[data-copy]')) {
+/** A field of the playground form, as the page's JSON configuration describes it. */
+interface PlaygroundField {
+  name: string;
+  type: 'string' | 'number' | 'boolean' | 'array';
+  default: unknown;
+  media?: string;
+  many?: boolean;
+  maxItems?: number | null;
+}
+
+/** The page's JSON configuration (`playground-form.ts`). */
+interface PlaygroundConfig {
+  model: string;
+  type: ModelType;
+  locale: string;
+  fields: PlaygroundField[];
+  messages: Record<string, string>;
+}
+
+/** A file uploaded for a media field. */
+interface Upload {
+  name: string;
+  uri: string;
+}
+
+/** The element of `root` for `selector`; the page is rendered with every one of them. */
+function find<E extends Element = HTMLElement>(root: ParentNode, selector: string): E {
+  const el = root.querySelector<E>(selector);
+  if (!el) throw new Error(`the page has no ${selector}`);
+  return el;
+}
+
+/** A form control of `form` by name (inputs, selects and text areas share `value`). */
+const control = (form: HTMLFormElement, name: string) =>
+  form.elements.namedItem(name) as HTMLInputElement | null;
+
+for (const button of document.querySelectorAll<HTMLButtonElement>('[data-copy]')) {
   button.addEventListener('click', async () => {
-    const source = document.getElementById(button.dataset.copy);
-    await copyText(source.textContent);
+    const source = document.getElementById(button.dataset.copy ?? '');
+    await copyText(source?.textContent ?? '');
     const label = button.textContent;
-    button.textContent = button.dataset.copied;
+    button.textContent = button.dataset.copied ?? '';
     setTimeout(() => {
       button.textContent = label;
     }, 1500);
   });
 }
 
-const root = document.querySelector('[data-playground]');
-if (root) playground(root, JSON.parse(document.getElementById('playground-config').textContent));
+const root = document.querySelector<HTMLElement>('[data-playground]');
+if (root) {
+  playground(
+    root,
+    JSON.parse(document.getElementById('playground-config')?.textContent ?? '{}') as PlaygroundConfig,
+  );
+}
 
-function playground(root, config) {
+function playground(root: HTMLElement, config: PlaygroundConfig) {
   const m = config.messages;
-  const form = root.querySelector('[data-form]');
-  const quoteBox = root.querySelector('[data-quote]');
-  const formError = root.querySelector('[data-form-error]');
-  const keyInput = root.querySelector('#api-key');
-  const keyStatus = root.querySelector('[data-key-status]');
-  const forget = root.querySelector('[data-forget-key]');
-  const touched = new Set();
+  const form = find<HTMLFormElement>(root, '[data-form]');
+  const quoteBox = find(root, '[data-quote]');
+  const formError = find(root, '[data-form-error]');
+  const keyInput = find<HTMLInputElement>(root, '#api-key');
+  const keyStatus = find(root, '[data-key-status]');
+  const forget = find(root, '[data-forget-key]');
+  const touched = new Set<string>();
   // Once Run has been pressed, every field counts as reached: a live quote may no longer hide what is missing.
   let attempted = false;
-  const uploads = new Map(config.fields.filter((f) => f.media).map((f) => [f.name, []]));
-  let quoteTimer = 0;
+  const uploads = new Map<string, Upload[]>(config.fields.filter((f) => f.media).map((f) => [f.name, []]));
+  const uploadsOf = (name: string): Upload[] => uploads.get(name) ?? [];
+  let quoteTimer: ReturnType<typeof setTimeout> | undefined;
   let quoteSeq = 0;
 
-  const price = (n, perSecond) =>
+  const price = (n: number, perSecond: boolean) =>
     fill(perSecond ? m.perSecond : m.flat, {
       n: formatNumber(config.locale, n),
       tokens: tokensWord(m, config.locale, n),
@@ -56,13 +100,13 @@ function playground(root, config) {
     forget.hidden = !key;
   }
 
-  function fieldOf(param) {
+  function fieldOf(param: string | null | undefined) {
     const match = /^input\.([A-Za-z0-9_]+)/.exec(String(param ?? ''));
     return match && config.fields.some((f) => f.name === match[1]) ? match[1] : null;
   }
 
   function clearErrors() {
-    for (const p of form.querySelectorAll('[data-error-for]')) {
+    for (const p of form.querySelectorAll<HTMLElement>('[data-error-for]')) {
       p.hidden = true;
       p.textContent = '';
     }
@@ -71,23 +115,23 @@ function playground(root, config) {
     formError.textContent = '';
   }
 
-  function fieldError(name, message) {
-    const p = form.querySelector(`[data-error-for="${name}"]`);
+  function fieldError(name: string, message: string) {
+    const p = find(form, `[data-error-for="${name}"]`);
     p.textContent = p.hidden ? message : `${p.textContent} ${message}`;
     p.hidden = false;
-    form.elements.namedItem(name)?.setAttribute('aria-invalid', 'true');
+    control(form, name)?.setAttribute('aria-invalid', 'true');
   }
 
-  function formFailure(message) {
-    formError.textContent = message;
+  function formFailure(message: string | undefined) {
+    formError.textContent = message ?? '';
     formError.hidden = false;
   }
 
   /** Shows an API error: each detail next to its field, anything else above the Run button. */
-  function showFailure(error, { quiet = false } = {}) {
+  function showFailure(error: ApiFailure, { quiet = false } = {}) {
     clearErrors();
-    const details =
-      error.details.length > 0 ? error.details : [{ param: error.param, message: error.message }];
+    const details: (Partial<FieldError> & { message: string })[] =
+      error.details.length > 0 ? error.details : [{ param: error.param ?? '', message: error.message }];
     let placed = 0;
     for (const d of details) {
       const name = fieldOf(d.param);
@@ -99,20 +143,21 @@ function playground(root, config) {
       } else formFailure(d.message);
     }
     if (placed > 0 && (!quiet || attempted)) formFailure(m.fixFields);
-    if (placed > 0 && !quiet) form.querySelector('[aria-invalid="true"]')?.focus();
+    if (placed > 0 && !quiet) form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }
 
   /** The input as the user set it: untouched fields with a default are left to the API (and its rules). */
-  function collectInput() {
-    const input = {};
+  function collectInput(): Record<string, unknown> {
+    const input: Record<string, unknown> = {};
     for (const f of config.fields) {
       if (f.media) {
-        const list = uploads.get(f.name);
-        if (list.length > 0) input[f.name] = f.many ? list.map((u) => u.uri) : list[0].uri;
+        const list = uploadsOf(f.name);
+        if (list.length > 0) input[f.name] = f.many ? list.map((u) => u.uri) : list[0]?.uri;
         continue;
       }
       if (!touched.has(f.name) && f.default !== null) continue;
-      const el = form.elements.namedItem(f.name);
+      const el = control(form, f.name);
+      if (!el) continue;
       if (f.type === 'boolean') input[f.name] = el.checked;
       else if (f.type === 'number') {
         if (el.value.trim() !== '') input[f.name] = Number(el.value);
@@ -122,10 +167,11 @@ function playground(root, config) {
   }
 
   /** Shows the values the API settled (defaults, rules) in the controls the user has not touched. */
-  function reflect(normalised) {
+  function reflect(normalised: Record<string, unknown>) {
     for (const f of config.fields) {
       if (f.media || touched.has(f.name) || !(f.name in normalised)) continue;
-      const el = form.elements.namedItem(f.name);
+      const el = control(form, f.name);
+      if (!el) continue;
       if (f.type === 'boolean') el.checked = normalised[f.name] === true;
       else el.value = String(normalised[f.name]);
     }
@@ -134,31 +180,31 @@ function playground(root, config) {
   async function quote() {
     const key = getKey();
     if (!key) {
-      quoteBox.textContent = m.quoteNeedsKey;
+      quoteBox.textContent = m.quoteNeedsKey ?? '';
       return;
     }
     const seq = ++quoteSeq;
-    quoteBox.textContent = m.quoting;
+    quoteBox.textContent = m.quoting ?? '';
     try {
-      const q = await api(key, 'POST', '/api/v1/quotes', {
-        type: config.type,
-        model: config.model,
-        input: collectInput(),
-      });
+      const q = await pageClient(key)
+        .quotes.create({ type: config.type, model: config.model, input: collectInput() })
+        .catch((error: unknown) => {
+          throw ApiFailure.from(error);
+        });
       if (seq !== quoteSeq) return;
       clearErrors();
       reflect(q.input);
       const total = price(q.tokens, false);
       const amount =
         q.tokensPerSecond !== undefined
-          ? `${fill(m.quoteSeconds, { perSecond: price(q.tokensPerSecond, true), seconds: formatNumber(config.locale, q.seconds) })} = ${total}`
+          ? `${fill(m.quoteSeconds, { perSecond: price(q.tokensPerSecond, true), seconds: formatNumber(config.locale, q.seconds ?? 0) })} = ${total}`
           : total;
       quoteBox.textContent = fill(m.quoteLine, { price: amount, variant: q.variant, mode: q.mode });
     } catch (error) {
       if (seq !== quoteSeq) return;
       quoteBox.textContent = '—';
       if (error instanceof ApiFailure) showFailure(error, { quiet: true });
-      else formFailure(fill(m.error, { message: error.message }));
+      else formFailure(fill(m.error, { message: error instanceof Error ? error.message : String(error) }));
     }
   }
 
@@ -167,10 +213,10 @@ function playground(root, config) {
     quoteTimer = setTimeout(quote, 250);
   };
 
-  function renderUploads(name) {
-    const list = root.querySelector(`[data-uploads-for="${name}"]`);
+  function renderUploads(name: string) {
+    const list = find(root, `[data-uploads-for="${name}"]`);
     list.replaceChildren(
-      ...uploads.get(name).map((u, index) => {
+      ...uploadsOf(name).map((u, index) => {
         const li = document.createElement('li');
         const code = document.createElement('code');
         code.textContent = u.uri;
@@ -180,7 +226,7 @@ function playground(root, config) {
         remove.textContent = '×';
         remove.setAttribute('aria-label', fill(m.remove, { name: u.name }));
         remove.addEventListener('click', () => {
-          uploads.get(name).splice(index, 1);
+          uploadsOf(name).splice(index, 1);
           renderUploads(name);
           scheduleQuote();
         });
@@ -191,7 +237,7 @@ function playground(root, config) {
   }
 
   /** Uploads one file to POST /api/v1/assets with XMLHttpRequest, whose upload events give the progress. */
-  function uploadFile(file, progress) {
+  function uploadFile(file: File, progress: HTMLProgressElement): Promise<Asset> {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open('POST', '/api/v1/assets');
@@ -201,13 +247,16 @@ function playground(root, config) {
         if (event.lengthComputable) progress.value = Math.round((event.loaded / event.total) * 100);
       });
       xhr.addEventListener('load', () => {
-        let json = null;
+        let json:
+          | (Asset & { error?: undefined })
+          | { error?: ConstructorParameters<typeof ApiFailure>[1] }
+          | null = null;
         try {
           json = JSON.parse(xhr.responseText);
         } catch {
           json = null;
         }
-        if (xhr.status === 201 && json) resolve(json);
+        if (xhr.status === 201 && json && 'id' in json) resolve(json);
         else reject(new ApiFailure(xhr.status, json?.error));
       });
       xhr.addEventListener('error', () => reject(new Error('network error')));
@@ -215,18 +264,18 @@ function playground(root, config) {
     });
   }
 
-  async function onFiles(input, field) {
-    const files = [...input.files];
+  async function onFiles(input: HTMLInputElement, field: PlaygroundField) {
+    const files = [...(input.files ?? [])];
     input.value = '';
-    const status = root.querySelector(`[data-upload-status-for="${field.name}"]`);
-    const progress = root.querySelector(`[data-progress-for="${field.name}"]`);
+    const status = find(root, `[data-upload-status-for="${field.name}"]`);
+    const progress = find<HTMLProgressElement>(root, `[data-progress-for="${field.name}"]`);
     if (!getKey()) {
-      status.textContent = m.keyMissing;
+      status.textContent = m.keyMissing ?? '';
       keyInput.focus();
       return;
     }
-    const list = uploads.get(field.name);
-    if (field.many && list.length + files.length > field.maxItems) {
+    const list = uploadsOf(field.name);
+    if (field.many && list.length + files.length > (field.maxItems ?? 0)) {
       status.textContent = fill(m.tooManyFiles, { n: field.maxItems });
       return;
     }
@@ -240,7 +289,8 @@ function playground(root, config) {
         else list.splice(0, list.length, { name: file.name, uri: asset.uri });
         status.textContent = fill(m.uploaded, { name: file.name });
       } catch (error) {
-        status.textContent = fill(m.uploadFailed, { name: file.name, message: error.message });
+        const message = error instanceof Error ? error.message : String(error);
+        status.textContent = fill(m.uploadFailed, { name: file.name, message });
       } finally {
         progress.hidden = true;
       }
@@ -249,13 +299,13 @@ function playground(root, config) {
     scheduleQuote();
   }
 
-  const runPanel = root.querySelector('[data-run]');
-  const statusText = root.querySelector('[data-status]');
-  const channel = root.querySelector('[data-channel]');
-  const runProgress = root.querySelector('[data-run-progress]');
-  const result = root.querySelector('[data-result]');
+  const runPanel = find(root, '[data-run]');
+  const statusText = find(root, '[data-status]');
+  const channel = find(root, '[data-channel]');
+  const runProgress = find<HTMLProgressElement>(root, '[data-run-progress]');
+  const result = find(root, '[data-result]');
 
-  function showStatus(g) {
+  function showStatus(g: GenerationUpdate) {
     statusText.textContent = m[`status.${g.status}`] ?? g.status;
     runPanel.dataset.status = g.status;
     if (typeof g.progress === 'number') runProgress.value = g.progress;
@@ -263,7 +313,7 @@ function playground(root, config) {
     else runProgress.removeAttribute('value');
   }
 
-  async function showResult(key, g) {
+  async function showResult(key: string, g: Generation) {
     if (g.status !== 'succeeded') {
       if (g.error) formFailure(g.error.message);
       return;
@@ -274,14 +324,14 @@ function playground(root, config) {
       const link = document.createElement('a');
       link.href = url;
       link.download = `${g.id}.${String(output.mediaType).split('/')[1] ?? 'bin'}`;
-      link.textContent = m.download;
+      link.textContent = m.download ?? '';
       const figure = document.createElement('figure');
       figure.append(media, link);
       result.append(figure);
     }
   }
 
-  async function run(event) {
+  async function run(event: SubmitEvent) {
     event.preventDefault();
     const key = getKey();
     if (!key) {
@@ -291,19 +341,20 @@ function playground(root, config) {
     }
     clearErrors();
     attempted = true;
-    const button = form.querySelector('[data-run-button]');
+    const button = find<HTMLButtonElement>(form, '[data-run-button]');
     button.disabled = true;
     try {
-      const g = await api(
-        key,
-        'POST',
-        '/api/v1/generations',
-        { type: config.type, model: config.model, input: collectInput() },
-        { 'idempotency-key': randomKey() },
-      );
+      const g = await pageClient(key)
+        .generations.create(
+          { type: config.type, model: config.model, input: collectInput() },
+          { idempotencyKey: randomKey() },
+        )
+        .catch((error: unknown) => {
+          throw ApiFailure.from(error);
+        });
       result.replaceChildren();
       runPanel.hidden = false;
-      root.querySelector('[data-run-title]').textContent = fill(m.generation, { id: g.id });
+      find(root, '[data-run-title]').textContent = fill(m.generation, { id: g.id });
       showStatus(g);
       const final = await followGeneration(key, g.id, {
         onUpdate: showStatus,
@@ -315,19 +366,19 @@ function playground(root, config) {
       await showResult(key, final);
     } catch (error) {
       if (error instanceof ApiFailure) showFailure(error);
-      else formFailure(fill(m.error, { message: error.message }));
+      else formFailure(fill(m.error, { message: error instanceof Error ? error.message : String(error) }));
     } finally {
       button.disabled = false;
     }
   }
 
-  root.querySelector('[data-use-key]').addEventListener('click', () => {
+  find(root, '[data-use-key]').addEventListener('click', () => {
     const key = keyInput.value.trim();
     if (!key) {
-      keyStatus.textContent = m.keyMissing;
+      keyStatus.textContent = m.keyMissing ?? '';
       return;
     }
-    setKey(key, root.querySelector('#api-key-remember').checked);
+    setKey(key, find<HTMLInputElement>(root, '#api-key-remember').checked);
     keyInput.value = '';
     showKey();
     scheduleQuote();
@@ -338,15 +389,17 @@ function playground(root, config) {
     scheduleQuote();
   });
   form.addEventListener('input', (event) => {
-    if (event.target.type === 'file') return;
-    if (event.target.name) touched.add(event.target.name);
+    const target = event.target as HTMLInputElement;
+    if (target.type === 'file') return;
+    if (target.name) touched.add(target.name);
     scheduleQuote();
   });
   form.addEventListener('change', (event) => {
-    const field = config.fields.find((f) => f.name === event.target.name);
-    if (event.target.type === 'file' && field) onFiles(event.target, field);
-    else if (event.target.name) {
-      touched.add(event.target.name);
+    const target = event.target as HTMLInputElement;
+    const field = config.fields.find((f) => f.name === target.name);
+    if (target.type === 'file' && field) onFiles(target, field);
+    else if (target.name) {
+      touched.add(target.name);
       scheduleQuote();
     }
   });
