@@ -2,7 +2,7 @@
 // fetch, so the key can go in a header), and by polling GET /api/v1/generations/{id} when the stream is absent or
 // breaks.
 import type { Generation, GenerationStatus } from '@reelay/client';
-// Imported as the served module, not bundled in: model-page.js compares errors with that module's ApiFailure.
+// Imported as the served module, not bundled in: the page scripts compare errors with that module's ApiFailure.
 import { ApiFailure, pageClient } from './api.js';
 
 /** What the page shows while it waits. */
