@@ -12,6 +12,7 @@ export const WIRE_COMPONENTS = {
   Generation: wire.Generation,
   GenerationPage: wire.GenerationPage,
   GenerationEvent: wire.GenerationEvent,
+  WebhookPayload: wire.WebhookPayload,
   Asset: wire.Asset,
   Account: wire.Account,
   Usage: wire.Usage,

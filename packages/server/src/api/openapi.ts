@@ -107,6 +107,25 @@ export function openApiDocument(options: {
       .map(([method, op]) => [method, completeOperation(path, method, op)] as const);
     return served.length > 0 ? [[path, Object.fromEntries(served)]] : [];
   });
+  // What the gateway sends to a generation's `webhookUrl`: the body is the contract's WebhookPayload.
+  const webhooks: Schema = {
+    generationEvent: {
+      post: {
+        operationId: 'generationWebhook',
+        tags: ['webhooks'],
+        summary: 'A generation changed state (sent to its webhookUrl)',
+        description:
+          'Signed with the Standard Webhooks headers (`webhook-id`, `webhook-timestamp`, `webhook-signature`) and ' +
+          'the account’s secret; retried with backoff until the receiver answers 2xx.',
+        security: [],
+        requestBody: { required: true, content: json(ref('WebhookPayload')) },
+        responses: {
+          '204': { description: 'Received; any 2xx ends the retries.' },
+          '400': { description: 'Refused; the delivery is retried, then marked failed.' },
+        },
+      },
+    },
+  };
   const used = JSON.stringify(paths);
   // Only the error answers some served operation refers to (a linter rightly flags unused ones).
   const answers = Object.fromEntries(
@@ -140,6 +159,7 @@ export function openApiDocument(options: {
       { name: 'operations', description: 'Health, readiness and this reference.' },
     ],
     paths: Object.fromEntries(paths),
+    webhooks,
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `rl_test_…` or `rl_live_…`.' },
@@ -153,7 +173,10 @@ export function openApiDocument(options: {
         Object.entries(HEADERS).filter(([name]) => used.includes(`"#/components/headers/${name}"`)),
       ),
       responses: answers,
-      schemas: { ...referencedSchemas(sharedSchemas(), [paths, answers]), ...modelSchemas(options.models) },
+      schemas: {
+        ...referencedSchemas(sharedSchemas(), [paths, answers, webhooks]),
+        ...modelSchemas(options.models),
+      },
     },
   };
 }
