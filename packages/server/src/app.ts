@@ -73,10 +73,11 @@ export async function createGateway(
       signedUrlTtlSeconds: config.assets.signedUrlTtlSeconds,
       fetch: outboundFetch,
     });
+    const ffmpegPath = findFfmpeg(config.render.ffmpegPath, config.render.searchPath);
     const providers = new ProviderRegistry().register(
       new LocalProvider({
         workDir: config.render.workDir,
-        ffmpegPath: findFfmpeg(config.render.ffmpegPath, config.render.searchPath),
+        ffmpegPath,
         maxConcurrent: config.render.concurrency,
       }),
       { pollIntervalMs: 200 },
@@ -105,6 +106,8 @@ export async function createGateway(
         adminKey: config.adminKey,
         events,
         sseHeartbeatMs: config.events.heartbeatMs,
+        ffmpegPath,
+        assetRetentionHours: config.assets.retentionHours,
         webhooks: { secretGraceSeconds: config.webhooks.secretGraceSeconds },
         allowHttpUrls: config.fetch.allowHttp,
         allowPrivateUrls: config.fetch.allowPrivateAddresses,

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { admitRequest } from '../billing/limits.ts';
+import { openAiRoutes } from '../compat/openai/openai-routes.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { webRoutes } from '../web/web-routes.ts';
@@ -110,5 +111,6 @@ export function buildHttp(deps: ApiDeps, logger: boolean | HttpLogOptions): Fast
   webRoutes(app, deps);
   adminRoutes(app, deps.accounts);
   callbackRoutes(app, deps);
+  openAiRoutes(app, deps);
   return app;
 }

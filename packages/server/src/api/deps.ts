@@ -22,6 +22,10 @@ export interface ApiDeps {
   /** This process's watcher of generation events (SSE, `Prefer: wait`). */
   events: GenerationEventHub;
   sseHeartbeatMs: number;
+  /** The ffmpeg program (thumbnails of outputs). */
+  ffmpegPath: string;
+  /** Hours a stored file is kept (0: until deleted). */
+  assetRetentionHours: number;
   webhooks: { secretGraceSeconds: number };
   /** Accept http:// URLs from clients (webhooks); development only. */
   allowHttpUrls: boolean;

@@ -53,7 +53,8 @@ export function answerUnroutable(error: FastifyError, request: FastifyRequest, r
   reply.status(400).send(body);
 }
 
-function toApiError(raw: FastifyError | ApiError | Error): ApiError {
+/** Any thrown error as the ApiError it answers as. */
+export function toApiError(raw: FastifyError | ApiError | Error): ApiError {
   if (raw instanceof ApiError) return raw;
   const fastify = raw as FastifyError;
   if (fastify.validation) return fromSchemaErrors(fastify);

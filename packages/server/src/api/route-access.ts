@@ -37,7 +37,7 @@ const PUBLIC_PATTERNS = new Set([
 /**
  * The access of a route, decided once from its pattern when it is registered. Every route under `/api/` needs a
  * key unless it is listed as public; anything else must be listed, so a new route nobody classified stops the
- * gateway from starting instead of going out unguarded.
+ * gateway from starting instead of going out unguarded. Routes under `/v1/` (the OpenAI shape) need a key too.
  */
 export function accessOfPattern(pattern: string): RouteAccess {
   if (PUBLIC_PATTERNS.has(pattern)) return 'public';
@@ -45,6 +45,8 @@ export function accessOfPattern(pattern: string): RouteAccess {
   if (pattern === '/callbacks/:provider') return 'callback';
   if (pattern.startsWith('/api/v1/admin/')) return 'admin';
   if (pattern.startsWith('/api/')) return 'key';
+  // The OpenAI-shaped API (compat/openai): every route takes an API key.
+  if (pattern.startsWith('/v1/')) return 'key';
   throw new Error(`The route ${pattern} has no access rule: add it to api/route-access.ts.`);
 }
 
