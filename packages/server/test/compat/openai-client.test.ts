@@ -1,0 +1,221 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import OpenAI, { toFile } from 'openai';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFfprobe } from '../../src/media/ffmpeg-binaries.ts';
+import { probeMedia } from '../../src/media/probe.ts';
+import { DATABASES, makePng, startGateway, type TestGateway } from '../harness.ts';
+
+const VIDEO_MODEL = 'kling-3.0-omni';
+const IMAGE_MODEL = 'nano-banana-2';
+
+/** Polls a video through the client until it is completed or failed. */
+async function finished(client: OpenAI, id: string, timeoutMs = 50_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const video = await client.videos.retrieve(id);
+    if (video.status === 'completed' || video.status === 'failed') return video;
+    if (Date.now() > deadline) throw new Error(`video ${id} still ${video.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+/** The error a client call throws. */
+async function thrown(call: Promise<unknown>): Promise<unknown> {
+  try {
+    await call;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('the call did not fail');
+}
+
+describe.each(DATABASES)('the openai client against the /v1 shape on %s', (kind) => {
+  let t: TestGateway;
+  let client: OpenAI;
+  let firstId: string;
+
+  beforeAll(async () => {
+    t = await startGateway(kind);
+    client = new OpenAI({ baseURL: `${t.baseUrl}/v1`, apiKey: t.key, maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('creates a video, follows it to completed and downloads a real MP4 and its thumbnail', async () => {
+    const before = (await t.api('GET', '/api/v1/account')).json.tokens;
+    const created = await client.videos.create({
+      model: VIDEO_MODEL,
+      prompt: 'a lighthouse at dusk, slow pan',
+      size: '720x1280',
+      seconds: '3' as '4',
+    });
+    expect(created).toMatchObject({ object: 'video', model: VIDEO_MODEL, seconds: '3', size: '720x1280' });
+    expect(['queued', 'in_progress']).toContain(created.status);
+    expect(created.id).toMatch(/^gen_/);
+    firstId = created.id;
+
+    const done = await finished(client, created.id);
+    expect(done).toMatchObject({ status: 'completed', progress: 100, error: null, size: '720x1280' });
+    expect(done.completed_at).toBeGreaterThanOrEqual(done.created_at);
+    expect(done.prompt).toBe('a lighthouse at dusk, slow pan');
+    expect(done.remixed_from_video_id).toBeNull();
+
+    const content = await client.videos.downloadContent(created.id);
+    expect(content.headers.get('content-type')).toBe('video/mp4');
+    const path = join(t.dataDir, `openai-${created.id}.mp4`);
+    await writeFile(path, Buffer.from(await content.arrayBuffer()));
+    const probe = await probeMedia(path, { ffprobePath: findFfprobe(null, process.env.PATH ?? '') });
+    expect(probe.video).toMatchObject({ codec: 'h264', width: 720, height: 1280 });
+    expect(probe.durationSeconds).toBeCloseTo(3, 0);
+
+    const thumbnail = await client.videos.downloadContent(created.id, { variant: 'thumbnail' });
+    expect(thumbnail.headers.get('content-type')).toBe('image/jpeg');
+    const facts = await sharp(Buffer.from(await thumbnail.arrayBuffer())).metadata();
+    expect(facts.format).toBe('jpeg');
+
+    // The same generation in Reelay's own API, held once and charged once.
+    const own = await t.api('GET', `/api/v1/generations/${created.id}`);
+    expect(own.json).toMatchObject({
+      type: 'video',
+      model: VIDEO_MODEL,
+      status: 'succeeded',
+      input: { aspectRatio: '9:16', resolution: '720p', duration: 3 },
+    });
+    const ledger = await t.api('GET', '/api/v1/ledger?limit=200');
+    const entries = ledger.json.data.filter((e: { generationId: string }) => e.generationId === created.id);
+    expect(entries.map((e: { kind: string }) => e.kind).sort()).toEqual(['capture', 'hold']);
+    const after = (await t.api('GET', '/api/v1/account')).json.tokens;
+    expect(before.balance - after.balance).toBeCloseTo(own.json.chargedTokens, 6);
+    expect(after.held).toBe(before.held);
+  });
+
+  it('takes input_reference as a file and the model’s own fields beside the OpenAI ones', async () => {
+    const png = await makePng(720, 1280, [200, 60, 30]);
+    const created = await client.videos.create({
+      model: VIDEO_MODEL,
+      prompt: 'the red card flies away',
+      size: '1280x720',
+      seconds: '5' as '4',
+      input_reference: await toFile(png, 'frame.png', { type: 'image/png' }),
+      // Extra body fields reach the model's input (the client passes them through).
+      audioEnabled: false,
+    } as OpenAI.VideoCreateParams);
+    expect(created).toMatchObject({ size: '1280x720', seconds: '5' });
+    const own = await t.api('GET', `/api/v1/generations/${created.id}`);
+    expect(own.json.input).toMatchObject({ aspectRatio: '16:9', duration: 5, audioEnabled: false });
+    expect(own.json.input.referenceAssetUris).toEqual([expect.stringMatching(/^asset:\/\/asset_/)]);
+    expect((await finished(client, created.id)).status).toBe('completed');
+  });
+
+  it('refuses what the model cannot make as the client’s BadRequestError naming the parameter', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ seconds: '99' }, 'seconds'],
+      [{ size: '1000x1000x' }, 'size'],
+      [{ size: '1024x1536' }, 'size'],
+      [{ colour: 'red' }, 'colour'],
+      [{ audioEnabled: 'loud' }, 'audioEnabled'],
+      [{ model: 'no-such-model' }, 'model'],
+      [{ model: IMAGE_MODEL }, 'model'],
+      [{ webhook_url: 'https://example.com/hook' }, 'webhook_url'],
+    ];
+    for (const [extra, param] of cases) {
+      const error = await thrown(
+        client.videos.create({ model: VIDEO_MODEL, prompt: 'x', ...extra } as OpenAI.VideoCreateParams),
+      );
+      expect(error, JSON.stringify(extra)).toBeInstanceOf(OpenAI.BadRequestError);
+      const bad = error as InstanceType<typeof OpenAI.BadRequestError>;
+      expect(bad.status).toBe(400);
+      expect(bad.param, JSON.stringify(extra)).toBe(param);
+      expect(bad.type).toBe('invalid_request_error');
+    }
+    const noKey = new OpenAI({ baseURL: `${t.baseUrl}/v1`, apiKey: 'rl_test_nope', maxRetries: 0 });
+    expect(await thrown(noKey.videos.list())).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(await thrown(client.videos.retrieve('gen_missing'))).toBeInstanceOf(OpenAI.NotFoundError);
+  });
+
+  it('remixes a video with a new prompt and the source output as the reference video', async () => {
+    const remix = await client.videos.remix(firstId, { prompt: 'the same lighthouse in snow' });
+    expect(remix).toMatchObject({ object: 'video', model: VIDEO_MODEL, remixed_from_video_id: firstId });
+    const own = await t.api('GET', `/api/v1/generations/${remix.id}`);
+    expect(own.json.input).toMatchObject({
+      prompt: 'the same lighthouse in snow',
+      aspectRatio: '9:16',
+      duration: 3,
+    });
+    expect(own.json.input.referenceVideo).toMatch(/^asset:\/\/asset_/);
+    const done = await finished(client, remix.id);
+    expect(done).toMatchObject({ status: 'completed', remixed_from_video_id: firstId });
+
+    // A model with no reference-video slot cannot remix: a 400 that says so.
+    const plain = await client.videos.create({ model: 'veo-3.1-lite', prompt: 'waves', seconds: '8' });
+    await finished(client, plain.id);
+    const error = await thrown(client.videos.remix(plain.id, { prompt: 'storm' }));
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('video_id');
+  });
+
+  it('lists videos newest first page by page, and deletes one', async () => {
+    const seen: string[] = [];
+    for await (const video of client.videos.list({ limit: 1 })) seen.push(video.id);
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toContain(firstId);
+    const page = await client.videos.list({ limit: 2 });
+    expect(page.data).toHaveLength(2);
+    expect(page.has_more).toBe(true);
+    const order = await thrown(client.videos.list({ order: 'asc' }));
+    expect((order as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('order');
+
+    const deleted = await client.videos.delete(firstId);
+    expect(deleted).toEqual({ id: firstId, object: 'video.deleted', deleted: true });
+    expect(await thrown(client.videos.retrieve(firstId))).toBeInstanceOf(OpenAI.NotFoundError);
+    const after: string[] = [];
+    for await (const video of client.videos.list()) after.push(video.id);
+    expect(after).not.toContain(firstId);
+    expect(after).toHaveLength(seen.length - 1);
+  });
+
+  it('generates and edits real images, as signed links or base64', async () => {
+    const b64 = await client.images.generate({
+      model: IMAGE_MODEL,
+      prompt: 'a blue teapot',
+      size: '1024x1024',
+      response_format: 'b64_json',
+    });
+    expect(b64.data).toHaveLength(1);
+    const facts = await sharp(Buffer.from(b64.data?.[0]?.b64_json ?? '', 'base64')).metadata();
+    expect(facts.width).toBe(facts.height);
+
+    const linked = await client.images.generate({ model: IMAGE_MODEL, prompt: 'two pears', n: 2 });
+    expect(linked.data).toHaveLength(2);
+    for (const image of linked.data ?? []) {
+      const url = String(image.url).replace(t.gateway.config.publicUrl, t.baseUrl);
+      const response = await fetch(url);
+      expect(response.status).toBe(200);
+      expect((await sharp(Buffer.from(await response.arrayBuffer())).metadata()).format).toMatch(
+        /png|jpeg|webp/,
+      );
+    }
+
+    const png = await makePng(256, 256, [10, 120, 200]);
+    const edited = await client.images.edit({
+      model: IMAGE_MODEL,
+      prompt: 'make it green',
+      image: await toFile(png, 'in.png', { type: 'image/png' }),
+      response_format: 'b64_json',
+    });
+    expect(edited.data?.[0]?.b64_json).toBeTruthy();
+    const list = await t.api('GET', `/api/v1/generations?model=${IMAGE_MODEL}&limit=10`);
+    expect(list.json.data).toHaveLength(4);
+    expect(list.json.data[0].input.sourceImage).toMatch(/^asset:\/\//);
+
+    const error = await thrown(
+      client.images.generate({ model: IMAGE_MODEL, prompt: 'x', size: '1000x3000' }),
+    );
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('size');
+  });
+});
