@@ -1,4 +1,5 @@
 import type { Json, ModelEntry } from '@reelay/catalog';
+import { OPENAI_TAG, openAiPaths, openAiSchemas } from '../compat/openai/openai-openapi.ts';
 import { modelSchemas } from './openapi-models.ts';
 import {
   apiPaths,
@@ -101,7 +102,7 @@ export function openApiDocument(options: {
   serves?: (method: string, path: string) => boolean;
 }): Schema {
   const serves = options.serves ?? (() => true);
-  const paths = Object.entries(apiPaths()).flatMap(([path, ops]) => {
+  const paths = Object.entries({ ...apiPaths(), ...openAiPaths() }).flatMap(([path, ops]) => {
     const served = Object.entries(ops)
       .filter(([method]) => serves(method.toUpperCase(), path.replace(/\{(\w+)\}/g, ':$1')))
       .map(([method, op]) => [method, completeOperation(path, method, op)] as const);
@@ -157,6 +158,7 @@ export function openApiDocument(options: {
       { name: 'admin', description: 'The operator’s API: accounts, their limits, keys and token grants.' },
       { name: 'callbacks', description: 'Where upstream providers report progress (hints, never results).' },
       { name: 'operations', description: 'Health, readiness and this reference.' },
+      OPENAI_TAG,
     ],
     paths: Object.fromEntries(paths),
     webhooks,
@@ -174,7 +176,7 @@ export function openApiDocument(options: {
       ),
       responses: answers,
       schemas: {
-        ...referencedSchemas(sharedSchemas(), [paths, answers, webhooks]),
+        ...referencedSchemas({ ...sharedSchemas(), ...openAiSchemas() }, [paths, answers, webhooks]),
         ...modelSchemas(options.models),
       },
     },

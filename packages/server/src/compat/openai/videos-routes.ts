@@ -92,8 +92,8 @@ export function videosRoutes(scope: FastifyInstance, core: OpenAiCore): void {
     });
   });
 
-  scope.get<{ Params: { id: string } }>('/videos/:id', async (request) =>
-    present(await findVideo(callerOf(request).accountId, request.params.id)),
+  scope.get<{ Params: { video_id: string } }>('/videos/:video_id', async (request) =>
+    present(await findVideo(callerOf(request).accountId, request.params.video_id)),
   );
 
   scope.get<{ Querystring: Record<string, unknown> }>('/videos', async (request) => {
@@ -140,9 +140,9 @@ export function videosRoutes(scope: FastifyInstance, core: OpenAiCore): void {
     };
   });
 
-  scope.delete<{ Params: { id: string } }>('/videos/:id', async (request) => {
+  scope.delete<{ Params: { video_id: string } }>('/videos/:video_id', async (request) => {
     const { accountId } = callerOf(request);
-    const g = await findVideo(accountId, request.params.id);
+    const g = await findVideo(accountId, request.params.video_id);
     if (g.status === 'queued' || g.status === 'running') {
       await core.cancelGeneration(accountId, g.id).catch((error: unknown) => {
         // It ended meanwhile: its output, if any, is deleted below.
@@ -158,11 +158,11 @@ export function videosRoutes(scope: FastifyInstance, core: OpenAiCore): void {
     return { id: g.id, object: 'video.deleted', deleted: true };
   });
 
-  scope.get<{ Params: { id: string }; Querystring: { variant?: unknown } }>(
-    '/videos/:id/content',
+  scope.get<{ Params: { video_id: string }; Querystring: { variant?: unknown } }>(
+    '/videos/:video_id/content',
     async (request, reply) => {
       const { accountId } = callerOf(request);
-      const g = await findVideo(accountId, request.params.id);
+      const g = await findVideo(accountId, request.params.video_id);
       const variant = request.query.variant ?? 'video';
       if (variant !== 'video' && variant !== 'thumbnail') {
         throw invalidParam(
@@ -194,9 +194,9 @@ export function videosRoutes(scope: FastifyInstance, core: OpenAiCore): void {
     },
   );
 
-  scope.post<{ Params: { id: string } }>('/videos/:id/remix', async (request) => {
+  scope.post<{ Params: { video_id: string } }>('/videos/:video_id/remix', async (request) => {
     const principal = callerOf(request);
-    const source = await findVideo(principal.accountId, request.params.id);
+    const source = await findVideo(principal.accountId, request.params.video_id);
     return withBody(request, async (body) => {
       const sent = sentNames(body);
       renameParams(request, (param) => {
