@@ -75,6 +75,8 @@ describe('guards decide on the matched route, whatever the spelling', () => {
     const keyed = routes.filter((r) => r.access === 'key').map((r) => `${r.method} ${r.pattern}`);
     expect(keyed).toContain('GET /api/v1/generations/:id');
     expect(keyed).toContain('POST /api/v1/keys');
+    expect(keyed).toContain('POST /v1/videos');
+    expect(keyed).toContain('GET /v1/videos/:video_id/content');
     expect(keyed).not.toContain('GET /api/v1/models');
   });
 
