@@ -219,3 +219,40 @@ describe.each(DATABASES)('the openai client against the /v1 shape on %s', (kind)
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('size');
   });
 });
+
+describe('the openai client’s typed errors for tokens and rate limits', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startGateway('pglite', { REELAY_DEV_TOKENS: '1', REELAY_KEY_RATE_PER_MINUTE: '3' });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('answers 402 as a 4xx the client does not retry, and 429 with Retry-After', async () => {
+    let requests = 0;
+    const counting: typeof fetch = (input, init) => {
+      // The client also probes its fetch with a data: URL before a form; only calls to the gateway count.
+      if (String(input instanceof Request ? input.url : input).startsWith(t.baseUrl)) requests++;
+      return fetch(input, init);
+    };
+    const client = new OpenAI({ baseURL: `${t.baseUrl}/v1`, apiKey: t.key, maxRetries: 2, fetch: counting });
+    const poor = await thrown(client.videos.create({ model: VIDEO_MODEL, prompt: 'x', size: '1280x720' }));
+    expect(poor).toBeInstanceOf(OpenAI.APIError);
+    expect(poor).toMatchObject({ status: 402, code: 'insufficient_tokens' });
+    expect(requests).toBe(1);
+
+    const hasty = new OpenAI({ baseURL: `${t.baseUrl}/v1`, apiKey: t.key, maxRetries: 0 });
+    let limited: unknown = null;
+    for (let i = 0; i < 10 && limited === null; i++) {
+      limited = await hasty.videos.list().then(
+        () => null,
+        (error: unknown) => error,
+      );
+    }
+    expect(limited).toBeInstanceOf(OpenAI.RateLimitError);
+    const rateLimited = limited as InstanceType<typeof OpenAI.RateLimitError>;
+    expect(Number(rateLimited.headers?.get('retry-after'))).toBeGreaterThan(0);
+    expect(rateLimited.type).toBe('rate_limit_error');
+  });
+});
