@@ -90,7 +90,7 @@ describe.each(DATABASES)('the openai client against the /v1 shape on %s', (kind)
     const after = (await t.api('GET', '/api/v1/account')).json.tokens;
     expect(before.balance - after.balance).toBeCloseTo(own.json.chargedTokens, 6);
     expect(after.held).toBe(before.held);
-  });
+  }, 120_000);
 
   it('takes input_reference as a file and the model’s own fields beside the OpenAI ones', async () => {
     const png = await makePng(720, 1280, [200, 60, 30]);
@@ -108,7 +108,26 @@ describe.each(DATABASES)('the openai client against the /v1 shape on %s', (kind)
     expect(own.json.input).toMatchObject({ aspectRatio: '16:9', duration: 5, audioEnabled: false });
     expect(own.json.input.referenceAssetUris).toEqual([expect.stringMatching(/^asset:\/\/asset_/)]);
     expect((await finished(client, created.id)).status).toBe('completed');
-  });
+
+    // {image_url} (sent by the client as form fields input_reference[image_url]).
+    const viaUrl = await client.videos.create({
+      model: VIDEO_MODEL,
+      prompt: 'from a link',
+      input_reference: { image_url: `data:image/png;base64,${png.toString('base64')}` },
+    });
+    const ownUrl = await t.api('GET', `/api/v1/generations/${viaUrl.id}`);
+    expect(ownUrl.json.input.referenceAssetUris).toEqual([expect.stringMatching(/^asset:\/\/asset_/)]);
+
+    // JSON as curl sends it, twice with one Idempotency-Key: one generation, the same answer.
+    const body = { model: VIDEO_MODEL, prompt: 'sent as JSON', seconds: '3' };
+    const first = await t.api('POST', '/v1/videos', body, { 'idempotency-key': 'openai-json-1' });
+    const again = await t.api('POST', '/v1/videos', body, { 'idempotency-key': 'openai-json-1' });
+    expect(first.status).toBe(200);
+    expect(again.json).toEqual(first.json);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((await finished(client, viaUrl.id)).status).toBe('completed');
+    expect((await finished(client, first.json.id)).status).toBe('completed');
+  }, 120_000);
 
   it('refuses what the model cannot make as the client’s BadRequestError naming the parameter', async () => {
     const cases: [Record<string, unknown>, string][] = [
@@ -155,7 +174,7 @@ describe.each(DATABASES)('the openai client against the /v1 shape on %s', (kind)
     const error = await thrown(client.videos.remix(plain.id, { prompt: 'storm' }));
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('video_id');
-  });
+  }, 120_000);
 
   it('lists videos newest first page by page, and deletes one', async () => {
     const seen: string[] = [];
