@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { callerOf } from '../../api/authenticate.ts';
 import { ApiError } from '../../errors.ts';
@@ -40,7 +41,9 @@ export function imagesRoutes(scope: FastifyInstance, core: OpenAiCore, idleTimeo
         created.push(await core.createGeneration(principal, request_, keyOf(i), request.log));
       }
     } catch (error) {
-      // Files stored for this request go again only when no generation took them.
+      // All or nothing: the images already started are canceled (their holds released); files stored for this
+      // request go again only when no generation took them.
+      for (const g of created) await core.cancelGeneration(principal.accountId, g.id).catch(() => undefined);
       if (created.length === 0) await onRefused();
       throw error;
     }
@@ -98,9 +101,10 @@ export function imagesRoutes(scope: FastifyInstance, core: OpenAiCore, idleTimeo
   }
 
   scope.post('/images/generations', async (request, reply) => {
-    const fields = (request.body ?? {}) as Record<string, unknown>;
-    if (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body))
+    const body = request.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || body instanceof Readable)
       throw new ApiError('invalid_request', 400, 'The body must be a JSON object.');
+    const fields = body as Record<string, unknown>;
     const sent = new Set(Object.keys(fields));
     renameParams(request, (param) => imageParamName(param, sent));
     return generate(request, reply, imageGenerationRequest(fields));
