@@ -11,7 +11,7 @@ const VIDEO_MODEL = 'kling-3.0-omni';
 const IMAGE_MODEL = 'nano-banana-2';
 
 /** Polls a video through the client until it is completed or failed. */
-async function finished(client: OpenAI, id: string, timeoutMs = 50_000) {
+async function finished(client: OpenAI, id: string, timeoutMs = 100_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const video = await client.videos.retrieve(id);
@@ -90,7 +90,7 @@ describe.each(DATABASES)('the openai client against the /v1 shape on %s', (kind)
     const after = (await t.api('GET', '/api/v1/account')).json.tokens;
     expect(before.balance - after.balance).toBeCloseTo(own.json.chargedTokens, 6);
     expect(after.held).toBe(before.held);
-  }, 120_000);
+  }, 240_000);
 
   it('takes input_reference as a file and the model’s own fields beside the OpenAI ones', async () => {
     const png = await makePng(720, 1280, [200, 60, 30]);
@@ -127,7 +127,7 @@ describe.each(DATABASES)('the openai client against the /v1 shape on %s', (kind)
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect((await finished(client, viaUrl.id)).status).toBe('completed');
     expect((await finished(client, first.json.id)).status).toBe('completed');
-  }, 120_000);
+  }, 240_000);
 
   it('refuses what the model cannot make as the client’s BadRequestError naming the parameter', async () => {
     const cases: [Record<string, unknown>, string][] = [
@@ -174,7 +174,7 @@ describe.each(DATABASES)('the openai client against the /v1 shape on %s', (kind)
     const error = await thrown(client.videos.remix(plain.id, { prompt: 'storm' }));
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('video_id');
-  }, 120_000);
+  }, 240_000);
 
   it('lists videos newest first page by page, and deletes one', async () => {
     const seen: string[] = [];
