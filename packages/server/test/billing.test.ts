@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey, insertKey } from '../src/billing/api-keys.ts';
-import { grant } from '../src/billing/ledger.ts';
+import { grant } from '../src/store/ledger.ts';
 import { DATABASES, makePng, startGateway, type TestGateway, upload, waitForFinal } from './harness.ts';
 
 const input = (resolution: string, audioEnabled: boolean, duration: number) => ({

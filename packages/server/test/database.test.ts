@@ -2,13 +2,13 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capture, getBalance, grant, hold } from '../src/billing/ledger.ts';
 import { type Database, sqlLiteral } from '../src/db/database.ts';
 import { DirLockedError } from '../src/db/dir-lock.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { openPglite } from '../src/db/pglite-database.ts';
-import { claimJob, msUntilNextJob, rescheduleJob } from '../src/generations/job-queue.ts';
+import { claimJob, msUntilNextJob, rescheduleJob } from '../src/store/jobs.ts';
+import { capture, getBalance, grant, hold } from '../src/store/ledger.ts';
 import { createPostgresDatabase, DATABASES, type DatabaseKind, onPostgres } from './databases.ts';
 
 async function freshDatabase(kind: DatabaseKind): Promise<{ db: Database; cleanup(): Promise<void> }> {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { getBalance } from '../billing/ledger.ts';
+import { getBalance } from '../store/ledger.ts';
 import { callerOf } from './authenticate.ts';
 import type { ApiDeps } from './deps.ts';
 

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { AssetRecord } from '../assets/asset-repository.ts';
+import type { AssetRecord } from '../assets/asset-record.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import { parseRange } from '../assets/byte-range.ts';
 import { StorageKeyMissing } from '../assets/storage.ts';

@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import { deleteAssetRow, findExpiredAssets } from './asset-repository.ts';
+import { deleteAssetRow, findExpiredAssets } from '../store/assets.ts';
 import type { Storage } from './storage.ts';
 
 interface Log {

@@ -14,7 +14,7 @@ import {
   findAsset,
   findAssetById,
   insertAsset,
-} from './asset-repository.ts';
+} from '../store/assets.ts';
 import { decodeDataUri } from './data-uri.ts';
 import { DEFAULT_IMAGE_LIMITS, identifyMedia, pictureTooLarge } from './identify-media.ts';
 import { presentFacts } from './media-facts.ts';

@@ -3,8 +3,8 @@ import type { Database, Queryable } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { KeyMode } from '../key-mode.ts';
+import { getBalance, grant } from '../store/ledger.ts';
 import { generateKey, hashKey } from './api-keys.ts';
-import { getBalance, grant } from './ledger.ts';
 
 export interface AccountLimits {
   maxConcurrentGenerations?: number | null;

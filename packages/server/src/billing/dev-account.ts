@@ -1,8 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from '../db/database.ts';
+import { grant } from '../store/ledger.ts';
 import { authenticate, generateKey, hashKey, insertKey, keyMode } from './api-keys.ts';
-import { grant } from './ledger.ts';
 
 export const DEV_ACCOUNT_ID = 'acct_dev';
 

@@ -1,8 +1,8 @@
-import { release } from '../billing/ledger.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
+import { JOBS_CHANNEL } from '../store/jobs.ts';
+import { release } from '../store/ledger.ts';
 import { findGeneration, type GenerationRecord, generationFromRow } from './generation-record.ts';
-import { JOBS_CHANNEL } from './job-queue.ts';
 
 /**
  * Cancels a queued or running generation: it becomes `canceled` and its hold is released in one

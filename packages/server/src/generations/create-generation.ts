@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { NormalisedInput, PriceOverrides } from '@reelay/catalog';
-import type { AssetRecord } from '../assets/asset-repository.ts';
+import type { AssetRecord } from '../assets/asset-record.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import type { Principal } from '../billing/api-keys.ts';
 import {

@@ -1,9 +1,9 @@
 import type { FieldError, Json, MediaRef, NormalisedInput } from '@reelay/catalog';
-import type { AssetRecord } from '../assets/asset-repository.ts';
-import { findAssets } from '../assets/asset-repository.ts';
+import type { AssetRecord } from '../assets/asset-record.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError, validationFailed } from '../errors.ts';
+import { findAssets } from '../store/assets.ts';
 import type { GenerationMediaRef } from './generation-record.ts';
 import { checkSlot, inputLimits } from './slot-constraints.ts';
 

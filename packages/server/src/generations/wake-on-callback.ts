@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import { JOBS_CHANNEL } from './job-queue.ts';
+import { JOBS_CHANNEL } from '../store/jobs.ts';
 
 /**
  * Makes the job of the generation whose attempt on `provider` has `upstreamId` due now, so a worker asks

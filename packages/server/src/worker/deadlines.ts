@@ -1,7 +1,7 @@
-import { release } from '../billing/ledger.ts';
 import type { Database } from '../db/database.ts';
 import { generationFromRow } from '../generations/generation-record.ts';
-import { JOBS_CHANNEL } from '../generations/job-queue.ts';
+import { JOBS_CHANNEL } from '../store/jobs.ts';
+import { release } from '../store/ledger.ts';
 
 /** Longest time a generation may take from creation: a default and per-model overrides, in seconds. */
 export interface Deadlines {

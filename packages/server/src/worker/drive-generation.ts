@@ -3,13 +3,11 @@ import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findAssets } from '../assets/asset-repository.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import { presentFacts } from '../assets/media-facts.ts';
 import { StorageKeyMissing } from '../assets/storage.ts';
 import { backoffMs } from '../backoff.ts';
 import { chargeMilli } from '../billing/charge.ts';
-import { captureWith, release } from '../billing/ledger.ts';
 import type { Database } from '../db/database.ts';
 import { runSql, sql } from '../db/sql.ts';
 import {
@@ -17,10 +15,12 @@ import {
   type GenerationRecord,
   loadGeneration,
 } from '../generations/generation-record.ts';
-import { deleteJob, rescheduleJob } from '../generations/job-queue.ts';
 import { attemptOutcomeSet, setAttemptOutcome } from '../generations/provider-attempts.ts';
 import type { ProviderOutput, ResolvedMedia } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
+import { findAssets } from '../store/assets.ts';
+import { deleteJob, rescheduleJob } from '../store/jobs.ts';
+import { captureWith, release } from '../store/ledger.ts';
 import { checkStatus, onProviderError, startOnRoute, type UpstreamDeps } from './route-generation.ts';
 import { downloadOutput } from './store-outputs.ts';
 

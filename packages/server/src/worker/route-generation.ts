@@ -2,7 +2,6 @@ import type { Json } from '@reelay/catalog';
 import type { Database } from '../db/database.ts';
 import { runSql, sql } from '../db/sql.ts';
 import { type GenerationRecord, generationFromRow } from '../generations/generation-record.ts';
-import { rescheduleJob } from '../generations/job-queue.ts';
 import { attemptOutcomeSet, setAttemptOutcome } from '../generations/provider-attempts.ts';
 import type { Provider, ProviderStatus, ResolvedMedia, Warning } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
@@ -13,7 +12,8 @@ import {
   type RetryLimits,
 } from '../providers/upstream/retry-policy.ts';
 import { failureCodeOf, UpstreamError } from '../providers/upstream/upstream-error.ts';
-import { acquireSlot, releaseSlot } from './provider-capacity.ts';
+import { rescheduleJob } from '../store/jobs.ts';
+import { acquireSlot, releaseSlot } from '../store/provider-slots.ts';
 import { RouteFailure } from './route-failure.ts';
 import type { DownloadDeps } from './store-outputs.ts';
 

@@ -1,13 +1,7 @@
 import type { Database } from '../db/database.ts';
 import type { GenerationRecord } from '../generations/generation-record.ts';
-import {
-  claimJob,
-  JOBS_CHANNEL,
-  msUntilNextJob,
-  renewLease,
-  rescheduleJob,
-} from '../generations/job-queue.ts';
 import { randomBase62 } from '../ids.ts';
+import { claimJob, JOBS_CHANNEL, msUntilNextJob, renewLease, rescheduleJob } from '../store/jobs.ts';
 import { WakeUp } from '../wake-up.ts';
 import { type DriveDeps, driveGeneration } from './drive-generation.ts';
 

@@ -1,28 +1,9 @@
 import type { MediaKind } from '@reelay/catalog';
+import type { AssetRecord } from '../assets/asset-record.ts';
 import type { Queryable } from '../db/database.ts';
+import { runSql, sql } from '../db/sql.ts';
 
-/** An asset row as the gateway uses it. */
-export interface AssetRecord {
-  id: string;
-  accountId: string;
-  kind: MediaKind;
-  mediaType: string;
-  bytes: number;
-  sha256: string;
-  width: number | null;
-  height: number | null;
-  durationSeconds: number | null;
-  hasAudio: boolean | null;
-  fps: number | null;
-  videoCodec: string | null;
-  audioCodec: string | null;
-  storageKey: string;
-  source: 'upload' | 'data' | 'url' | 'output';
-  /** The https:// URL a `url` asset was fetched from. */
-  sourceUrl: string | null;
-  generationId: string | null;
-  createdAt: Date;
-}
+export type { AssetRecord } from '../assets/asset-record.ts';
 
 interface Row {
   id: string;
@@ -68,42 +49,31 @@ const fromRow = (r: Row): AssetRecord => ({
 
 /** Records a stored file as an asset. */
 export async function insertAsset(db: Queryable, a: Omit<AssetRecord, 'createdAt'>): Promise<AssetRecord> {
-  const rows = await db.query<Row>(
-    `INSERT INTO assets (id, account_id, kind, media_type, bytes, sha256, width, height, duration_seconds,
+  const rows = await runSql<Row>(
+    db,
+    sql`INSERT INTO assets (id, account_id, kind, media_type, bytes, sha256, width, height, duration_seconds,
        has_audio, fps, video_codec, audio_codec, storage_key, source, source_url, generation_id)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) RETURNING *`,
-    [
-      a.id,
-      a.accountId,
-      a.kind,
-      a.mediaType,
-      a.bytes,
-      a.sha256,
-      a.width,
-      a.height,
-      a.durationSeconds,
-      a.hasAudio,
-      a.fps,
-      a.videoCodec,
-      a.audioCodec,
-      a.storageKey,
-      a.source,
-      a.sourceUrl,
-      a.generationId,
-    ],
+     VALUES (${a.id}, ${a.accountId}, ${a.kind}, ${a.mediaType}, ${a.bytes}, ${a.sha256}, ${a.width}, ${a.height},
+       ${a.durationSeconds}, ${a.hasAudio}, ${a.fps}, ${a.videoCodec}, ${a.audioCodec}, ${a.storageKey}, ${a.source},
+       ${a.sourceUrl}, ${a.generationId}) RETURNING *`,
   );
-  return fromRow(rows[0] as Row);
+  const row = rows[0];
+  if (!row) throw new Error('INSERT … RETURNING gave no row');
+  return fromRow(row);
 }
 
 /** The asset with `id` if it belongs to `accountId`; another account's asset is as absent as a missing one. */
 export async function findAsset(db: Queryable, accountId: string, id: string): Promise<AssetRecord | null> {
-  const rows = await db.query<Row>('SELECT * FROM assets WHERE id = $1 AND account_id = $2', [id, accountId]);
+  const rows = await runSql<Row>(
+    db,
+    sql`SELECT * FROM assets WHERE id = ${id} AND account_id = ${accountId}`,
+  );
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
 /** The asset with `id` whatever its account: only for callers that already proved a right to it (a signature). */
 export async function findAssetById(db: Queryable, id: string): Promise<AssetRecord | null> {
-  const rows = await db.query<Row>('SELECT * FROM assets WHERE id = $1', [id]);
+  const rows = await runSql<Row>(db, sql`SELECT * FROM assets WHERE id = ${id}`);
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
@@ -114,10 +84,10 @@ export async function findAssets(
   ids: readonly string[],
 ): Promise<AssetRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await db.query<Row>('SELECT * FROM assets WHERE account_id = $1 AND id = ANY($2)', [
-    accountId,
-    [...ids],
-  ]);
+  const rows = await runSql<Row>(
+    db,
+    sql`SELECT * FROM assets WHERE account_id = ${accountId} AND id = ANY(${[...ids]})`,
+  );
   return rows.map(fromRow);
 }
 
@@ -125,33 +95,33 @@ export async function findAssets(
  * True while a queued or running generation of the asset's account has it among its media references (the
  * files in its model's media fields, recorded at create); text elsewhere in the input that names it does not count.
  */
-const NEEDED = `EXISTS (SELECT 1 FROM generations g WHERE g.account_id = assets.account_id
+const NEEDED = sql`EXISTS (SELECT 1 FROM generations g WHERE g.account_id = assets.account_id
   AND g.status IN ('queued', 'running')
   AND g.media_refs @> jsonb_build_array(jsonb_build_object('assetId', assets.id)))`;
 
 /** Whether a queued or running generation still needs the asset. */
 export async function assetInUse(db: Queryable, accountId: string, id: string): Promise<boolean> {
-  const rows = await db.query(`SELECT 1 FROM assets WHERE id = $1 AND account_id = $2 AND ${NEEDED}`, [
-    id,
-    accountId,
-  ]);
+  const rows = await runSql(
+    db,
+    sql`SELECT 1 FROM assets WHERE id = ${id} AND account_id = ${accountId} AND ${NEEDED}`,
+  );
   return rows.length > 0;
 }
 
 /** Removes the asset's row, unless a queued or running generation needs it; true when it was removed. */
 export async function deleteAssetRow(db: Queryable, accountId: string, id: string): Promise<boolean> {
-  const rows = await db.query(
-    `DELETE FROM assets WHERE id = $1 AND account_id = $2 AND NOT ${NEEDED} RETURNING id`,
-    [id, accountId],
+  const rows = await runSql(
+    db,
+    sql`DELETE FROM assets WHERE id = ${id} AND account_id = ${accountId} AND NOT ${NEEDED} RETURNING id`,
   );
   return rows.length > 0;
 }
 
 /** Up to `limit` assets created before `before` that no queued or running generation needs, oldest first. */
 export async function findExpiredAssets(db: Queryable, before: Date, limit: number): Promise<AssetRecord[]> {
-  const rows = await db.query<Row>(
-    `SELECT * FROM assets WHERE created_at < $1 AND NOT ${NEEDED} ORDER BY created_at LIMIT $2`,
-    [before, limit],
+  const rows = await runSql<Row>(
+    db,
+    sql`SELECT * FROM assets WHERE created_at < ${before} AND NOT ${NEEDED} ORDER BY created_at LIMIT ${limit}`,
   );
   return rows.map(fromRow);
 }

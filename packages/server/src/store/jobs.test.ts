@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Queryable } from '../db/database.ts';
-import { JOBS_CHANNEL, jobWakeUp } from './job-queue.ts';
+import { JOBS_CHANNEL, jobWakeUp } from './jobs.ts';
 
 /** A Queryable whose queries stay open until `finish` is called. */
 function pendingDb() {
