@@ -7,18 +7,24 @@ import { AssetsService } from './assets/assets-service.ts';
 import { loadSigningSecret } from './assets/signing-secret.ts';
 import { createStorage } from './assets/storage/create-storage.ts';
 import { AccountsService } from './billing/accounts.ts';
+import { Authenticator } from './billing/authenticator.ts';
 import { settleDevAccount } from './billing/dev-account.ts';
+import { UsageService } from './billing/usage-service.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { openDatabase } from './db/open-database.ts';
 import { GenerationEventHub } from './generations/generation-events.ts';
+import { GenerationsService } from './generations/generations-service.ts';
 import { findFfmpeg, findFfprobe } from './media/ffmpeg-binaries.ts';
 import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.ts';
 import { LocalProvider } from './providers/local/local-provider.ts';
 import type { Provider } from './providers/provider.ts';
 import { ProviderRegistry } from './providers/registry.ts';
 import { upstreamProviders } from './providers/upstream-providers.ts';
+import { IdempotencyKeys } from './store/idempotency-keys.ts';
+import { databaseReadiness } from './store/readiness.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
+import { WebhooksService } from './webhooks/webhooks-service.ts';
 import { DeadlineSweeper } from './worker/deadlines.ts';
 import { upstreamInputUrls } from './worker/input-media-url.ts';
 import { Worker } from './worker/worker.ts';
@@ -94,23 +100,31 @@ export async function createGateway(
     await events.start();
     const http = buildHttp(
       {
-        db,
+        generations: new GenerationsService(db, {
+          assets,
+          prices: config.prices,
+          limits: config.limits,
+          allowHttpWebhooks: config.fetch.allowHttp,
+          allowPrivateWebhooks: config.fetch.allowPrivateAddresses,
+          providerFor: (p, model) => providers.route(model, p.mode),
+        }),
         assets,
         accounts: new AccountsService(db),
+        usage: new UsageService(db),
+        webhooks: new WebhooksService(db, { secretGraceSeconds: config.webhooks.secretGraceSeconds }),
+        authenticator: new Authenticator(db, config.limits),
+        idempotency: new IdempotencyKeys(db),
+        readiness: () => databaseReadiness(db),
         providers,
         prices: config.prices,
         publicUrl: config.publicUrl,
         maxJsonBytes: config.limits.maxJsonBytes,
         http: config.http,
-        limits: config.limits,
         adminKey: config.adminKey,
         events,
         sseHeartbeatMs: config.events.heartbeatMs,
         ffmpegPath,
         assetRetentionHours: config.assets.retentionHours,
-        webhooks: { secretGraceSeconds: config.webhooks.secretGraceSeconds },
-        allowHttpUrls: config.fetch.allowHttp,
-        allowPrivateUrls: config.fetch.allowPrivateAddresses,
       },
       options.logger ?? false,
     );

@@ -3,3 +3,6 @@
  * tokens). Keys, balances, generations, assets and webhooks each belong to one; nothing crosses between them.
  */
 export type KeyMode = 'test' | 'live';
+
+/** Every key mode, for reading one back from the database. */
+export const KEY_MODES: readonly KeyMode[] = ['test', 'live'];

@@ -1,5 +1,4 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { admitRequest } from '../billing/limits.ts';
 import { openAiRoutes } from '../compat/openai/openai-routes.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -76,7 +75,6 @@ export function buildHttp(deps: ApiDeps, logger: boolean | HttpLogOptions): Fast
   app.server.headersTimeout = Math.min(deps.http.headersTimeoutMs, deps.http.requestTimeoutMs);
   classifyRoutes(app);
   app.decorateRequest('principal', null);
-  const lastTouched = new Map<string, number>();
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
     // Decided on the route the router matched, never on the URL as sent; another spelling of a route is refused.
@@ -89,14 +87,14 @@ export function buildHttp(deps: ApiDeps, logger: boolean | HttpLogOptions): Fast
     }
     if (access !== 'key') return;
     // One round trip: the key is looked up, the request counted against its rate and its use recorded.
-    const { principal, refusal } = await admitRequest(deps.db, bearerOf(request), deps.limits, lastTouched);
+    const { principal, refusal } = await deps.authenticator.admit(bearerOf(request));
     if (!principal) throw new ApiError('unauthorized', 401, 'This API key is not valid or has been revoked.');
     request.principal = principal;
     if (refusal) throw refusal;
   });
   installSecurityHeaders(app);
   refuseNulCharacters(app);
-  installIdempotency(app, deps.db);
+  installIdempotency(app, deps.idempotency);
   installErrorHandler(app);
   healthRoutes(app, deps);
   modelsRoutes(app, deps);

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { Database } from '../db/database.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { wakeOnCallback } from '../generations/wake-on-callback.ts';
+import type { GenerationsService } from '../generations/generations-service.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import { UpstreamError } from '../providers/upstream/upstream-error.ts';
 
@@ -18,7 +17,7 @@ export const MAX_CALLBACK_BYTES = 64 * 1024;
  */
 export function callbackRoutes(
   app: FastifyInstance,
-  deps: { db: Database; providers: ProviderRegistry },
+  deps: { generations: GenerationsService; providers: ProviderRegistry },
 ): void {
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -47,7 +46,7 @@ export function callbackRoutes(
           if (error.kind === 'auth') throw new ApiError('unauthorized', 401, error.message);
           throw new ApiError('invalid_request', 400, error.message);
         }
-        const woken = await wakeOnCallback(deps.db, provider.id, upstreamId);
+        const woken = await deps.generations.wakeOnCallback(provider.id, upstreamId);
         return reply.status(200).send({ received: true, matched: woken });
       },
     );

@@ -1,23 +1,36 @@
 import type { PriceOverrides } from '@reelay/catalog';
 import type { AssetsService } from '../assets/assets-service.ts';
 import type { AccountsService } from '../billing/accounts.ts';
-import type { LimitDefaults } from '../billing/limits.ts';
+import type { Authenticator } from '../billing/authenticator.ts';
+import type { UsageService } from '../billing/usage-service.ts';
 import type { Config } from '../config.ts';
-import type { Database } from '../db/database.ts';
 import type { GenerationEventHub } from '../generations/generation-events.ts';
+import type { GenerationsService } from '../generations/generations-service.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
+import type { WebhooksService } from '../webhooks/webhooks-service.ts';
+import type { IdempotencyStore } from './idempotency.ts';
 
-/** What the HTTP layer needs from the rest of the gateway. */
+/**
+ * What the HTTP layer needs from the rest of the gateway: services, built once in `app.ts`. Routes never see
+ * the database; what they read and change goes through these.
+ */
 export interface ApiDeps {
-  db: Database;
+  generations: GenerationsService;
   assets: AssetsService;
   accounts: AccountsService;
+  usage: UsageService;
+  webhooks: WebhooksService;
+  /** Bearer key → principal, with the key's rate counted. */
+  authenticator: Authenticator;
+  /** Where `Idempotency-Key`s and their answers are kept. */
+  idempotency: IdempotencyStore;
+  /** Whether the database answers (`/readyz`), and which driver it is. */
+  readiness(): Promise<{ ready: boolean; database: string }>;
   providers: ProviderRegistry;
   prices: PriceOverrides;
   publicUrl: string;
   maxJsonBytes: number;
   http: Config['http'];
-  limits: LimitDefaults;
   adminKey: string | null;
   /** This process's watcher of generation events (SSE, `Prefer: wait`). */
   events: GenerationEventHub;
@@ -26,9 +39,4 @@ export interface ApiDeps {
   ffmpegPath: string;
   /** Hours a stored file is kept (0: until deleted). */
   assetRetentionHours: number;
-  webhooks: { secretGraceSeconds: number };
-  /** Accept http:// URLs from clients (webhooks); development only. */
-  allowHttpUrls: boolean;
-  /** Accept URLs on loopback and private addresses from clients (webhooks); development and tests only. */
-  allowPrivateUrls: boolean;
 }

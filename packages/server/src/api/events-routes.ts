@@ -1,9 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.ts';
-import { eventsAfter, type GenerationEvent, isFinal } from '../generations/generation-events.ts';
+import { type GenerationEvent, isFinal } from '../generations/generation-events.ts';
 import { generationJson } from '../generations/generation-json.ts';
-import { findGeneration, loadGeneration } from '../generations/generation-record.ts';
 import { callerOf } from './authenticate.ts';
 import type { ApiDeps } from './deps.ts';
 
@@ -34,7 +33,7 @@ export function eventsRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get<{ Params: { id: string } }>('/api/v1/generations/:id/events', async (request, reply) => {
     const accountId = callerOf(request).accountId;
     const after = lastEventIdOf(request.headers['last-event-id'], request.query);
-    const generation = await findGeneration(deps.db, accountId, request.params.id);
+    const generation = await deps.generations.find(accountId, request.params.id);
     if (!generation) throw new ApiError('not_found', 404, `No generation with id ${request.params.id}.`);
 
     reply.hijack();
@@ -70,7 +69,7 @@ export function eventsRoutes(app: FastifyInstance, deps: ApiDeps): void {
       pending = pending.then(async () => {
         if (closed) return;
         try {
-          const batch = await eventsAfter(deps.db, generation.id, lastId, EVENTS_PER_READ);
+          const batch = await deps.generations.eventsAfter(generation.id, lastId, EVENTS_PER_READ);
           // A stream resumed after the final event has nothing more to say.
           if (batch.length === 0 && isFinal(generation.status)) finish();
           for (const event of batch) {
@@ -85,7 +84,7 @@ export function eventsRoutes(app: FastifyInstance, deps: ApiDeps): void {
               send(event, data);
               continue;
             }
-            const final = await loadGeneration(deps.db, generation.id);
+            const final = await deps.generations.load(generation.id);
             // The same generation JSON as GET gives: outputs as expiring signed links a player can open.
             const json = final
               ? generationJson(final, deps.publicUrl, (assetId) => deps.assets.signedFileUrl(assetId))

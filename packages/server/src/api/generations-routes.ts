@@ -1,14 +1,11 @@
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.ts';
-import { cancelGeneration } from '../generations/cancel-generation.ts';
-import { createGeneration } from '../generations/create-generation.ts';
 import { isFinal } from '../generations/generation-events.ts';
 import { generationJson } from '../generations/generation-json.ts';
-import { findGeneration, type GenerationRecord, loadGeneration } from '../generations/generation-record.ts';
-import { listGenerations, parseListQuery } from '../generations/list-generations.ts';
+import type { GenerationRecord } from '../generations/generation-record.ts';
+import { parseListQuery } from '../generations/list-generations.ts';
 import { parseGenerationRequest } from '../generations/parse-request.ts';
-import { jobWakeUp } from '../store/jobs.ts';
 import { callerOf } from './authenticate.ts';
 import type { ApiDeps } from './deps.ts';
 import { preferredWaitSeconds } from './prefer-wait.ts';
@@ -16,7 +13,6 @@ import { preferredWaitSeconds } from './prefer-wait.ts';
 export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const json = (g: Parameters<typeof generationJson>[0]) =>
     generationJson(g, deps.publicUrl, (assetId) => deps.assets.signedFileUrl(assetId));
-  const wakeWorkers = jobWakeUp(deps.db);
   const waiting = new Set<AbortController>();
   app.addHook('preClose', async () => {
     for (const controller of waiting) controller.abort();
@@ -37,7 +33,7 @@ export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
     reply.raw.once('close', onClose);
     try {
       await deps.events.waitForFinal(g.id, seconds * 1000, controller.signal);
-      return (await loadGeneration(deps.db, g.id)) ?? g;
+      return (await deps.generations.load(g.id)) ?? g;
     } finally {
       reply.raw.off('close', onClose);
       reply.raw.socket?.setTimeout(deps.http.idleTimeoutMs);
@@ -48,21 +44,11 @@ export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.post('/api/v1/generations', async (request, reply) => {
     const principal = callerOf(request);
     const wait = preferredWaitSeconds(request.headers.prefer);
-    const { generation } = await createGeneration(
-      {
-        db: deps.db,
-        assets: deps.assets,
-        prices: deps.prices,
-        limits: deps.limits,
-        allowHttpWebhooks: deps.allowHttpUrls,
-        allowPrivateWebhooks: deps.allowPrivateUrls,
-        providerFor: (p, model) => deps.providers.route(model, p.mode),
-        wakeWorkers,
-        log: request.log,
-      },
+    const { generation } = await deps.generations.create(
       principal,
       request.body,
       request.idempotencyKey,
+      request.log,
     );
     const latest = wait === null ? generation : await awaitFinal(generation, wait, reply);
     if (wait !== null) reply.header('preference-applied', `wait=${wait}`);
@@ -73,19 +59,19 @@ export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/generations/:id', async (request) => {
-    const g = await findGeneration(deps.db, callerOf(request).accountId, request.params.id);
+    const g = await deps.generations.find(callerOf(request).accountId, request.params.id);
     if (!g) throw new ApiError('not_found', 404, `No generation with id ${request.params.id}.`);
     return json(g);
   });
 
   app.get('/api/v1/generations', async (request) => {
     const query = parseListQuery(request.query as Record<string, unknown>);
-    const page = await listGenerations(deps.db, callerOf(request).accountId, query);
+    const page = await deps.generations.list(callerOf(request).accountId, query);
     return { data: page.data.map(json), nextCursor: page.nextCursor };
   });
 
   app.post<{ Params: { id: string } }>('/api/v1/generations/:id/cancel', async (request) =>
-    json(await cancelGeneration(deps.db, callerOf(request).accountId, request.params.id)),
+    json(await deps.generations.cancel(callerOf(request).accountId, request.params.id)),
   );
 
   app.post('/api/v1/quotes', async (request) => {

@@ -4,11 +4,8 @@ import type { ApiDeps } from './deps.ts';
 export function healthRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    try {
-      await deps.db.query('SELECT 1');
-      return { status: 'ready', database: deps.db.driver };
-    } catch {
-      return reply.status(503).send({ status: 'unavailable', database: deps.db.driver });
-    }
+    const { ready, database } = await deps.readiness();
+    if (ready) return { status: 'ready', database };
+    return reply.status(503).send({ status: 'unavailable', database });
   });
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canonicalJson } from '../canonical-json.ts';
-import type { Database } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 
 declare module 'fastify' {
@@ -15,6 +14,27 @@ declare module 'fastify' {
 /** Whose keys these are: the calling account, or the operator for the admin API. */
 const scopeOf = (request: FastifyRequest) =>
   request.principal?.accountId ?? (request.isAdmin ? 'admin' : null);
+
+/** What a key holds: its first request's hash and, once answered, that answer (status null until then). */
+export interface KeptAnswer {
+  requestHash: string;
+  status: number | null;
+  body: unknown;
+}
+
+/** Where keys and their answers are kept (store/idempotency-keys.ts), per account or the operator (`scope`). */
+export interface IdempotencyStore {
+  /** Claims the key (new, expired, or abandoned by a first request of the same hash), else reads what it holds. */
+  claim(
+    scope: string,
+    key: string,
+    requestHash: string,
+    abandonedSeconds: number,
+  ): Promise<{ claimed: boolean; held: KeptAnswer | null }>;
+  read(scope: string, key: string): Promise<KeptAnswer | null>;
+  keep(scope: string, key: string, status: number, body: string): Promise<void>;
+  release(scope: string, key: string): Promise<void>;
+}
 
 /** A first request that has not answered after this long is taken as lost, and the key may be used again. */
 const ABANDONED_SECONDS = 120;
@@ -56,7 +76,7 @@ function requestHash(request: FastifyRequest): string {
  * the same key and request; the same key with another request is a 409, as is a duplicate that arrives
  * while the first is still running. Server faults and 429s are not kept, so they can be retried.
  */
-export function installIdempotency(app: FastifyInstance, db: Database): void {
+export function installIdempotency(app: FastifyInstance, keys: IdempotencyStore): void {
   app.decorateRequest('idempotencyKey', null);
   app.decorateRequest('isAdmin', false);
 
@@ -68,38 +88,14 @@ export function installIdempotency(app: FastifyInstance, db: Database): void {
     const hash = requestHash(request);
     // One statement claims the key — new, expired (24 h, taken over as new) or abandoned by a first request of
     // the same body — and otherwise reads what it holds.
-    const rows = await db.query<{
-      claimed: boolean;
-      request_hash: string | null;
-      status: number | null;
-      body: unknown;
-    }>(
-      `WITH claim AS (
-         INSERT INTO idempotency_keys (account_id, key, request_hash) VALUES ($1, $2, $3)
-         ON CONFLICT (account_id, key) DO UPDATE SET created_at = now(), request_hash = $3, status = NULL, body = NULL
-           WHERE idempotency_keys.created_at < now() - interval '24 hours'
-             OR (idempotency_keys.status IS NULL AND idempotency_keys.request_hash = $3
-               AND idempotency_keys.created_at < now() - make_interval(secs => $4))
-         RETURNING 1
-       )
-       SELECT EXISTS (SELECT 1 FROM claim) AS claimed, i.request_hash, i.status, i.body
-       FROM (SELECT 1) AS one LEFT JOIN idempotency_keys i ON i.account_id = $1 AND i.key = $2`,
-      [accountId, key, hash, ABANDONED_SECONDS],
-    );
-    if (rows[0]?.claimed) {
+    const { claimed, held } = await keys.claim(accountId, key, hash, ABANDONED_SECONDS);
+    if (claimed) {
       request.idempotencyKey = key;
       return;
     }
     // Not claimed: a row committed while the claim waited is not in that statement's snapshot; read it again.
-    const existing = rows[0]?.request_hash
-      ? rows[0]
-      : (
-          await db.query<{ request_hash: string; status: number | null; body: unknown }>(
-            'SELECT request_hash, status, body FROM idempotency_keys WHERE account_id = $1 AND key = $2',
-            [accountId, key],
-          )
-        )[0];
-    if (!existing || existing.request_hash !== hash) {
+    const existing = held ?? (await keys.read(accountId, key));
+    if (!existing || existing.requestHash !== hash) {
       throw new ApiError(
         'idempotency_conflict',
         409,
@@ -128,26 +124,15 @@ export function installIdempotency(app: FastifyInstance, db: Database): void {
     const accountId = scopeOf(request);
     if (key === null || accountId === null) return payload;
     if (reply.statusCode >= 500 || reply.statusCode === 429 || typeof payload !== 'string') {
-      await db.query('DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND status IS NULL', [
-        accountId,
-        key,
-      ]);
+      await keys.release(accountId, key);
       return payload;
     }
     try {
-      await db.query(
-        'UPDATE idempotency_keys SET status = $3, body = $4 WHERE account_id = $1 AND key = $2',
-        [accountId, key, reply.statusCode, payload],
-      );
+      await keys.keep(accountId, key, reply.statusCode, payload);
     } catch (error) {
       // The answer still goes out; the key is released so a retry is answered afresh rather than held.
       request.log.error({ err: error }, 'could not keep the answer of an Idempotency-Key');
-      await db
-        .query('DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND status IS NULL', [
-          accountId,
-          key,
-        ])
-        .catch(() => undefined);
+      await keys.release(accountId, key).catch(() => undefined);
     }
     return payload;
   });

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { ledgerPage, usageReport } from '../billing/usage.ts';
 import { ApiError } from '../errors.ts';
 import { callerOf } from './authenticate.ts';
 import type { ApiDeps } from './deps.ts';
@@ -36,7 +35,7 @@ export function usageRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (groupBy !== 'model' && groupBy !== 'day') {
       throw new ApiError('invalid_request', 400, 'groupBy must be model or day.', { param: 'groupBy' });
     }
-    const rows = await usageReport(deps.db, { accountId: p.accountId, mode: p.mode, from, to, groupBy });
+    const rows = await deps.usage.report({ accountId: p.accountId, mode: p.mode, from, to, groupBy });
     return {
       from: from.toISOString(),
       to: to.toISOString(),
@@ -80,6 +79,6 @@ export function usageRoutes(app: FastifyInstance, deps: ApiDeps): void {
         { param: 'cursor' },
       );
     }
-    return ledgerPage(deps.db, { accountId: p.accountId, mode: p.mode, limit, before });
+    return deps.usage.ledger({ accountId: p.accountId, mode: p.mode, limit, before });
   });
 }

@@ -1,14 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.ts';
-import {
-  type DeliveryState,
-  deliveryAttempts,
-  deliveryJson,
-  findDelivery,
-  listDeliveries,
-  replayDelivery,
-} from '../webhooks/webhook-deliveries.ts';
-import { rotateWebhookSecret, type WebhookSecret, webhookSecretOf } from '../webhooks/webhook-secrets.ts';
+import { type DeliveryState, deliveryJson } from '../webhooks/webhook-deliveries.ts';
+import type { WebhookSecret } from '../webhooks/webhook-secrets.ts';
 import { callerOf } from './authenticate.ts';
 import type { ApiDeps } from './deps.ts';
 
@@ -42,16 +35,15 @@ function parseListQuery(q: Record<string, unknown>) {
 /** The account's webhook secret (read, rotate) and its deliveries (list, inspect, replay). */
 export function webhooksRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/api/v1/webhooks/secret', async (request) =>
-    secretJson(await webhookSecretOf(deps.db, callerOf(request))),
+    secretJson(await deps.webhooks.secretOf(callerOf(request))),
   );
 
   app.post('/api/v1/webhooks/secret/rotate', async (request) =>
-    secretJson(await rotateWebhookSecret(deps.db, callerOf(request), deps.webhooks.secretGraceSeconds)),
+    secretJson(await deps.webhooks.rotateSecret(callerOf(request))),
   );
 
   app.get('/api/v1/webhooks/deliveries', async (request) => {
-    const page = await listDeliveries(
-      deps.db,
+    const page = await deps.webhooks.listDeliveries(
       callerOf(request),
       parseListQuery(request.query as Record<string, unknown>),
     );
@@ -59,12 +51,12 @@ export function webhooksRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/webhooks/deliveries/:id', async (request) => {
-    const d = await findDelivery(deps.db, callerOf(request), request.params.id);
-    return { ...deliveryJson(d), attemptLog: await deliveryAttempts(deps.db, d.id) };
+    const { delivery, attempts } = await deps.webhooks.delivery(callerOf(request), request.params.id);
+    return { ...deliveryJson(delivery), attemptLog: attempts };
   });
 
   app.post<{ Params: { id: string } }>('/api/v1/webhooks/deliveries/:id/replay', async (request, reply) => {
-    const d = await replayDelivery(deps.db, callerOf(request), request.params.id);
+    const d = await deps.webhooks.replay(callerOf(request), request.params.id);
     return reply.status(202).send(deliveryJson(d));
   });
 }

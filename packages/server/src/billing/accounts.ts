@@ -3,39 +3,26 @@ import type { Database, Queryable } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { KeyMode } from '../key-mode.ts';
-import { getBalance, grant } from '../store/ledger.ts';
-import { generateKey, hashKey } from './api-keys.ts';
+import {
+  type AccountRecord,
+  accountName,
+  findAccount,
+  insertAccount,
+  updateAccountLimits,
+} from '../store/accounts.ts';
+import { insertKeyWithBudgets, type KeyRecord, keysOf, revokeKeyRow } from '../store/api-keys.ts';
+import { type Balance, getBalance, grant } from '../store/ledger.ts';
+import { generateKey, hashKey, type Principal } from './api-keys.ts';
 
 export interface AccountLimits {
   maxConcurrentGenerations?: number | null;
   keyRatePerMinute?: number | null;
 }
 
-interface AccountRow {
-  id: string;
-  name: string;
-  max_concurrent_generations: number | null;
-  key_rate_per_minute: number | null;
-  created_at: Date;
-}
-
-interface KeyRow {
-  id: string;
-  account_id: string;
-  mode: KeyMode;
-  prefix: string;
-  name: string;
-  created_at: Date;
-  revoked_at: Date | null;
-  last_used_at: Date | null;
-  budget_daily_milli: number | null;
-  budget_monthly_milli: number | null;
-}
-
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const orNull = (milli: number | null) => (milli === null ? null : milli / 1000);
 
-async function accountJson(db: Queryable, r: AccountRow): Promise<AdminAccount> {
+async function accountJson(db: Queryable, r: AccountRecord): Promise<AdminAccount> {
   const [test, live] = await Promise.all(
     (['test', 'live'] as const).map((mode) => getBalance(db, { accountId: r.id, mode })),
   );
@@ -47,31 +34,31 @@ async function accountJson(db: Queryable, r: AccountRow): Promise<AdminAccount> 
     id: r.id,
     name: r.name,
     limits: {
-      maxConcurrentGenerations: r.max_concurrent_generations,
-      keyRatePerMinute: r.key_rate_per_minute,
+      maxConcurrentGenerations: r.maxConcurrentGenerations,
+      keyRatePerMinute: r.keyRatePerMinute,
     },
     tokens: { test: tokens(test), live: tokens(live) },
-    createdAt: r.created_at.toISOString(),
+    createdAt: r.createdAt.toISOString(),
   };
 }
 
 /** The public JSON of a key; the secret itself is never stored, so never shown again. */
-export const keyJson = (k: KeyRow): ApiKey => ({
+export const keyJson = (k: KeyRecord): ApiKey => ({
   id: k.id,
-  accountId: k.account_id,
+  accountId: k.accountId,
   mode: k.mode,
   prefix: k.prefix,
   name: k.name,
-  budgets: { dailyTokens: orNull(k.budget_daily_milli), monthlyTokens: orNull(k.budget_monthly_milli) },
-  createdAt: k.created_at.toISOString(),
-  lastUsedAt: iso(k.last_used_at),
-  revokedAt: iso(k.revoked_at),
+  budgets: { dailyTokens: orNull(k.budgetDailyMilli), monthlyTokens: orNull(k.budgetMonthlyMilli) },
+  createdAt: k.createdAt.toISOString(),
+  lastUsedAt: iso(k.lastUsedAt),
+  revokedAt: iso(k.revokedAt),
 });
 
-async function accountRow(db: Queryable, id: string): Promise<AccountRow> {
-  const rows = await db.query<AccountRow>('SELECT * FROM accounts WHERE id = $1', [id]);
-  if (!rows[0]) throw new ApiError('not_found', 404, `No account with id ${id}.`);
-  return rows[0];
+async function accountRow(db: Queryable, id: string): Promise<AccountRecord> {
+  const account = await findAccount(db, id);
+  if (!account) throw new ApiError('not_found', 404, `No account with id ${id}.`);
+  return account;
 }
 
 /** Operator actions on accounts, keys and balances. */
@@ -79,12 +66,13 @@ export class AccountsService {
   constructor(private readonly db: Database) {}
 
   async create(name: string, limits: AccountLimits) {
-    const id = newId('acct');
-    const rows = await this.db.query<AccountRow>(
-      'INSERT INTO accounts (id, name, max_concurrent_generations, key_rate_per_minute) VALUES ($1, $2, $3, $4) RETURNING *',
-      [id, name, limits.maxConcurrentGenerations ?? null, limits.keyRatePerMinute ?? null],
-    );
-    return accountJson(this.db, rows[0] as AccountRow);
+    const account = await insertAccount(this.db, {
+      id: newId('acct'),
+      name,
+      maxConcurrentGenerations: limits.maxConcurrentGenerations ?? null,
+      keyRatePerMinute: limits.keyRatePerMinute ?? null,
+    });
+    return accountJson(this.db, account);
   }
 
   async get(id: string) {
@@ -93,20 +81,7 @@ export class AccountsService {
 
   async setLimits(id: string, limits: AccountLimits) {
     await accountRow(this.db, id);
-    const rows = await this.db.query<AccountRow>(
-      `UPDATE accounts SET
-         max_concurrent_generations = CASE WHEN $2 THEN $3::int ELSE max_concurrent_generations END,
-         key_rate_per_minute = CASE WHEN $4 THEN $5::int ELSE key_rate_per_minute END
-       WHERE id = $1 RETURNING *`,
-      [
-        id,
-        limits.maxConcurrentGenerations !== undefined,
-        limits.maxConcurrentGenerations ?? null,
-        limits.keyRatePerMinute !== undefined,
-        limits.keyRatePerMinute ?? null,
-      ],
-    );
-    return accountJson(this.db, rows[0] as AccountRow);
+    return accountJson(this.db, await updateAccountLimits(this.db, id, limits));
   }
 
   /** A new key; its secret is in the answer once and only its hash is kept. */
@@ -116,39 +91,28 @@ export class AccountsService {
   ) {
     await accountRow(this.db, accountId);
     const secret = generateKey(o.mode);
-    const rows = await this.db.query<KeyRow>(
-      `INSERT INTO api_keys (id, account_id, mode, key_hash, prefix, name, budget_daily_milli, budget_monthly_milli)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-      [
-        newId('key'),
-        accountId,
-        o.mode,
-        hashKey(secret),
-        secret.slice(0, 12),
-        o.name,
-        o.dailyTokens === null ? null : Math.round(o.dailyTokens * 1000),
-        o.monthlyTokens === null ? null : Math.round(o.monthlyTokens * 1000),
-      ],
-    );
-    return { ...keyJson(rows[0] as KeyRow), key: secret };
+    const key = await insertKeyWithBudgets(this.db, {
+      id: newId('key'),
+      accountId,
+      mode: o.mode,
+      keyHash: hashKey(secret),
+      prefix: secret.slice(0, 12),
+      name: o.name,
+      budgetDailyMilli: o.dailyTokens === null ? null : Math.round(o.dailyTokens * 1000),
+      budgetMonthlyMilli: o.monthlyTokens === null ? null : Math.round(o.monthlyTokens * 1000),
+    });
+    return { ...keyJson(key), key: secret };
   }
 
   async listKeys(accountId: string) {
     await accountRow(this.db, accountId);
-    const rows = await this.db.query<KeyRow>(
-      'SELECT * FROM api_keys WHERE account_id = $1 ORDER BY created_at, id',
-      [accountId],
-    );
-    return rows.map(keyJson);
+    return (await keysOf(this.db, accountId)).map(keyJson);
   }
 
   async revokeKey(keyId: string) {
-    const rows = await this.db.query<KeyRow>(
-      'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, clock_timestamp()) WHERE id = $1 RETURNING *',
-      [keyId],
-    );
-    if (!rows[0]) throw new ApiError('not_found', 404, `No key with id ${keyId}.`);
-    return keyJson(rows[0]);
+    const key = await revokeKeyRow(this.db, keyId);
+    if (!key) throw new ApiError('not_found', 404, `No key with id ${keyId}.`);
+    return keyJson(key);
   }
 
   /** Adds tokens to an account's test or live balance, with its ledger entry. */
@@ -156,5 +120,11 @@ export class AccountsService {
     await accountRow(this.db, accountId);
     await this.db.transaction((tx) => grant(tx, { accountId, mode }, Math.round(tokens * 1000), note));
     return this.get(accountId);
+  }
+
+  /** The calling account as it sees itself: its name and its balance in the key's mode. */
+  async summary(p: Principal): Promise<{ name: string; balance: Balance }> {
+    const name = await accountName(this.db, p.accountId);
+    return { name, balance: await getBalance(this.db, { accountId: p.accountId, mode: p.mode }) };
   }
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import { newId, randomBase62 } from '../ids.ts';
 import type { KeyMode } from '../key-mode.ts';
+import { insertKeyRow, liveKeyByHash } from '../store/api-keys.ts';
 
 /** Who is calling: resolved from a Bearer key. */
 export interface Principal {
@@ -27,20 +28,13 @@ export async function insertKey(tx: Queryable, accountId: string, key: string, n
   const mode = keyMode(key);
   if (mode === null) throw new Error('malformed API key');
   const id = newId('key');
-  await tx.query(
-    'INSERT INTO api_keys (id, account_id, mode, key_hash, prefix, name) VALUES ($1, $2, $3, $4, $5, $6)',
-    [id, accountId, mode, hashKey(key), key.slice(0, 12), name],
-  );
+  await insertKeyRow(tx, { id, accountId, mode, keyHash: hashKey(key), prefix: key.slice(0, 12), name });
   return id;
 }
 
 /** The principal of a live (not revoked) key, or null. */
 export async function authenticate(db: Queryable, key: string): Promise<Principal | null> {
   if (keyMode(key) === null) return null;
-  const rows = await db.query<{ id: string; account_id: string; mode: KeyMode }>(
-    'SELECT id, account_id, mode FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
-    [hashKey(key)],
-  );
-  const row = rows[0];
-  return row ? { keyId: row.id, accountId: row.account_id, mode: row.mode } : null;
+  const row = await liveKeyByHash(db, hashKey(key));
+  return row ? { keyId: row.id, accountId: row.accountId, mode: row.mode } : null;
 }

@@ -1,6 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from '../db/database.ts';
+import { insertAccountIfMissing } from '../store/accounts.ts';
+import { keyRevoked, othersHaveLiveKeys, revokeKeysOf } from '../store/api-keys.ts';
 import { grant } from '../store/ledger.ts';
 import { authenticate, generateKey, hashKey, insertKey, keyMode } from './api-keys.ts';
 
@@ -21,18 +23,11 @@ export async function settleDevAccount(
 ): Promise<DevAccountOutcome> {
   if (opts.enabled === 'off') return { key: null, note: null };
   if (opts.enabled === 'auto') {
-    const live = await db.query(
-      `SELECT 1 FROM api_keys WHERE mode = 'live' AND account_id <> $1 AND revoked_at IS NULL LIMIT 1`,
-      [DEV_ACCOUNT_ID],
-    );
-    if (live.length > 0) {
-      const revoked = await db.query(
-        `UPDATE api_keys SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL RETURNING id`,
-        [DEV_ACCOUNT_ID],
-      );
+    if (await othersHaveLiveKeys(db, DEV_ACCOUNT_ID)) {
+      const revoked = await revokeKeysOf(db, DEV_ACCOUNT_ID);
       return {
         key: null,
-        note: `The development account is off because other accounts have live keys${revoked.length > 0 ? '; its keys were revoked' : ''}. Set REELAY_DEV_ACCOUNT=on to keep it anyway.`,
+        note: `The development account is off because other accounts have live keys${revoked > 0 ? '; its keys were revoked' : ''}. Set REELAY_DEV_ACCOUNT=on to keep it anyway.`,
       };
     }
   }
@@ -52,11 +47,7 @@ export async function ensureDevAccount(
 ): Promise<string> {
   const keyFile = join(opts.dataDir, 'dev-api-key');
   let key = opts.key ?? ((await readFile(keyFile, 'utf8').catch(() => '')).trim() || generateKey('test'));
-  const known = await db.query<{ revoked: boolean }>(
-    'SELECT revoked_at IS NOT NULL AS revoked FROM api_keys WHERE key_hash = $1',
-    [hashKey(key)],
-  );
-  if (known[0]?.revoked) {
+  if (await keyRevoked(db, hashKey(key))) {
     if (opts.key !== null)
       throw new Error('REELAY_DEV_KEY names a key that was revoked: choose another one.');
     key = generateKey('test');
@@ -66,11 +57,7 @@ export async function ensureDevAccount(
     await writeFile(keyFile, `${key}\n`, { mode: 0o600 });
   }
   await db.transaction(async (tx) => {
-    const created = await tx.query(
-      `INSERT INTO accounts (id, name) VALUES ($1, 'Development') ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [DEV_ACCOUNT_ID],
-    );
-    if (created.length > 0) {
+    if (await insertAccountIfMissing(tx, DEV_ACCOUNT_ID, 'Development')) {
       const amount = opts.startingTokens * 1000;
       const mode = keyMode(key) ?? 'test';
       await grant(tx, { accountId: DEV_ACCOUNT_ID, mode }, amount, 'development starting balance');

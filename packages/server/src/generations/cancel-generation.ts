@@ -1,8 +1,9 @@
 import type { Database } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
-import { JOBS_CHANNEL } from '../store/jobs.ts';
+import { findGeneration, markCanceled } from '../store/generations.ts';
+import { makeJobDue, notifyJobs } from '../store/jobs.ts';
 import { release } from '../store/ledger.ts';
-import { findGeneration, type GenerationRecord, generationFromRow } from './generation-record.ts';
+import type { GenerationRecord } from './generation-record.ts';
 
 /**
  * Cancels a queued or running generation: it becomes `canceled` and its hold is released in one
@@ -16,18 +17,11 @@ export async function cancelGeneration(
   const existing = await findGeneration(db, accountId, id);
   if (!existing) throw new ApiError('not_found', 404, `No generation with id ${id}.`);
   const canceled = await db.transaction(async (tx) => {
-    const rows = await tx.query(
-      `UPDATE generations SET status = 'canceled', completed_at = clock_timestamp(),
-         error = '{"code":"canceled","message":"Canceled by request."}'
-       WHERE id = $1 AND account_id = $2 AND status IN ('queued', 'running') RETURNING *`,
-      [id, accountId],
-    );
-    const row = rows[0];
-    if (!row) return null;
-    const g = generationFromRow(row);
+    const g = await markCanceled(tx, accountId, id);
+    if (!g) return null;
     await release(tx, { accountId, mode: g.runMode, keyId: g.keyId }, g.id, g.holdMilli);
-    await tx.query('UPDATE jobs SET run_at = clock_timestamp() WHERE generation_id = $1', [id]);
-    await tx.query('SELECT pg_notify($1, $2)', [JOBS_CHANNEL, id]);
+    await makeJobDue(tx, id);
+    await notifyJobs(tx, id);
     return g;
   });
   if (!canceled) {

@@ -3,18 +3,13 @@ import type { NormalisedInput, PriceOverrides } from '@reelay/catalog';
 import type { AssetRecord } from '../assets/asset-record.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import type { Principal } from '../billing/api-keys.ts';
-import {
-  createLimitsSql,
-  type LimitDefaults,
-  type LimitsVerdict,
-  lockAccountSql,
-  throwIfRefused,
-} from '../billing/limits.ts';
+import { type LimitDefaults, throwIfRefused } from '../billing/limits.ts';
 import { canonicalJson } from '../canonical-json.ts';
-import { type Database, isUniqueViolation, sqlLiteral } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { type GenerationMediaRef, type GenerationRecord, generationFromRow } from './generation-record.ts';
+import { generationByIdempotencyKey, insertGeneration } from '../store/generations.ts';
+import type { GenerationMediaRef, GenerationRecord } from './generation-record.ts';
 import { parseGenerationRequest } from './parse-request.ts';
 import { resolveInputMedia } from './resolve-input-media.ts';
 
@@ -46,20 +41,8 @@ async function existingFor(
   hash: string,
   expire = false,
 ): Promise<GenerationRecord | null> {
-  const rows = await db.query(
-    expire
-      ? `WITH expired AS (
-           UPDATE generations SET idempotency_key = NULL
-           WHERE account_id = $1 AND idempotency_key = $2 AND created_at < now() - interval '24 hours'
-           RETURNING id
-         )
-         SELECT * FROM generations
-         WHERE account_id = $1 AND idempotency_key = $2 AND id NOT IN (SELECT id FROM expired)`
-      : 'SELECT * FROM generations WHERE account_id = $1 AND idempotency_key = $2',
-    [principal.accountId, key],
-  );
-  if (!rows[0]) return null;
-  const existing = generationFromRow(rows[0]);
+  const existing = await generationByIdempotencyKey(db, principal.accountId, key, expire);
+  if (!existing) return null;
   if (existing.requestHash !== hash) {
     throw new ApiError(
       'idempotency_conflict',
@@ -104,7 +87,7 @@ export async function createGeneration(
       prepared.media,
       stored,
     );
-    const result = await insertGeneration(
+    const result = await insertGenerationOnce(
       deps,
       principal,
       prepared,
@@ -132,13 +115,10 @@ async function discardStored(deps: CreateDeps, stored: readonly AssetRecord[]): 
 }
 
 /**
- * The transaction of {@link createGeneration}, sent as one script (one round trip, so the account's lock is
- * held only while the database runs it): the account row is locked; then one statement checks the limits, holds
- * the tokens (the balance check and the update are one UPDATE, so concurrent holds never take a balance below
- * zero), and — only when both pass — inserts the generation, its hold's ledger entry and its job. A refusal writes
- * nothing and commits. The workers are woken after the commit.
+ * The transaction of {@link createGeneration} (`insertGeneration` in store/generations.ts, one round trip): limits,
+ * the hold, the generation `queued`, its ledger entry and its job, or nothing. The workers are woken after the commit.
  */
-async function insertGeneration(
+async function insertGenerationOnce(
   deps: CreateDeps,
   principal: Principal,
   prepared: ReturnType<typeof parseGenerationRequest>,
@@ -147,77 +127,46 @@ async function insertGeneration(
   idempotencyKey: string | null,
   hash: string,
 ): Promise<{ generation: GenerationRecord; created: boolean }> {
-  const id = sqlLiteral(newId('gen'));
-  const account = sqlLiteral(principal.accountId);
-  const mode = sqlLiteral(principal.mode);
-  const key = sqlLiteral(principal.keyId);
   const quoteMilli = prepared.quote.milliTokens;
-  const amount = sqlLiteral(quoteMilli);
-  const provider = deps.providerFor(principal, prepared.model);
-  const values = [
-    id,
-    account,
-    key,
-    mode,
-    sqlLiteral(prepared.type),
-    sqlLiteral(prepared.model),
-    sqlLiteral(prepared.mode),
-    sqlLiteral(prepared.variant),
-    "'queued'",
-    `${sqlLiteral(JSON.stringify(resolved.input))}::jsonb`,
-    `${sqlLiteral(JSON.stringify(resolved.mediaRefs))}::jsonb`,
-    `${sqlLiteral(JSON.stringify(prepared.quote))}::jsonb`,
-    `${amount}::bigint`,
-    sqlLiteral(provider),
-    sqlLiteral(idempotencyKey),
-    sqlLiteral(hash),
-    sqlLiteral(webhookUrl),
-  ];
-  const script = `${lockAccountSql(principal)};
-WITH lim AS (${createLimitsSql(principal, quoteMilli, deps.limits)}),
-held AS (
-  UPDATE token_balances SET held_milli = held_milli + ${amount}
-  WHERE account_id = ${account} AND mode = ${mode} AND balance_milli - held_milli >= ${amount}
-    AND (SELECT refused FROM lim) IS NULL
-  RETURNING 1
-),
-gen AS (
-  INSERT INTO generations (id, account_id, key_id, run_mode, type, model, mode, variant, status, input,
-    media_refs, quote, hold_milli, provider, idempotency_key, request_hash, webhook_url)
-  SELECT ${values.join(', ')} FROM held
-  RETURNING *
-),
-entry AS (
-  INSERT INTO ledger_entries (account_id, mode, kind, amount_milli, generation_id, note, key_id)
-  SELECT ${account}, ${mode}, 'hold', ${amount}, gen.id, '', ${key} FROM gen
-),
-job AS (INSERT INTO jobs (generation_id) SELECT gen.id FROM gen)
-SELECT lim.refused, lim.max_active, lim.budget_day, lim.budget_month, lim.spent_day, lim.spent_month,
-  b.balance_milli AS available_balance_milli, b.held_milli AS available_held_milli, gen.*
-FROM lim LEFT JOIN gen ON true LEFT JOIN token_balances b ON b.account_id = ${account} AND b.mode = ${mode}`;
-  let row: Record<string, unknown>;
-  try {
-    row = (await deps.db.script(script))[1]?.[0] as Record<string, unknown>;
-  } catch (error) {
-    if (idempotencyKey !== null && isUniqueViolation(error)) {
-      const existing = await existingFor(deps.db, principal, idempotencyKey, hash);
-      if (existing) return { generation: existing, created: false };
-    }
-    throw error;
+  const outcome = await insertGeneration(
+    deps.db,
+    {
+      id: newId('gen'),
+      principal,
+      type: prepared.type,
+      model: prepared.model,
+      mode: prepared.mode,
+      variant: prepared.variant,
+      input: resolved.input,
+      mediaRefs: resolved.mediaRefs,
+      quote: prepared.quote,
+      quoteMilli,
+      provider: deps.providerFor(principal, prepared.model),
+      idempotencyKey,
+      requestHash: hash,
+      webhookUrl,
+    },
+    deps.limits,
+  );
+  if (outcome.kind === 'duplicate_key') {
+    const existing =
+      idempotencyKey === null ? null : await existingFor(deps.db, principal, idempotencyKey, hash);
+    if (existing) return { generation: existing, created: false };
+    throw outcome.error;
   }
-  throwIfRefused(row as unknown as LimitsVerdict, quoteMilli);
-  if (row.id === null || row.id === undefined) {
-    const balance = Number(row.available_balance_milli ?? 0);
-    const held = Number(row.available_held_milli ?? 0);
+  if (outcome.kind === 'refused') throwIfRefused(outcome.verdict, quoteMilli);
+  if (outcome.kind !== 'created') {
+    const available = outcome.kind === 'insufficient' ? outcome.availableMilli : 0;
     throw new ApiError(
       'insufficient_tokens',
       402,
-      `This generation costs ${prepared.quote.tokens} tokens but only ${(balance - held) / 1000} ${principal.mode} tokens are available.`,
+      `This generation costs ${prepared.quote.tokens} tokens but only ${available / 1000} ${principal.mode} tokens are available.`,
     );
   }
+  const { generation } = outcome;
   // After the commit, not in the transaction (see jobWakeUp); a wake-up that fails leaves the job to the polling.
   await deps.wakeWorkers().catch((error: unknown) => {
-    deps.log?.warn({ err: error, generationId: row.id }, 'could not wake the workers for a new job');
+    deps.log?.warn({ err: error, generationId: generation.id }, 'could not wake the workers for a new job');
   });
-  return { generation: generationFromRow(row), created: true };
+  return { generation, created: true };
 }

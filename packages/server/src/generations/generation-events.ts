@@ -1,5 +1,8 @@
-import type { Database, Queryable } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
+import { generationStatus } from '../store/generations.ts';
 import { FINAL_STATUSES, type GenerationStatus } from './generation-record.ts';
+
+export { eventsAfter } from '../store/generation-events.ts';
 
 /** NOTIFY channel the events trigger (migration 005) announces `<generationId> <eventId>` on. */
 export const EVENTS_CHANNEL = 'reelay_generation_events';
@@ -16,28 +19,6 @@ export interface GenerationEvent {
 }
 
 export const isFinal = (status: GenerationStatus) => FINAL_STATUSES.includes(status);
-
-/** The events of one generation after `afterId`, oldest first. */
-export async function eventsAfter(
-  db: Queryable,
-  generationId: string,
-  afterId: number,
-  limit = 500,
-): Promise<GenerationEvent[]> {
-  const rows = await db.query<Record<string, unknown>>(
-    `SELECT id, generation_id, type, status, progress, created_at FROM generation_events
-     WHERE generation_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
-    [generationId, afterId, limit],
-  );
-  return rows.map((r) => ({
-    id: r.id as number,
-    generationId: r.generation_id as string,
-    type: r.type as string,
-    status: r.status as GenerationStatus,
-    progress: (r.progress as number | null) ?? null,
-    createdAt: r.created_at as Date,
-  }));
-}
 
 /**
  * This process's one LISTEN on the events channel, fanned out to in-process watchers by generation id.
@@ -76,11 +57,8 @@ export class GenerationEventHub {
    */
   async waitForFinal(generationId: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     const finalNow = async () => {
-      const rows = await this.db.query<{ status: GenerationStatus }>(
-        'SELECT status FROM generations WHERE id = $1',
-        [generationId],
-      );
-      return rows[0] !== undefined && isFinal(rows[0].status);
+      const status = await generationStatus(this.db, generationId);
+      return status !== null && isFinal(status);
     };
     let wake: () => void = () => {};
     const unwatch = this.watch(generationId, () => wake());

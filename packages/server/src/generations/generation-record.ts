@@ -1,5 +1,4 @@
 import type { Json, NormalisedInput, Quote } from '@reelay/catalog';
-import type { Queryable } from '../db/database.ts';
 import type { KeyMode } from '../key-mode.ts';
 import type { ProviderAttempt } from './provider-attempts.ts';
 
@@ -61,56 +60,4 @@ export interface GenerationRecord {
   createdAt: Date;
   startedAt: Date | null;
   completedAt: Date | null;
-}
-
-type Row = Record<string, unknown>;
-
-export function generationFromRow(r: Row): GenerationRecord {
-  return {
-    id: r.id as string,
-    accountId: r.account_id as string,
-    keyId: r.key_id as string,
-    runMode: r.run_mode as KeyMode,
-    type: r.type as GenerationRecord['type'],
-    model: r.model as string,
-    mode: r.mode as string,
-    variant: r.variant as string,
-    status: r.status as GenerationStatus,
-    input: r.input as NormalisedInput,
-    mediaRefs: (r.media_refs as GenerationMediaRef[] | undefined) ?? [],
-    quote: r.quote as Quote,
-    holdMilli: r.hold_milli as number,
-    chargedMilli: (r.charged_milli as number | null) ?? null,
-    provider: (r.provider as string | null) ?? null,
-    operation: (r.operation as Json | null) ?? null,
-    startRequestedAt: (r.start_requested_at as Date | null) ?? null,
-    progress: (r.progress as number | null) ?? null,
-    outputs: r.outputs as GenerationOutput[],
-    error: (r.error as GenerationRecord['error']) ?? null,
-    warnings: r.warnings as GenerationRecord['warnings'],
-    attempts: r.attempts as number,
-    providerAttempts: (r.provider_attempts as ProviderAttempt[] | undefined) ?? [],
-    providerRetries: (r.provider_retries as number | undefined) ?? 0,
-    idempotencyKey: (r.idempotency_key as string | null) ?? null,
-    requestHash: (r.request_hash as string | null) ?? null,
-    webhookUrl: (r.webhook_url as string | null) ?? null,
-    createdAt: r.created_at as Date,
-    startedAt: (r.started_at as Date | null) ?? null,
-    completedAt: (r.completed_at as Date | null) ?? null,
-  };
-}
-
-export async function loadGeneration(db: Queryable, id: string): Promise<GenerationRecord | null> {
-  const rows = await db.query('SELECT * FROM generations WHERE id = $1', [id]);
-  return rows[0] ? generationFromRow(rows[0]) : null;
-}
-
-/** The generation if it belongs to `accountId`; another account's is as absent as a missing one. */
-export async function findGeneration(
-  db: Queryable,
-  accountId: string,
-  id: string,
-): Promise<GenerationRecord | null> {
-  const rows = await db.query('SELECT * FROM generations WHERE id = $1 AND account_id = $2', [id, accountId]);
-  return rows[0] ? generationFromRow(rows[0]) : null;
 }

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
-import { type GenerationRecord, type GenerationStatus, generationFromRow } from './generation-record.ts';
+import { generationsPage } from '../store/generations.ts';
+import type { GenerationRecord, GenerationStatus } from './generation-record.ts';
 
 const STATUSES: readonly GenerationStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
 
@@ -45,15 +46,8 @@ export async function listGenerations(
   accountId: string,
   q: ListQuery,
 ): Promise<{ data: GenerationRecord[]; nextCursor: string | null }> {
-  const rows = await db.query(
-    `SELECT * FROM generations
-     WHERE account_id = $1
-       AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR model = $3)
-       AND ($4::text IS NULL OR (created_at, id) < (SELECT created_at, id FROM generations WHERE id = $4 AND account_id = $1))
-     ORDER BY created_at DESC, id DESC LIMIT $5`,
-    [accountId, q.status, q.model, q.cursor, q.limit + 1],
-  );
-  const data = rows.slice(0, q.limit).map(generationFromRow);
+  const rows = await generationsPage(db, accountId, { ...q, limit: q.limit + 1 });
+  const data = rows.slice(0, q.limit);
   const last = data.at(-1);
   const nextCursor = rows.length > q.limit && last ? Buffer.from(last.id).toString('base64url') : null;
   return { data, nextCursor };

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { runSql, sql } from '../db/sql.ts';
 
 /** NOTIFY channel that wakes workers when a job is enqueued. */
 export const JOBS_CHANNEL = 'reelay_jobs';
@@ -108,4 +109,35 @@ export async function msUntilNextJob(db: Queryable): Promise<number | null> {
   );
   const ms = rows[0]?.ms;
   return ms === null || ms === undefined ? null : Math.max(0, ms);
+}
+
+/** Makes a generation's job due now (a worker then finds it ended, or asks its upstream at once). */
+export async function makeJobDue(db: Queryable, generationId: string): Promise<void> {
+  await runSql(db, sql`UPDATE jobs SET run_at = clock_timestamp() WHERE generation_id = ${generationId}`);
+}
+
+/** Tells waiting workers of a job (inside a transaction: when it commits). */
+export async function notifyJobs(db: Queryable, generationId: string): Promise<void> {
+  await runSql(db, sql`SELECT pg_notify(${JOBS_CHANNEL}, ${generationId})`);
+}
+
+/**
+ * Makes the jobs of unfinished generations with an attempt on `provider` that has `upstreamId` due now, and
+ * tells the workers; returns whether there was one.
+ */
+export async function makeDueByUpstreamId(
+  db: Queryable,
+  provider: string,
+  upstreamId: string,
+): Promise<boolean> {
+  const rows = await runSql<{ generation_id: string }>(
+    db,
+    sql`UPDATE jobs SET run_at = clock_timestamp()
+     WHERE generation_id IN (
+       SELECT id FROM generations
+       WHERE provider_attempts @> ${JSON.stringify([{ provider, upstreamId }])}::jsonb AND status IN ('queued', 'running'))
+     RETURNING generation_id`,
+  );
+  for (const row of rows) await notifyJobs(db, row.generation_id);
+  return rows.length > 0;
 }

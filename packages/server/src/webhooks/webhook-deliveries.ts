@@ -2,8 +2,14 @@ import type { WebhookDelivery as WireDelivery } from '@reelay/contract';
 import type { Queryable } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { generationJson } from '../generations/generation-json.ts';
-import { generationFromRow } from '../generations/generation-record.ts';
 import type { KeyMode } from '../key-mode.ts';
+import {
+  deliveriesPage,
+  deliveryExists,
+  findDeliveryOf,
+  replayDeliveryRow,
+  snapshotGeneration,
+} from '../store/webhook-deliveries.ts';
 
 export type DeliveryState = 'pending' | 'succeeded' | 'failed';
 
@@ -27,41 +33,12 @@ export interface WebhookDelivery {
   deliveredAt: Date | null;
 }
 
-export function deliveryFromRow(r: Record<string, unknown>): WebhookDelivery {
-  return {
-    id: r.id as string,
-    accountId: r.account_id as string,
-    mode: r.mode as KeyMode,
-    generationId: r.generation_id as string,
-    eventType: r.event_type as string,
-    url: r.url as string,
-    snapshot: r.snapshot as Record<string, unknown>,
-    state: r.state as DeliveryState,
-    attempts: r.attempts as number,
-    nextAttemptAt: r.next_attempt_at as Date,
-    retryFrom: r.retry_from as Date,
-    lastStatus: (r.last_status as number | null) ?? null,
-    lastError: (r.last_error as string | null) ?? null,
-    createdAt: r.created_at as Date,
-    deliveredAt: (r.delivered_at as Date | null) ?? null,
-  };
-}
-
-const TIMESTAMPS = ['created_at', 'started_at', 'completed_at', 'start_requested_at'];
-
-/**
- * The message body: `{type, timestamp, data}` with the generation as it was at the event. The snapshot is
- * the row as JSON, so its timestamps are strings until turned back into dates here.
- */
+/** The message body: `{type, timestamp, data}` with the generation as it was at the event. */
 export function webhookPayload(d: WebhookDelivery, publicUrl: string): string {
-  const row: Record<string, unknown> = { ...d.snapshot };
-  for (const name of TIMESTAMPS) {
-    if (typeof row[name] === 'string') row[name] = new Date(row[name] as string);
-  }
   return JSON.stringify({
     type: d.eventType,
     timestamp: d.createdAt.toISOString(),
-    data: generationJson(generationFromRow(row), publicUrl),
+    data: generationJson(snapshotGeneration(d), publicUrl),
   });
 }
 
@@ -93,27 +70,12 @@ export async function findDelivery(
   owner: DeliveryOwner,
   id: string,
 ): Promise<WebhookDelivery> {
-  const rows = await db.query(
-    'SELECT * FROM webhook_deliveries WHERE id = $1 AND account_id = $2 AND mode = $3',
-    [id, owner.accountId, owner.mode],
-  );
-  if (!rows[0]) throw new ApiError('not_found', 404, `No webhook delivery with id ${id}.`);
-  return deliveryFromRow(rows[0]);
+  const d = await findDeliveryOf(db, owner, id);
+  if (!d) throw new ApiError('not_found', 404, `No webhook delivery with id ${id}.`);
+  return d;
 }
 
-/** The attempts of one delivery, oldest first. */
-export async function deliveryAttempts(db: Queryable, deliveryId: string) {
-  const rows = await db.query<Record<string, unknown>>(
-    'SELECT * FROM webhook_attempts WHERE delivery_id = $1 ORDER BY id',
-    [deliveryId],
-  );
-  return rows.map((r) => ({
-    startedAt: (r.started_at as Date).toISOString(),
-    durationMs: r.duration_ms as number,
-    status: (r.status as number | null) ?? null,
-    error: (r.error as string | null) ?? null,
-  }));
-}
+export { deliveryAttempts } from '../store/webhook-deliveries.ts';
 
 /** Sends a delivery again now, with a fresh retry window, whatever its state. */
 export async function replayDelivery(
@@ -122,14 +84,9 @@ export async function replayDelivery(
   id: string,
 ): Promise<WebhookDelivery> {
   await findDelivery(db, owner, id);
-  const rows = await db.query(
-    `UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = clock_timestamp(),
-       retry_from = clock_timestamp(), delivered_at = NULL
-     WHERE id = $1 AND account_id = $2 AND mode = $3 RETURNING *`,
-    [id, owner.accountId, owner.mode],
-  );
-  await db.query(`SELECT pg_notify('reelay_webhooks', $1)`, [id]);
-  return deliveryFromRow(rows[0] as Record<string, unknown>);
+  const d = await replayDeliveryRow(db, owner, id);
+  if (!d) throw new ApiError('not_found', 404, `No webhook delivery with id ${id}.`);
+  return d;
 }
 
 /** A page of the account's deliveries, newest first; the cursor is the last one's id. */
@@ -138,32 +95,17 @@ export async function listDeliveries(
   owner: DeliveryOwner,
   q: { limit: number; cursor: string | null; generationId: string | null; state: DeliveryState | null },
 ): Promise<{ data: WebhookDelivery[]; nextCursor: string | null }> {
-  if (q.cursor !== null) {
-    const known = await db.query(
-      'SELECT 1 FROM webhook_deliveries WHERE id = $1 AND account_id = $2 AND mode = $3',
-      [q.cursor, owner.accountId, owner.mode],
+  if (q.cursor !== null && !(await deliveryExists(db, owner, q.cursor))) {
+    throw new ApiError(
+      'invalid_request',
+      400,
+      'cursor is not one this API returned; pass nextCursor unchanged.',
+      {
+        param: 'cursor',
+      },
     );
-    if (known.length === 0) {
-      throw new ApiError(
-        'invalid_request',
-        400,
-        'cursor is not one this API returned; pass nextCursor unchanged.',
-        {
-          param: 'cursor',
-        },
-      );
-    }
   }
-  const rows = await db.query(
-    `SELECT d.* FROM webhook_deliveries d
-     WHERE d.account_id = $1 AND d.mode = $6
-       AND ($2::text IS NULL OR d.generation_id = $2)
-       AND ($3::text IS NULL OR d.state = $3)
-       AND ($4::text IS NULL OR (d.created_at, d.id) < (
-         SELECT c.created_at, c.id FROM webhook_deliveries c WHERE c.id = $4 AND c.account_id = $1))
-     ORDER BY d.created_at DESC, d.id DESC LIMIT $5`,
-    [owner.accountId, q.generationId, q.state, q.cursor, q.limit + 1, owner.mode],
-  );
-  const data = rows.slice(0, q.limit).map(deliveryFromRow);
+  const rows = await deliveriesPage(db, owner, { ...q, limit: q.limit + 1 });
+  const data = rows.slice(0, q.limit);
   return { data, nextCursor: rows.length > q.limit ? (data.at(-1)?.id ?? null) : null };
 }

@@ -1,13 +1,20 @@
 import type { Database } from '../db/database.ts';
 import { randomBase62 } from '../ids.ts';
+import {
+  claimDelivery,
+  msUntilNextDelivery,
+  recordDeliveryAttempt,
+  unlockDelivery,
+  WEBHOOKS_CHANNEL,
+} from '../store/webhook-deliveries.ts';
 import { WakeUp } from '../wake-up.ts';
 import { signWebhook } from './sign-webhook.ts';
 import { webhookBackoffMs } from './webhook-backoff.ts';
-import { deliveryFromRow, type WebhookDelivery, webhookPayload } from './webhook-deliveries.ts';
+import { type WebhookDelivery, webhookPayload } from './webhook-deliveries.ts';
 import { signingSecrets, webhookSecretOf } from './webhook-secrets.ts';
 
 /** NOTIFY channel the events trigger announces new deliveries on. */
-export const WEBHOOKS_CHANNEL = 'reelay_webhooks';
+export { WEBHOOKS_CHANNEL };
 
 export interface WebhookSettings {
   /** Loops sending at once in this process; 0 sends nothing here. */
@@ -76,31 +83,17 @@ export class WebhookDispatcher {
   }
 
   private async msUntilNextDue(): Promise<number> {
-    const rows = await this.deps.db.query<{ ms: number | null }>(
-      `SELECT (EXTRACT(EPOCH FROM (min(GREATEST(next_attempt_at, COALESCE(locked_until, next_attempt_at)))
-         - clock_timestamp())) * 1000)::float8 AS ms
-       FROM webhook_deliveries WHERE state = 'pending'`,
-    );
-    const ms = rows[0]?.ms;
-    if (ms === null || ms === undefined) return this.settings.pollIntervalMs;
+    const ms = await msUntilNextDelivery(this.deps.db);
+    if (ms === null) return this.settings.pollIntervalMs;
     return Math.min(Math.max(ms, 5), this.settings.pollIntervalMs);
   }
 
   /** Claims one due delivery and makes one attempt; false when none was due. */
   async sendOne(): Promise<boolean> {
     const leaseSeconds = this.settings.timeoutMs / 1000 + 10;
-    const rows = await this.deps.db.query(
-      `UPDATE webhook_deliveries SET locked_by = $1, locked_until = clock_timestamp() + make_interval(secs => $2)
-       WHERE id = (
-         SELECT id FROM webhook_deliveries
-         WHERE state = 'pending' AND next_attempt_at <= clock_timestamp()
-           AND (locked_until IS NULL OR locked_until < clock_timestamp())
-         ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING *`,
-      [this.id, leaseSeconds],
-    );
-    if (!rows[0]) return false;
-    await this.attempt(deliveryFromRow(rows[0]));
+    const delivery = await claimDelivery(this.deps.db, this.id, leaseSeconds);
+    if (!delivery) return false;
+    await this.attempt(delivery);
     return true;
   }
 
@@ -134,10 +127,7 @@ export class WebhookDispatcher {
       await response.body?.cancel().catch(() => {});
     } catch (e) {
       if (this.abort.signal.aborted) {
-        await db.query(
-          'UPDATE webhook_deliveries SET locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2',
-          [d.id, this.id],
-        );
+        await unlockDelivery(db, d.id, this.id);
         return;
       }
       error = signal.aborted ? `no answer within ${this.settings.timeoutMs} ms` : describe(e);
@@ -150,27 +140,18 @@ export class WebhookDispatcher {
     const retryAt =
       Date.now() + webhookBackoffMs(attempts, this.settings.backoffBaseMs, this.settings.backoffMaxMs);
     const gaveUp = !ok && retryAt - d.retryFrom.getTime() > this.settings.retryWindowMs;
-    await db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO webhook_attempts (delivery_id, started_at, duration_ms, status, error) VALUES ($1,$2,$3,$4,$5)`,
-        [d.id, startedAt, Date.now() - startedAt.getTime(), status, error],
-      );
-      await tx.query(
-        `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $3, last_error = $4,
-           state = $5, next_attempt_at = clock_timestamp() + make_interval(secs => $6),
-           delivered_at = CASE WHEN $5 = 'succeeded' THEN clock_timestamp() END,
-           locked_by = NULL, locked_until = NULL
-         WHERE id = $1 AND locked_by = $2`,
-        [
-          d.id,
-          this.id,
-          status,
-          error,
-          ok ? 'succeeded' : gaveUp ? 'failed' : 'pending',
-          Math.max(0, retryAt - Date.now()) / 1000,
-        ],
-      );
-    });
+    await db.transaction((tx) =>
+      recordDeliveryAttempt(tx, {
+        id: d.id,
+        senderId: this.id,
+        startedAt,
+        durationMs: Date.now() - startedAt.getTime(),
+        status,
+        error,
+        state: ok ? 'succeeded' : gaveUp ? 'failed' : 'pending',
+        retryInSeconds: Math.max(0, retryAt - Date.now()) / 1000,
+      }),
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.ts';
-import { generationFromRow } from '../generations/generation-record.ts';
-import { JOBS_CHANNEL } from '../store/jobs.ts';
+import { failOverdue } from '../store/generation-progress.ts';
+import { makeJobDue, notifyJobs } from '../store/jobs.ts';
 import { release } from '../store/ledger.ts';
 
 /** Longest time a generation may take from creation: a default and per-model overrides, in seconds. */
@@ -23,27 +23,14 @@ export async function failOverdueGenerations(
   batch = 100,
 ): Promise<string[]> {
   return db.transaction(async (tx) => {
-    const rows = await tx.query(
-      `WITH overdue AS (
-         SELECT id, COALESCE(($1::jsonb ->> model)::float8, $2::float8) AS secs FROM generations
-         WHERE status IN ('queued', 'running')
-           AND created_at + make_interval(secs => COALESCE(($1::jsonb ->> model)::float8, $2::float8)) < clock_timestamp()
-         LIMIT $3 FOR UPDATE SKIP LOCKED)
-       UPDATE generations g SET status = 'failed', completed_at = clock_timestamp(),
-         error = jsonb_build_object('code', 'deadline_exceeded', 'message',
-           'The generation did not finish within the ' || overdue.secs || ' seconds allowed for ' || g.model || '.')
-       FROM overdue WHERE g.id = overdue.id AND g.status IN ('queued', 'running')
-       RETURNING g.*`,
-      [JSON.stringify(deadlines.perModel), deadlines.defaultSeconds, batch],
-    );
+    const overdue = await failOverdue(tx, deadlines, batch);
     const ids: string[] = [];
-    for (const row of rows) {
-      const g = generationFromRow(row);
+    for (const g of overdue) {
       await release(tx, { accountId: g.accountId, mode: g.runMode, keyId: g.keyId }, g.id, g.holdMilli);
-      await tx.query('UPDATE jobs SET run_at = clock_timestamp() WHERE generation_id = $1', [g.id]);
+      await makeJobDue(tx, g.id);
       ids.push(g.id);
     }
-    if (ids.length > 0) await tx.query('SELECT pg_notify($1, $2)', [JOBS_CHANNEL, ids[0]]);
+    if (ids[0] !== undefined) await notifyJobs(tx, ids[0]);
     return ids;
   });
 }

@@ -9,18 +9,19 @@ import { StorageKeyMissing } from '../assets/storage.ts';
 import { backoffMs } from '../backoff.ts';
 import { chargeMilli } from '../billing/charge.ts';
 import type { Database } from '../db/database.ts';
-import { runSql, sql } from '../db/sql.ts';
-import {
-  type GenerationOutput,
-  type GenerationRecord,
-  loadGeneration,
-} from '../generations/generation-record.ts';
-import { attemptOutcomeSet, setAttemptOutcome } from '../generations/provider-attempts.ts';
+import type { GenerationOutput, GenerationRecord } from '../generations/generation-record.ts';
 import type { ProviderOutput, ResolvedMedia } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import { findAssets } from '../store/assets.ts';
+import {
+  clearOperationForRetry,
+  recordFailed,
+  recordSucceeded,
+  setProgress,
+} from '../store/generation-progress.ts';
+import { loadGeneration } from '../store/generations.ts';
 import { deleteJob, rescheduleJob } from '../store/jobs.ts';
-import { captureWith, release } from '../store/ledger.ts';
+import { setAttemptOutcome } from '../store/provider-attempts.ts';
 import { checkStatus, onProviderError, startOnRoute, type UpstreamDeps } from './route-generation.ts';
 import { downloadOutput } from './store-outputs.ts';
 
@@ -82,11 +83,7 @@ export async function driveGeneration(
     const status = await checkStatus(deps, g, provider, signal);
     if (status.state === 'pending') {
       if (status.progress !== undefined) {
-        await deps.db.query('UPDATE generations SET progress = $2 WHERE id = $1 AND status = $3', [
-          g.id,
-          status.progress,
-          'running',
-        ]);
+        await setProgress(deps.db, g.id, status.progress);
       }
       await rescheduleJob(deps.db, g.id, deps.workerId, deps.providers.pollIntervalMs(provider.id));
     } else if (status.state === 'succeeded') {
@@ -110,13 +107,10 @@ export async function driveGeneration(
         ? error
         : new StepFailure('provider_error', (error as Error).message, true);
     if (failure.retryable && g.attempts < deps.maxStartAttempts) {
-      await deps.db.query(
-        'UPDATE generations SET operation = NULL, warnings = warnings || $2::jsonb WHERE id = $1',
-        [
-          g.id,
-          JSON.stringify([{ code: 'retried', message: `attempt ${g.attempts} failed: ${failure.message}` }]),
-        ],
-      );
+      await clearOperationForRetry(deps.db, g.id, {
+        code: 'retried',
+        message: `attempt ${g.attempts} failed: ${failure.message}`,
+      });
       await rescheduleJob(deps.db, g.id, deps.workerId, backoffMs(g.attempts, STEP_BACKOFF));
       return null;
     }
@@ -229,33 +223,13 @@ async function succeed(
     });
   }
   const charge = chargeMilli(g.quote, g.holdMilli, stored[0]?.durationSeconds);
-  const target = { accountId: g.accountId, mode: g.runMode, keyId: g.keyId };
-  const id = sql`${g.id}`;
-  const rows = await runSql<{ done: number }>(
-    deps.db,
-    sql`WITH done AS (
-       UPDATE generations SET status = 'succeeded', outputs = ${JSON.stringify(stored)}, charged_milli = ${charge}, progress = 1,
-         completed_at = clock_timestamp(), ${attemptOutcomeSet(seq, { outcome: 'succeeded' })}
-       WHERE id = ${id} AND status = 'running' RETURNING id),
-     job AS (DELETE FROM jobs WHERE generation_id = ${id}),
-     ${captureWith(target, g.id, g.holdMilli, charge, sql`done`)}
-     SELECT count(*)::int AS done FROM done`,
-  );
+  const done = await recordSucceeded(deps.db, g, seq, stored, charge);
   // Canceled or failed meanwhile: the result is discarded uncharged (the job is gone all the same).
-  if (rows[0]?.done === 0 && seq > 0) await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'succeeded' });
+  if (!done && seq > 0) await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'succeeded' });
 }
 
 async function fail(deps: DriveDeps, g: GenerationRecord, code: string, message: string): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    const rows = await tx.query(
-      `UPDATE generations SET status = 'failed', error = $2, completed_at = clock_timestamp()
-       WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
-      [g.id, JSON.stringify({ code, message })],
-    );
-    if (rows.length > 0)
-      await release(tx, { accountId: g.accountId, mode: g.runMode, keyId: g.keyId }, g.id, g.holdMilli);
-    await deleteJob(tx, g.id);
-  });
+  await recordFailed(deps.db, g, { code, message });
 }
 
 async function cancelUpstream(deps: DriveDeps, g: GenerationRecord, signal: AbortSignal): Promise<void> {

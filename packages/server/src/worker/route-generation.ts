@@ -1,8 +1,6 @@
 import type { Json } from '@reelay/catalog';
 import type { Database } from '../db/database.ts';
-import { runSql, sql } from '../db/sql.ts';
-import { type GenerationRecord, generationFromRow } from '../generations/generation-record.ts';
-import { attemptOutcomeSet, setAttemptOutcome } from '../generations/provider-attempts.ts';
+import type { GenerationRecord } from '../generations/generation-record.ts';
 import type { Provider, ProviderStatus, ResolvedMedia, Warning } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import {
@@ -12,7 +10,15 @@ import {
   type RetryLimits,
 } from '../providers/upstream/retry-policy.ts';
 import { failureCodeOf, UpstreamError } from '../providers/upstream/upstream-error.ts';
+import {
+  countProviderRetry,
+  recordStartRequested,
+  resetProviderRetries,
+  storeFoundOperation,
+  storeStarted,
+} from '../store/generation-progress.ts';
 import { rescheduleJob } from '../store/jobs.ts';
+import { setAttemptOutcome } from '../store/provider-attempts.ts';
 import { acquireSlot, releaseSlot } from '../store/provider-slots.ts';
 import { RouteFailure } from './route-failure.ts';
 import type { DownloadDeps } from './store-outputs.ts';
@@ -112,7 +118,7 @@ function choose(
 }
 
 async function deferRetry(deps: RouteDeps, g: GenerationRecord, delayMs: number): Promise<void> {
-  await deps.db.query('UPDATE generations SET provider_retries = provider_retries + 1 WHERE id = $1', [g.id]);
+  await countProviderRetry(deps.db, g.id);
   await rescheduleJob(deps.db, g.id, deps.workerId, delayMs);
 }
 
@@ -132,10 +138,7 @@ async function recoverLostStart(
   if (provider.findStarted) {
     const found = await provider.findStarted({ generationId: g.id, signal });
     if (found !== null) {
-      await deps.db.query('UPDATE generations SET operation = $2 WHERE id = $1 AND operation IS NULL', [
-        g.id,
-        JSON.stringify(found.operation),
-      ]);
+      await storeFoundOperation(deps.db, g.id, found.operation);
       await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'accepted', upstreamId: found.upstreamId });
       await rescheduleJob(deps.db, g.id, deps.workerId, 0);
       return true;
@@ -179,19 +182,8 @@ export async function startOnRoute(
     await rescheduleJob(deps.db, g.id, deps.workerId, deps.upstream.capacityWaitMs);
     return null;
   }
-  const rows = await deps.db.query<{ seq: number }>(
-    `UPDATE generations SET status = 'running', started_at = COALESCE(started_at, clock_timestamp()),
-       start_requested_at = clock_timestamp(), attempts = attempts + 1, provider = $2,
-       provider_attempts = provider_attempts || jsonb_build_array(jsonb_build_object(
-         'seq', jsonb_array_length(provider_attempts) + 1, 'provider', $2::text, 'upstreamId', NULL,
-         'outcome', 'requested', 'error', NULL,
-         'at', to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
-     WHERE id = $1 AND status IN ('queued', 'running') AND operation IS NULL
-     RETURNING jsonb_array_length(provider_attempts) AS seq`,
-    [g.id, provider.id],
-  );
-  const seq = rows[0]?.seq;
-  if (seq === undefined) {
+  const seq = await recordStartRequested(deps.db, g.id, provider.id);
+  if (seq === null) {
     // Ended, or started, meanwhile: the next step sees it as it now is.
     await rescheduleJob(deps.db, g.id, deps.workerId, 0);
     return null;
@@ -212,14 +204,14 @@ export async function startOnRoute(
   // Stored whatever the status now is, so a generation canceled meanwhile can still be stopped upstream.
   // The operation and the attempt's outcome are one statement; the job stays with this worker.
   const accepted = { outcome: 'accepted' as const, upstreamId: started.upstreamId ?? null };
-  const stored = await runSql(
-    deps.db,
-    sql`UPDATE generations SET operation = ${JSON.stringify(started.operation)},
-       warnings = warnings || ${JSON.stringify([...warnings, ...dedupe(started.warnings, warnings)])}::jsonb,
-       provider_retries = 0, ${attemptOutcomeSet(seq, accepted)}
-     WHERE id = ${g.id} AND operation IS NULL RETURNING *`,
-  );
-  if (stored[0]) return generationFromRow(stored[0]);
+  const stored = await storeStarted(deps.db, {
+    id: g.id,
+    operation: started.operation,
+    warnings: [...warnings, ...dedupe(started.warnings, warnings)],
+    seq,
+    outcome: accepted,
+  });
+  if (stored) return stored;
   await setAttemptOutcome(deps.db, g.id, seq, accepted);
   await rescheduleJob(deps.db, g.id, deps.workerId, 0);
   return null;
@@ -264,10 +256,7 @@ async function startFailed(
     // A 5xx may still have created the task: where the upstream can be asked, ask before going elsewhere.
     const found = await provider.findStarted({ generationId: g.id, signal }).catch(() => undefined);
     if (found) {
-      await deps.db.query('UPDATE generations SET operation = $2 WHERE id = $1 AND operation IS NULL', [
-        g.id,
-        JSON.stringify(found.operation),
-      ]);
+      await storeFoundOperation(deps.db, g.id, found.operation);
       await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'accepted', upstreamId: found.upstreamId });
       await rescheduleJob(deps.db, g.id, deps.workerId, 0);
       return;
@@ -344,7 +333,7 @@ export async function checkStatus(
     });
   }
   if (g.providerRetries > 0) {
-    await deps.db.query('UPDATE generations SET provider_retries = 0 WHERE id = $1', [g.id]);
+    await resetProviderRetries(deps.db, g.id);
   }
   return status;
 }

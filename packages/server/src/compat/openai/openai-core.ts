@@ -5,15 +5,7 @@ import type { ApiDeps } from '../../api/deps.ts';
 import { sendContent } from '../../api/send-content.ts';
 import type { Principal } from '../../billing/api-keys.ts';
 import { ApiError } from '../../errors.ts';
-import { cancelGeneration } from '../../generations/cancel-generation.ts';
-import { createGeneration } from '../../generations/create-generation.ts';
-import {
-  findGeneration,
-  type GenerationRecord,
-  loadGeneration,
-} from '../../generations/generation-record.ts';
-import { jobWakeUp } from '../../generations/job-queue.ts';
-import { listGenerations } from '../../generations/list-generations.ts';
+import type { GenerationRecord } from '../../generations/generation-record.ts';
 
 /** A generation as the OpenAI shape reads it. */
 export type CoreGeneration = Pick<
@@ -100,7 +92,6 @@ const coreAsset = (a: CoreAsset): CoreAsset => ({
 
 /** {@link OpenAiCore} over today's generations, assets and billing modules. */
 export function openAiCore(deps: ApiDeps): OpenAiCore {
-  const wakeWorkers = jobWakeUp(deps.db);
   const assetOf = async (accountId: string, id: string) => {
     try {
       return await deps.assets.get(accountId, id);
@@ -118,25 +109,12 @@ export function openAiCore(deps: ApiDeps): OpenAiCore {
     ffmpegPath: deps.ffmpegPath,
     retentionHours: deps.assetRetentionHours,
     async createGeneration(principal, request, idempotencyKey, log) {
-      const { generation } = await createGeneration(
-        {
-          db: deps.db,
-          assets: deps.assets,
-          prices: deps.prices,
-          limits: deps.limits,
-          providerFor: (p, model) => deps.providers.route(model, p.mode),
-          wakeWorkers,
-          log,
-        },
-        principal,
-        request,
-        idempotencyKey,
-      );
+      const { generation } = await deps.generations.create(principal, request, idempotencyKey, log);
       return generation;
     },
-    findGeneration: (accountId, id) => findGeneration(deps.db, accountId, id),
+    findGeneration: (accountId, id) => deps.generations.find(accountId, id),
     async listGenerations(accountId, page) {
-      const result = await listGenerations(deps.db, accountId, {
+      const result = await deps.generations.list(accountId, {
         limit: page.limit,
         cursor: page.afterId,
         status: null,
@@ -144,10 +122,10 @@ export function openAiCore(deps: ApiDeps): OpenAiCore {
       });
       return { data: result.data, hasMore: result.nextCursor !== null };
     },
-    cancelGeneration: (accountId, id) => cancelGeneration(deps.db, accountId, id),
+    cancelGeneration: (accountId, id) => deps.generations.cancel(accountId, id),
     async waitForFinal(generation, ms, signal) {
       await deps.events.waitForFinal(generation.id, ms, signal);
-      return (await loadGeneration(deps.db, generation.id)) ?? generation;
+      return (await deps.generations.load(generation.id)) ?? generation;
     },
     async uploadAsset(accountId, file, declaredType) {
       return coreAsset(await deps.assets.upload(accountId, file, { declaredType }));

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import { runSql, type Sql, sql } from '../db/sql.ts';
 import type { KeyMode } from '../key-mode.ts';
+import { readRow } from './row-reader.ts';
 
 /**
  * Tokens a key has committed since the start of the current UTC day or month, read from the ledger:
@@ -34,21 +35,25 @@ export async function usageReport(
   db: Queryable,
   q: { accountId: string; mode: KeyMode; from: Date; to: Date; groupBy: 'model' | 'day' },
 ): Promise<UsageRow[]> {
-  const group = q.groupBy === 'model' ? 'g.model' : `to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
-  const rows = await db.query<{ key: string; milli: number; seconds: number; generations: number }>(
-    `SELECT ${group} AS key, sum(e.amount_milli)::float8 AS milli,
+  const group =
+    q.groupBy === 'model' ? sql`g.model` : sql`to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
+  const rows = await runSql(
+    db,
+    sql`SELECT ${group} AS key, sum(e.amount_milli)::float8 AS milli,
        sum(coalesce((g.outputs->0->>'durationSeconds')::float8, 0))::float8 AS seconds, count(*)::int AS generations
      FROM ledger_entries e JOIN generations g ON g.id = e.generation_id
-     WHERE e.account_id = $1 AND e.mode = $2 AND e.kind = 'capture' AND e.created_at >= $3 AND e.created_at < $4
+     WHERE e.account_id = ${q.accountId} AND e.mode = ${q.mode} AND e.kind = 'capture' AND e.created_at >= ${q.from} AND e.created_at < ${q.to}
      GROUP BY 1 ORDER BY 1`,
-    [q.accountId, q.mode, q.from, q.to],
   );
-  return rows.map((r) => ({
-    key: r.key,
-    tokens: r.milli / 1000,
-    seconds: Math.round(r.seconds * 1000) / 1000,
-    generations: r.generations,
-  }));
+  return rows.map((row) => {
+    const r = readRow(row);
+    return {
+      key: r.text('key'),
+      tokens: r.number('milli') / 1000,
+      seconds: Math.round(r.number('seconds') * 1000) / 1000,
+      generations: r.number('generations'),
+    };
+  });
 }
 
 export interface LedgerEntry {
@@ -66,28 +71,25 @@ export async function ledgerPage(
   db: Queryable,
   q: { accountId: string; mode: KeyMode; limit: number; before: number | null },
 ): Promise<{ data: LedgerEntry[]; nextCursor: string | null }> {
-  const rows = await db.query<{
-    id: number;
-    kind: string;
-    amount_milli: number;
-    generation_id: string | null;
-    key_id: string | null;
-    note: string;
-    created_at: Date;
-  }>(
-    `SELECT id, kind, amount_milli, generation_id, key_id, note, created_at FROM ledger_entries
-     WHERE account_id = $1 AND mode = $2 AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4`,
-    [q.accountId, q.mode, q.before, q.limit + 1],
+  const before = sql`${q.before}`;
+  const rows = await runSql(
+    db,
+    sql`SELECT id, kind, amount_milli, generation_id, key_id, note, created_at FROM ledger_entries
+     WHERE account_id = ${q.accountId} AND mode = ${q.mode} AND (${before}::bigint IS NULL OR id < ${before})
+     ORDER BY id DESC LIMIT ${q.limit + 1}`,
   );
-  const data = rows.slice(0, q.limit).map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    tokens: r.amount_milli / 1000,
-    generationId: r.generation_id,
-    keyId: r.key_id,
-    note: r.note,
-    createdAt: r.created_at.toISOString(),
-  }));
+  const data = rows.slice(0, q.limit).map((row) => {
+    const r = readRow(row);
+    return {
+      id: r.number('id'),
+      kind: r.text('kind'),
+      tokens: r.number('amount_milli') / 1000,
+      generationId: r.textOrNull('generation_id'),
+      keyId: r.textOrNull('key_id'),
+      note: r.text('note'),
+      createdAt: r.date('created_at').toISOString(),
+    };
+  });
   const last = data.at(-1);
   return { data, nextCursor: rows.length > q.limit && last ? String(last.id) : null };
 }

@@ -1,0 +1,85 @@
+import type { PriceOverrides } from '@reelay/catalog';
+import type { AssetsService } from '../assets/assets-service.ts';
+import type { Principal } from '../billing/api-keys.ts';
+import type { LimitDefaults } from '../billing/limits.ts';
+import type { Database } from '../db/database.ts';
+import { eventsAfter } from '../store/generation-events.ts';
+import { findGeneration, loadGeneration } from '../store/generations.ts';
+import { jobWakeUp } from '../store/jobs.ts';
+import { cancelGeneration } from './cancel-generation.ts';
+import { createGeneration } from './create-generation.ts';
+import type { GenerationEvent } from './generation-events.ts';
+import type { GenerationRecord } from './generation-record.ts';
+import { type ListQuery, listGenerations } from './list-generations.ts';
+import { wakeOnCallback } from './wake-on-callback.ts';
+
+/** What creating generations needs besides the database. */
+export interface GenerationsSettings {
+  assets: AssetsService;
+  prices: PriceOverrides;
+  limits: LimitDefaults;
+  /** Accept http:// webhook URLs besides https://. */
+  allowHttpWebhooks: boolean;
+  /** Accept webhook URLs on loopback and private addresses (development and tests). */
+  allowPrivateWebhooks: boolean;
+  /** The provider a generation of this principal and model runs on. */
+  providerFor(principal: Principal, model: string): string;
+}
+
+/** A generation's request side as the HTTP layer sees it: create, read, list, cancel, events, callbacks. */
+export class GenerationsService {
+  /** Wakes the workers after a create commits: at most one NOTIFY on its way per process. */
+  private readonly wakeWorkers: () => Promise<void>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly settings: GenerationsSettings,
+  ) {
+    this.wakeWorkers = jobWakeUp(db);
+  }
+
+  create(
+    principal: Principal,
+    body: unknown,
+    idempotencyKey: string | null,
+    log: { warn(details: object, message: string): void },
+  ): Promise<{ generation: GenerationRecord; created: boolean }> {
+    return createGeneration(
+      { db: this.db, ...this.settings, wakeWorkers: this.wakeWorkers, log },
+      principal,
+      body,
+      idempotencyKey,
+    );
+  }
+
+  /** The generation if it belongs to `accountId`, else null. */
+  find(accountId: string, id: string): Promise<GenerationRecord | null> {
+    return findGeneration(this.db, accountId, id);
+  }
+
+  /** The generation as it is now (whoever's it is: for callers that already found it for its account). */
+  load(id: string): Promise<GenerationRecord | null> {
+    return loadGeneration(this.db, id);
+  }
+
+  list(
+    accountId: string,
+    query: ListQuery,
+  ): Promise<{ data: GenerationRecord[]; nextCursor: string | null }> {
+    return listGenerations(this.db, accountId, query);
+  }
+
+  cancel(accountId: string, id: string): Promise<GenerationRecord> {
+    return cancelGeneration(this.db, accountId, id);
+  }
+
+  /** The events of one generation after `afterId`, oldest first. */
+  eventsAfter(generationId: string, afterId: number, limit: number): Promise<GenerationEvent[]> {
+    return eventsAfter(this.db, generationId, afterId, limit);
+  }
+
+  /** An upstream's callback named this work: its job is made due now. False when none is waiting for it. */
+  wakeOnCallback(provider: string, upstreamId: string): Promise<boolean> {
+    return wakeOnCallback(this.db, provider, upstreamId);
+  }
+}

@@ -1,0 +1,78 @@
+import type { Queryable } from '../db/database.ts';
+import { runSql, sql } from '../db/sql.ts';
+import { type Row, readRow } from './row-reader.ts';
+
+/** An `accounts` row. */
+export interface AccountRecord {
+  id: string;
+  name: string;
+  maxConcurrentGenerations: number | null;
+  keyRatePerMinute: number | null;
+  createdAt: Date;
+}
+
+function accountFromRow(row: Row): AccountRecord {
+  const r = readRow(row);
+  return {
+    id: r.text('id'),
+    name: r.text('name'),
+    maxConcurrentGenerations: r.numberOrNull('max_concurrent_generations'),
+    keyRatePerMinute: r.numberOrNull('key_rate_per_minute'),
+    createdAt: r.date('created_at'),
+  };
+}
+
+const onlyRow = (rows: Row[]): Row => {
+  if (!rows[0]) throw new Error('the statement returned no row');
+  return rows[0];
+};
+
+export async function findAccount(db: Queryable, id: string): Promise<AccountRecord | null> {
+  const rows = await runSql(db, sql`SELECT * FROM accounts WHERE id = ${id}`);
+  return rows[0] ? accountFromRow(rows[0]) : null;
+}
+
+/** The account's name, or '' when there is no such account. */
+export async function accountName(db: Queryable, id: string): Promise<string> {
+  const rows = await runSql(db, sql`SELECT name FROM accounts WHERE id = ${id}`);
+  return rows[0] ? readRow(rows[0]).text('name') : '';
+}
+
+export async function insertAccount(
+  db: Queryable,
+  a: { id: string; name: string; maxConcurrentGenerations: number | null; keyRatePerMinute: number | null },
+): Promise<AccountRecord> {
+  const rows = await runSql(
+    db,
+    sql`INSERT INTO accounts (id, name, max_concurrent_generations, key_rate_per_minute)
+     VALUES (${a.id}, ${a.name}, ${a.maxConcurrentGenerations}, ${a.keyRatePerMinute}) RETURNING *`,
+  );
+  return accountFromRow(onlyRow(rows));
+}
+
+/** Sets the limits given (`undefined` leaves one as it is; null sets the gateway's default). */
+export async function updateAccountLimits(
+  db: Queryable,
+  id: string,
+  limits: { maxConcurrentGenerations?: number | null; keyRatePerMinute?: number | null },
+): Promise<AccountRecord> {
+  const rows = await runSql(
+    db,
+    sql`UPDATE accounts SET
+         max_concurrent_generations = CASE WHEN ${limits.maxConcurrentGenerations !== undefined}
+           THEN ${limits.maxConcurrentGenerations ?? null}::int ELSE max_concurrent_generations END,
+         key_rate_per_minute = CASE WHEN ${limits.keyRatePerMinute !== undefined}
+           THEN ${limits.keyRatePerMinute ?? null}::int ELSE key_rate_per_minute END
+       WHERE id = ${id} RETURNING *`,
+  );
+  return accountFromRow(onlyRow(rows));
+}
+
+/** Creates the account unless it exists; true when it was created. */
+export async function insertAccountIfMissing(db: Queryable, id: string, name: string): Promise<boolean> {
+  const rows = await runSql(
+    db,
+    sql`INSERT INTO accounts (id, name) VALUES (${id}, ${name}) ON CONFLICT (id) DO NOTHING RETURNING id`,
+  );
+  return rows.length > 0;
+}

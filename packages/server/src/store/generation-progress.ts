@@ -1,0 +1,173 @@
+import type { Json } from '@reelay/catalog';
+import type { Database, Queryable } from '../db/database.ts';
+import { runSql, sql } from '../db/sql.ts';
+import type { GenerationOutput, GenerationRecord } from '../generations/generation-record.ts';
+import type { ProviderAttempt } from '../generations/provider-attempts.ts';
+import { generationFromRow } from './generations.ts';
+import { deleteJob } from './jobs.ts';
+import { captureWith, release } from './ledger.ts';
+import { attemptOutcomeSet } from './provider-attempts.ts';
+import { readRow } from './row-reader.ts';
+
+/** The changes a worker makes to a generation as it drives it, each one statement (or one transaction). */
+
+type AttemptPatch = Partial<Pick<ProviderAttempt, 'outcome' | 'upstreamId' | 'error'>>;
+
+/**
+ * Marks the generation `running` and appends a `requested` attempt on `provider`, before the call goes out;
+ * the attempt's `seq`, or null when it ended or was started meanwhile.
+ */
+export async function recordStartRequested(
+  db: Queryable,
+  id: string,
+  provider: string,
+): Promise<number | null> {
+  const p = sql`${provider}`;
+  const rows = await runSql(
+    db,
+    sql`UPDATE generations SET status = 'running', started_at = COALESCE(started_at, clock_timestamp()),
+       start_requested_at = clock_timestamp(), attempts = attempts + 1, provider = ${p},
+       provider_attempts = provider_attempts || jsonb_build_array(jsonb_build_object(
+         'seq', jsonb_array_length(provider_attempts) + 1, 'provider', ${p}::text, 'upstreamId', NULL,
+         'outcome', 'requested', 'error', NULL,
+         'at', to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+     WHERE id = ${id} AND status IN ('queued', 'running') AND operation IS NULL
+     RETURNING jsonb_array_length(provider_attempts) AS seq`,
+  );
+  return rows[0] ? readRow(rows[0]).number('seq') : null;
+}
+
+/**
+ * Stores the operation an upstream answered a start with, its warnings and attempt `seq`'s outcome, in one
+ * statement; the generation as stored, or null when it already had an operation.
+ */
+export async function storeStarted(
+  db: Queryable,
+  s: {
+    id: string;
+    operation: Json;
+    warnings: readonly { code: string; message: string }[];
+    seq: number;
+    outcome: AttemptPatch;
+  },
+): Promise<GenerationRecord | null> {
+  const rows = await runSql(
+    db,
+    sql`UPDATE generations SET operation = ${JSON.stringify(s.operation)},
+       warnings = warnings || ${JSON.stringify(s.warnings)}::jsonb,
+       provider_retries = 0, ${attemptOutcomeSet(s.seq, s.outcome)}
+     WHERE id = ${s.id} AND operation IS NULL RETURNING *`,
+  );
+  return rows[0] ? generationFromRow(rows[0]) : null;
+}
+
+/** Stores an operation found upstream (a start whose answer was lost), unless one is stored already. */
+export async function storeFoundOperation(db: Queryable, id: string, operation: Json): Promise<void> {
+  await runSql(
+    db,
+    sql`UPDATE generations SET operation = ${JSON.stringify(operation)} WHERE id = ${id} AND operation IS NULL`,
+  );
+}
+
+/** Counts one more upstream call that failed in a row. */
+export async function countProviderRetry(db: Queryable, id: string): Promise<void> {
+  await runSql(db, sql`UPDATE generations SET provider_retries = provider_retries + 1 WHERE id = ${id}`);
+}
+
+/** An upstream call went through: the count of failures in a row starts again. */
+export async function resetProviderRetries(db: Queryable, id: string): Promise<void> {
+  await runSql(db, sql`UPDATE generations SET provider_retries = 0 WHERE id = ${id}`);
+}
+
+/** The upstream's progress (0..1) of a running generation. */
+export async function setProgress(db: Queryable, id: string, progress: number): Promise<void> {
+  await runSql(
+    db,
+    sql`UPDATE generations SET progress = ${progress} WHERE id = ${id} AND status = ${'running'}`,
+  );
+}
+
+/** Drops the operation of a failed step so the next one starts again, with a warning saying why. */
+export async function clearOperationForRetry(
+  db: Queryable,
+  id: string,
+  warning: { code: string; message: string },
+): Promise<void> {
+  await runSql(
+    db,
+    sql`UPDATE generations SET operation = NULL, warnings = warnings || ${JSON.stringify([warning])}::jsonb WHERE id = ${id}`,
+  );
+}
+
+/**
+ * Marks a running generation succeeded with its outputs, records attempt `seq` succeeded, captures
+ * `chargeMilli` of its hold and deletes its job, in one statement: all of it commits or none. False when
+ * it was no longer running (canceled or failed meanwhile); its job is deleted all the same.
+ */
+export async function recordSucceeded(
+  db: Queryable,
+  g: GenerationRecord,
+  seq: number,
+  outputs: readonly GenerationOutput[],
+  chargeMilli: number,
+): Promise<boolean> {
+  const target = { accountId: g.accountId, mode: g.runMode, keyId: g.keyId };
+  const id = sql`${g.id}`;
+  const rows = await runSql(
+    db,
+    sql`WITH done AS (
+       UPDATE generations SET status = 'succeeded', outputs = ${JSON.stringify(outputs)}, charged_milli = ${chargeMilli}, progress = 1,
+         completed_at = clock_timestamp(), ${attemptOutcomeSet(seq, { outcome: 'succeeded' })}
+       WHERE id = ${id} AND status = 'running' RETURNING id),
+     job AS (DELETE FROM jobs WHERE generation_id = ${id}),
+     ${captureWith(target, g.id, g.holdMilli, chargeMilli, sql`done`)}
+     SELECT count(*)::int AS done FROM done`,
+  );
+  return rows[0] ? readRow(rows[0]).number('done') > 0 : false;
+}
+
+/** Marks a queued or running generation failed, releases its hold and deletes its job, in one transaction. */
+export async function recordFailed(
+  db: Database,
+  g: GenerationRecord,
+  error: { code: string; message: string },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const rows = await runSql(
+      tx,
+      sql`UPDATE generations SET status = 'failed', error = ${JSON.stringify(error)}, completed_at = clock_timestamp()
+       WHERE id = ${g.id} AND status IN ('queued', 'running') RETURNING id`,
+    );
+    if (rows.length > 0)
+      await release(tx, { accountId: g.accountId, mode: g.runMode, keyId: g.keyId }, g.id, g.holdMilli);
+    await deleteJob(tx, g.id);
+  });
+}
+
+/**
+ * Fails up to `batch` queued or running generations past their deadline (`perModel` seconds, else
+ * `defaultSeconds`, from creation) with `deadline_exceeded`, skipping rows other sweepers hold; the generations
+ * as they now are. Run inside the caller's transaction, which releases their holds.
+ */
+export async function failOverdue(
+  tx: Queryable,
+  deadlines: { perModel: Readonly<Record<string, number>>; defaultSeconds: number },
+  batch: number,
+): Promise<GenerationRecord[]> {
+  const perModel = sql`${JSON.stringify(deadlines.perModel)}`;
+  const fallback = sql`${deadlines.defaultSeconds}`;
+  const rows = await runSql(
+    tx,
+    sql`WITH overdue AS (
+         SELECT id, COALESCE((${perModel}::jsonb ->> model)::float8, ${fallback}::float8) AS secs FROM generations
+         WHERE status IN ('queued', 'running')
+           AND created_at + make_interval(secs => COALESCE((${perModel}::jsonb ->> model)::float8, ${fallback}::float8)) < clock_timestamp()
+         LIMIT ${batch} FOR UPDATE SKIP LOCKED)
+       UPDATE generations g SET status = 'failed', completed_at = clock_timestamp(),
+         error = jsonb_build_object('code', 'deadline_exceeded', 'message',
+           'The generation did not finish within the ' || overdue.secs || ' seconds allowed for ' || g.model || '.')
+       FROM overdue WHERE g.id = overdue.id AND g.status IN ('queued', 'running')
+       RETURNING g.*`,
+  );
+  return rows.map(generationFromRow);
+}

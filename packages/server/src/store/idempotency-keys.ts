@@ -1,0 +1,79 @@
+import type { Queryable } from '../db/database.ts';
+import { runSql, sql } from '../db/sql.ts';
+import { type Row, readRow } from './row-reader.ts';
+
+/** What an `Idempotency-Key` holds: the hash of its first request and, once answered, that answer. */
+export interface KeptAnswer {
+  requestHash: string;
+  /** Null while the first request is still running. */
+  status: number | null;
+  body: unknown;
+}
+
+const keptFromRow = (row: Row): KeptAnswer => {
+  const r = readRow(row);
+  return { requestHash: r.text('request_hash'), status: r.numberOrNull('status'), body: r.json('body') };
+};
+
+/** The `idempotency_keys` table: one row per account (or the operator) and key. */
+export class IdempotencyKeys {
+  constructor(private readonly db: Queryable) {}
+
+  /**
+   * One statement claims the key — new, expired (24 h, taken over as new) or abandoned (no answer after
+   * `abandonedSeconds`) by a first request of the same hash — and otherwise reads what it holds.
+   * `held` is null when no row was visible to the statement (one committed while the claim waited).
+   */
+  async claim(
+    scope: string,
+    key: string,
+    requestHash: string,
+    abandonedSeconds: number,
+  ): Promise<{ claimed: boolean; held: KeptAnswer | null }> {
+    const s = sql`${scope}`;
+    const k = sql`${key}`;
+    const hash = sql`${requestHash}`;
+    const rows = await runSql(
+      this.db,
+      sql`WITH claim AS (
+         INSERT INTO idempotency_keys (account_id, key, request_hash) VALUES (${s}, ${k}, ${hash})
+         ON CONFLICT (account_id, key) DO UPDATE SET created_at = now(), request_hash = ${hash}, status = NULL, body = NULL
+           WHERE idempotency_keys.created_at < now() - interval '24 hours'
+             OR (idempotency_keys.status IS NULL AND idempotency_keys.request_hash = ${hash}
+               AND idempotency_keys.created_at < now() - make_interval(secs => ${abandonedSeconds}))
+         RETURNING 1
+       )
+       SELECT EXISTS (SELECT 1 FROM claim) AS claimed, i.request_hash, i.status, i.body
+       FROM (SELECT 1) AS one LEFT JOIN idempotency_keys i ON i.account_id = ${s} AND i.key = ${k}`,
+    );
+    const row = rows[0];
+    if (!row) return { claimed: false, held: null };
+    const claimed = readRow(row).boolean('claimed');
+    return { claimed, held: row.request_hash ? keptFromRow(row) : null };
+  }
+
+  /** What the key holds now, or null. */
+  async read(scope: string, key: string): Promise<KeptAnswer | null> {
+    const rows = await runSql(
+      this.db,
+      sql`SELECT request_hash, status, body FROM idempotency_keys WHERE account_id = ${scope} AND key = ${key}`,
+    );
+    return rows[0] ? keptFromRow(rows[0]) : null;
+  }
+
+  /** Keeps the first request's answer. */
+  async keep(scope: string, key: string, status: number, body: string): Promise<void> {
+    await runSql(
+      this.db,
+      sql`UPDATE idempotency_keys SET status = ${status}, body = ${body} WHERE account_id = ${scope} AND key = ${key}`,
+    );
+  }
+
+  /** Frees a key whose request has not been answered, so a retry is answered afresh. */
+  async release(scope: string, key: string): Promise<void> {
+    await runSql(
+      this.db,
+      sql`DELETE FROM idempotency_keys WHERE account_id = ${scope} AND key = ${key} AND status IS NULL`,
+    );
+  }
+}
