@@ -2,54 +2,41 @@ import type { MediaKind } from '@reelay/catalog';
 import type { AssetRecord } from '../assets/asset-record.ts';
 import type { Queryable } from '../db/database.ts';
 import { runSql, sql } from '../db/sql.ts';
+import { type Row, readRow } from './row-reader.ts';
 
 export type { AssetRecord } from '../assets/asset-record.ts';
 
-interface Row {
-  id: string;
-  account_id: string;
-  kind: MediaKind;
-  media_type: string;
-  bytes: number;
-  sha256: string;
-  width: number | null;
-  height: number | null;
-  duration_seconds: number | null;
-  has_audio: boolean | null;
-  fps: number | null;
-  video_codec: string | null;
-  audio_codec: string | null;
-  storage_key: string;
-  source: AssetRecord['source'];
-  source_url: string | null;
-  generation_id: string | null;
-  created_at: Date;
-}
+const KINDS: readonly MediaKind[] = ['video', 'image', 'audio'];
+const SOURCES: readonly AssetRecord['source'][] = ['upload', 'data', 'url', 'output'];
 
-const fromRow = (r: Row): AssetRecord => ({
-  id: r.id,
-  accountId: r.account_id,
-  kind: r.kind,
-  mediaType: r.media_type,
-  bytes: Number(r.bytes),
-  sha256: r.sha256,
-  width: r.width,
-  height: r.height,
-  durationSeconds: r.duration_seconds,
-  hasAudio: r.has_audio,
-  fps: r.fps,
-  videoCodec: r.video_codec,
-  audioCodec: r.audio_codec,
-  storageKey: r.storage_key,
-  source: r.source,
-  sourceUrl: r.source_url,
-  generationId: r.generation_id,
-  createdAt: r.created_at,
-});
+/** An `assets` row as a record: the one mapping of that table. */
+function fromRow(row: Row): AssetRecord {
+  const r = readRow(row);
+  return {
+    id: r.text('id'),
+    accountId: r.text('account_id'),
+    kind: r.oneOf('kind', KINDS),
+    mediaType: r.text('media_type'),
+    bytes: r.number('bytes'),
+    sha256: r.text('sha256'),
+    width: r.numberOrNull('width'),
+    height: r.numberOrNull('height'),
+    durationSeconds: r.numberOrNull('duration_seconds'),
+    hasAudio: r.booleanOrNull('has_audio'),
+    fps: r.numberOrNull('fps'),
+    videoCodec: r.textOrNull('video_codec'),
+    audioCodec: r.textOrNull('audio_codec'),
+    storageKey: r.text('storage_key'),
+    source: r.oneOf('source', SOURCES),
+    sourceUrl: r.textOrNull('source_url'),
+    generationId: r.textOrNull('generation_id'),
+    createdAt: r.date('created_at'),
+  };
+}
 
 /** Records a stored file as an asset. */
 export async function insertAsset(db: Queryable, a: Omit<AssetRecord, 'createdAt'>): Promise<AssetRecord> {
-  const rows = await runSql<Row>(
+  const rows = await runSql(
     db,
     sql`INSERT INTO assets (id, account_id, kind, media_type, bytes, sha256, width, height, duration_seconds,
        has_audio, fps, video_codec, audio_codec, storage_key, source, source_url, generation_id)
@@ -64,16 +51,13 @@ export async function insertAsset(db: Queryable, a: Omit<AssetRecord, 'createdAt
 
 /** The asset with `id` if it belongs to `accountId`; another account's asset is as absent as a missing one. */
 export async function findAsset(db: Queryable, accountId: string, id: string): Promise<AssetRecord | null> {
-  const rows = await runSql<Row>(
-    db,
-    sql`SELECT * FROM assets WHERE id = ${id} AND account_id = ${accountId}`,
-  );
+  const rows = await runSql(db, sql`SELECT * FROM assets WHERE id = ${id} AND account_id = ${accountId}`);
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
 /** The asset with `id` whatever its account: only for callers that already proved a right to it (a signature). */
 export async function findAssetById(db: Queryable, id: string): Promise<AssetRecord | null> {
-  const rows = await runSql<Row>(db, sql`SELECT * FROM assets WHERE id = ${id}`);
+  const rows = await runSql(db, sql`SELECT * FROM assets WHERE id = ${id}`);
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
@@ -84,7 +68,7 @@ export async function findAssets(
   ids: readonly string[],
 ): Promise<AssetRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await runSql<Row>(
+  const rows = await runSql(
     db,
     sql`SELECT * FROM assets WHERE account_id = ${accountId} AND id = ANY(${[...ids]})`,
   );
@@ -119,7 +103,7 @@ export async function deleteAssetRow(db: Queryable, accountId: string, id: strin
 
 /** Up to `limit` assets created before `before` that no queued or running generation needs, oldest first. */
 export async function findExpiredAssets(db: Queryable, before: Date, limit: number): Promise<AssetRecord[]> {
-  const rows = await runSql<Row>(
+  const rows = await runSql(
     db,
     sql`SELECT * FROM assets WHERE created_at < ${before} AND NOT ${NEEDED} ORDER BY created_at LIMIT ${limit}`,
   );

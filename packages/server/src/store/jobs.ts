@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { runSql, sql } from '../db/sql.ts';
+import { readRow } from './row-reader.ts';
 
 /** NOTIFY channel that wakes workers when a job is enqueued. */
 export const JOBS_CHANNEL = 'reelay_jobs';
@@ -16,7 +17,7 @@ export function jobWakeUp(db: Queryable): () => Promise<void> {
   let current: Promise<void> | null = null;
   let next: Promise<void> | null = null;
   const send = (): Promise<void> => {
-    const sent: Promise<void> = db.query('SELECT pg_notify($1, $2)', [JOBS_CHANNEL, '']).then(
+    const sent: Promise<void> = runSql(db, sql`SELECT pg_notify(${JOBS_CHANNEL}, '')`).then(
       () => {
         if (current === sent) current = null;
       },
@@ -51,16 +52,16 @@ export async function claimJob(
   workerId: string,
   leaseSeconds: number,
 ): Promise<string | null> {
-  const rows = await db.query<{ generation_id: string }>(
-    `UPDATE jobs SET locked_by = $1, locked_until = clock_timestamp() + make_interval(secs => $2)
+  const rows = await runSql(
+    db,
+    sql`UPDATE jobs SET locked_by = ${workerId}, locked_until = clock_timestamp() + make_interval(secs => ${leaseSeconds})
      WHERE generation_id = (
        SELECT generation_id FROM jobs
        WHERE run_at <= clock_timestamp() AND (locked_until IS NULL OR locked_until < clock_timestamp())
        ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED)
      RETURNING generation_id`,
-    [workerId, leaseSeconds],
   );
-  return rows[0]?.generation_id ?? null;
+  return rows[0] ? readRow(rows[0]).text('generation_id') : null;
 }
 
 /**
@@ -73,13 +74,14 @@ export async function rescheduleJob(
   workerId: string,
   delayMs: number,
 ): Promise<void> {
-  await db.query(
-    `WITH handed AS (
-       UPDATE jobs SET run_at = clock_timestamp() + make_interval(secs => $3::float8), locked_by = NULL,
+  const delay = sql`${delayMs / 1000}::float8`;
+  await runSql(
+    db,
+    sql`WITH handed AS (
+       UPDATE jobs SET run_at = clock_timestamp() + make_interval(secs => ${delay}), locked_by = NULL,
          locked_until = NULL
-       WHERE generation_id = $1 AND locked_by = $2 RETURNING generation_id)
-     SELECT pg_notify('${JOBS_CHANNEL}', generation_id) FROM handed WHERE $3::float8 <= 0`,
-    [generationId, workerId, delayMs / 1000],
+       WHERE generation_id = ${generationId} AND locked_by = ${workerId} RETURNING generation_id)
+     SELECT pg_notify(${JOBS_CHANNEL}, generation_id) FROM handed WHERE ${delay} <= 0`,
   );
 }
 
@@ -90,25 +92,26 @@ export async function renewLease(
   workerId: string,
   leaseSeconds: number,
 ): Promise<void> {
-  await db.query(
-    `UPDATE jobs SET locked_until = clock_timestamp() + make_interval(secs => $3)
-     WHERE generation_id = $1 AND locked_by = $2`,
-    [generationId, workerId, leaseSeconds],
+  await runSql(
+    db,
+    sql`UPDATE jobs SET locked_until = clock_timestamp() + make_interval(secs => ${leaseSeconds})
+     WHERE generation_id = ${generationId} AND locked_by = ${workerId}`,
   );
 }
 
 export async function deleteJob(db: Queryable, generationId: string): Promise<void> {
-  await db.query('DELETE FROM jobs WHERE generation_id = $1', [generationId]);
+  await runSql(db, sql`DELETE FROM jobs WHERE generation_id = ${generationId}`);
 }
 
 /** Milliseconds until the next job is due (0 if one is due now), or null when the queue is empty. */
 export async function msUntilNextJob(db: Queryable): Promise<number | null> {
-  const rows = await db.query<{ ms: number | null }>(
-    `SELECT (EXTRACT(EPOCH FROM (min(GREATEST(run_at, COALESCE(locked_until, run_at))) - clock_timestamp())) * 1000)::float8 AS ms
+  const rows = await runSql(
+    db,
+    sql`SELECT (EXTRACT(EPOCH FROM (min(GREATEST(run_at, COALESCE(locked_until, run_at))) - clock_timestamp())) * 1000)::float8 AS ms
      FROM jobs`,
   );
-  const ms = rows[0]?.ms;
-  return ms === null || ms === undefined ? null : Math.max(0, ms);
+  const ms = rows[0] ? readRow(rows[0]).numberOrNull('ms') : null;
+  return ms === null ? null : Math.max(0, ms);
 }
 
 /** Makes a generation's job due now (a worker then finds it ended, or asks its upstream at once). */
@@ -130,7 +133,7 @@ export async function makeDueByUpstreamId(
   provider: string,
   upstreamId: string,
 ): Promise<boolean> {
-  const rows = await runSql<{ generation_id: string }>(
+  const rows = await runSql(
     db,
     sql`UPDATE jobs SET run_at = clock_timestamp()
      WHERE generation_id IN (
@@ -138,6 +141,6 @@ export async function makeDueByUpstreamId(
        WHERE provider_attempts @> ${JSON.stringify([{ provider, upstreamId }])}::jsonb AND status IN ('queued', 'running'))
      RETURNING generation_id`,
   );
-  for (const row of rows) await notifyJobs(db, row.generation_id);
+  for (const row of rows) await notifyJobs(db, readRow(row).text('generation_id'));
   return rows.length > 0;
 }

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import { runSql, type Sql, sql } from '../db/sql.ts';
 import type { KeyMode } from '../key-mode.ts';
+import { readRow } from './row-reader.ts';
 
 /** A balance seen by its owner, in thousandths of a token. */
 export interface Balance {
@@ -23,19 +24,19 @@ async function entry(
   generationId: string | null,
   note = '',
 ): Promise<void> {
-  await tx.query(
-    `INSERT INTO ledger_entries (account_id, mode, kind, amount_milli, generation_id, note, key_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [t.accountId, t.mode, kind, amountMilli, generationId, note, t.keyId ?? null],
+  await runSql(
+    tx,
+    sql`INSERT INTO ledger_entries (account_id, mode, kind, amount_milli, generation_id, note, key_id)
+     VALUES (${t.accountId}, ${t.mode}, ${kind}, ${amountMilli}, ${generationId}, ${note}, ${t.keyId ?? null})`,
   );
 }
 
 /** Adds tokens to a balance (creating it if needed). */
 export async function grant(tx: Queryable, t: Target, amountMilli: number, note: string): Promise<void> {
-  await tx.query(
-    `INSERT INTO token_balances (account_id, mode, balance_milli) VALUES ($1, $2, $3)
+  await runSql(
+    tx,
+    sql`INSERT INTO token_balances (account_id, mode, balance_milli) VALUES (${t.accountId}, ${t.mode}, ${amountMilli})
      ON CONFLICT (account_id, mode) DO UPDATE SET balance_milli = token_balances.balance_milli + EXCLUDED.balance_milli`,
-    [t.accountId, t.mode, amountMilli],
   );
   await entry(tx, t, 'grant', amountMilli, null, note);
 }
@@ -155,10 +156,11 @@ export async function release(
 }
 
 export async function getBalance(db: Queryable, t: Target): Promise<Balance> {
-  const rows = await db.query<{ balance_milli: number; held_milli: number }>(
-    'SELECT balance_milli, held_milli FROM token_balances WHERE account_id = $1 AND mode = $2',
-    [t.accountId, t.mode],
+  const rows = await runSql(
+    db,
+    sql`SELECT balance_milli, held_milli FROM token_balances WHERE account_id = ${t.accountId} AND mode = ${t.mode}`,
   );
-  const row = rows[0];
-  return { balanceMilli: row?.balance_milli ?? 0, heldMilli: row?.held_milli ?? 0 };
+  if (!rows[0]) return { balanceMilli: 0, heldMilli: 0 };
+  const r = readRow(rows[0]);
+  return { balanceMilli: r.number('balance_milli'), heldMilli: r.number('held_milli') };
 }

@@ -1,4 +1,6 @@
 import type { Database, Queryable } from '../db/database.ts';
+import { runSql, sql } from '../db/sql.ts';
+import { readRow } from './row-reader.ts';
 
 /**
  * Takes one of `cap` slots of `provider` for a generation, or returns false when all are held by other
@@ -12,41 +14,45 @@ export async function acquireSlot(
   cap: number,
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
-    await tx.query('INSERT INTO provider_capacity (provider) VALUES ($1) ON CONFLICT DO NOTHING', [provider]);
-    await tx.query('SELECT provider FROM provider_capacity WHERE provider = $1 FOR UPDATE', [provider]);
-    await tx.query(
-      `DELETE FROM provider_slots s USING generations g
-       WHERE s.provider = $1 AND g.id = s.generation_id AND g.status NOT IN ('queued', 'running')`,
-      [provider],
+    await runSql(
+      tx,
+      sql`INSERT INTO provider_capacity (provider) VALUES (${provider}) ON CONFLICT DO NOTHING`,
     );
-    const held = await tx.query<{ mine: boolean; n: number }>(
-      `SELECT bool_or(generation_id = $2) AS mine, count(*)::int AS n FROM provider_slots WHERE provider = $1`,
-      [provider, generationId],
+    await runSql(tx, sql`SELECT provider FROM provider_capacity WHERE provider = ${provider} FOR UPDATE`);
+    await runSql(
+      tx,
+      sql`DELETE FROM provider_slots s USING generations g
+       WHERE s.provider = ${provider} AND g.id = s.generation_id AND g.status NOT IN ('queued', 'running')`,
     );
-    if (held[0]?.mine) return true;
-    if ((held[0]?.n ?? 0) >= cap) return false;
-    await tx.query('INSERT INTO provider_slots (provider, generation_id) VALUES ($1, $2)', [
-      provider,
-      generationId,
-    ]);
+    const held = await runSql(
+      tx,
+      sql`SELECT bool_or(generation_id = ${generationId}) AS mine, count(*)::int AS n FROM provider_slots WHERE provider = ${provider}`,
+    );
+    const slots = held[0] ? readRow(held[0]) : null;
+    if (slots?.booleanOrNull('mine')) return true;
+    if ((slots?.number('n') ?? 0) >= cap) return false;
+    await runSql(
+      tx,
+      sql`INSERT INTO provider_slots (provider, generation_id) VALUES (${provider}, ${generationId})`,
+    );
     return true;
   });
 }
 
 /** Gives a slot back (the upstream did not take the work). */
 export async function releaseSlot(db: Queryable, provider: string, generationId: string): Promise<void> {
-  await db.query('DELETE FROM provider_slots WHERE provider = $1 AND generation_id = $2', [
-    provider,
-    generationId,
-  ]);
+  await runSql(
+    db,
+    sql`DELETE FROM provider_slots WHERE provider = ${provider} AND generation_id = ${generationId}`,
+  );
 }
 
 /** Slots of `provider` held now by queued or running generations. */
 export async function slotsInUse(db: Queryable, provider: string): Promise<number> {
-  const rows = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM provider_slots s JOIN generations g ON g.id = s.generation_id
-     WHERE s.provider = $1 AND g.status IN ('queued', 'running')`,
-    [provider],
+  const rows = await runSql(
+    db,
+    sql`SELECT count(*)::int AS n FROM provider_slots s JOIN generations g ON g.id = s.generation_id
+     WHERE s.provider = ${provider} AND g.status IN ('queued', 'running')`,
   );
-  return rows[0]?.n ?? 0;
+  return rows[0] ? readRow(rows[0]).number('n') : 0;
 }

@@ -18,6 +18,7 @@ export interface RowReader {
   number(column: string): number;
   numberOrNull(column: string): number | null;
   boolean(column: string): boolean;
+  booleanOrNull(column: string): boolean | null;
   date(column: string): Date;
   dateOrNull(column: string): Date | null;
   /** One of `allowed` (an enum or check-constrained text column). */
@@ -44,6 +45,11 @@ export function readRow(row: Row): RowReader {
     if (v === null || v instanceof Date) return v;
     throw new RowShapeError(column, 'a timestamp', v);
   };
+  const boolean = (column: string): boolean | null => {
+    const v = value(column);
+    if (v === null || typeof v === 'boolean') return v;
+    throw new RowShapeError(column, 'a boolean', v);
+  };
   const present = <T>(column: string, v: T | null, expected: string): T => {
     if (v === null) throw new RowShapeError(column, expected, null);
     return v;
@@ -53,11 +59,8 @@ export function readRow(row: Row): RowReader {
     textOrNull: text,
     number: (column) => present(column, number(column), 'a number'),
     numberOrNull: number,
-    boolean(column) {
-      const v = value(column);
-      if (typeof v === 'boolean') return v;
-      throw new RowShapeError(column, 'a boolean', v);
-    },
+    boolean: (column) => present(column, boolean(column), 'a boolean'),
+    booleanOrNull: boolean,
     date: (column) => present(column, date(column), 'a timestamp'),
     dateOrNull: date,
     oneOf<T extends string>(column: string, allowed: readonly T[]): T {

@@ -8,11 +8,8 @@ import { readRow } from './row-reader.ts';
  * what was captured, plus holds still open. Budgets are enforced with this same number.
  */
 export async function keySpendMilli(db: Queryable, keyId: string, period: 'day' | 'month'): Promise<number> {
-  const rows = await runSql<{ spent: number }>(
-    db,
-    sql`SELECT ${keySpendSql(sql`${keyId}`, sql`${period}`)} AS spent`,
-  );
-  return rows[0]?.spent ?? 0;
+  const rows = await runSql(db, sql`SELECT ${keySpendSql(sql`${keyId}`, sql`${period}`)} AS spent`);
+  return rows[0] ? readRow(rows[0]).number('spent') : 0;
 }
 
 /** {@link keySpendMilli} as an SQL expression (float8), for the fragments `keyId` and `period` (values or expressions). */
