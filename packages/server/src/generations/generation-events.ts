@@ -2,8 +2,6 @@ import type { Database } from '../db/database.ts';
 import { generationStatus } from '../store/generations.ts';
 import { FINAL_STATUSES, type GenerationStatus } from './generation-record.ts';
 
-export { eventsAfter } from '../store/generation-events.ts';
-
 /** NOTIFY channel the events trigger (migration 005) announces `<generationId> <eventId>` on. */
 export const EVENTS_CHANNEL = 'reelay_generation_events';
 

@@ -75,8 +75,6 @@ export async function findDelivery(
   return d;
 }
 
-export { deliveryAttempts } from '../store/webhook-deliveries.ts';
-
 /** Sends a delivery again now, with a fresh retry window, whatever its state. */
 export async function replayDelivery(
   db: Queryable,

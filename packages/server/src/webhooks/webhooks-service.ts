@@ -1,9 +1,8 @@
 import type { Database } from '../db/database.ts';
-import type { DeliveryAttempt } from '../store/webhook-deliveries.ts';
+import { type DeliveryAttempt, deliveryAttempts } from '../store/webhook-deliveries.ts';
 import {
   type DeliveryOwner,
   type DeliveryState,
-  deliveryAttempts,
   findDelivery,
   listDeliveries,
   replayDelivery,
