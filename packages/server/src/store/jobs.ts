@@ -17,7 +17,7 @@ export function jobWakeUp(db: Queryable): () => Promise<void> {
   let current: Promise<void> | null = null;
   let next: Promise<void> | null = null;
   const send = (): Promise<void> => {
-    const sent: Promise<void> = runSql(db, sql`SELECT pg_notify(${JOBS_CHANNEL}, '')`).then(
+    const sent: Promise<void> = runSql(db, sql`SELECT pg_notify(${JOBS_CHANNEL}, ${''})`).then(
       () => {
         if (current === sent) current = null;
       },
