@@ -10,8 +10,8 @@ import type {
 } from '@reelay/contract';
 import type { assetJson } from '../src/assets/assets-service.ts';
 import type { AccountsService, keyJson } from '../src/billing/accounts.ts';
-import type { LedgerEntry as ServerLedgerEntry } from '../src/billing/usage.ts';
 import type { generationJson } from '../src/generations/generation-json.ts';
+import type { LedgerEntry as ServerLedgerEntry } from '../src/store/usage.ts';
 import type { deliveryJson } from '../src/webhooks/webhook-deliveries.ts';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
