@@ -8,6 +8,8 @@ import { loadSigningSecret } from './assets/signing-secret.ts';
 import { createStorage } from './assets/storage/create-storage.ts';
 import { AccountsService } from './billing/accounts.ts';
 import { settleDevAccount } from './billing/dev-account.ts';
+import { ReplicateStore } from './compat/replicate/replicate-store.ts';
+import { replicateWebhookBody } from './compat/replicate/replicate-webhooks.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { openDatabase } from './db/open-database.ts';
@@ -144,7 +146,16 @@ export async function createGateway(
     );
     const runsWork = role !== 'api';
     const webhooks = new WebhookDispatcher(
-      { db, fetch: outboundFetch as typeof fetch, publicUrl: config.publicUrl, log: http.log },
+      {
+        db,
+        fetch: outboundFetch as typeof fetch,
+        publicUrl: config.publicUrl,
+        log: http.log,
+        bodyFor: replicateWebhookBody(new ReplicateStore(db), {
+          publicUrl: config.publicUrl,
+          signedUrl: (id) => assets.signedFileUrl(id),
+        }),
+      },
       {
         ...config.webhooks,
         concurrency: runsWork ? config.webhooks.concurrency : 0,

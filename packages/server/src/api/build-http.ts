@@ -1,6 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { admitRequest } from '../billing/limits.ts';
 import { openAiRoutes } from '../compat/openai/openai-routes.ts';
+import { replicateCoreOf } from '../compat/replicate/replicate-core.ts';
+import { replicateRoutes } from '../compat/replicate/replicate-routes.ts';
+import { ReplicateStore } from '../compat/replicate/replicate-store.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { webRoutes } from '../web/web-routes.ts';
@@ -89,7 +92,12 @@ export function buildHttp(deps: ApiDeps, logger: boolean | HttpLogOptions): Fast
     }
     if (access !== 'key') return;
     // One round trip: the key is looked up, the request counted against its rate and its use recorded.
-    const { principal, refusal } = await admitRequest(deps.db, bearerOf(request), deps.limits, lastTouched);
+    const { principal, refusal } = await admitRequest(
+      deps.db,
+      bearerOf(request, request.routeOptions.config.keySchemes),
+      deps.limits,
+      lastTouched,
+    );
     if (!principal) throw new ApiError('unauthorized', 401, 'This API key is not valid or has been revoked.');
     request.principal = principal;
     if (refusal) throw refusal;
@@ -112,5 +120,10 @@ export function buildHttp(deps: ApiDeps, logger: boolean | HttpLogOptions): Fast
   adminRoutes(app, deps.accounts);
   callbackRoutes(app, deps);
   openAiRoutes(app, deps);
+  replicateRoutes(app, replicateCoreOf(deps), new ReplicateStore(deps.db), {
+    publicUrl: deps.publicUrl,
+    idleTimeoutMs: deps.http.idleTimeoutMs,
+    deadlineSweepMs: 1000,
+  });
   return app;
 }

@@ -81,6 +81,8 @@ export async function createGeneration(
   principal: Principal,
   body: unknown,
   idempotencyKey: string | null,
+  /** The id the new generation gets (a compat shape records its own row under it first); a new one otherwise. */
+  id: string = newId('gen'),
 ): Promise<{ generation: GenerationRecord; created: boolean }> {
   const hash = createHash('sha256').update(canonicalJson(body)).digest('hex');
   if (idempotencyKey !== null) {
@@ -106,6 +108,7 @@ export async function createGeneration(
     );
     const result = await insertGeneration(
       deps,
+      id,
       principal,
       prepared,
       { input, mediaRefs },
@@ -140,6 +143,7 @@ async function discardStored(deps: CreateDeps, stored: readonly AssetRecord[]): 
  */
 async function insertGeneration(
   deps: CreateDeps,
+  generationId: string,
   principal: Principal,
   prepared: ReturnType<typeof parseGenerationRequest>,
   resolved: { input: NormalisedInput; mediaRefs: readonly GenerationMediaRef[] },
@@ -147,7 +151,7 @@ async function insertGeneration(
   idempotencyKey: string | null,
   hash: string,
 ): Promise<{ generation: GenerationRecord; created: boolean }> {
-  const id = sqlLiteral(newId('gen'));
+  const id = sqlLiteral(generationId);
   const account = sqlLiteral(principal.accountId);
   const mode = sqlLiteral(principal.mode);
   const key = sqlLiteral(principal.keyId);

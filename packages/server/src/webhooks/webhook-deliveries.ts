@@ -2,7 +2,7 @@ import type { WebhookDelivery as WireDelivery } from '@reelay/contract';
 import type { Queryable } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { generationJson } from '../generations/generation-json.ts';
-import { generationFromRow } from '../generations/generation-record.ts';
+import { type GenerationRecord, generationFromRow } from '../generations/generation-record.ts';
 import type { KeyMode } from '../key-mode.ts';
 
 export type DeliveryState = 'pending' | 'succeeded' | 'failed';
@@ -50,18 +50,23 @@ export function deliveryFromRow(r: Record<string, unknown>): WebhookDelivery {
 const TIMESTAMPS = ['created_at', 'started_at', 'completed_at', 'start_requested_at'];
 
 /**
- * The message body: `{type, timestamp, data}` with the generation as it was at the event. The snapshot is
- * the row as JSON, so its timestamps are strings until turned back into dates here.
+ * The generation as it was at the delivery's event. The snapshot is the row as JSON, so its timestamps are
+ * strings until turned back into dates here.
  */
-export function webhookPayload(d: WebhookDelivery, publicUrl: string): string {
+export function generationAtDelivery(d: WebhookDelivery): GenerationRecord {
   const row: Record<string, unknown> = { ...d.snapshot };
   for (const name of TIMESTAMPS) {
     if (typeof row[name] === 'string') row[name] = new Date(row[name] as string);
   }
+  return generationFromRow(row);
+}
+
+/** The message body: `{type, timestamp, data}` with the generation as it was at the event. */
+export function webhookPayload(d: WebhookDelivery, publicUrl: string): string {
   return JSON.stringify({
     type: d.eventType,
     timestamp: d.createdAt.toISOString(),
-    data: generationJson(generationFromRow(row), publicUrl),
+    data: generationJson(generationAtDelivery(d), publicUrl),
   });
 }
 
