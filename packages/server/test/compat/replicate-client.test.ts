@@ -3,15 +3,18 @@ import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
+import { type Json, models } from '@reelay/catalog';
 import Replicate, { validateWebhook } from 'replicate';
 import sharp from 'sharp';
 import { Webhook } from 'standardwebhooks';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPLICATE_ALIASES } from '../../src/compat/replicate/replicate-aliases.ts';
 import { findFfprobe } from '../../src/media/ffmpeg-binaries.ts';
 import { probeMedia } from '../../src/media/probe.ts';
 import { DATABASES, makePng, startGateway, type TestGateway } from '../harness.ts';
 import { TEST_TLS } from '../loopback-origin.ts';
+import { makeVideo } from '../media-fixtures.ts';
 
 /**
  * The official `replicate` client, unmodified, against a gateway started here. The gateway is reached over HTTPS
@@ -386,5 +389,39 @@ describe.each(DATABASES)('the replicate client on %s', (kind) => {
       input: { prompt: 'pinned', duration: 3 },
     });
     expect(Array.isArray(pinned)).toBe(true);
+  });
+
+  it('walks every catalog model as reelay/<id>, and every alias, through the client', async () => {
+    const image = await replicate.files.create(
+      new Blob([new Uint8Array(await makePng(640, 480, [30, 120, 200]))], { type: 'image/png' }),
+    );
+    const clip = await makeVideo({ width: 640, height: 360, fps: 24, seconds: 3, silent: true });
+    const video = await replicate.files.create(new Blob([new Uint8Array(clip)], { type: 'video/mp4' }));
+    const urls: Record<string, string> = { image: image.urls.get, video: video.urls.get };
+    const walked: [string, string][] = [];
+    for (const m of models) {
+      const input: Record<string, Json> = { ...m.exampleInput };
+      for (const f of m.fields) {
+        if (f.kind !== 'media' || input[f.name] === undefined) continue;
+        const url = urls[f.media] ?? '';
+        input[f.name] = Array.isArray(input[f.name]) ? [url] : url;
+      }
+      walked.push([`reelay/${m.id}`, m.id]);
+      await createAndCancel(`reelay/${m.id}`, input, m.id);
+    }
+    for (const alias of REPLICATE_ALIASES) {
+      walked.push([alias.name, alias.model]);
+      await createAndCancel(alias.name, { prompt: 'walked through' }, alias.model);
+    }
+    expect(walked.length).toBe(models.length + REPLICATE_ALIASES.length);
+
+    async function createAndCancel(name: string, input: Record<string, Json>, model: string) {
+      const created = await replicate.predictions.create({ model: name, input });
+      expect(created.model, name).toBe(name);
+      const own = await t.api('GET', `/api/v1/generations/${created.id}`);
+      expect(own.json.model, name).toBe(model);
+      const canceled = await replicate.predictions.cancel(created.id);
+      expect(['canceled', 'succeeded'], name).toContain(canceled.status);
+    }
   });
 });
