@@ -230,6 +230,10 @@ describe.each(DATABASES)('the replicate client on %s', (kind) => {
     const h = await t.api('GET', `/api/v1/generations/${byBlob.id}`);
     expect(h.json.input.referenceAssetUris[0]).toMatch(/^asset:\/\/asset_/);
     await replicate.wait(byBlob, { interval: 100 });
+    expect(await replicate.files.get(file.id)).toMatchObject({ id: file.id, metadata: { purpose: 'test' } });
+    const unused = await replicate.files.create(new Blob([new Uint8Array(png)], { type: 'image/png' }));
+    expect(await replicate.files.delete(unused.id)).toBe(true);
+    expect((await t.api('GET', `/api/v1/assets/${unused.id}`)).status).toBe(404);
   });
 
   it("maps every field of Kling's Replicate alias to the Reelay input, with Replicate's defaults", async () => {

@@ -286,9 +286,16 @@ export function reelayInputOf(
   return { input: out, errors };
 }
 
-/** The Replicate field of an alias that fills a Reelay field (the first one, if several do). */
-export function aliasFieldOf(alias: ReplicateAlias, reelayField: string): string | undefined {
-  return Object.entries(alias.fields).find(([, f]) => f.fills === reelayField)?.[0];
+/** The Replicate field of an alias that fills a Reelay field: of several, the one that was `given`, else the first. */
+export function aliasFieldOf(
+  alias: ReplicateAlias,
+  reelayField: string,
+  given: readonly string[] = [],
+): string | undefined {
+  const names = Object.entries(alias.fields)
+    .filter(([, f]) => f.fills === reelayField)
+    .map(([name]) => name);
+  return names.find((name) => given.includes(name)) ?? names[0];
 }
 
 /** An alias's input as a JSON Schema object (for the model's OpenAPI schema). */

@@ -46,6 +46,8 @@ export interface ReplicateCore {
   upload(accountId: string, file: Readable, declaredType: string | null): Promise<AssetRecord>;
   /** The account's asset (404 when it has none of that id). */
   asset(accountId: string, id: string): Promise<AssetRecord>;
+  /** Deletes the account's asset (409 while a queued or running generation uses it). */
+  deleteAsset(accountId: string, id: string): Promise<void>;
   /** An expiring link that serves the asset without a key. */
   signedUrl(assetId: string): string;
   /** The Standard Webhooks secret that signs the account's (mode's) webhooks. */
@@ -91,6 +93,7 @@ export function replicateCoreOf(deps: ApiDeps): ReplicateCore {
     cancel: (accountId, id) => cancelGeneration(deps.db, accountId, id),
     upload: (accountId, file, declaredType) => deps.assets.upload(accountId, file, { declaredType }),
     asset: (accountId, id) => deps.assets.get(accountId, id),
+    deleteAsset: (accountId, id) => deps.assets.delete(accountId, id),
     signedUrl: (assetId) => deps.assets.signedFileUrl(assetId),
     webhookSecret: async (principal) => (await webhookSecretOf(deps.db, principal)).secret,
   };

@@ -197,6 +197,20 @@ export function replicatePaths(): Record<string, Record<string, Schema>> {
         parameters: [pathParam('id', 'The file (asset) id.')],
         responses: { '200': ok('The file.', ref('ReplicateFile')), ...COMMON, ...NOT_FOUND },
       },
+      delete: {
+        operationId: 'replicateDeleteFile',
+        tags,
+        summary: 'Delete a file',
+        description: 'Deletes the asset and its bytes.',
+        parameters: [pathParam('id', 'The file (asset) id.')],
+        responses: {
+          '204': { description: 'Deleted.' },
+          '409': problem('A queued or running generation still uses it.'),
+          '413': problem('The body is larger than the gateway accepts.'),
+          ...COMMON,
+          ...NOT_FOUND,
+        },
+      },
     },
     '/replicate/v1/models/{owner}/{name}': {
       get: {

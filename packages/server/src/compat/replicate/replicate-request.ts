@@ -128,14 +128,16 @@ export function parsePredictionBody(
  * A Reelay error about the request shape, told in Replicate's words: `input.<Reelay field>` becomes
  * `input.<alias field>` for an alias, and `webhookUrl` becomes `webhook`.
  */
-export function inReplicateTerms(error: unknown, name: string): unknown {
+export function inReplicateTerms(error: unknown, name: string, body?: unknown): unknown {
   if (!(error instanceof ApiError) || error.extra.details === undefined) return error;
   const alias = aliasNamed(name);
+  const input = (body as { input?: unknown } | undefined)?.input;
+  const given = typeof input === 'object' && input !== null ? Object.keys(input) : [];
   const rename = (param: string) => {
     if (param === 'webhookUrl') return 'webhook';
     if (!alias || !param.startsWith('input.')) return param;
     const [field, ...rest] = param.slice('input.'.length).split('.');
-    const aliasField = field === undefined ? undefined : aliasFieldOf(alias, field);
+    const aliasField = field === undefined ? undefined : aliasFieldOf(alias, field, given);
     return aliasField ? ['input', aliasField, ...rest].join('.') : param;
   };
   const details = error.extra.details.map((d) => {

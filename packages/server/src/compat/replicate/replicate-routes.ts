@@ -79,7 +79,7 @@ export function replicateRoutes(
         try {
           parsed = parsePredictionBody(request.body, name, target.model, options.publicUrl);
         } catch (error) {
-          throw inReplicateTerms(error, name);
+          throw inReplicateTerms(error, name, request.body);
         }
         const id = core.newGenerationId();
         await store.insertPrediction({
@@ -96,7 +96,7 @@ export function replicateRoutes(
           ({ generation } = await core.create(principal, parsed.core, request.idempotencyKey, id));
         } catch (error) {
           await store.deletePrediction(id);
-          throw inReplicateTerms(error, name);
+          throw inReplicateTerms(error, name, request.body);
         }
         if (generation.id !== id) await store.deletePrediction(id);
         const latest = wait === null ? generation : await awaitFinal(generation, wait, reply);
@@ -226,6 +226,11 @@ export function replicateRoutes(
         const asset = await core.asset(accountId, request.params.id);
         const file = (await store.file(accountId, asset.id)) ?? { name: asset.id, metadata: {} };
         return fileJson(asset, file, options.publicUrl);
+      });
+
+      scope.delete<{ Params: { id: string } }>('/files/:id', async (request, reply) => {
+        await core.deleteAsset(callerOf(request).accountId, request.params.id);
+        return reply.status(204).send();
       });
 
       scope.register(async (uploads) => {
