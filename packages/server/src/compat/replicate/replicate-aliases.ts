@@ -1,10 +1,10 @@
 import type { FieldError, Json } from '@reelay/catalog';
 
 /**
- * Replicate's names of the catalog models Replicate hosts, taking Replicate's input fields for them. Each table is
- * the reverse of the mapping the Replicate provider makes (Reelay → Replicate, `replicateInput` in
- * `providers/replicate/replicate-request.ts`, `REPLICATE_MODELS` for the names), kept here so both directions can be
- * read side by side; it belongs beside that mapping once it has a file per model.
+ * Replicate's names of the catalog models Replicate hosts, taking Replicate's input fields for them. Each alias is
+ * the reverse of the provider's mapping of its model (Reelay → Replicate, `providers/replicate/models/<model>.ts`,
+ * whose `endpoint` is the alias's name), kept here so both directions can be read side by side until it moves beside
+ * that mapping; `replicate-aliases.test.ts` sends every alias's fields through the mapping and back.
  */
 
 /** How one Replicate input field reaches the Reelay input. */
@@ -29,14 +29,14 @@ export interface ReplicateAlias {
   name: string;
   /** The Reelay model id it runs. */
   model: string;
-  /** The provider mapping it mirrors. */
+  /** The provider mapping (Reelay → Replicate) it is the reverse of. */
   mirrors: string;
   /** Replicate's model answers a list of URLs (else one URL). */
   outputList?: boolean;
   fields: Readonly<Record<string, AliasField>>;
 }
 
-const MIRRORS = 'providers/replicate/replicate-request.ts (replicateInput)';
+const mirrors = (model: string) => `providers/replicate/models/${model}.ts`;
 const PNG_ONLY = 'Reelay delivers PNG: only "png" is accepted.';
 
 const prompt: AliasField = { fills: 'prompt', type: 'string', description: 'Text prompt.' };
@@ -57,7 +57,7 @@ export const REPLICATE_ALIASES: readonly ReplicateAlias[] = [
   {
     name: 'kwaivgi/kling-v3-omni-video',
     model: 'kling-3.0-omni',
-    mirrors: MIRRORS,
+    mirrors: mirrors('kling-3.0-omni'),
     fields: {
       prompt,
       start_image: {
@@ -114,13 +114,13 @@ export const REPLICATE_ALIASES: readonly ReplicateAlias[] = [
   {
     name: 'google/nano-banana',
     model: 'nano-banana',
-    mirrors: MIRRORS,
+    mirrors: mirrors('nano-banana'),
     fields: { prompt, image_input: imageInput(10), aspect_ratio: aspectRatio, output_format: outputFormat },
   },
   {
     name: 'google/nano-banana-2',
     model: 'nano-banana-2',
-    mirrors: MIRRORS,
+    mirrors: mirrors('nano-banana-2'),
     fields: {
       prompt,
       image_input: imageInput(14),
@@ -133,7 +133,7 @@ export const REPLICATE_ALIASES: readonly ReplicateAlias[] = [
     name: 'bytedance/seedream-4.5',
     outputList: true,
     model: 'seedream-4.5',
-    mirrors: MIRRORS,
+    mirrors: mirrors('seedream-4.5'),
     fields: {
       prompt,
       image_input: imageInput(14),
@@ -157,7 +157,7 @@ export const REPLICATE_ALIASES: readonly ReplicateAlias[] = [
     name: 'bytedance/seedream-5-lite',
     outputList: true,
     model: 'seedream-5',
-    mirrors: MIRRORS,
+    mirrors: mirrors('seedream-5'),
     fields: {
       prompt,
       image_input: imageInput(14),
@@ -176,7 +176,7 @@ export const REPLICATE_ALIASES: readonly ReplicateAlias[] = [
     name: 'xai/grok-imagine-image',
     outputList: true,
     model: 'grok-imagine',
-    mirrors: MIRRORS,
+    mirrors: mirrors('grok-imagine'),
     fields: {
       prompt,
       image: { fills: 'sourceImage', type: 'uri', description: "The image to edit; Reelay's sourceImage." },
@@ -193,7 +193,7 @@ export const REPLICATE_ALIASES: readonly ReplicateAlias[] = [
     name: 'openai/gpt-image-2',
     outputList: true,
     model: 'gpt-image-2',
-    mirrors: MIRRORS,
+    mirrors: mirrors('gpt-image-2'),
     fields: {
       prompt,
       input_images: imageInput(16),
