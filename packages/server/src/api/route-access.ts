@@ -15,7 +15,7 @@ export type RouteAccess = 'key' | 'admin' | 'public' | 'signed' | 'callback';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
-    /** Authorization schemes a `key` route takes besides none: `Bearer` unless the route says otherwise. */
+    /** The Authorization schemes a `key` route takes (`Bearer` when unset). */
     keySchemes?: readonly string[];
   }
 }
