@@ -360,6 +360,31 @@ describe.each(DATABASES)('the replicate client on %s', (kind) => {
     ).toBe(true);
   });
 
+  it('honours Idempotency-Key: the same request twice is one prediction and one hold', async () => {
+    const send = () =>
+      fetch(`${t.baseUrl}/replicate/v1/models/reelay/kling-3.0-omni/predictions`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${t.key}`,
+          'content-type': 'application/json',
+          'idempotency-key': `replicate-once-${kind}`,
+        },
+        body: JSON.stringify({ input: { prompt: 'only once', duration: 3 } }),
+      });
+    const first = await send();
+    const again = await send();
+    expect(first.status).toBe(201);
+    const [a, b] = [await first.json(), await again.json()];
+    expect(b.id).toBe(a.id);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    await replicate.wait(a, { interval: 100 });
+    const ledger = await t.api('GET', '/api/v1/ledger?limit=200');
+    const holds = ledger.json.data.filter(
+      (e: { generationId?: string; kind: string }) => e.generationId === a.id && e.kind === 'hold',
+    );
+    expect(holds).toHaveLength(1);
+  });
+
   it('takes the Token scheme, answers errors in its shape and serves the model with its schema', async () => {
     const asToken = await fetch(`${t.baseUrl}/replicate/v1/predictions`, {
       headers: { authorization: `Token ${t.key}` },
