@@ -17,7 +17,8 @@ import { TEST_TLS } from '../loopback-origin.ts';
 import { makeVideo } from '../media-fixtures.ts';
 
 /**
- * The official `replicate` client, unmodified, against a gateway started here. The gateway is reached over HTTPS
+ * The official `replicate` client (1.4.0, its latest release, whose engines ask for Node 18 or later), unmodified,
+ * against a gateway started here. The gateway is reached over HTTPS
  * (a TLS front on 127.0.0.1 with the test certificate, which the client's `fetch` trusts), because the client wraps
  * only https: outputs as FileOutput downloads, as it does for Replicate's own.
  */
