@@ -244,7 +244,7 @@ const nullableTime = { type: ['string', 'null'], format: 'date-time' };
 const uri = { type: 'string', format: 'uri' };
 
 /** The schemas the Replicate operations refer to. */
-export function replicateSchemas(): Record<string, Json> {
+export function replicateSchemas(): Record<string, Schema> {
   return {
     ReplicatePredictionRequest: {
       type: 'object',
