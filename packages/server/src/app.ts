@@ -10,6 +10,7 @@ import { AccountsService } from './billing/accounts.ts';
 import { Authenticator } from './billing/authenticator.ts';
 import { settleDevAccount } from './billing/dev-account.ts';
 import { UsageService } from './billing/usage-service.ts';
+import { replicateWebhookBody } from './compat/replicate/replicate-webhooks.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { openDatabase } from './db/open-database.ts';
@@ -23,6 +24,7 @@ import { ProviderRegistry } from './providers/registry.ts';
 import { upstreamProviders } from './providers/upstream-providers.ts';
 import { IdempotencyKeys } from './store/idempotency-keys.ts';
 import { databaseReadiness } from './store/readiness.ts';
+import { ReplicateStore } from './store/replicate-predictions.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 import { WebhooksService } from './webhooks/webhooks-service.ts';
 import { DeadlineSweeper } from './worker/deadlines.ts';
@@ -98,6 +100,7 @@ export async function createGateway(
     const devKey = devAccount.key;
     const events = new GenerationEventHub(db);
     await events.start();
+    const replicatePredictions = new ReplicateStore(db);
     const http = buildHttp(
       {
         generations: new GenerationsService(db, {
@@ -125,6 +128,7 @@ export async function createGateway(
         sseHeartbeatMs: config.events.heartbeatMs,
         ffmpegPath,
         assetRetentionHours: config.assets.retentionHours,
+        replicatePredictions,
       },
       options.logger ?? false,
     );
@@ -158,7 +162,16 @@ export async function createGateway(
     );
     const runsWork = role !== 'api';
     const webhooks = new WebhookDispatcher(
-      { db, fetch: outboundFetch as typeof fetch, publicUrl: config.publicUrl, log: http.log },
+      {
+        db,
+        fetch: outboundFetch as typeof fetch,
+        publicUrl: config.publicUrl,
+        log: http.log,
+        bodyFor: replicateWebhookBody(replicatePredictions, {
+          publicUrl: config.publicUrl,
+          signedUrl: (id) => assets.signedFileUrl(id),
+        }),
+      },
       {
         ...config.webhooks,
         concurrency: runsWork ? config.webhooks.concurrency : 0,

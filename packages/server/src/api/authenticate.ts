@@ -9,8 +9,11 @@ declare module 'fastify' {
   }
 }
 
-/** The key of `Authorization: Bearer <key>`; 401 when the header is missing or malformed. */
-export function bearerOf(request: FastifyRequest): string {
+/**
+ * The key of `Authorization: Bearer <key>` (or another of the route's `schemes`, such as the `Token` scheme of the
+ * Replicate shape); 401 when the header is missing or malformed.
+ */
+export function bearerOf(request: FastifyRequest, schemes: readonly string[] = ['Bearer']): string {
   const header = request.headers.authorization;
   if (!header) {
     throw new ApiError(
@@ -19,10 +22,11 @@ export function bearerOf(request: FastifyRequest): string {
       'Missing API key: send the header "Authorization: Bearer <your key>".',
     );
   }
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match?.[1])
+  const match = /^(\S+)\s+(\S+)\s*$/.exec(header);
+  const scheme = match?.[1]?.toLowerCase();
+  if (!match?.[2] || !schemes.some((s) => s.toLowerCase() === scheme))
     throw new ApiError('unauthorized', 401, 'The Authorization header must be "Bearer <your key>".');
-  return match[1];
+  return match[2];
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();

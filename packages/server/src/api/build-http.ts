@@ -1,5 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { openAiRoutes } from '../compat/openai/openai-routes.ts';
+import { replicateCoreOf } from '../compat/replicate/replicate-core.ts';
+import { replicateRoutes } from '../compat/replicate/replicate-routes.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { webRoutes } from '../web/web-routes.ts';
@@ -87,7 +89,9 @@ export function buildHttp(deps: ApiDeps, logger: boolean | HttpLogOptions): Fast
     }
     if (access !== 'key') return;
     // One round trip: the key is looked up, the request counted against its rate and its use recorded.
-    const { principal, refusal } = await deps.authenticator.admit(bearerOf(request));
+    const { principal, refusal } = await deps.authenticator.admit(
+      bearerOf(request, request.routeOptions.config.keySchemes),
+    );
     if (!principal) throw new ApiError('unauthorized', 401, 'This API key is not valid or has been revoked.');
     request.principal = principal;
     if (refusal) throw refusal;
@@ -110,5 +114,10 @@ export function buildHttp(deps: ApiDeps, logger: boolean | HttpLogOptions): Fast
   adminRoutes(app, deps.accounts);
   callbackRoutes(app, deps);
   openAiRoutes(app, deps);
+  replicateRoutes(app, replicateCoreOf(deps), deps.replicatePredictions, {
+    publicUrl: deps.publicUrl,
+    idleTimeoutMs: deps.http.idleTimeoutMs,
+    deadlineSweepMs: 1000,
+  });
   return app;
 }

@@ -3,6 +3,7 @@ import type { AssetsService } from '../assets/assets-service.ts';
 import type { AccountsService } from '../billing/accounts.ts';
 import type { Authenticator } from '../billing/authenticator.ts';
 import type { UsageService } from '../billing/usage-service.ts';
+import type { ReplicateShape } from '../compat/replicate/replicate-core.ts';
 import type { Config } from '../config.ts';
 import type { GenerationEventHub } from '../generations/generation-events.ts';
 import type { GenerationsService } from '../generations/generations-service.ts';
@@ -39,4 +40,6 @@ export interface ApiDeps {
   ffmpegPath: string;
   /** Hours a stored file is kept (0: until deleted). */
   assetRetentionHours: number;
+  /** What the Replicate shape keeps of its predictions and files beside the generations. */
+  replicatePredictions: ReplicateShape['store'];
 }

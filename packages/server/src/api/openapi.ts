@@ -1,5 +1,6 @@
 import type { Json, ModelEntry } from '@reelay/catalog';
 import { OPENAI_TAG, openAiPaths, openAiSchemas } from '../compat/openai/openai-openapi.ts';
+import { REPLICATE_TAG, replicatePaths, replicateSchemas } from '../compat/replicate/replicate-openapi.ts';
 import { modelSchemas } from './openapi-models.ts';
 import {
   apiPaths,
@@ -102,12 +103,14 @@ export function openApiDocument(options: {
   serves?: (method: string, path: string) => boolean;
 }): Schema {
   const serves = options.serves ?? (() => true);
-  const paths = Object.entries({ ...apiPaths(), ...openAiPaths() }).flatMap(([path, ops]) => {
-    const served = Object.entries(ops)
-      .filter(([method]) => serves(method.toUpperCase(), path.replace(/\{(\w+)\}/g, ':$1')))
-      .map(([method, op]) => [method, completeOperation(path, method, op)] as const);
-    return served.length > 0 ? [[path, Object.fromEntries(served)]] : [];
-  });
+  const paths = Object.entries({ ...apiPaths(), ...openAiPaths(), ...replicatePaths() }).flatMap(
+    ([path, ops]) => {
+      const served = Object.entries(ops)
+        .filter(([method]) => serves(method.toUpperCase(), path.replace(/\{(\w+)\}/g, ':$1')))
+        .map(([method, op]) => [method, completeOperation(path, method, op)] as const);
+      return served.length > 0 ? [[path, Object.fromEntries(served)]] : [];
+    },
+  );
   // What the gateway sends to a generation's `webhookUrl`: the body is the contract's WebhookPayload.
   const webhooks: Schema = {
     generationEvent: {
@@ -159,6 +162,7 @@ export function openApiDocument(options: {
       { name: 'callbacks', description: 'Where upstream providers report progress (hints, never results).' },
       { name: 'operations', description: 'Health, readiness and this reference.' },
       OPENAI_TAG,
+      REPLICATE_TAG,
     ],
     paths: Object.fromEntries(paths),
     webhooks,
@@ -176,7 +180,11 @@ export function openApiDocument(options: {
       ),
       responses: answers,
       schemas: {
-        ...referencedSchemas({ ...sharedSchemas(), ...openAiSchemas() }, [paths, answers, webhooks]),
+        ...referencedSchemas({ ...sharedSchemas(), ...openAiSchemas(), ...replicateSchemas() }, [
+          paths,
+          answers,
+          webhooks,
+        ]),
         ...modelSchemas(options.models),
       },
     },

@@ -3,7 +3,8 @@ import { ApiError } from '../errors.ts';
 
 /**
  * Who may call a route:
- * - `key`: an API key of an account (counted against the key's request rate);
+ * - `key`: an API key of an account (counted against the key's request rate); every `/api/` route but those listed
+ *   public or admin, and every route of the Replicate shape under `/replicate/v1/`;
  * - `admin`: the operator's admin key only;
  * - `public`: anyone (health, the catalog, the OpenAPI document, the web pages and their files);
  * - `signed`: anyone holding a link the route itself verifies (`/files/{id}?expires&signature`);
@@ -14,6 +15,8 @@ export type RouteAccess = 'key' | 'admin' | 'public' | 'signed' | 'callback';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /** The Authorization schemes a `key` route takes (`Bearer` when unset). */
+    keySchemes?: readonly string[];
   }
 }
 
@@ -47,6 +50,8 @@ export function accessOfPattern(pattern: string): RouteAccess {
   if (pattern.startsWith('/api/')) return 'key';
   // The OpenAI-shaped API (compat/openai): every route takes an API key.
   if (pattern.startsWith('/v1/')) return 'key';
+  // The Replicate shape (compat/replicate/): every route needs a key.
+  if (pattern.startsWith('/replicate/v1/')) return 'key';
   throw new Error(`The route ${pattern} has no access rule: add it to api/route-access.ts.`);
 }
 

@@ -64,6 +64,8 @@ export async function createGeneration(
   principal: Principal,
   body: unknown,
   idempotencyKey: string | null,
+  /** The id the new generation gets (a compat shape records its own row under it first); a new one otherwise. */
+  id: string = newId('gen'),
 ): Promise<{ generation: GenerationRecord; created: boolean }> {
   const hash = createHash('sha256').update(canonicalJson(body)).digest('hex');
   if (idempotencyKey !== null) {
@@ -89,6 +91,7 @@ export async function createGeneration(
     );
     const result = await insertGenerationOnce(
       deps,
+      id,
       principal,
       prepared,
       { input, mediaRefs },
@@ -120,6 +123,7 @@ async function discardStored(deps: CreateDeps, stored: readonly AssetRecord[]): 
  */
 async function insertGenerationOnce(
   deps: CreateDeps,
+  generationId: string,
   principal: Principal,
   prepared: ReturnType<typeof parseGenerationRequest>,
   resolved: { input: NormalisedInput; mediaRefs: readonly GenerationMediaRef[] },
@@ -131,7 +135,7 @@ async function insertGenerationOnce(
   const outcome = await insertGeneration(
     deps.db,
     {
-      id: newId('gen'),
+      id: generationId,
       principal,
       type: prepared.type,
       model: prepared.model,

@@ -43,12 +43,15 @@ export class GenerationsService {
     body: unknown,
     idempotencyKey: string | null,
     log: { warn(details: object, message: string): void },
+    /** The new generation's id, when the caller records something under it first (a compat shape). */
+    id?: string,
   ): Promise<{ generation: GenerationRecord; created: boolean }> {
     return createGeneration(
       { db: this.db, ...this.settings, wakeWorkers: this.wakeWorkers, log },
       principal,
       body,
       idempotencyKey,
+      id,
     );
   }
 

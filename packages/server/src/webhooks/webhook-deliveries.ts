@@ -33,6 +33,9 @@ export interface WebhookDelivery {
   deliveredAt: Date | null;
 }
 
+/** The generation as it was at the delivery's event. */
+export const generationAtDelivery = snapshotGeneration;
+
 /** The message body: `{type, timestamp, data}` with the generation as it was at the event. */
 export function webhookPayload(d: WebhookDelivery, publicUrl: string): string {
   return JSON.stringify({

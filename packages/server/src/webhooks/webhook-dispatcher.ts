@@ -36,6 +36,11 @@ export interface WebhookDispatcherDeps {
   /** Unix seconds for `webhook-timestamp`. */
   now?: () => number;
   log: { warn(obj: unknown, msg: string): void };
+  /**
+   * The body of a delivery sent in another shape (a compat API's own webhook), or null for Reelay's
+   * `{type, timestamp, data}`. Signed and retried the same either way.
+   */
+  bodyFor?: (d: WebhookDelivery) => Promise<string | null>;
 }
 
 /**
@@ -99,7 +104,7 @@ export class WebhookDispatcher {
 
   private async attempt(d: WebhookDelivery): Promise<void> {
     const { db } = this.deps;
-    const body = webhookPayload(d, this.deps.publicUrl);
+    const body = (await this.deps.bodyFor?.(d)) ?? webhookPayload(d, this.deps.publicUrl);
     const timestamp = this.deps.now?.() ?? Math.floor(Date.now() / 1000);
     const secrets = signingSecrets(await webhookSecretOf(db, d));
     const startedAt = new Date();

@@ -1,0 +1,90 @@
+import type { Readable } from 'node:stream';
+import type { ApiDeps } from '../../api/deps.ts';
+import type { AssetRecord } from '../../assets/asset-record.ts';
+import type { Principal } from '../../billing/api-keys.ts';
+import type { GenerationRecord } from '../../generations/generation-record.ts';
+import { parseListQuery } from '../../generations/list-generations.ts';
+import { newId } from '../../ids.ts';
+import type { ReplicateStore } from '../../store/replicate-predictions.ts';
+
+/** A generation request in Reelay's own shape (`POST /api/v1/generations`). */
+export interface CoreGenerationRequest {
+  type: string;
+  model: string;
+  input: Record<string, unknown>;
+  webhookUrl?: string;
+}
+
+/**
+ * Everything the Replicate shape asks of Reelay's core, in one place: the same generations, ledger, assets and
+ * webhook secrets as Reelay's own API. Pointing the shape at other services means changing this file only.
+ */
+export interface ReplicateCore {
+  /** A fresh generation id, chosen before the create so the shape's own row can be written first. */
+  newGenerationId(): string;
+  /** Creates (or, for a repeated Idempotency-Key, finds) a generation: one hold, one job. */
+  create(
+    principal: Principal,
+    request: CoreGenerationRequest,
+    idempotencyKey: string | null,
+    id: string,
+  ): Promise<{ generation: GenerationRecord; created: boolean }>;
+  /** Waits up to `ms` (woken by events) for the generation to end; then its latest state. */
+  awaitFinal(generation: GenerationRecord, ms: number, signal: AbortSignal): Promise<GenerationRecord>;
+  find(accountId: string, id: string): Promise<GenerationRecord | null>;
+  /** A page of the account's generations, newest first; `cursor` as a previous page gave it. */
+  list(
+    accountId: string,
+    page: { limit: number; cursor: string | null },
+  ): Promise<{ data: GenerationRecord[]; nextCursor: string | null }>;
+  /** Cancels a queued or running generation and releases its hold (409 when it has already ended). */
+  cancel(accountId: string, id: string): Promise<GenerationRecord>;
+  /** Stores a file as an asset of the account (streamed, sniffed, probed). */
+  upload(accountId: string, file: Readable, declaredType: string | null): Promise<AssetRecord>;
+  /** The account's asset (404 when it has none of that id). */
+  asset(accountId: string, id: string): Promise<AssetRecord>;
+  /** Deletes the account's asset (409 while a queued or running generation uses it). */
+  deleteAsset(accountId: string, id: string): Promise<void>;
+  /** An expiring link that serves the asset without a key. */
+  signedUrl(assetId: string): string;
+  /** The Standard Webhooks secret that signs the account's (mode's) webhooks. */
+  webhookSecret(principal: Principal): Promise<string>;
+}
+
+/** The Replicate shape's part of the HTTP layer's dependencies: the core it calls and its own rows. */
+export interface ReplicateShape {
+  core: ReplicateCore;
+  store: ReplicateStore;
+}
+
+/** The core as the gateway has it: the services the HTTP layer is given. */
+export function replicateCoreOf(deps: ApiDeps): ReplicateCore {
+  return {
+    newGenerationId: () => newId('gen'),
+    create: (principal, request, idempotencyKey, id) =>
+      deps.generations.create(principal, request, idempotencyKey, silentLog, id),
+    async awaitFinal(generation, ms, signal) {
+      await deps.events.waitForFinal(generation.id, ms, signal);
+      return (await deps.generations.find(generation.accountId, generation.id)) ?? generation;
+    },
+    find: (accountId, id) => deps.generations.find(accountId, id),
+    list: (accountId, page) =>
+      deps.generations.list(
+        accountId,
+        parseListQuery({
+          limit: String(page.limit),
+          ...(page.cursor !== null ? { cursor: page.cursor } : {}),
+        }),
+      ),
+    cancel: (accountId, id) => deps.generations.cancel(accountId, id),
+    upload: (accountId, file, declaredType) => deps.assets.upload(accountId, file, { declaredType }),
+    asset: (accountId, id) => deps.assets.get(accountId, id),
+    deleteAsset: (accountId, id) => deps.assets.delete(accountId, id),
+    signedUrl: (assetId) => deps.assets.signedFileUrl(assetId),
+    webhookSecret: async (principal) =>
+      (await deps.webhooks.secretOf({ accountId: principal.accountId, mode: principal.mode })).secret,
+  };
+}
+
+/** Inputs of a refused create that cannot be removed are kept; the shape has no request log to tell. */
+const silentLog = { warn: () => {} };
