@@ -5,6 +5,7 @@ import type { LimitDefaults } from '../billing/limits.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { GenerationEventHub } from '../generations/generation-events.ts';
+import type { InputDelivery } from '../providers/input-delivery.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 
 /** What the HTTP layer needs from the rest of the gateway. */
@@ -31,4 +32,6 @@ export interface ApiDeps {
   allowHttpUrls: boolean;
   /** Accept URLs on loopback and private addresses from clients (webhooks); development and tests only. */
   allowPrivateUrls: boolean;
+  /** How input files reach upstreams, for deciding at create whether a route can run a request. */
+  inputDelivery: InputDelivery;
 }

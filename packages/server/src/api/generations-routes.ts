@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.ts';
 import { cancelGeneration } from '../generations/cancel-generation.ts';
+import { checkRoute } from '../generations/check-route.ts';
 import { createGeneration } from '../generations/create-generation.ts';
 import { isFinal } from '../generations/generation-events.ts';
 import { generationJson } from '../generations/generation-json.ts';
@@ -57,6 +58,8 @@ export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
         allowHttpWebhooks: deps.allowHttpUrls,
         allowPrivateWebhooks: deps.allowPrivateUrls,
         providerFor: (p, model) => deps.providers.route(model, p.mode),
+        checkRoute: (p, checked) =>
+          checkRoute({ db: deps.db, providers: deps.providers, delivery: deps.inputDelivery }, p, checked),
         wakeWorkers,
         log: request.log,
       },

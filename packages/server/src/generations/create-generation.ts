@@ -14,6 +14,7 @@ import { canonicalJson } from '../canonical-json.ts';
 import { type Database, isUniqueViolation, sqlLiteral } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import type { CheckedRequest } from './check-route.ts';
 import { type GenerationMediaRef, type GenerationRecord, generationFromRow } from './generation-record.ts';
 import { parseGenerationRequest } from './parse-request.ts';
 import { resolveInputMedia } from './resolve-input-media.ts';
@@ -29,6 +30,11 @@ export interface CreateDeps {
   allowPrivateWebhooks?: boolean;
   /** The provider a generation of this principal and model runs on. */
   providerFor(principal: Principal, model: string): string;
+  /**
+   * Refuses (throws) a request no enabled route can run with this configuration, before any token is held
+   * (check-route.ts); unset: every request is taken.
+   */
+  checkRoute?(principal: Principal, request: CheckedRequest): Promise<void>;
   /** Wakes the workers once a job has been committed (see {@link jobWakeUp}). */
   wakeWorkers(): Promise<void>;
   /** Told when an input stored for a refused create could not be removed, or the workers could not be woken. */
@@ -104,6 +110,7 @@ export async function createGeneration(
       prepared.media,
       stored,
     );
+    await deps.checkRoute?.(principal, { ...prepared, input, mediaRefs });
     const result = await insertGeneration(
       deps,
       principal,

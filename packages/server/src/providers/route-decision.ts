@@ -1,0 +1,69 @@
+import type { Quote } from '@reelay/catalog';
+import type { KeyMode } from '../key-mode.ts';
+import { type InputDelivery, plannedMedia } from './input-delivery.ts';
+import type { Assessment, Provider, ResolvedMedia, StartCall, Warning } from './provider.ts';
+import type { ProviderRegistry } from './registry.ts';
+
+/** A request as routing sees it, before or after it is stored. */
+export interface RoutedRequest extends Omit<StartCall, 'signal' | 'idempotencyKey' | 'callbackUrl'> {
+  runMode: KeyMode;
+  quote: Quote;
+}
+
+/** Why one provider of the route cannot take the request. */
+export interface Refusal {
+  provider: string;
+  problems: Warning[];
+}
+
+export type RouteDecision =
+  | { provider: Provider; assessment: Assessment; refusals: Refusal[] }
+  | { provider: null; refusals: Refusal[] };
+
+/**
+ * The provider a request runs on: the first of its model's route, not in `skip`, that can take every field and
+ * receive every file with this configuration; past the first, only one whose cost stays within the quote. The
+ * create asks this before any token is held and the worker again when it starts, so both agree.
+ */
+export function decideRoute(
+  registry: ProviderRegistry,
+  request: RoutedRequest,
+  delivery: InputDelivery,
+  skip: ReadonlySet<string> = new Set(),
+): RouteDecision {
+  const refusals: Refusal[] = [];
+  const candidates = registry.routes.candidates(request.model, request.runMode);
+  for (const [i, id] of candidates.entries()) {
+    if (skip.has(id)) continue;
+    const provider = registry.get(id);
+    const media = plannedMedia(provider, request.media, delivery);
+    const assessment = provider.assess?.({ ...request, media }) ?? { problems: [], warnings: [] };
+    if (assessment.problems.length > 0) {
+      refusals.push({ provider: id, problems: assessment.problems });
+      continue;
+    }
+    if (i > 0 && !registry.routes.withinQuote(id, request.model, request.variant, request.quote)) {
+      refusals.push({
+        provider: id,
+        problems: [{ code: 'over_quote', message: `${id} would cost more than the quoted price` }],
+      });
+      continue;
+    }
+    return { provider, assessment, refusals };
+  }
+  return { provider: null, refusals };
+}
+
+/** The files of a request before it is stored (no local path yet, no URL). */
+export function unplacedMedia(
+  refs: readonly { field: string; index: number | null; assetId: string }[],
+  assets: ReadonlyMap<string, { kind: ResolvedMedia['kind']; mediaType: string; bytes: number }>,
+): ResolvedMedia[] {
+  return refs.flatMap((ref) => {
+    const asset = assets.get(ref.assetId);
+    if (!asset) return [];
+    return [
+      { ...ref, kind: asset.kind, mediaType: asset.mediaType, bytes: asset.bytes, path: '', url: null },
+    ];
+  });
+}
