@@ -1,6 +1,6 @@
 import type { Quote } from '@reelay/catalog';
 import type { KeyMode } from '../key-mode.ts';
-import { type InputDelivery, plannedMedia } from './input-delivery.ts';
+import { type InputDelivery, PLANNED_URL, plannedMedia } from './input-delivery.ts';
 import type { Assessment, Provider, ResolvedMedia, StartCall, Warning } from './provider.ts';
 import type { ProviderRegistry } from './registry.ts';
 
@@ -38,8 +38,9 @@ export function decideRoute(
     const provider = registry.get(id);
     const media = plannedMedia(provider, request.media, delivery);
     const assessment = provider.assess?.({ ...request, media }) ?? { problems: [], warnings: [] };
-    if (assessment.problems.length > 0) {
-      refusals.push({ provider: id, problems: assessment.problems });
+    const problems = [...assessment.problems, ...unreceivable(provider, media, assessment.problems)];
+    if (problems.length > 0) {
+      refusals.push({ provider: id, problems });
       continue;
     }
     if (i > 0 && !registry.routes.withinQuote(id, request.model, request.variant, request.quote)) {
@@ -52,6 +53,31 @@ export function decideRoute(
     return { provider, assessment, refusals };
   }
   return { provider: null, refusals };
+}
+
+/**
+ * A problem for each file the provider has no way to receive that its mapping did not already name (a mapping may
+ * send a file without checking it has a URL; the route must not be chosen all the same).
+ */
+function unreceivable(
+  provider: Provider,
+  media: readonly ResolvedMedia[],
+  named: readonly Warning[],
+): Warning[] {
+  if (provider.id === 'local') return [];
+  const seen = new Set(named.filter((p) => p.code === 'media_url_unavailable').map((p) => p.param));
+  const out: Warning[] = [];
+  for (const m of media) {
+    const param = `input.${m.field}`;
+    if (m.url === PLANNED_URL || seen.has(param)) continue;
+    seen.add(param);
+    out.push({
+      code: 'media_url_unavailable',
+      param,
+      message: `${provider.id} cannot receive ${m.field} with this configuration (no public URL, and no upload it takes).`,
+    });
+  }
+  return out;
 }
 
 /** The files of a request before it is stored (no local path yet, no URL). */
