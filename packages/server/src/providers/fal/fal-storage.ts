@@ -10,6 +10,10 @@ export interface FalStorageConfig {
   timeoutMs: number;
   /** How long fal keeps an upload (asked for with each one). */
   lifetimeSeconds: number;
+  /** Above this size a file goes up in parts (default 90 MB, as fal's client); tests lower it. */
+  multipartBytes?: number;
+  /** Each part's size (default 10 MB). */
+  partBytes?: number;
 }
 
 /** Above this size a file goes up in parts, as fal's own client does. */
@@ -47,7 +51,8 @@ export class FalStorage implements FileHandOver {
 
   async handOver(file: HandOverFile, signal: AbortSignal): Promise<HandedOver> {
     const { config, now } = this.deps;
-    const multipart = file.bytes > FAL_MULTIPART_BYTES;
+    const multipart = file.bytes > (config.multipartBytes ?? FAL_MULTIPART_BYTES);
+    const partBytes = config.partBytes ?? FAL_PART_BYTES;
     const initiated = await callUpstream({
       fetch: this.deps.fetch,
       method: 'POST',
@@ -82,8 +87,8 @@ export class FalStorage implements FileHandOver {
     const upload = new URL(initiated.upload_url);
     const at = (suffix: string) => `${upload.origin}${upload.pathname}/${suffix}${upload.search}`;
     const parts: z.infer<typeof partSchema>[] = [];
-    for (let start = 0, n = 1; start < file.bytes; start += FAL_PART_BYTES, n++) {
-      const end = Math.min(start + FAL_PART_BYTES, file.bytes) - 1;
+    for (let start = 0, n = 1; start < file.bytes; start += partBytes, n++) {
+      const end = Math.min(start + partBytes, file.bytes) - 1;
       const answer = await sendStream(
         this.deps.fetch,
         `fal storage part ${n}`,
