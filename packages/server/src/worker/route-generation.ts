@@ -18,6 +18,7 @@ import { failureCodeOf, UpstreamError } from '../providers/upstream/upstream-err
 import { acquireSlot, releaseSlot } from './provider-capacity.ts';
 import { RouteFailure } from './route-failure.ts';
 import type { DownloadDeps } from './store-outputs.ts';
+import { InputUndeliverable } from './upstream-inputs.ts';
 
 export { RouteFailure } from './route-failure.ts';
 
@@ -74,7 +75,15 @@ async function delivered(
   if (provider.id === 'local') return media;
   const out: ResolvedMedia[] = [];
   // One file after the other: an upload streams its file, and several at once would share one connection budget.
-  for (const m of media) out.push({ ...m, url: await deps.upstream.inputs.deliver(provider, m, signal) });
+  for (const m of media) {
+    try {
+      out.push({ ...m, url: await deps.upstream.inputs.deliver(provider, m, signal) });
+    } catch (error) {
+      // Only when the configuration changed since the create decided the route: nothing to retry.
+      if (error instanceof InputUndeliverable) throw new RouteFailure('unsupported_input', error.message);
+      throw error;
+    }
+  }
   return out;
 }
 
