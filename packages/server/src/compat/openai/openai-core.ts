@@ -6,6 +6,7 @@ import { sendContent } from '../../api/send-content.ts';
 import type { Principal } from '../../billing/api-keys.ts';
 import { ApiError } from '../../errors.ts';
 import { cancelGeneration } from '../../generations/cancel-generation.ts';
+import { checkRoute } from '../../generations/check-route.ts';
 import { createGeneration } from '../../generations/create-generation.ts';
 import {
   findGeneration,
@@ -125,6 +126,9 @@ export function openAiCore(deps: ApiDeps): OpenAiCore {
           prices: deps.prices,
           limits: deps.limits,
           providerFor: (p, model) => deps.providers.route(model, p.mode),
+          // As on /api/v1: nothing is accepted that no enabled provider can run.
+          checkRoute: (p, checked) =>
+            checkRoute({ db: deps.db, providers: deps.providers, delivery: deps.inputDelivery }, p, checked),
           wakeWorkers,
           log,
         },
