@@ -14,6 +14,7 @@ import { replicateWebhookBody } from './compat/replicate/replicate-webhooks.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { openDatabase } from './db/open-database.ts';
+import { checkRoute } from './generations/check-route.ts';
 import { GenerationEventHub } from './generations/generation-events.ts';
 import { GenerationsService } from './generations/generations-service.ts';
 import { findFfmpeg, findFfprobe } from './media/ffmpeg-binaries.ts';
@@ -28,7 +29,7 @@ import { ReplicateStore } from './store/replicate-predictions.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 import { WebhooksService } from './webhooks/webhooks-service.ts';
 import { DeadlineSweeper } from './worker/deadlines.ts';
-import { upstreamInputUrls } from './worker/input-media-url.ts';
+import { UpstreamInputs } from './worker/upstream-inputs.ts';
 import { Worker } from './worker/worker.ts';
 
 export interface Gateway {
@@ -91,11 +92,13 @@ export async function createGateway(
       { pollIntervalMs: 200 },
     );
     // Upstream APIs are called at their configured origins only; their outputs come in via outboundFetch.
-    for (const upstream of upstreamProviders(config.upstreams, { fetch, now: Date.now }))
+    const uploadFetch = outboundFetch as typeof fetch;
+    for (const upstream of upstreamProviders(config.upstreams, { fetch, now: Date.now, uploadFetch }))
       providers.register(upstream, { pollIntervalMs: config.upstreams.pollIntervalMs });
     providers.routing(config.upstreams);
     for (const extra of options.providers ?? [])
       providers.register(extra.provider, { pollIntervalMs: extra.pollIntervalMs });
+    const inputDelivery = { preference: config.upstreams.inputs, linksReachable: linksReachable(config) };
     const devAccount = await settleDevAccount(db, { dataDir: config.dataDir, ...config.devAccount });
     const devKey = devAccount.key;
     const events = new GenerationEventHub(db);
@@ -110,6 +113,8 @@ export async function createGateway(
           allowHttpWebhooks: config.fetch.allowHttp,
           allowPrivateWebhooks: config.fetch.allowPrivateAddresses,
           providerFor: (p, model) => providers.route(model, p.mode),
+          // Nothing is accepted that no enabled provider can run with this configuration.
+          checkRoute: (p, checked) => checkRoute({ db, providers, delivery: inputDelivery }, p, checked),
         }),
         assets,
         accounts: new AccountsService(db),
@@ -144,7 +149,13 @@ export async function createGateway(
           maxOutputBytes: config.fetch.maxBytes,
           downloadTimeoutMs: config.fetch.totalTimeoutMs,
           downloadDir: join(config.dataDir, 'downloads'),
-          mediaUrl: upstreamInputUrls((id, ttl) => assets.signedContentUrl(id, ttl), 3600),
+          inputs: new UpstreamInputs({
+            db,
+            delivery: inputDelivery,
+            sign: (id, ttl) => assets.signedContentUrl(id, ttl),
+            linkTtlSeconds: config.upstreams.linkTtlSeconds,
+            now: Date.now,
+          }),
           callbackUrl: (id) =>
             config.upstreams.callbackBaseUrl && id !== 'local'
               ? `${config.upstreams.callbackBaseUrl}/callbacks/${id}`
@@ -212,4 +223,13 @@ export async function createGateway(
     await db.close();
     throw error;
   }
+}
+
+/**
+ * Whether upstreams can fetch this gateway's signed links to input files: presigned S3 links on an https endpoint,
+ * or the gateway's own links under an https public URL.
+ */
+function linksReachable(config: Config): boolean {
+  if (config.storage.driver === 's3') return (config.storage.endpoint ?? 'https://').startsWith('https://');
+  return config.publicUrl.startsWith('https://');
 }

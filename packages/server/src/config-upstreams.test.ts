@@ -75,6 +75,7 @@ describe('upstream settings', () => {
       queueUrl: 'https://queue.example.com',
       jwksUrl: 'https://rest.alpha.fal.ai/.well-known/jwks.json',
       userId: 'user',
+      storageUrl: 'https://rest.fal.ai',
     });
     expect(u.replicate).toEqual({
       token: 'r8',

@@ -99,7 +99,7 @@ export interface Config {
 
 export interface UpstreamsConfig {
   kling: { accessKey: string; secretKey: string; baseUrl: string } | null;
-  fal: { key: string; queueUrl: string; jwksUrl: string; userId: string | null } | null;
+  fal: { key: string; queueUrl: string; jwksUrl: string; userId: string | null; storageUrl: string } | null;
   replicate: { token: string; baseUrl: string; webhookSecret: string | null } | null;
   /** model id → ordered provider ids (replaces that model's default route). */
   routes: Record<string, string[]>;
@@ -113,6 +113,10 @@ export interface UpstreamsConfig {
   pollIntervalMs: number;
   /** The gateway's origin as upstreams reach it, for callbacks; null: poll only. */
   callbackBaseUrl: string | null;
+  /** How input files reach upstreams (providers/input-delivery.ts). */
+  inputs: 'auto' | 'upload' | 'link';
+  /** Lifetime of signed links handed to upstreams, and asked of upstream uploads, in seconds. */
+  linkTtlSeconds: number;
 }
 
 /** A setting that could not be read; main prints it and exits. */
@@ -173,6 +177,7 @@ function upstreams(s: z.output<typeof settings>, env: Env): UpstreamsConfig {
       queueUrl: fal.REELAY_FAL_QUEUE_URL,
       jwksUrl: fal.REELAY_FAL_JWKS_URL,
       userId: fal.REELAY_FAL_USER_ID,
+      storageUrl: fal.REELAY_FAL_STORAGE_URL,
     },
     replicate: replicate && {
       token: replicate.REELAY_REPLICATE_API_TOKEN,
@@ -189,6 +194,8 @@ function upstreams(s: z.output<typeof settings>, env: Env): UpstreamsConfig {
     timeoutMs: s.REELAY_UPSTREAM_TIMEOUT_MS,
     pollIntervalMs: s.REELAY_UPSTREAM_POLL_MS,
     callbackBaseUrl: s.REELAY_CALLBACK_URL,
+    inputs: s.REELAY_UPSTREAM_INPUTS,
+    linkTtlSeconds: s.REELAY_UPSTREAM_LINK_TTL_SECONDS,
   };
 }
 

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'price_unavailable'
+  | 'unsupported_input'
   | 'rate_limited'
   | 'internal_error';
 

@@ -19,6 +19,16 @@ export interface FakeProvider {
   maxActive: number;
 }
 
+/** A file an upstream was given through its own upload protocol, as the fake received it. */
+export interface FakeUpload {
+  upstream: 'fal' | 'replicate';
+  /** The URL the upstream answered for it (what requests then name). */
+  url: string;
+  fileName: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
 export interface FakeTask {
   id: string;
   /** The model or endpoint path it was created on (e.g. `google/nano-banana`, `fal-ai/nano-banana/edit`). */
@@ -52,6 +62,8 @@ export interface FakeUpstreams {
   pollsToFinish: number;
   /** Answer output files with this status instead of the video (expired URLs). */
   outputStatus: number;
+  /** Files handed over through fal's storage upload or Replicate's Files API, in order. */
+  uploads: FakeUpload[];
   close(): Promise<void>;
 }
 
@@ -76,6 +88,7 @@ export async function startFakeUpstreams(options: {
     fal: { tasks: [], faults: [], active: 0, maxActive: 0 },
     pollsToFinish: 2,
     outputStatus: 200,
+    uploads: [],
   };
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
@@ -128,8 +141,11 @@ export async function startFakeUpstreams(options: {
     error: null,
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse, raw: string) {
+  async function handle(req: IncomingMessage, res: ServerResponse, bytes: Buffer) {
+    const raw = bytes.toString('utf8');
     const url = new URL(req.url ?? '/', base);
+    const uploaded = uploadExchange(req, res, url, bytes);
+    if (uploaded) return uploaded;
     if (url.pathname.startsWith('/files/')) {
       if (state.outputStatus !== 200) return res.writeHead(state.outputStatus).end('gone');
       if (url.pathname.endsWith('.png')) {
@@ -234,10 +250,73 @@ export async function startFakeUpstreams(options: {
     res.writeHead(404).end();
   }
 
+  /**
+   * fal's storage upload (initiate, then PUT to the upload URL it names) and Replicate's Files API (multipart
+   * POST /v1/files), as their documentation describes them; null for any other request.
+   */
+  function uploadExchange(req: IncomingMessage, res: ServerResponse, url: URL, bytes: Buffer) {
+    if (req.method === 'POST' && url.pathname === '/storage/upload/initiate') {
+      if (req.headers.authorization !== `Key ${options.falKey}`)
+        return json(res, 401, { detail: 'Invalid key' });
+      if (url.searchParams.get('storage_type') !== 'fal-cdn-v3')
+        return json(res, 400, { detail: 'storage_type' });
+      const body = JSON.parse(bytes.toString('utf8')) as { content_type: string; file_name: string };
+      const n = ++seq;
+      pendingFal.set(`/fal-upload/${n}`, { name: body.file_name, type: body.content_type, n });
+      return json(res, 200, { upload_url: `${base}/fal-upload/${n}`, file_url: `${base}/fal-files/${n}` });
+    }
+    const pending = pendingFal.get(url.pathname);
+    if (req.method === 'PUT' && pending) {
+      pendingFal.delete(url.pathname);
+      state.uploads.push({
+        upstream: 'fal',
+        url: `${base}/fal-files/${pending.n}`,
+        fileName: pending.name,
+        contentType: String(req.headers['content-type']),
+        bytes,
+      });
+      return res.writeHead(200).end();
+    }
+    if (req.method === 'POST' && url.pathname === '/v1/files') {
+      if (req.headers.authorization !== `Bearer ${options.replicateToken}`) {
+        return json(res, 401, { title: 'Unauthenticated', detail: 'bad token', status: 401 });
+      }
+      const boundary = /boundary=(.+)$/.exec(String(req.headers['content-type']))?.[1];
+      const headEnd = bytes.indexOf('\r\n\r\n');
+      const head = bytes.subarray(0, headEnd).toString('utf8');
+      const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+      if (!boundary || headEnd < 0 || !bytes.subarray(bytes.length - tail.length).equals(tail)) {
+        return json(res, 400, { title: 'Bad multipart', status: 400 });
+      }
+      const name = /name="content"; filename="([^"]+)"/.exec(head)?.[1];
+      const type = /Content-Type: (.+)$/m.exec(head)?.[1]?.trim();
+      if (!name || !type) return json(res, 400, { title: 'No content part', status: 400 });
+      const id = `file_${++seq}`;
+      const fileUrl = `${base}/v1/files/${id}`;
+      state.uploads.push({
+        upstream: 'replicate',
+        url: fileUrl,
+        fileName: name,
+        contentType: type,
+        bytes: bytes.subarray(headEnd + 4, bytes.length - tail.length),
+      });
+      return json(res, 201, {
+        id,
+        name,
+        content_type: type,
+        size: bytes.length,
+        expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+        urls: { get: fileUrl },
+      });
+    }
+    return null;
+  }
+  const pendingFal = new Map<string, { name: string; type: string; n: number }>();
+
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => void handle(req, res, Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => void handle(req, res, Buffer.concat(chunks)));
   });
   server.on('connection', (s) => {
     sockets.add(s);

@@ -135,7 +135,9 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         summary: 'Create a generation',
         description:
           'Validates the input, holds the quoted tokens and queues the work. With `Prefer: wait=N` the answer ' +
-          'waits up to N seconds for the generation to finish.',
+          'waits up to N seconds for the generation to finish. A request no enabled provider can run with this ' +
+          "gateway's configuration (a field, or a file it cannot receive) is a 422 `unsupported_input` naming " +
+          'the field, before any token is held.',
         parameters: [
           {
             name: 'Prefer',

@@ -168,6 +168,13 @@ export const settings = z.object({
   REELAY_UPSTREAM_POLL_MS: wholeNumber(5000, 10, 600_000),
   /** Unset: upstream work is polled only. */
   REELAY_CALLBACK_URL: optionalHttpUrl(),
+  /**
+   * How input files reach upstreams: auto (signed links when they are https, else each upstream's own upload),
+   * upload (the upstream's own upload even when links would work), link (signed links only).
+   */
+  REELAY_UPSTREAM_INPUTS: oneOf(['auto', 'upload', 'link'], 'auto'),
+  /** Lifetime of a signed link handed to an upstream (signed afresh for every attempt). */
+  REELAY_UPSTREAM_LINK_TTL_SECONDS: wholeNumber(DAY_SECONDS, 600, WEEK_SECONDS),
 
   // Deadlines and shutdown.
   REELAY_STEP_TIMEOUT_SECONDS: wholeNumber(300, 1, 3600),
@@ -224,6 +231,7 @@ export const falSettings = z.object({
   REELAY_FAL_JWKS_URL: httpUrl('https://rest.alpha.fal.ai/.well-known/jwks.json'),
   /** Unset: webhooks of any fal user are accepted. */
   REELAY_FAL_USER_ID: optionalText(),
+  REELAY_FAL_STORAGE_URL: httpUrl('https://rest.fal.ai'),
 });
 
 /** Read when REELAY_REPLICATE_API_TOKEN is set: it enables the `replicate` provider. */

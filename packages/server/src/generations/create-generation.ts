@@ -9,6 +9,7 @@ import type { Database } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { generationByIdempotencyKey, insertGeneration } from '../store/generations.ts';
+import type { CheckedRequest } from './check-route.ts';
 import type { GenerationMediaRef, GenerationRecord } from './generation-record.ts';
 import { parseGenerationRequest } from './parse-request.ts';
 import { resolveInputMedia } from './resolve-input-media.ts';
@@ -24,6 +25,11 @@ export interface CreateDeps {
   allowPrivateWebhooks?: boolean;
   /** The provider a generation of this principal and model runs on. */
   providerFor(principal: Principal, model: string): string;
+  /**
+   * Refuses (throws) a request no enabled route can run with this configuration, before any token is held
+   * (check-route.ts); unset: every request is taken.
+   */
+  checkRoute?(principal: Principal, request: CheckedRequest): Promise<void>;
   /** Wakes the workers once a job has been committed (see {@link jobWakeUp}). */
   wakeWorkers(): Promise<void>;
   /** Told when an input stored for a refused create could not be removed, or the workers could not be woken. */
@@ -89,6 +95,7 @@ export async function createGeneration(
       prepared.media,
       stored,
     );
+    await deps.checkRoute?.(principal, { ...prepared, input, mediaRefs });
     const result = await insertGenerationOnce(
       deps,
       id,

@@ -7,6 +7,7 @@ import { eventsAfter } from '../store/generation-events.ts';
 import { findGeneration, loadGeneration } from '../store/generations.ts';
 import { jobWakeUp } from '../store/jobs.ts';
 import { cancelGeneration } from './cancel-generation.ts';
+import type { CheckedRequest } from './check-route.ts';
 import { createGeneration } from './create-generation.ts';
 import type { GenerationEvent } from './generation-events.ts';
 import type { GenerationRecord } from './generation-record.ts';
@@ -24,6 +25,8 @@ export interface GenerationsSettings {
   allowPrivateWebhooks: boolean;
   /** The provider a generation of this principal and model runs on. */
   providerFor(principal: Principal, model: string): string;
+  /** Refuses (422) a request no enabled provider can run, before any token is held. */
+  checkRoute?(principal: Principal, request: CheckedRequest): Promise<void>;
 }
 
 /** A generation's request side as the HTTP layer sees it: create, read, list, cancel, events, callbacks. */

@@ -18,6 +18,35 @@ export interface ResolvedMedia {
 export interface Warning {
   code: string;
   message: string;
+  /** The request field it is about (`input.referenceVideo`), where one field is. */
+  param?: string;
+}
+
+/** A stored input file as an upstream's own file hand-over reads it. */
+export interface HandOverFile {
+  assetId: string;
+  kind: MediaKind;
+  mediaType: string;
+  bytes: number;
+  /** A local file the bytes are streamed from (never read whole into memory, except to inline them). */
+  path: string;
+}
+
+/** What an upstream was given for a file: the value to send for it, and until when it stays valid (ms epoch). */
+export interface HandedOver {
+  url: string;
+  expiresAt: number | null;
+}
+
+/**
+ * How an upstream takes files it cannot fetch from this gateway: `upload` stores them at the upstream (once per
+ * asset, reused while valid), `inline` sends them inside the request (never stored).
+ */
+export interface FileHandOver {
+  readonly way: 'upload' | 'inline';
+  /** Whether it can take this file this way at all (kind, type, size). */
+  accepts(file: { kind: MediaKind; mediaType: string; bytes: number }): boolean;
+  handOver(file: HandOverFile, signal: AbortSignal): Promise<HandedOver>;
 }
 
 export interface StartCall {
@@ -64,6 +93,8 @@ export interface Provider {
   readonly id: string;
   /** True when starting the same generation again runs it once (so a lost start may simply be repeated). */
   readonly startIsIdempotent?: boolean;
+  /** How it takes input files without a public link to them (unset: only by link). */
+  readonly files?: FileHandOver;
   /** Whether it runs this request faithfully, in part, or not at all (unset: it runs everything). */
   assess?(call: Omit<StartCall, 'signal' | 'idempotencyKey' | 'callbackUrl'>): Assessment;
   /**

@@ -1,8 +1,10 @@
 import type { Json } from '@reelay/catalog';
 import type { Database } from '../db/database.ts';
 import type { GenerationRecord } from '../generations/generation-record.ts';
+import type { InputDelivery } from '../providers/input-delivery.ts';
 import type { Provider, ProviderStatus, ResolvedMedia, Warning } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
+import { decideRoute } from '../providers/route-decision.ts';
 import {
   backoffMs,
   DEFAULT_RETRY_LIMITS,
@@ -22,13 +24,18 @@ import { setAttemptOutcome } from '../store/provider-attempts.ts';
 import { acquireSlot, releaseSlot } from '../store/provider-slots.ts';
 import { RouteFailure } from './route-failure.ts';
 import type { DownloadDeps } from './store-outputs.ts';
+import { InputUndeliverable } from './upstream-inputs.ts';
 
 export { RouteFailure } from './route-failure.ts';
 
 /** What the worker needs to run generations on upstreams. */
 export interface UpstreamDeps extends DownloadDeps {
-  /** A URL an upstream can fetch an input asset from, or null when the gateway cannot give one. */
-  mediaUrl(asset: { id: string; accountId: string; mediaType: string }): Promise<string | null>;
+  /** How input files reach upstreams (worker/upstream-inputs.ts). */
+  inputs: {
+    readonly delivery: InputDelivery;
+    /** What to send `provider` for the file: a signed link, the URL of an upload, or the file inline. */
+    deliver(provider: Provider, media: ResolvedMedia, signal: AbortSignal): Promise<string>;
+  };
   /** Where `provider` should send its callbacks, when the gateway is reachable from outside. */
   callbackUrl(provider: string): string | undefined;
   /** How long a generation waiting for a provider slot stays queued before it looks again. */
@@ -64,48 +71,50 @@ const callOf = (g: GenerationRecord, media: ResolvedMedia[]) => ({
 const rejectedProviders = (g: GenerationRecord) =>
   new Set(g.providerAttempts.filter((a) => a.outcome === 'rejected').map((a) => a.provider));
 
-/** Adds fetchable URLs to the inputs (only upstreams need them). */
-async function withUrls(
+/** The inputs as `provider` receives them: links signed for this attempt, uploads made or reused, inline data. */
+async function delivered(
   deps: RouteDeps,
-  g: GenerationRecord,
+  provider: Provider,
   media: ResolvedMedia[],
+  signal: AbortSignal,
 ): Promise<ResolvedMedia[]> {
-  return Promise.all(
-    media.map(async (m) => ({
-      ...m,
-      url: await deps.upstream.mediaUrl({ id: m.assetId, accountId: g.accountId, mediaType: m.mediaType }),
-    })),
-  );
+  if (provider.id === 'local') return media;
+  const out: ResolvedMedia[] = [];
+  // One file after the other: an upload streams its file, and several at once would share one connection budget.
+  for (const m of media) {
+    try {
+      out.push({ ...m, url: await deps.upstream.inputs.deliver(provider, m, signal) });
+    } catch (error) {
+      // Only when the configuration changed since the create decided the route: nothing to retry.
+      if (error instanceof InputUndeliverable) throw new RouteFailure('unsupported_input', error.message);
+      throw error;
+    }
+  }
+  return out;
 }
 
 /**
  * The provider to start on: the first of the model's route not yet rejected for this generation that can
- * run every field; past the first, only one whose cost stays within the quote.
+ * run every field and receive every file (route-decision.ts); past the first, only one whose cost stays
+ * within the quote.
  */
 function choose(
   deps: RouteDeps,
   g: GenerationRecord,
   media: ResolvedMedia[],
 ): { provider: Provider; warnings: Warning[] } {
-  const candidates = deps.providers.routes.candidates(g.model, g.runMode);
-  const rejected = rejectedProviders(g);
-  const reasons: string[] = [];
-  for (const [i, id] of candidates.entries()) {
-    if (rejected.has(id)) continue;
-    const provider = deps.providers.get(id);
-    const assessment = provider.assess?.(callOf(g, media)) ?? { problems: [], warnings: [] };
-    if (assessment.problems.length > 0) {
-      reasons.push(...assessment.problems.map((p) => p.message));
-      continue;
-    }
-    if (i > 0 && !deps.providers.routes.withinQuote(id, g.model, g.variant, g.quote)) {
-      reasons.push(`${id} would cost more than the quoted price`);
-      continue;
-    }
-    const warnings = [...assessment.warnings];
-    if (id === 'local' && g.runMode === 'live') warnings.push(NO_UPSTREAM);
-    return { provider, warnings };
+  const decision = decideRoute(
+    deps.providers,
+    { ...callOf(g, media), runMode: g.runMode, quote: g.quote },
+    deps.upstream.inputs.delivery,
+    rejectedProviders(g),
+  );
+  if (decision.provider) {
+    const warnings = [...decision.assessment.warnings];
+    if (decision.provider.id === 'local' && g.runMode === 'live') warnings.push(NO_UPSTREAM);
+    return { provider: decision.provider, warnings };
   }
+  const reasons = decision.refusals.flatMap((r) => r.problems.map((p) => p.message));
   const lastRejected = [...g.providerAttempts].reverse().find((a) => a.outcome === 'rejected');
   if (lastRejected?.error) {
     const more = reasons.length > 0 ? `; no other provider can take it: ${reasons.join('; ')}` : '';
@@ -174,9 +183,8 @@ export async function startOnRoute(
   if (last && (last.outcome === 'requested' || last.outcome === 'unknown')) {
     if (await recoverLostStart(deps, g, last.seq, last.provider, signal)) return null;
   }
-  const upstream = deps.providers.routes.candidates(g.model, g.runMode).some((id) => id !== 'local');
-  const media = upstream ? await withUrls(deps, g, resolved) : resolved;
-  const { provider, warnings } = choose(deps, g, media);
+  const { provider, warnings } = choose(deps, g, resolved);
+  const media = await delivered(deps, provider, resolved, signal);
   const cap = deps.providers.routes.capOf(provider.id);
   if (cap !== null && !(await acquireSlot(deps.db, provider.id, g.id, cap))) {
     await rescheduleJob(deps.db, g.id, deps.workerId, deps.upstream.capacityWaitMs);
@@ -191,14 +199,14 @@ export async function startOnRoute(
   let started: { operation: Json; warnings: Warning[]; upstreamId?: string };
   try {
     started = await provider.start({
-      ...callOf(g, provider.id === 'local' ? resolved : media),
+      ...callOf(g, media),
       idempotencyKey: g.id,
       callbackUrl: deps.upstream.callbackUrl(provider.id),
       signal,
     });
   } catch (error) {
     if (signal.aborted) throw error;
-    await startFailed(deps, g, provider, seq, media, error, signal);
+    await startFailed(deps, g, provider, seq, resolved, error, signal);
     return null;
   }
   // Stored whatever the status now is, so a generation canceled meanwhile can still be stopped upstream.

@@ -354,7 +354,7 @@ describe('fal Veo 3.1 Lite', () => {
     expectRecorded(fx, s);
   });
 
-  it('sends text to the lite endpoint and refuses an end frame or reference images', () => {
+  it('sends text to the lite endpoint, both frames to first-last-frame, and refuses reference images', () => {
     const t2v = veoCall({
       prompt: 'p',
       aspectRatio: '16:9',
@@ -368,14 +368,31 @@ describe('fal Veo 3.1 Lite', () => {
         body: { prompt: 'p', aspect_ratio: '16:9', duration: '8s', resolution: '720p', generate_audio: true },
       }),
     );
-    const withEnd = veoCall({ prompt: 'p' }, [
-      { ...mediaAt('referenceAssetUris', null, 'https://cdn.example.com/a.png'), field: 'startImage' },
-      { ...mediaAt('referenceAssetUris', null, 'https://cdn.example.com/b.png'), field: 'endImage' },
-    ]);
+    const withEnd = veoCall(
+      { prompt: 'p', aspectRatio: '16:9', resolution: '720p', duration: 8, audioEnabled: true },
+      [
+        { ...mediaAt('referenceAssetUris', null, 'https://cdn.example.com/a.png'), field: 'startImage' },
+        { ...mediaAt('referenceAssetUris', null, 'https://cdn.example.com/b.png'), field: 'endImage' },
+      ],
+    );
+    expect(JSON.stringify(falRequest(withEnd))).toBe(
+      JSON.stringify({
+        endpoint: 'fal-ai/veo3.1/lite/first-last-frame-to-video',
+        body: {
+          prompt: 'p',
+          first_frame_url: 'https://cdn.example.com/a.png',
+          last_frame_url: 'https://cdn.example.com/b.png',
+          aspect_ratio: '16:9',
+          duration: '8s',
+          resolution: '720p',
+          generate_audio: true,
+        },
+      }),
+    );
     const withRefs = veoCall({ prompt: 'p' }, [
       mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/r.png'),
     ]);
-    expect(assessForFal(withEnd).problems.map((p) => p.code)).toEqual(['end_image_unsupported']);
+    expect(assessForFal(withEnd).problems).toEqual([]);
     expect(assessForFal(withRefs).problems.map((p) => p.code)).toEqual(['references_unsupported']);
   });
 });
@@ -412,7 +429,7 @@ describe('fal HappyHorse 1.0', () => {
     expectRecorded(fx, s);
   });
 
-  it('sends text to text-to-video and refuses a start image, a source video or a long prompt', () => {
+  it('sends text to text-to-video, a start image to image-to-video, a source video to video-edit', () => {
     const t2v = hhCall({ prompt: 'p', aspectRatio: '9:16', resolution: '1080p', duration: 3 });
     expect(JSON.stringify(falRequest(t2v))).toBe(
       JSON.stringify({
@@ -420,15 +437,36 @@ describe('fal HappyHorse 1.0', () => {
         body: { prompt: 'p', aspect_ratio: '9:16', resolution: '1080p', duration: 3 },
       }),
     );
-    const start = hhCall({ prompt: 'p' }, [
+    const start = hhCall({ prompt: 'p', resolution: '720p', duration: 5 }, [
       { ...mediaAt('referenceAssetUris', null, 'https://cdn.example.com/a.png'), field: 'startImage' },
     ]);
-    const source = hhCall({ prompt: 'p' }, [
+    expect(JSON.stringify(falRequest(start))).toBe(
+      JSON.stringify({
+        endpoint: 'alibaba/happy-horse/image-to-video',
+        body: { prompt: 'p', image_url: 'https://cdn.example.com/a.png', resolution: '720p', duration: 5 },
+      }),
+    );
+    const source = hhCall({ prompt: 'p', resolution: '1080p' }, [
       { ...mediaAt('referenceVideo', null, 'https://cdn.example.com/v.mp4'), field: 'sourceVideo' },
+      mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/r.png'),
+    ]);
+    expect(JSON.stringify(falRequest(source))).toBe(
+      JSON.stringify({
+        endpoint: 'alibaba/happy-horse/video-edit',
+        body: {
+          prompt: 'p',
+          video_url: 'https://cdn.example.com/v.mp4',
+          image_urls: ['https://cdn.example.com/r.png'],
+          resolution: '1080p',
+        },
+      }),
+    );
+    expect(assessForFal(start).problems).toEqual([]);
+    expect(assessForFal(source).warnings.map((w) => w.code)).toEqual([
+      'aspect_ratio_from_input',
+      'duration_from_video',
     ]);
     const long = hhCall({ prompt: 'x'.repeat(2501) });
-    expect(assessForFal(start).problems.map((p) => p.code)).toEqual(['input_unsupported']);
-    expect(assessForFal(source).problems.map((p) => p.code)).toEqual(['input_unsupported']);
     expect(assessForFal(long).problems.map((p) => p.code)).toEqual(['prompt_too_long']);
   });
 });

@@ -12,6 +12,7 @@ import { type Classify, callUpstream, errorForStatus, type FetchLike } from '../
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import type { MappedCall } from '../upstream/upstream-model.ts';
 import { assessForFal, falRequest } from './fal-models.ts';
+import { FalStorage } from './fal-storage.ts';
 import { FalWebhookVerifier } from './fal-webhook.ts';
 
 export interface FalConfig {
@@ -22,6 +23,10 @@ export interface FalConfig {
   /** Webhooks from any other fal user are refused; null accepts any signed by fal. */
   userId: string | null;
   timeoutMs: number;
+  /** fal's REST origin for storage uploads; unset: https://rest.fal.ai. */
+  storageUrl?: string;
+  /** How long fal keeps an input file uploaded to it; unset: a day. */
+  uploadLifetimeSeconds?: number;
 }
 
 const submitSchema = z.object({
@@ -78,10 +83,29 @@ const classify: Classify = ({ status, json, retryAfterMs }) => {
 /** fal's queue: submit, status, result, cancel; webhooks signed with Ed25519. */
 export class FalProvider implements Provider {
   readonly id = 'fal';
+  /** Input files uploaded to fal's storage where no link reaches fal (through `uploadFetch`, the guarded fetcher). */
+  readonly files: FalStorage;
   private readonly origin: string;
   private readonly webhooks: FalWebhookVerifier;
 
-  constructor(private readonly deps: { fetch: FetchLike; now: () => number; config: FalConfig }) {
+  constructor(
+    private readonly deps: {
+      fetch: FetchLike;
+      now: () => number;
+      config: FalConfig;
+      uploadFetch?: FetchLike;
+    },
+  ) {
+    this.files = new FalStorage({
+      fetch: deps.uploadFetch ?? deps.fetch,
+      now: deps.now,
+      config: {
+        key: deps.config.key,
+        storageUrl: (deps.config.storageUrl ?? 'https://rest.fal.ai').replace(/\/+$/, ''),
+        timeoutMs: deps.config.timeoutMs,
+        lifetimeSeconds: deps.config.uploadLifetimeSeconds ?? 86_400,
+      },
+    });
     this.origin = new URL(deps.config.queueUrl).origin;
     this.webhooks = new FalWebhookVerifier({
       fetch: deps.fetch,

@@ -28,9 +28,14 @@ export function falKlingAssessment(input: OmniInput, media: readonly ResolvedMed
  * A Kling 3.0 request on the family of endpoints `family` (`fal-ai/kling-video/o3`): the resolution picks the
  * standard (720p) or pro (1080p) endpoint and the filled slots pick the task — a start frame (and end frame)
  * goes to image-to-video, reference images to reference-to-video, a reference video to
- * video-to-video/reference without its sound. Durations are strings.
+ * video-to-video/reference without its sound. Durations are strings. The start frame goes in `startImageField`:
+ * fal's O3 image-to-video calls it `image_url`, its V3 image-to-video `start_image_url`.
  */
-export function falKlingRequest(input: OmniInput, family: string): FalRequest {
+export function falKlingRequest(
+  input: OmniInput,
+  family: string,
+  startImageField: 'image_url' | 'start_image_url' = 'start_image_url',
+): FalRequest {
   const tier = input.resolution === '1080p' ? 'pro' : 'standard';
   const base = `${family}/${tier}`;
   const prompt = falPrompt(input.prompt);
@@ -54,7 +59,7 @@ export function falKlingRequest(input: OmniInput, family: string): FalRequest {
       endpoint: `${base}/image-to-video`,
       body: {
         prompt,
-        start_image_url: input.startFrame.url ?? '',
+        [startImageField]: input.startFrame.url ?? '',
         ...(input.endFrame ? { end_image_url: input.endFrame.url ?? '' } : {}),
         duration,
         generate_audio: input.audio,

@@ -12,6 +12,7 @@ import { type Classify, callUpstream, type FetchLike } from '../upstream/call-up
 import { parseCallbackBody } from '../upstream/callback-body.ts';
 import { UpstreamError, type UpstreamErrorKind } from '../upstream/upstream-error.ts';
 import { type MappedCall, mappingOf } from '../upstream/upstream-model.ts';
+import { KlingInlineImages } from './kling-inline-images.ts';
 import { assessForKling, KLING_MODELS } from './kling-models.ts';
 import type { KlingRequest } from './kling-request.ts';
 import { KlingToken } from './kling-token.ts';
@@ -112,6 +113,8 @@ export function klingSubmission(
 /** Kling's own API (omni-video, text2video, image2video): JWT auth, external_task_id for idempotency, unsigned callbacks. */
 export class KlingProvider implements Provider {
   readonly id = 'kling';
+  /** Images inline as base64 where no link reaches Kling; videos only by link. */
+  readonly files = new KlingInlineImages();
   private readonly token: KlingToken;
   private readonly base: string;
 

@@ -36,6 +36,7 @@ export function klingAssessment(input: OmniInput, api: KlingApi): Assessment {
     if (image.url === null && image.bytes > MAX_IMAGE_BYTES) {
       problems.push({
         code: 'media_url_unavailable',
+        param: `input.${image.field}`,
         message: `Kling takes images over 10 MB only by URL, and this gateway has none to give for ${image.field}.`,
       });
     }
@@ -43,6 +44,7 @@ export function klingAssessment(input: OmniInput, api: KlingApi): Assessment {
   if (input.video?.url === null) {
     problems.push({
       code: 'media_url_unavailable',
+      param: `input.${input.video.field}`,
       message: 'Kling needs a URL it can fetch for referenceVideo, and this gateway has none to give.',
     });
   }

@@ -12,6 +12,7 @@ import { type Classify, callUpstream, errorForStatus, type FetchLike } from '../
 import { parseCallbackBody } from '../upstream/callback-body.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import type { MappedCall } from '../upstream/upstream-model.ts';
+import { ReplicateFiles } from './replicate-files.ts';
 import { assessForReplicate, replicateMapping } from './replicate-models.ts';
 import { verifyReplicateWebhook } from './replicate-webhook.ts';
 
@@ -64,10 +65,24 @@ const classify: Classify = ({ status, json, retryAfterMs }) => {
 /** Replicate predictions on official models: create, get, cancel; webhooks signed with HMAC. */
 export class ReplicateProvider implements Provider {
   readonly id = 'replicate';
+  /** Input files uploaded with the Files API where no link reaches Replicate (through `uploadFetch`, the guarded fetcher). */
+  readonly files: ReplicateFiles;
   private readonly base: string;
 
-  constructor(private readonly deps: { fetch: FetchLike; now: () => number; config: ReplicateConfig }) {
+  constructor(
+    private readonly deps: {
+      fetch: FetchLike;
+      now: () => number;
+      config: ReplicateConfig;
+      uploadFetch?: FetchLike;
+    },
+  ) {
     this.base = deps.config.baseUrl.replace(/\/+$/, '');
+    this.files = new ReplicateFiles({
+      fetch: deps.uploadFetch ?? deps.fetch,
+      now: deps.now,
+      config: { token: deps.config.token, baseUrl: this.base, timeoutMs: deps.config.timeoutMs },
+    });
   }
 
   /** Replicate reads every media file from a URL; the rest is the model's mapping (`models/<model>.ts`). */

@@ -72,6 +72,7 @@ export function needUrls(media: readonly ResolvedMedia[], provider: string): War
     .filter((m) => m.url === null)
     .map((m) => ({
       code: 'media_url_unavailable',
+      param: `input.${m.field}`,
       message: `${provider} needs a URL it can fetch for ${m.field}${m.index === null ? '' : `[${m.index}]`}, and this gateway has none to give.`,
     }));
 }
