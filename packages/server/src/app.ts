@@ -122,6 +122,7 @@ export async function createGateway(
         webhooks: new WebhooksService(db, { secretGraceSeconds: config.webhooks.secretGraceSeconds }),
         authenticator: new Authenticator(db, config.limits),
         idempotency: new IdempotencyKeys(db),
+        idempotencyLeaseMs: config.limits.idempotencyLeaseMs,
         readiness: () => databaseReadiness(db),
         providers,
         prices: config.prices,

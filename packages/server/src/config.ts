@@ -48,6 +48,8 @@ export interface Config {
     maxDataUriBytes: number;
     /** Requests one key may send per minute, unless its account sets another number. */
     keyRatePerMinute: number;
+    /** How long a running first request holds its Idempotency-Key unless it renews the hold. */
+    idempotencyLeaseMs: number;
     /** Queued and running generations one account may have, unless it sets another number. */
     maxConcurrentGenerations: number;
   };
@@ -254,6 +256,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       maxJsonBytes: s.REELAY_MAX_JSON_BYTES,
       maxDataUriBytes: s.REELAY_MAX_DATA_URI_BYTES,
       keyRatePerMinute: s.REELAY_KEY_RATE_PER_MINUTE,
+      idempotencyLeaseMs: s.REELAY_IDEMPOTENCY_LEASE_MS,
       maxConcurrentGenerations: s.REELAY_MAX_CONCURRENT_GENERATIONS,
     },
     adminKey: s.REELAY_ADMIN_KEY,

@@ -98,7 +98,7 @@ export function buildHttp(deps: ApiDeps, logger: boolean | HttpLogOptions): Fast
   });
   installSecurityHeaders(app);
   refuseNulCharacters(app);
-  installIdempotency(app, deps.idempotency);
+  installIdempotency(app, deps.idempotency, deps.idempotencyLeaseMs);
   installErrorHandler(app);
   healthRoutes(app, deps);
   modelsRoutes(app, deps);

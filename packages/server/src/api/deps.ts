@@ -25,6 +25,8 @@ export interface ApiDeps {
   authenticator: Authenticator;
   /** Where `Idempotency-Key`s and their answers are kept. */
   idempotency: IdempotencyStore;
+  /** How long a running first request holds its key unless it renews the hold. */
+  idempotencyLeaseMs: number;
   /** Whether the database answers (`/readyz`), and which driver it is. */
   readiness(): Promise<{ ready: boolean; database: string }>;
   providers: ProviderRegistry;

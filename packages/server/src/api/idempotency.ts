@@ -20,24 +20,36 @@ export interface KeptAnswer {
   requestHash: string;
   status: number | null;
   body: unknown;
+  /** While unanswered: how long the first request's hold lasts unless renewed. */
+  leaseLeftMs: number;
 }
 
 /** Where keys and their answers are kept (store/idempotency-keys.ts), per account or the operator (`scope`). */
 export interface IdempotencyStore {
-  /** Claims the key (new, expired, or abandoned by a first request of the same hash), else reads what it holds. */
+  /**
+   * Claims the key (new, expired, or abandoned by a first request of the same hash whose lease lapsed) for
+   * `leaseMs`, else reads what it holds.
+   */
   claim(
     scope: string,
     key: string,
     requestHash: string,
-    abandonedSeconds: number,
+    leaseMs: number,
   ): Promise<{ claimed: boolean; held: KeptAnswer | null }>;
+  /** Extends the hold of a first request that is still running. */
+  renew(scope: string, key: string, leaseMs: number): Promise<boolean>;
   read(scope: string, key: string): Promise<KeptAnswer | null>;
   keep(scope: string, key: string, status: number, body: string): Promise<void>;
   release(scope: string, key: string): Promise<void>;
 }
 
-/** A first request that has not answered after this long is taken as lost, and the key may be used again. */
-const ABANDONED_SECONDS = 120;
+/** The running first requests of this process: their renewal timers, stopped when they answer. */
+const renewals = new WeakMap<FastifyRequest, NodeJS.Timeout>();
+
+function stopRenewing(request: FastifyRequest): void {
+  clearInterval(renewals.get(request));
+  renewals.delete(request);
+}
 
 function keyOf(request: FastifyRequest): string | null {
   const header = request.headers['idempotency-key'];
@@ -74,9 +86,12 @@ function requestHash(request: FastifyRequest): string {
 /**
  * `Idempotency-Key` on every POST: the first request's status and body are kept for 24 h and replayed for
  * the same key and request; the same key with another request is a 409, as is a duplicate that arrives
- * while the first is still running. Server faults and 429s are not kept, so they can be retried.
+ * while the first is still running (with `Retry-After`: the time its hold has left). The first request holds
+ * the key by a lease of `leaseMs`, renewed every third of it while it runs; when its process dies the lease
+ * lapses, and a retry takes the key over within `leaseMs` (and finds the generation if the create had
+ * committed). Server faults and 429s are not kept, so they can be retried.
  */
-export function installIdempotency(app: FastifyInstance, keys: IdempotencyStore): void {
+export function installIdempotency(app: FastifyInstance, keys: IdempotencyStore, leaseMs: number): void {
   app.decorateRequest('idempotencyKey', null);
   app.decorateRequest('isAdmin', false);
 
@@ -88,9 +103,23 @@ export function installIdempotency(app: FastifyInstance, keys: IdempotencyStore)
     const hash = requestHash(request);
     // One statement claims the key — new, expired (24 h, taken over as new) or abandoned by a first request of
     // the same body — and otherwise reads what it holds.
-    const { claimed, held } = await keys.claim(accountId, key, hash, ABANDONED_SECONDS);
+    const { claimed, held } = await keys.claim(accountId, key, hash, leaseMs);
     if (claimed) {
       request.idempotencyKey = key;
+      const timer = setInterval(
+        () => {
+          keys.renew(accountId, key, leaseMs).then(
+            (held) => {
+              if (!held) stopRenewing(request);
+            },
+            (error: unknown) =>
+              request.log.warn({ err: error }, 'could not renew the lease of an Idempotency-Key'),
+          );
+        },
+        Math.max(1, Math.floor(leaseMs / 3)),
+      );
+      timer.unref();
+      renewals.set(request, timer);
       return;
     }
     // Not claimed: a row committed while the claim waited is not in that statement's snapshot; read it again.
@@ -112,7 +141,7 @@ export function installIdempotency(app: FastifyInstance, keys: IdempotencyStore)
         'A request with this Idempotency-Key is still being processed; retry shortly.',
         {
           param: 'Idempotency-Key',
-          retryAfterSeconds: 1,
+          retryAfterSeconds: Math.max(1, Math.ceil(existing.leaseLeftMs / 1000)),
         },
       );
     }
@@ -120,6 +149,7 @@ export function installIdempotency(app: FastifyInstance, keys: IdempotencyStore)
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
+    stopRenewing(request);
     const key = request.idempotencyKey;
     const accountId = scopeOf(request);
     if (key === null || accountId === null) return payload;
@@ -136,4 +166,6 @@ export function installIdempotency(app: FastifyInstance, keys: IdempotencyStore)
     }
     return payload;
   });
+  // However a request ends, its key stops being renewed.
+  app.addHook('onResponse', async (request) => stopRenewing(request));
 }

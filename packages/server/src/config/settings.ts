@@ -107,6 +107,8 @@ export const settings = z.object({
 
   // Limits per account and key, and prices.
   REELAY_KEY_RATE_PER_MINUTE: wholeNumber(600, 1, 10_000_000),
+  /** How long a running first request holds its Idempotency-Key without renewing it (renewed every third). */
+  REELAY_IDEMPOTENCY_LEASE_MS: wholeNumber(6_000, 300, 600_000),
   REELAY_MAX_CONCURRENT_GENERATIONS: wholeNumber(20, 1, 10_000_000),
   REELAY_PRICES: jsonTable('{"kling-3.0-omni":{"720p":6.4}}', priceTable),
 

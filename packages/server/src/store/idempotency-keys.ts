@@ -8,11 +8,21 @@ export interface KeptAnswer {
   /** Null while the first request is still running. */
   status: number | null;
   body: unknown;
+  /** While unanswered: how long the first request's hold lasts unless renewed. */
+  leaseLeftMs: number;
 }
+
+/** When an unanswered key's hold ends (rows from before leases: 120 s after their creation). */
+const LEASE_END = sql`COALESCE(i.lease_until, i.created_at + interval '120 seconds')`;
 
 const keptFromRow = (row: Row): KeptAnswer => {
   const r = readRow(row);
-  return { requestHash: r.text('request_hash'), status: r.numberOrNull('status'), body: r.json('body') };
+  return {
+    requestHash: r.text('request_hash'),
+    status: r.numberOrNull('status'),
+    body: r.json('body'),
+    leaseLeftMs: r.numberOrNull('lease_left_ms') ?? 0,
+  };
 };
 
 /** The `idempotency_keys` table: one row per account (or the operator) and key. */
@@ -20,30 +30,34 @@ export class IdempotencyKeys {
   constructor(private readonly db: Queryable) {}
 
   /**
-   * One statement claims the key — new, expired (24 h, taken over as new) or abandoned (no answer after
-   * `abandonedSeconds`) by a first request of the same hash — and otherwise reads what it holds.
-   * `held` is null when no row was visible to the statement (one committed while the claim waited).
+   * One statement claims the key — new, expired (24 h, taken over as new) or abandoned (no answer and its lease
+   * lapsed: the process that held it is gone) by a first request of the same hash — and otherwise reads what it
+   * holds. A claim holds the key for `leaseMs`, renewed by {@link renew} while the request runs. `held` is null
+   * when no row was visible to the statement (one committed while the claim waited).
    */
   async claim(
     scope: string,
     key: string,
     requestHash: string,
-    abandonedSeconds: number,
+    leaseMs: number,
   ): Promise<{ claimed: boolean; held: KeptAnswer | null }> {
     const s = sql`${scope}`;
     const k = sql`${key}`;
     const hash = sql`${requestHash}`;
+    const lease = sql`now() + make_interval(secs => ${leaseMs / 1000})`;
     const rows = await runSql(
       this.db,
       sql`WITH claim AS (
-         INSERT INTO idempotency_keys (account_id, key, request_hash) VALUES (${s}, ${k}, ${hash})
-         ON CONFLICT (account_id, key) DO UPDATE SET created_at = now(), request_hash = ${hash}, status = NULL, body = NULL
-           WHERE idempotency_keys.created_at < now() - interval '24 hours'
-             OR (idempotency_keys.status IS NULL AND idempotency_keys.request_hash = ${hash}
-               AND idempotency_keys.created_at < now() - make_interval(secs => ${abandonedSeconds}))
+         INSERT INTO idempotency_keys AS i (account_id, key, request_hash, lease_until) VALUES (${s}, ${k}, ${hash}, ${lease})
+         ON CONFLICT (account_id, key) DO UPDATE
+           SET created_at = now(), request_hash = ${hash}, status = NULL, body = NULL, lease_until = ${lease}
+           WHERE i.created_at < now() - interval '24 hours'
+             OR (i.status IS NULL AND i.request_hash = ${hash}
+               AND ${LEASE_END} < now())
          RETURNING 1
        )
-       SELECT EXISTS (SELECT 1 FROM claim) AS claimed, i.request_hash, i.status, i.body
+       SELECT EXISTS (SELECT 1 FROM claim) AS claimed, i.request_hash, i.status, i.body,
+         GREATEST(0, EXTRACT(EPOCH FROM (${LEASE_END} - now())) * 1000)::float8 AS lease_left_ms
        FROM (SELECT 1) AS one LEFT JOIN idempotency_keys i ON i.account_id = ${s} AND i.key = ${k}`,
     );
     const row = rows[0];
@@ -52,11 +66,23 @@ export class IdempotencyKeys {
     return { claimed, held: row.request_hash ? keptFromRow(row) : null };
   }
 
+  /** Extends a running first request's hold on its key; false when the key is no longer held unanswered. */
+  async renew(scope: string, key: string, leaseMs: number): Promise<boolean> {
+    const rows = await runSql(
+      this.db,
+      sql`UPDATE idempotency_keys SET lease_until = now() + make_interval(secs => ${leaseMs / 1000})
+          WHERE account_id = ${scope} AND key = ${key} AND status IS NULL RETURNING 1`,
+    );
+    return rows.length > 0;
+  }
+
   /** What the key holds now, or null. */
   async read(scope: string, key: string): Promise<KeptAnswer | null> {
     const rows = await runSql(
       this.db,
-      sql`SELECT request_hash, status, body FROM idempotency_keys WHERE account_id = ${scope} AND key = ${key}`,
+      sql`SELECT request_hash, status, body,
+            GREATEST(0, EXTRACT(EPOCH FROM (${LEASE_END} - now())) * 1000)::float8 AS lease_left_ms
+          FROM idempotency_keys i WHERE account_id = ${scope} AND key = ${key}`,
     );
     return rows[0] ? keptFromRow(rows[0]) : null;
   }
