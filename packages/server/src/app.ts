@@ -145,6 +145,7 @@ export async function createGateway(
         providers,
         trustedOutputDir: config.render.workDir,
         maxStartAttempts: 3,
+        faults: config.testFaults,
         upstream: {
           fetchOutput: outboundFetch as typeof fetch,
           maxOutputBytes: config.fetch.maxBytes,
@@ -193,6 +194,7 @@ export async function createGateway(
     const deadlines = new DeadlineSweeper(db, config.deadlines, config.worker.pollIntervalMs, http.log);
     const sweeper = new AssetSweeper(db, storage, {
       retentionHours: config.assets.retentionHours,
+      orphanGraceSeconds: config.assets.orphanGraceSeconds,
       intervalMs: config.assets.sweepIntervalMs,
       log: http.log,
     });

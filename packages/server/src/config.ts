@@ -80,6 +80,8 @@ export interface Config {
     /** Assets older than this are deleted unless a queued or running generation needs them; 0 keeps them. */
     retentionHours: number;
     sweepIntervalMs: number;
+    /** Stored files no asset row names are deleted once this many seconds old; 0 keeps them. */
+    orphanGraceSeconds: number;
   };
   /** Upstream providers (each enabled by its credentials), routing, caps and costs. */
   upstreams: UpstreamsConfig;
@@ -97,6 +99,8 @@ export interface Config {
   deadlines: { defaultSeconds: number; perModel: Record<string, number> };
   /** On SIGTERM, in-flight steps get this long before the process exits anyway. */
   shutdownGraceMs: number;
+  /** Faults injected by tests (`REELAY_TEST_FAULTS`); empty in production. */
+  testFaults: ReadonlySet<string>;
 }
 
 export interface UpstreamsConfig {
@@ -281,6 +285,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       signedUrlTtlSeconds: s.REELAY_SIGNED_URL_TTL_SECONDS,
       retentionHours: s.REELAY_ASSET_RETENTION_HOURS,
       sweepIntervalMs: s.REELAY_ASSET_SWEEP_SECONDS * 1000,
+      orphanGraceSeconds: s.REELAY_ORPHAN_GRACE_SECONDS,
     },
     upstreams: upstreams(s, env),
     events: { heartbeatMs: s.REELAY_SSE_HEARTBEAT_MS },
@@ -294,6 +299,11 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     },
     deadlines: { defaultSeconds: s.REELAY_DEADLINE_SECONDS, perModel: s.REELAY_MODEL_DEADLINES },
     shutdownGraceMs: s.REELAY_SHUTDOWN_SECONDS * 1000,
+    testFaults: new Set(
+      s.REELAY_TEST_FAULTS.split(',')
+        .map((fault) => fault.trim())
+        .filter((fault) => fault !== ''),
+    ),
   };
   return Object.freeze(config);
 }

@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import { deleteAssetRow, findExpiredAssets } from '../store/assets.ts';
+import { deleteAssetRow, findExpiredAssets, referencedStorageKeys } from '../store/assets.ts';
 import type { Storage } from './storage.ts';
 
 interface Log {
@@ -10,6 +10,9 @@ interface Log {
  * Deletes assets older than the retention period, oldest first, skipping any that a queued or running
  * generation still names as an input (checked again in the DELETE itself, so a generation created meanwhile
  * keeps its inputs). The row goes first, then the bytes: a failure leaves an orphan file, never a dangling row.
+ * It also deletes stored files no asset row names once they are older than the orphan grace period (a file
+ * stored by a process that died before its row was inserted, or whose bytes outlived a failed delete): a file
+ * is always stored before its row is inserted, so the grace period is what keeps one about to be named.
  */
 export class AssetSweeper {
   private timer: NodeJS.Timeout | null = null;
@@ -18,11 +21,53 @@ export class AssetSweeper {
   constructor(
     private readonly db: Database,
     private readonly storage: Storage,
-    private readonly options: { retentionHours: number; intervalMs: number; log?: Log; now?: () => number },
+    private readonly options: {
+      retentionHours: number;
+      /** Unnamed files older than this are deleted; 0 (or unset) keeps them. */
+      orphanGraceSeconds?: number;
+      intervalMs: number;
+      log?: Log;
+      now?: () => number;
+    },
   ) {}
 
-  /** One pass: deletes up to `limit` expired assets and returns how many went. */
+  /** One pass: deletes up to `limit` expired assets, then orphan files; returns how many assets went. */
   async sweepOnce(limit = 200): Promise<number> {
+    const deleted = this.options.retentionHours > 0 ? await this.sweepExpired(limit) : 0;
+    await this.sweepOrphans();
+    return deleted;
+  }
+
+  /** Deletes stored files older than the grace period that no asset row names; returns how many went. */
+  async sweepOrphans(batch = 500): Promise<number> {
+    const grace = this.options.orphanGraceSeconds ?? 0;
+    if (grace <= 0) return 0;
+    const before = (this.options.now?.() ?? Date.now()) - grace * 1000;
+    let deleted = 0;
+    let keys: string[] = [];
+    const check = async () => {
+      const named = await referencedStorageKeys(this.db, keys);
+      for (const key of keys) {
+        if (named.has(key)) continue;
+        try {
+          await this.storage.delete(key);
+          deleted++;
+        } catch (error) {
+          this.options.log?.warn({ err: error, key }, 'could not delete an unreferenced file');
+        }
+      }
+      keys = [];
+    };
+    for await (const stored of this.storage.list()) {
+      if (stored.modifiedMs >= before) continue;
+      keys.push(stored.key);
+      if (keys.length >= batch) await check();
+    }
+    await check();
+    return deleted;
+  }
+
+  private async sweepExpired(limit: number): Promise<number> {
     const now = this.options.now?.() ?? Date.now();
     const before = new Date(now - this.options.retentionHours * 3_600_000);
     let deleted = 0;
@@ -42,7 +87,8 @@ export class AssetSweeper {
   }
 
   start(): void {
-    if (this.options.retentionHours <= 0 || this.timer !== null) return;
+    const orphans = (this.options.orphanGraceSeconds ?? 0) > 0;
+    if ((this.options.retentionHours <= 0 && !orphans) || this.timer !== null) return;
     const tick = () => {
       this.running = this.sweepOnce().catch((error) => {
         this.options.log?.warn({ err: error }, 'asset sweep failed');

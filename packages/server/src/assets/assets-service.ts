@@ -226,6 +226,45 @@ export class AssetsService {
     generationId: string | null,
     extra: { declaredType?: string | null; sourceUrl?: string | null; limits?: InputLimits } = {},
   ): Promise<AssetRecord> {
+    const stored = await this.store(accountId, path, bytes, sha256, source, generationId, extra);
+    try {
+      return await insertAsset(this.db, stored);
+    } catch (error) {
+      // No row names the stored file, so nothing else would ever remove it.
+      await this.storage.delete(stored.storageKey).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Moves a generation's output file into storage and returns its asset as it is to be recorded, without a row:
+   * the row is inserted by the statement that marks the generation succeeded. A file whose row never comes (the
+   * process died in between) is collected by the sweeper once older than its grace period.
+   */
+  storeOutput(
+    accountId: string,
+    path: string,
+    bytes: number,
+    sha256: string,
+    generationId: string,
+  ): Promise<Omit<AssetRecord, 'createdAt'>> {
+    return this.store(accountId, path, bytes, sha256, 'output', generationId, {});
+  }
+
+  /** Removes a stored file no row names (an output whose generation ended otherwise meanwhile). */
+  async discardStored(storageKey: string): Promise<void> {
+    await this.storage.delete(storageKey);
+  }
+
+  private async store(
+    accountId: string,
+    path: string,
+    bytes: number,
+    sha256: string,
+    source: AssetRecord['source'],
+    generationId: string | null,
+    extra: { declaredType?: string | null; sourceUrl?: string | null; limits?: InputLimits },
+  ): Promise<Omit<AssetRecord, 'createdAt'>> {
     try {
       const facts = await identifyMedia(path, this.options.ffprobePath, extra.declaredType, {
         maxPixels: this.maxPixels.image,
@@ -246,23 +285,17 @@ export class AssetsService {
       const id = newId('asset');
       const storageKey = `${accountId}/${id}.${EXTENSIONS[facts.mediaType] ?? 'bin'}`;
       await this.storage.putFile(storageKey, path, facts.mediaType);
-      try {
-        return await insertAsset(this.db, {
-          id,
-          accountId,
-          ...facts,
-          bytes,
-          sha256,
-          storageKey,
-          source,
-          sourceUrl: extra.sourceUrl ?? null,
-          generationId,
-        });
-      } catch (error) {
-        // No row names the stored file, so nothing else would ever remove it.
-        await this.storage.delete(storageKey).catch(() => undefined);
-        throw error;
-      }
+      return {
+        id,
+        accountId,
+        ...facts,
+        bytes,
+        sha256,
+        storageKey,
+        source,
+        sourceUrl: extra.sourceUrl ?? null,
+        generationId,
+      };
     } finally {
       await rm(path, { force: true });
     }

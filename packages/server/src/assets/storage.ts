@@ -25,6 +25,14 @@ export interface Storage {
   delete(key: string): Promise<void>;
   /** A folder on this machine for files being received before they are stored. */
   incomingDir(): string;
+  /** Every stored key with the time it was last written (ms epoch), for the sweeper to find files no row names. */
+  list(): AsyncIterable<StoredKey>;
+}
+
+/** A key as {@link Storage.list} gives it. */
+export interface StoredKey {
+  key: string;
+  modifiedMs: number;
 }
 
 /** Nothing is stored under this key. */

@@ -158,6 +158,10 @@ export const settings = z.object({
   /** 0: keep assets for ever. */
   REELAY_ASSET_RETENTION_HOURS: wholeNumber(0, 0, 1_000_000),
   REELAY_ASSET_SWEEP_SECONDS: wholeNumber(3600, 1, DAY_SECONDS),
+  /** Stored files no asset row names are deleted once this old; 0: never. */
+  REELAY_ORPHAN_GRACE_SECONDS: wholeNumber(3600, 0, WEEK_SECONDS),
+  /** Test-only faults, comma-separated (`exit-after-output-stored`); unset in production. */
+  REELAY_TEST_FAULTS: text(''),
 
   // Upstream providers (each one's own settings are in its group below).
   /** Unset: no cap. */

@@ -1,7 +1,7 @@
 import type { MediaKind } from '@reelay/catalog';
 import type { AssetRecord } from '../assets/asset-record.ts';
 import type { Queryable } from '../db/database.ts';
-import { runSql, sql } from '../db/sql.ts';
+import { runSql, type Sql, sql } from '../db/sql.ts';
 import { type Row, readRow } from './row-reader.ts';
 
 export type { AssetRecord } from '../assets/asset-record.ts';
@@ -108,4 +108,53 @@ export async function findExpiredAssets(db: Queryable, before: Date, limit: numb
     sql`SELECT * FROM assets WHERE created_at < ${before} AND NOT ${NEEDED} ORDER BY created_at LIMIT ${limit}`,
   );
   return rows.map(fromRow);
+}
+
+/**
+ * A CTE (`output_assets AS (INSERT …)`) that records `assets` as rows only when `guard` (a CTE of the same
+ * statement) returned a row: a generation's outputs get their rows in the statement that marks it succeeded, or none.
+ */
+export function insertAssetsWhen(assets: readonly Omit<AssetRecord, 'createdAt'>[], guard: Sql): Sql {
+  const rows = assets.map((a) => ({
+    id: a.id,
+    account_id: a.accountId,
+    kind: a.kind,
+    media_type: a.mediaType,
+    bytes: a.bytes,
+    sha256: a.sha256,
+    width: a.width,
+    height: a.height,
+    duration_seconds: a.durationSeconds,
+    has_audio: a.hasAudio,
+    fps: a.fps,
+    video_codec: a.videoCodec,
+    audio_codec: a.audioCodec,
+    storage_key: a.storageKey,
+    source: a.source,
+    source_url: a.sourceUrl,
+    generation_id: a.generationId,
+  }));
+  return sql`output_assets AS (
+    INSERT INTO assets (id, account_id, kind, media_type, bytes, sha256, width, height, duration_seconds,
+       has_audio, fps, video_codec, audio_codec, storage_key, source, source_url, generation_id)
+     SELECT a.id, a.account_id, a.kind, a.media_type, a.bytes, a.sha256, a.width, a.height, a.duration_seconds,
+       a.has_audio, a.fps, a.video_codec, a.audio_codec, a.storage_key, a.source, a.source_url, a.generation_id
+     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS a(id text, account_id text, kind text,
+       media_type text, bytes bigint, sha256 text, width integer, height integer, duration_seconds double precision,
+       has_audio boolean, fps double precision, video_codec text, audio_codec text, storage_key text, source text,
+       source_url text, generation_id text)
+     WHERE EXISTS (SELECT 1 FROM ${guard}))`;
+}
+
+/**
+ * Which of `keys` an asset row names. Keys are `<account>/<asset id>.<ext>`, so the rows are found by id.
+ */
+export async function referencedStorageKeys(db: Queryable, keys: readonly string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const ids = keys.map((key) => (key.split('/').pop() ?? key).replace(/\.[^.]*$/, ''));
+  const rows = await runSql(
+    db,
+    sql`SELECT storage_key FROM assets WHERE id = ANY(${ids}) AND storage_key = ANY(${[...keys]})`,
+  );
+  return new Set(rows.map((row) => readRow(row).text('storage_key')));
 }

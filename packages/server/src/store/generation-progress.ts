@@ -3,6 +3,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import { runSql, sql } from '../db/sql.ts';
 import type { GenerationOutput, GenerationRecord } from '../generations/generation-record.ts';
 import type { ProviderAttempt } from '../generations/provider-attempts.ts';
+import { type AssetRecord, insertAssetsWhen } from './assets.ts';
 import { generationFromRow } from './generations.ts';
 import { deleteJob } from './jobs.ts';
 import { captureWith, release } from './ledger.ts';
@@ -100,9 +101,10 @@ export async function clearOperationForRetry(
 }
 
 /**
- * Marks a running generation succeeded with its outputs, records attempt `seq` succeeded, captures
- * `chargeMilli` of its hold and deletes its job, in one statement: all of it commits or none. False when
- * it was no longer running (canceled or failed meanwhile); its job is deleted all the same.
+ * Marks a running generation succeeded with its outputs, inserts the outputs' asset rows (their files already
+ * stored), records attempt `seq` succeeded, captures `chargeMilli` of its hold and deletes its job, in one
+ * statement: all of it commits or none. False when it was no longer running (canceled or failed meanwhile):
+ * no asset row is inserted then, and its job is deleted all the same.
  */
 export async function recordSucceeded(
   db: Queryable,
@@ -110,6 +112,7 @@ export async function recordSucceeded(
   seq: number,
   outputs: readonly GenerationOutput[],
   chargeMilli: number,
+  assets: readonly Omit<AssetRecord, 'createdAt'>[] = [],
 ): Promise<boolean> {
   const target = { accountId: g.accountId, mode: g.runMode, keyId: g.keyId };
   const id = sql`${g.id}`;
@@ -120,6 +123,7 @@ export async function recordSucceeded(
          completed_at = clock_timestamp(), ${attemptOutcomeSet(seq, { outcome: 'succeeded' })}
        WHERE id = ${id} AND status = 'running' RETURNING id),
      job AS (DELETE FROM jobs WHERE generation_id = ${id}),
+     ${insertAssetsWhen(assets, sql`done`)},
      ${captureWith(target, g.id, g.holdMilli, chargeMilli, sql`done`)}
      SELECT count(*)::int AS done FROM done`,
   );

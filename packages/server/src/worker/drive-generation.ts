@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AssetRecord } from '../assets/asset-record.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import { presentFacts } from '../assets/media-facts.ts';
 import { StorageKeyMissing } from '../assets/storage.ts';
@@ -35,6 +36,8 @@ export interface DriveDeps {
   maxStartAttempts: number;
   /** Upstream routing, input URLs, callbacks and output downloads (route-generation.ts). */
   upstream: UpstreamDeps;
+  /** Faults injected by tests (`REELAY_TEST_FAULTS`); empty in production. */
+  faults?: ReadonlySet<string>;
 }
 
 /** A failure the client should see; `retryable` ones are tried again. */
@@ -182,8 +185,9 @@ async function sha256Of(path: string): Promise<string> {
 }
 
 /**
- * Stores the outputs as assets, then marks the generation succeeded, records attempt `seq` succeeded,
- * captures the tokens and deletes the job, once: one statement, so all of it commits or none.
+ * Moves the outputs into storage, then inserts their asset rows, marks the generation succeeded, records attempt
+ * `seq` succeeded, captures the tokens and deletes the job, once: one statement, so all of it commits or none. A
+ * process that dies between the two leaves stored files no row names, which the asset sweeper collects.
  */
 async function succeed(
   deps: DriveDeps,
@@ -194,38 +198,58 @@ async function succeed(
 ): Promise<void> {
   if (outputs.length === 0)
     throw new StepFailure('no_output', 'the provider finished without an output', false);
-  const stored: GenerationOutput[] = [];
-  for (const output of outputs) {
-    if (!output.url.startsWith('file:')) {
-      // An upstream's output: streamed into storage (size-capped) and probed before anything is captured.
-      const file = await downloadOutput(deps.upstream, output.url, signal);
-      const asset = await deps.assets.adopt(g.accountId, file.path, file.bytes, file.sha256, 'output', g.id);
-      stored.push({
-        assetId: asset.id,
-        mediaType: asset.mediaType,
-        bytes: asset.bytes,
-        ...presentFacts(asset),
-      });
-      continue;
+  const assets: Omit<AssetRecord, 'createdAt'>[] = [];
+  const renderDirs: string[] = [];
+  try {
+    for (const output of outputs) {
+      if (!output.url.startsWith('file:')) {
+        // An upstream's output: streamed into storage (size-capped) and probed before anything is captured.
+        const file = await downloadOutput(deps.upstream, output.url, signal);
+        assets.push(await deps.assets.storeOutput(g.accountId, file.path, file.bytes, file.sha256, g.id));
+        continue;
+      }
+      const path = resolve(fileURLToPath(output.url));
+      if (!path.startsWith(resolve(deps.trustedOutputDir) + sep)) {
+        throw new StepFailure(
+          'output_rejected',
+          'the provider returned a file outside its work folder',
+          false,
+        );
+      }
+      const bytes = (await stat(path)).size;
+      assets.push(await deps.assets.storeOutput(g.accountId, path, bytes, await sha256Of(path), g.id));
+      renderDirs.push(dirname(path));
     }
-    const path = resolve(fileURLToPath(output.url));
-    if (!path.startsWith(resolve(deps.trustedOutputDir) + sep)) {
-      throw new StepFailure('output_rejected', 'the provider returned a file outside its work folder', false);
-    }
-    const bytes = (await stat(path)).size;
-    const asset = await deps.assets.adopt(g.accountId, path, bytes, await sha256Of(path), 'output', g.id);
-    await rm(dirname(path), { recursive: true, force: true });
-    stored.push({
-      assetId: asset.id,
-      mediaType: asset.mediaType,
-      bytes: asset.bytes,
-      ...presentFacts(asset),
-    });
+  } catch (error) {
+    await discardStored(deps, assets);
+    throw error;
   }
+  if (deps.faults?.has('exit-after-output-stored')) process.kill(process.pid, 'SIGKILL');
+  const stored: GenerationOutput[] = assets.map((asset) => ({
+    assetId: asset.id,
+    mediaType: asset.mediaType,
+    bytes: asset.bytes,
+    ...presentFacts(asset),
+  }));
   const charge = chargeMilli(g.quote, g.holdMilli, stored[0]?.durationSeconds);
-  const done = await recordSucceeded(deps.db, g, seq, stored, charge);
-  // Canceled or failed meanwhile: the result is discarded uncharged (the job is gone all the same).
-  if (!done && seq > 0) await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'succeeded' });
+  let done: boolean;
+  try {
+    done = await recordSucceeded(deps.db, g, seq, stored, charge, assets);
+  } catch (error) {
+    await discardStored(deps, assets);
+    throw error;
+  }
+  for (const dir of renderDirs) await rm(dir, { recursive: true, force: true });
+  if (!done) {
+    // Canceled or failed meanwhile: the result is discarded uncharged (the job is gone all the same).
+    await discardStored(deps, assets);
+    if (seq > 0) await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'succeeded' });
+  }
+}
+
+/** Removes stored output files that no row will name (best effort: the sweeper collects what is left). */
+async function discardStored(deps: DriveDeps, assets: readonly Omit<AssetRecord, 'createdAt'>[]) {
+  for (const asset of assets) await deps.assets.discardStored(asset.storageKey).catch(() => undefined);
 }
 
 async function fail(deps: DriveDeps, g: GenerationRecord, code: string, message: string): Promise<void> {

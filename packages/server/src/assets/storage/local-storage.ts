@@ -1,7 +1,13 @@
-import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { type ByteRange, checkStorageKey, type Storage, StorageKeyMissing } from '../storage.ts';
+import {
+  type ByteRange,
+  checkStorageKey,
+  type Storage,
+  StorageKeyMissing,
+  type StoredKey,
+} from '../storage.ts';
 
 /** Keeps assets as files under one root folder (the default driver). */
 export class LocalStorage implements Storage {
@@ -65,5 +71,28 @@ export class LocalStorage implements Storage {
 
   incomingDir(): string {
     return join(this.root, '.incoming');
+  }
+
+  /** Files under the root, except folders whose name starts with a dot (`.incoming`) and unfinished copies. */
+  async *list(): AsyncIterable<StoredKey> {
+    const walk = async function* (root: string, dir: string): AsyncGenerator<StoredKey> {
+      let entries: import('node:fs').Dirent[];
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+      for (const entry of entries) {
+        if (entry.name.startsWith('.')) continue;
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) yield* walk(root, path);
+        else if (entry.isFile() && !entry.name.endsWith('.partial')) {
+          const info = await stat(path).catch(() => null);
+          if (info) yield { key: relative(root, path).split(sep).join('/'), modifiedMs: info.mtimeMs };
+        }
+      }
+    };
+    yield* walk(this.root, this.root);
   }
 }

@@ -7,13 +7,20 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { randomBase62 } from '../../ids.ts';
-import { type ByteRange, checkStorageKey, type Storage, StorageKeyMissing } from '../storage.ts';
+import {
+  type ByteRange,
+  checkStorageKey,
+  type Storage,
+  StorageKeyMissing,
+  type StoredKey,
+} from '../storage.ts';
 
 /** Where and how to reach an S3-compatible bucket. */
 export interface S3StorageOptions {
@@ -129,5 +136,18 @@ export class S3Storage implements Storage {
 
   incomingDir(): string {
     return join(this.cacheDir, 'incoming');
+  }
+
+  async *list(): AsyncIterable<StoredKey> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.options.bucket, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key) yield { key: object.Key, modifiedMs: object.LastModified?.getTime() ?? Date.now() };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 }
