@@ -7,7 +7,8 @@ import { freePort, startProcess } from './processes.ts';
 
 const KEY = 'rl_test_restartrestartrestart01';
 
-describe('a killed gateway loses nothing', () => {
+// Two gateway processes and a 10-second 1080p render: minutes, not seconds, on a busy machine.
+describe('a killed gateway loses nothing', { timeout: 240_000 }, () => {
   const children: ChildProcess[] = [];
   let dataDir = '';
   afterAll(async () => {
