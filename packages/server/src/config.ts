@@ -299,11 +299,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     },
     deadlines: { defaultSeconds: s.REELAY_DEADLINE_SECONDS, perModel: s.REELAY_MODEL_DEADLINES },
     shutdownGraceMs: s.REELAY_SHUTDOWN_SECONDS * 1000,
-    testFaults: new Set(
-      s.REELAY_TEST_FAULTS.split(',')
-        .map((fault) => fault.trim())
-        .filter((fault) => fault !== ''),
-    ),
+    testFaults: s.REELAY_TEST_FAULTS,
   };
   return Object.freeze(config);
 }

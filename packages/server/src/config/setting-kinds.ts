@@ -97,6 +97,29 @@ export function oneOf<const Choice extends string>(
   return z.preprocess(unsetIfBlank, z.string().trim().pipe(choice).default(fallback));
 }
 
+/** A comma-separated list of `choices` (spaces around items ignored, none given: empty); an unknown item is named. */
+export function listOf<const Choice extends string>(choices: readonly [Choice, ...Choice[]]) {
+  const known = new Set<string>(choices);
+  return z.preprocess(
+    unsetIfBlank,
+    z
+      .string()
+      .default('')
+      .transform((raw, ctx) => {
+        const items = raw
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item !== '');
+        const unknown = items.find((item) => !known.has(item));
+        if (unknown !== undefined) {
+          ctx.addIssue({ code: 'custom', message: `must list only ${choices.join(', ')}; got "${unknown}"` });
+          return z.NEVER;
+        }
+        return new Set(items as Choice[]);
+      }),
+  );
+}
+
 function isHttpUrl(raw: string): boolean {
   try {
     const { protocol } = new URL(raw);

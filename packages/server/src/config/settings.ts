@@ -4,6 +4,7 @@ import {
   flag,
   httpUrl,
   jsonTable,
+  listOf,
   oneOf,
   optionalFlag,
   optionalHttpUrl,
@@ -161,7 +162,7 @@ export const settings = z.object({
   /** Stored files no asset row names are deleted once this old; 0: never. */
   REELAY_ORPHAN_GRACE_SECONDS: wholeNumber(3600, 0, WEEK_SECONDS),
   /** Test-only faults, comma-separated (`exit-after-output-stored`); unset in production. */
-  REELAY_TEST_FAULTS: text(''),
+  REELAY_TEST_FAULTS: listOf(['exit-after-output-stored']),
 
   // Upstream providers (each one's own settings are in its group below).
   /** Unset: no cap. */
