@@ -1,20 +1,11 @@
-import type { MediaKind } from '@reelay/catalog';
+import type { MediaFacts } from './identify-media.ts';
 
-/** An asset row as the gateway uses it. */
-export interface AssetRecord {
+/** An asset row as the gateway uses it: the facts read from its bytes, and where it came from. */
+export interface AssetRecord extends MediaFacts {
   id: string;
   accountId: string;
-  kind: MediaKind;
-  mediaType: string;
   bytes: number;
   sha256: string;
-  width: number | null;
-  height: number | null;
-  durationSeconds: number | null;
-  hasAudio: boolean | null;
-  fps: number | null;
-  videoCodec: string | null;
-  audioCodec: string | null;
   storageKey: string;
   source: 'upload' | 'data' | 'url' | 'output';
   /** The https:// URL a `url` asset was fetched from. */
