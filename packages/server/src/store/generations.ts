@@ -10,7 +10,7 @@ import type {
   GenerationStatus,
 } from '../generations/generation-record.ts';
 import type { ProviderAttempt } from '../generations/provider-attempts.ts';
-import { KEY_MODES } from '../key-mode.ts';
+import { KEY_MODES, type Owner } from '../key-mode.ts';
 import { createLimitsSql, lockAccountSql } from './limits.ts';
 import { type Row, readRow } from './row-reader.ts';
 
@@ -59,15 +59,15 @@ export async function loadGeneration(db: Queryable, id: string): Promise<Generat
   return rows[0] ? generationFromRow(rows[0]) : null;
 }
 
-/** The generation if it belongs to `accountId`; another account's is as absent as a missing one. */
+/** The generation if it is the owner's; another account's, or another mode's, is as absent as a missing one. */
 export async function findGeneration(
   db: Queryable,
-  accountId: string,
+  owner: Owner,
   id: string,
 ): Promise<GenerationRecord | null> {
   const rows = await runSql(
     db,
-    sql`SELECT * FROM generations WHERE id = ${id} AND account_id = ${accountId}`,
+    sql`SELECT * FROM generations WHERE id = ${id} AND account_id = ${owner.accountId} AND run_mode = ${owner.mode}`,
   );
   return rows[0] ? generationFromRow(rows[0]) : null;
 }
@@ -84,19 +84,21 @@ export async function generationStatus(db: Queryable, id: string): Promise<Gener
  */
 export async function generationsPage(
   db: Queryable,
-  accountId: string,
+  owner: Owner,
   q: { limit: number; cursor: string | null; status: GenerationStatus | null; model: string | null },
 ): Promise<GenerationRecord[]> {
-  const account = sql`${accountId}`;
+  const account = sql`${owner.accountId}`;
+  const mode = sql`${owner.mode}`;
   const status = sql`${q.status}`;
   const model = sql`${q.model}`;
   const cursor = sql`${q.cursor}`;
   const rows = await runSql(
     db,
     sql`SELECT * FROM generations
-     WHERE account_id = ${account}
+     WHERE account_id = ${account} AND run_mode = ${mode}
        AND (${status}::text IS NULL OR status = ${status}) AND (${model}::text IS NULL OR model = ${model})
-       AND (${cursor}::text IS NULL OR (created_at, id) < (SELECT created_at, id FROM generations WHERE id = ${cursor} AND account_id = ${account}))
+       AND (${cursor}::text IS NULL OR (created_at, id) < (
+         SELECT created_at, id FROM generations WHERE id = ${cursor} AND account_id = ${account} AND run_mode = ${mode}))
      ORDER BY created_at DESC, id DESC LIMIT ${q.limit}`,
   );
   return rows.map(generationFromRow);
@@ -108,23 +110,26 @@ export async function generationsPage(
  */
 export async function generationByIdempotencyKey(
   db: Queryable,
-  accountId: string,
+  owner: Owner,
   key: string,
   expire: boolean,
 ): Promise<GenerationRecord | null> {
-  const account = sql`${accountId}`;
+  const account = sql`${owner.accountId}`;
+  const mode = sql`${owner.mode}`;
   const k = sql`${key}`;
   const rows = await runSql(
     db,
     expire
       ? sql`WITH expired AS (
            UPDATE generations SET idempotency_key = NULL
-           WHERE account_id = ${account} AND idempotency_key = ${k} AND created_at < now() - interval '24 hours'
+           WHERE account_id = ${account} AND run_mode = ${mode} AND idempotency_key = ${k}
+             AND created_at < now() - interval '24 hours'
            RETURNING id
          )
          SELECT * FROM generations
-         WHERE account_id = ${account} AND idempotency_key = ${k} AND id NOT IN (SELECT id FROM expired)`
-      : sql`SELECT * FROM generations WHERE account_id = ${account} AND idempotency_key = ${k}`,
+         WHERE account_id = ${account} AND run_mode = ${mode} AND idempotency_key = ${k}
+           AND id NOT IN (SELECT id FROM expired)`
+      : sql`SELECT * FROM generations WHERE account_id = ${account} AND run_mode = ${mode} AND idempotency_key = ${k}`,
   );
   return rows[0] ? generationFromRow(rows[0]) : null;
 }
@@ -245,17 +250,18 @@ FROM lim LEFT JOIN gen ON true LEFT JOIN token_balances b ON b.account_id = ${ac
   return { kind: 'created', generation: generationFromRow(row) };
 }
 
-/** Marks a queued or running generation of the account `canceled`; null when it is in neither state (or not the account's). */
+/** Marks a queued or running generation of the owner `canceled`; null when it is in neither state (or not the owner's). */
 export async function markCanceled(
   tx: Queryable,
-  accountId: string,
+  owner: Owner,
   id: string,
 ): Promise<GenerationRecord | null> {
   const rows = await runSql(
     tx,
     sql`UPDATE generations SET status = 'canceled', completed_at = clock_timestamp(),
          error = '{"code":"canceled","message":"Canceled by request."}'
-       WHERE id = ${id} AND account_id = ${accountId} AND status IN ('queued', 'running') RETURNING *`,
+       WHERE id = ${id} AND account_id = ${owner.accountId} AND run_mode = ${owner.mode}
+         AND status IN ('queued', 'running') RETURNING *`,
   );
   return rows[0] ? generationFromRow(rows[0]) : null;
 }

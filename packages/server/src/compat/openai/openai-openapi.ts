@@ -79,6 +79,14 @@ const videoCreate: Schema = {
         },
       ],
     },
+    webhook_url: {
+      type: 'string',
+      format: 'uri',
+      description:
+        'Where the video’s end is told as an OpenAI event (`video.completed`, or `video.failed` for a failed or ' +
+        'canceled one; `data.id` is the video), signed per Standard Webhooks with the account’s webhook secret ' +
+        'of the key’s mode. Not an OpenAI parameter: OpenAI sets webhook endpoints per project.',
+    },
   },
 };
 
