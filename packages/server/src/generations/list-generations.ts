@@ -11,6 +11,8 @@ export interface ListQuery {
   cursor: string | null;
   status: GenerationStatus | null;
   model: string | null;
+  /** Oldest first (the OpenAI shape's `order=asc`); newest first otherwise. */
+  ascending?: boolean;
 }
 
 const bad = (param: string, message: string) => new ApiError('invalid_request', 400, message, { param });

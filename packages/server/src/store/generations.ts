@@ -79,15 +79,23 @@ export async function generationStatus(db: Queryable, id: string): Promise<Gener
 }
 
 /**
- * Up to `limit` generations of the account, newest first, after the one with id `cursor` (null: from the
- * newest), of one status and model when given.
+ * Up to `limit` generations of the owner, newest first (oldest first with `ascending`), after the one with id
+ * `cursor` (null: from the start), of one status and model when given.
  */
 export async function generationsPage(
   db: Queryable,
   owner: Owner,
-  q: { limit: number; cursor: string | null; status: GenerationStatus | null; model: string | null },
+  q: {
+    limit: number;
+    cursor: string | null;
+    status: GenerationStatus | null;
+    model: string | null;
+    ascending?: boolean;
+  },
 ): Promise<GenerationRecord[]> {
   const account = sql`${owner.accountId}`;
+  const after = q.ascending ? sql`>` : sql`<`;
+  const order = q.ascending ? sql`ORDER BY created_at, id` : sql`ORDER BY created_at DESC, id DESC`;
   const mode = sql`${owner.mode}`;
   const status = sql`${q.status}`;
   const model = sql`${q.model}`;
@@ -97,9 +105,9 @@ export async function generationsPage(
     sql`SELECT * FROM generations
      WHERE account_id = ${account} AND run_mode = ${mode}
        AND (${status}::text IS NULL OR status = ${status}) AND (${model}::text IS NULL OR model = ${model})
-       AND (${cursor}::text IS NULL OR (created_at, id) < (
+       AND (${cursor}::text IS NULL OR (created_at, id) ${after} (
          SELECT created_at, id FROM generations WHERE id = ${cursor} AND account_id = ${account} AND run_mode = ${mode}))
-     ORDER BY created_at DESC, id DESC LIMIT ${q.limit}`,
+     ${order} LIMIT ${q.limit}`,
   );
   return rows.map(generationFromRow);
 }

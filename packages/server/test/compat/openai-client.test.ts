@@ -81,6 +81,11 @@ describe.each(DATABASES)('the openai client against the /v1 shape on %s', (kind)
     expect(thumbnail.headers.get('content-type')).toBe('image/jpeg');
     const facts = await sharp(Buffer.from(await thumbnail.arrayBuffer())).metadata();
     expect(facts.format).toBe('jpeg');
+    // Twelve frames of 160 × 284 (720 × 1280 scaled), four across and three down.
+    const sprites = await client.videos.downloadContent(created.id, { variant: 'spritesheet' });
+    expect(sprites.headers.get('content-type')).toBe('image/jpeg');
+    const sheet = await sharp(Buffer.from(await sprites.arrayBuffer())).metadata();
+    expect(sheet).toMatchObject({ format: 'jpeg', width: 4 * 160, height: 3 * 284 });
 
     // The same generation in Reelay's own API, held once and charged once.
     const own = await t.api('GET', `/api/v1/generations/${created.id}`);
@@ -259,7 +264,11 @@ describe.each(DATABASES)('the openai client against the /v1 shape on %s', (kind)
     const page = await client.videos.list({ limit: 2 });
     expect(page.data).toHaveLength(2);
     expect(page.has_more).toBe(true);
-    const order = await thrown(client.videos.list({ order: 'asc' }));
+    // Oldest first, page by page, is the same list the other way round.
+    const ascending: string[] = [];
+    for await (const video of client.videos.list({ order: 'asc', limit: 2 })) ascending.push(video.id);
+    expect(ascending).toEqual([...seen].reverse());
+    const order = await thrown(client.videos.list({ order: 'sideways' as 'asc' }));
     expect((order as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('order');
 
     const deleted = await client.videos.delete(firstId);

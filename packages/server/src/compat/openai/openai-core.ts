@@ -60,7 +60,7 @@ export interface OpenAiCore {
   /** One page of the account's generations, newest first, after the generation `afterId` when given. */
   listGenerations(
     owner: Owner,
-    page: { afterId: string | null; limit: number },
+    page: { afterId: string | null; limit: number; ascending: boolean },
   ): Promise<{ data: CoreGeneration[]; hasMore: boolean }>;
   /** Cancels a queued or running generation (its hold is released). */
   cancelGeneration(owner: Owner, id: string): Promise<CoreGeneration>;
@@ -150,6 +150,7 @@ export function openAiCore(deps: ApiDeps): OpenAiCore {
         cursor: page.afterId,
         status: null,
         model: null,
+        ascending: page.ascending,
       });
       return { data: result.data, hasMore: result.nextCursor !== null };
     },

@@ -10,7 +10,7 @@ import { invalidParam, renameParams } from './openai-errors.ts';
 import { type ReadBody, readBody } from './read-form.ts';
 import { videoObject } from './video-object.ts';
 import { remixSlotOf, videoCreateRequest, videoParamName } from './video-request.ts';
-import { videoThumbnail } from './video-thumbnail.ts';
+import { videoSpritesheet, videoThumbnail } from './video-thumbnail.ts';
 
 const VIDEO_SLOTS = new Set(['referenceVideo', 'sourceVideo']);
 /** Fields a remix keeps from its source (audio is left to the model's default: a reference may rule it out). */
@@ -115,12 +115,7 @@ export function videosRoutes(scope: FastifyInstance, core: OpenAiCore): void {
     if (!Number.isInteger(limit) || limit < 1 || limit > 100)
       throw invalidParam('limit', 'limit must be a whole number from 1 to 100.');
     const order = one('order') ?? 'desc';
-    if (order !== 'desc') {
-      throw invalidParam(
-        'order',
-        order === 'asc' ? 'Only order=desc (newest first) is offered.' : 'order must be desc.',
-      );
-    }
+    if (order !== 'desc' && order !== 'asc') throw invalidParam('order', 'order must be asc or desc.');
     const after = one('after') ?? null;
     if (after !== null && !/^gen_[A-Za-z0-9]+$/.test(after))
       throw invalidParam('after', 'after must be the id of a video of an earlier page.');
@@ -128,7 +123,11 @@ export function videosRoutes(scope: FastifyInstance, core: OpenAiCore): void {
     let cursor = after;
     // Reelay's list holds images too: pages are read until enough videos (and one more) are found.
     for (;;) {
-      const page = await core.listGenerations(owner, { afterId: cursor, limit: 100 });
+      const page = await core.listGenerations(owner, {
+        afterId: cursor,
+        limit: 100,
+        ascending: order === 'asc',
+      });
       for (const g of page.data) {
         if (g.type === 'video' && !(await deleted(g))) found.push(g);
         if (found.length > limit) break;
@@ -170,13 +169,8 @@ export function videosRoutes(scope: FastifyInstance, core: OpenAiCore): void {
       const owner = callerOf(request);
       const g = await findVideo(owner, request.params.video_id);
       const variant = request.query.variant ?? 'video';
-      if (variant !== 'video' && variant !== 'thumbnail') {
-        throw invalidParam(
-          'variant',
-          variant === 'spritesheet'
-            ? 'variant=spritesheet is not offered; ask for video or thumbnail.'
-            : 'variant must be video or thumbnail.',
-        );
+      if (variant !== 'video' && variant !== 'thumbnail' && variant !== 'spritesheet') {
+        throw invalidParam('variant', 'variant must be video, thumbnail or spritesheet.');
       }
       const output = g.outputs[0];
       if (g.status !== 'succeeded' || !output) {
@@ -188,14 +182,18 @@ export function videosRoutes(scope: FastifyInstance, core: OpenAiCore): void {
       }
       if (variant === 'video') return core.sendAsset(reply, owner, output.assetId, request.headers.range);
       const path = await core.localFileOf(owner, output.assetId);
-      const jpeg = await videoThumbnail(core.ffmpegPath, path, output.durationSeconds);
+      const make = variant === 'thumbnail' ? videoThumbnail : videoSpritesheet;
+      const jpeg = await make(core.ffmpegPath, path, output.durationSeconds);
       if (jpeg === null) {
-        throw invalidParam('variant', `No thumbnail could be made of video ${g.id}; download variant=video.`);
+        throw invalidParam(
+          'variant',
+          `No ${variant} could be made of video ${g.id}; download variant=video.`,
+        );
       }
       return reply
         .header('content-type', 'image/jpeg')
         .header('cache-control', 'private, max-age=3600')
-        .header('content-disposition', `inline; filename="${g.id}.jpg"`)
+        .header('content-disposition', `inline; filename="${g.id}-${variant}.jpg"`)
         .send(jpeg);
     },
   );
