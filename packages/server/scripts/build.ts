@@ -5,6 +5,7 @@
  *   one ES module; npm dependencies stay imports, resolved from node_modules as usual.
  * - `migrations/`: the SQL files, read beside `main.js` as they are beside `db/migrate.ts` in the sources.
  * - `static/`: the page stylesheet and scripts, with the TypeScript page scripts already bundled for the browser.
+ * - `pglite-template-<version>.tgz`: an empty embedded-database cluster, so a new database is unpacked, not made.
  *
  * Usage: `node --import tsx packages/server/scripts/build.ts [outdir]` (default `packages/server/dist`). Run by
  * `npm run build`, and by `npm install`/`npm ci` through `prepare`.
@@ -13,6 +14,7 @@ import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { writePgliteTemplate } from '../src/db/pglite-template.ts';
 import { bundleScripts, SCRIPTS_DIR, STATIC_DIR } from '../src/web/static-files.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -52,6 +54,7 @@ export async function buildServer(outdir: string): Promise<void> {
   await cp(join(SERVER, 'src/db/migrations'), join(outdir, 'migrations'), { recursive: true });
   await cp(STATIC_DIR, join(outdir, 'static'), { recursive: true });
   for (const [name, body] of bundleScripts(SCRIPTS_DIR)) await writeFile(join(outdir, 'static', name), body);
+  await writePgliteTemplate(outdir);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
