@@ -141,7 +141,7 @@ describe('fal adapter against a loopback fal queue', () => {
     );
   });
 
-  it('maps Kling 3.0 with first and last frames to V3 image-to-video, and refuses it at 4K', async () => {
+  it('maps Kling 3.0 with first and last frames to V3 image-to-video, and 4K to the V3 4k endpoints', async () => {
     const fx = fixture('kling-3-image-to-video');
     const { provider, server: s } = await fal(fx);
     const call = {
@@ -160,7 +160,15 @@ describe('fal adapter against a loopback fal queue', () => {
     await provider.start(call);
     expectRecorded(fx, s);
     const at4k = { ...call, input: { ...call.input, resolution: '4k' } };
-    expect(provider.assess(at4k).problems.map((p) => p.code)).toEqual(['resolution_unsupported']);
+    expect(provider.assess(at4k).problems).toEqual([]);
+    expect(falRequest(at4k).endpoint).toBe('fal-ai/kling-video/v3/4k/image-to-video');
+    const t2vAt4k = { ...at4k, mode: 'text_to_video' as const, media: [] };
+    expect(JSON.stringify(falRequest(t2vAt4k))).toBe(
+      JSON.stringify({
+        endpoint: 'fal-ai/kling-video/v3/4k/text-to-video',
+        body: { prompt: 'The dancer spins', duration: '5', aspect_ratio: '9:16', generate_audio: true },
+      }),
+    );
   });
 
   it('cancels in progress, and a cancel after completion is not an error', async () => {
@@ -456,7 +464,7 @@ describe('fal HappyHorse 1.0', () => {
         body: {
           prompt: 'p',
           video_url: 'https://cdn.example.com/v.mp4',
-          image_urls: ['https://cdn.example.com/r.png'],
+          reference_image_urls: ['https://cdn.example.com/r.png'],
           resolution: '1080p',
         },
       }),

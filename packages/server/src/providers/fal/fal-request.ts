@@ -26,7 +26,7 @@ export function falKlingAssessment(input: OmniInput, media: readonly ResolvedMed
 
 /**
  * A Kling 3.0 request on the family of endpoints `family` (`fal-ai/kling-video/o3`): the resolution picks the
- * standard (720p) or pro (1080p) endpoint and the filled slots pick the task — a start frame (and end frame)
+ * standard (720p), pro (1080p) or 4k endpoint and the filled slots pick the task — a start frame (and end frame)
  * goes to image-to-video, reference images to reference-to-video, a reference video to
  * video-to-video/reference without its sound. Durations are strings. The start frame goes in `startImageField`:
  * fal's O3 image-to-video calls it `image_url`, its V3 image-to-video `start_image_url`.
@@ -36,7 +36,7 @@ export function falKlingRequest(
   family: string,
   startImageField: 'image_url' | 'start_image_url' = 'start_image_url',
 ): FalRequest {
-  const tier = input.resolution === '1080p' ? 'pro' : 'standard';
+  const tier = input.resolution === '4k' ? '4k' : input.resolution === '1080p' ? 'pro' : 'standard';
   const base = `${family}/${tier}`;
   const prompt = falPrompt(input.prompt);
   const duration = String(input.duration);

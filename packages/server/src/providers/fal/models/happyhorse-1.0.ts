@@ -14,8 +14,9 @@ const MAX_PROMPT = 2500;
  * resolution 720p/1080p, duration an integer 3-15), …/reference-to-video (the same with `image_urls`, 1-9,
  * named character1, character2… in the prompt), …/image-to-video (the first frame as `image_url`, as on fal's
  * Happy Horse image-to-video page; the frame sets the framing, so no aspect ratio: a warning) and …/video-edit
- * (the source as `video_url`, reference images as `image_urls`; the output keeps the source's framing and length,
- * so neither aspect ratio nor duration is sent: warnings).
+ * (the source as `video_url`, reference images, at most 5, as `reference_image_urls`, not `image_urls`; the output
+ * keeps the source's framing and length, so neither aspect ratio nor duration is sent: warnings). Field names as
+ * `@fal-ai/client`'s endpoint types of 2026-08-02 declare them.
  */
 export const falHappyHorse10 = upstreamModel({
   model: 'happyhorse-1.0',
@@ -51,7 +52,7 @@ export const falHappyHorse10 = upstreamModel({
     const body: Record<string, Json> = { prompt: values.prompt };
     if (source) {
       body.video_url = source.url ?? '';
-      if (images.length > 0) body.image_urls = images.map((m) => m.url ?? '');
+      if (images.length > 0) body.reference_image_urls = images.map((m) => m.url ?? '');
       body.resolution = values.resolution;
       return { endpoint: VIDEO_EDIT, body };
     }
