@@ -2,7 +2,9 @@ import { upstreamModel } from '../../upstream/upstream-model.ts';
 import { falMotionAssessment, falMotionRequest } from '../fal-request.ts';
 
 /**
- * Kling 2.6 Motion on fal: a character image (`image_url`) driven by a motion video (`video_url`). Fields as fal's model page shows them (image_url, video_url, character_orientation, prompt); `keep_original_sound` a boolean as fal-backed listings (docs.runpod.io, prospolabs) show it.
+ * Kling 2.6 Motion on fal: a character image (`image_url`) driven by a motion video (`video_url`). Fields as fal's
+ * model page shows them (image_url, video_url, character_orientation, prompt) and `@fal-ai/client`'s endpoint
+ * types of 2026-08-02 declare them, `keep_original_sound` a boolean among them.
  */
 export const falKling26Motion = upstreamModel({
   model: 'kling-2.6-motion',
