@@ -63,12 +63,7 @@ async function oneRun(ctx: BenchContext, run: number): Promise<Figure[]> {
   const env = { REELAY_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'error' };
   const first = await startOnce('npm', ['start', '--silent'], env, idleMs);
   const again = await startOnce('npm', ['start', '--silent'], env, idleMs);
-  const bare = await startOnce(
-    'npm',
-    ['exec', '--', 'node', 'bench/lib/bare-http-main.js'],
-    {},
-    idleMs,
-  );
+  const bare = await startOnce('npm', ['exec', '--', 'node', 'bench/lib/bare-http-main.js'], {}, idleMs);
   ctx.log(
     `  run ${run}: first start ${first.ms.toFixed(0)} ms, restart ${again.ms.toFixed(0)} ms, bare ${bare.ms.toFixed(0)} ms; idle RSS ${again.server.toFixed(0)} MB (npm tree ${again.tree.toFixed(0)} MB), bare ${bare.server.toFixed(0)} MB`,
   );
