@@ -454,7 +454,7 @@ describe('fal HappyHorse 1.0', () => {
         body: { prompt: 'p', image_url: 'https://cdn.example.com/a.png', resolution: '720p', duration: 5 },
       }),
     );
-    const source = hhCall({ prompt: 'p', resolution: '1080p' }, [
+    const source = hhCall({ prompt: 'put the hat of character1 on character2', resolution: '1080p' }, [
       { ...mediaAt('referenceVideo', null, 'https://cdn.example.com/v.mp4'), field: 'sourceVideo' },
       mediaAt('referenceAssetUris', 0, 'https://cdn.example.com/r.png'),
     ]);
@@ -462,7 +462,7 @@ describe('fal HappyHorse 1.0', () => {
       JSON.stringify({
         endpoint: 'alibaba/happy-horse/video-edit',
         body: {
-          prompt: 'p',
+          prompt: 'put the hat of @Image1 on character2',
           video_url: 'https://cdn.example.com/v.mp4',
           reference_image_urls: ['https://cdn.example.com/r.png'],
           resolution: '1080p',

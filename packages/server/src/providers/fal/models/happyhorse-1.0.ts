@@ -10,6 +10,16 @@ const VIDEO_EDIT = 'alibaba/happy-horse/video-edit';
 const MAX_PROMPT = 2500;
 
 /**
+ * The catalog lets a prompt name reference images character1, character2… (fal's reference mode); its video-edit
+ * names them @Image1, @Image2…, so an edit's prompt is sent with the names of the images it has rewritten.
+ */
+function editPrompt(prompt: string, images: number): string {
+  return prompt.replace(/\bcharacter([1-9])\b/g, (name, n: string) =>
+    Number(n) <= images ? `@Image${n}` : name,
+  );
+}
+
+/**
  * HappyHorse 1.0 on fal: …/text-to-video (prompt up to 2500 characters, aspect_ratio 16:9/9:16/1:1/4:3/3:4,
  * resolution 720p/1080p, duration an integer 3-15), …/reference-to-video (the same with `image_urls`, 1-9,
  * named character1, character2… in the prompt), …/image-to-video (the first frame as `image_url`, as on fal's
@@ -51,6 +61,7 @@ export const falHappyHorse10 = upstreamModel({
     const source = media.one('sourceVideo');
     const body: Record<string, Json> = { prompt: values.prompt };
     if (source) {
+      body.prompt = editPrompt(values.prompt, images.length);
       body.video_url = source.url ?? '';
       if (images.length > 0) body.reference_image_urls = images.map((m) => m.url ?? '');
       body.resolution = values.resolution;
