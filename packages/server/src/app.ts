@@ -145,6 +145,8 @@ export async function createGateway(
         providers,
         trustedOutputDir: config.render.workDir,
         maxStartAttempts: 3,
+        reconcileGiveUpMs: config.worker.reconcileGiveUpMs,
+        log: http.log,
         faults: config.testFaults,
         upstream: {
           fetchOutput: outboundFetch as typeof fetch,

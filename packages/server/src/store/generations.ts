@@ -8,6 +8,7 @@ import type {
   GenerationOutput,
   GenerationRecord,
   GenerationStatus,
+  Reconciling,
 } from '../generations/generation-record.ts';
 import type { ProviderAttempt } from '../generations/provider-attempts.ts';
 import { KEY_MODES } from '../key-mode.ts';
@@ -18,6 +19,9 @@ const STATUSES: readonly GenerationStatus[] = ['queued', 'running', 'succeeded',
 const TYPES: readonly GenerationRecord['type'][] = ['video', 'image', 'audio'];
 
 /** A `generations` row as a record: the one mapping of that table. */
+const stopOf = (v: string | null): GenerationRecord['stopRequested'] =>
+  v === 'deadline' || v === 'cancel' ? v : null;
+
 export function generationFromRow(row: Row): GenerationRecord {
   const r = readRow(row);
   return {
@@ -45,6 +49,10 @@ export function generationFromRow(row: Row): GenerationRecord {
     attempts: r.number('attempts'),
     providerAttempts: r.jsonOrNull<ProviderAttempt[]>('provider_attempts') ?? [],
     providerRetries: r.numberOrNull('provider_retries') ?? 0,
+    reconciling: r.jsonOrNull<Reconciling>('reconciling'),
+    stopRequested: stopOf(r.textOrNull('stop_requested')),
+    stopSentAt: r.dateOrNull('stop_sent_at'),
+    outputRefreshes: r.numberOrNull('output_refreshes') ?? 0,
     idempotencyKey: r.textOrNull('idempotency_key'),
     requestHash: r.textOrNull('request_hash'),
     webhookUrl: r.textOrNull('webhook_url'),
