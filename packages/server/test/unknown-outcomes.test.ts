@@ -221,6 +221,67 @@ describe.each(DATABASES)('unknown upstream outcomes on %s', (kind) => {
     await expectLedger(t, done.json.id, before, 'released');
   });
 
+  /** Creates the request and waits until the upstream's id of its work is recorded. */
+  async function startedUpstream(t: TestGateway) {
+    const created = await t.api('POST', '/api/v1/generations', REQUEST);
+    expect(created.status).toBe(202);
+    let g = await t.api('GET', `/api/v1/generations/${created.json.id}`);
+    for (let i = 0; i < 2000 && !g.json.providerAttempts[0]?.upstreamId; i++) {
+      await sleep(25);
+      g = await t.api('GET', `/api/v1/generations/${created.json.id}`);
+    }
+    expect(g.json.providerAttempts[0]?.upstreamId).toBeTruthy();
+    return created.json.id as string;
+  }
+
+  it('a cancel while Replicate works sends its cancel and releases once the prediction is canceled', async () => {
+    const t = await gateway({ REELAY_ROUTES: '{"kling-3.0-omni":["replicate"]}' });
+    fake.pollsToFinish = Number.POSITIVE_INFINITY;
+    const before = await tokens(t);
+    const id = await startedUpstream(t);
+    const canceled = await t.api('POST', `/api/v1/generations/${id}/cancel`);
+    expect(canceled.json.status).toBe('canceled');
+    expect(canceled.json.reconciling.code).toBe('cancel_requested');
+    let g = canceled;
+    for (let i = 0; i < 2000 && g.json.reconciling !== null; i++) {
+      await sleep(25);
+      g = await t.api('GET', `/api/v1/generations/${id}`);
+    }
+    expect(g.json.status).toBe('canceled');
+    expect(g.json.chargedTokens).toBeNull();
+    expect(g.json.outputs).toEqual([]);
+    expect(fake.replicate.tasks).toHaveLength(1);
+    expect(fake.replicate.cancels).toEqual([fake.replicate.tasks[0]?.id]);
+    await expectLedger(t, id, before, 'released');
+  });
+
+  it('a cancel that reaches Replicate after the prediction finished is charged, the outputs kept, and says why', async () => {
+    // No poll of its own before the cancel: the prediction finishes upstream unseen.
+    const t = await gateway({
+      REELAY_ROUTES: '{"kling-3.0-omni":["replicate"]}',
+      REELAY_UPSTREAM_POLL_MS: '600000',
+    });
+    fake.pollsToFinish = Number.POSITIVE_INFINITY;
+    const before = await tokens(t);
+    const id = await startedUpstream(t);
+    const task = fake.replicate.tasks[0];
+    if (task) task.done = true;
+    const canceled = await t.api('POST', `/api/v1/generations/${id}/cancel`);
+    expect(canceled.json.status).toBe('canceled');
+    let g = canceled;
+    for (let i = 0; i < 2000 && g.json.reconciling !== null; i++) {
+      await sleep(25);
+      g = await t.api('GET', `/api/v1/generations/${id}`);
+    }
+    expect(g.json.status).toBe('canceled');
+    expect(g.json.chargedTokens).toBeGreaterThan(0);
+    expect(g.json.outputs).toHaveLength(1);
+    expect(g.json.error.message).toContain('had already finished the work when the cancel reached it');
+    expect(fake.replicate.tasks).toHaveLength(1);
+    expect(fake.replicate.cancels).toHaveLength(1);
+    await expectLedger(t, id, before, { capturedTokens: g.json.chargedTokens });
+  });
+
   it('an output URL that expired once: the upstream is asked again and the output stored, one job, charged once', async () => {
     const t = await gateway();
     fake.expiringOutputs = 1;
@@ -290,7 +351,9 @@ describe('a gateway process killed between the submit answer and storing it', ()
         headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
-      return { status: r.status, json: (await r.json()) as Record<string, any> };
+      // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers.
+      const json: any = await r.json();
+      return { status: r.status, json };
     };
 
     const first = await startProcess({ ...env, REELAY_TEST_FAULTS: 'exit-after-start-answer' }, KEY);

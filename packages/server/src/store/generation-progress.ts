@@ -139,7 +139,7 @@ export async function clearOperationForRetry(
  * Marks a running generation succeeded with its outputs, inserts the outputs' asset rows (their files already
  * stored), records attempt `seq` succeeded, captures `chargeMilli` of its hold and deletes its job, in one
  * statement: all of it commits or none. False when it was no longer running (canceled or failed meanwhile):
- * no asset row is inserted then, and its job is deleted all the same.
+ * no asset row is inserted then, and its job is kept for the step that sees it as it now is.
  */
 export async function recordSucceeded(
   db: Queryable,
@@ -157,12 +157,61 @@ export async function recordSucceeded(
        UPDATE generations SET status = 'succeeded', outputs = ${JSON.stringify(outputs)}, charged_milli = ${chargeMilli}, progress = 1,
          reconciling = NULL, completed_at = clock_timestamp(), ${attemptOutcomeSet(seq, { outcome: 'succeeded' })}
        WHERE id = ${id} AND status = 'running' RETURNING id),
-     job AS (DELETE FROM jobs WHERE generation_id = ${id}),
+     job AS (DELETE FROM jobs WHERE generation_id = ${id} AND EXISTS (SELECT 1 FROM done)),
      ${insertAssetsWhen(assets, sql`done`)},
      ${captureWith(target, g.id, g.holdMilli, chargeMilli, sql`done`)}
      SELECT count(*)::int AS done FROM done`,
   );
   return rows[0] ? readRow(rows[0]).number('done') > 0 : false;
+}
+
+/**
+ * A canceled generation whose upstream had already finished when the cancel reached it: its outputs and their
+ * asset rows are recorded, attempt `seq` succeeded, `chargedMilli` of its hold captured, its error says why it is
+ * charged, and its job is deleted, in one statement. False when it was not waiting on that settlement.
+ */
+export async function recordCanceledCharged(
+  db: Queryable,
+  g: GenerationRecord,
+  seq: number,
+  outputs: readonly GenerationOutput[],
+  chargedMilli: number,
+  assets: readonly Omit<AssetRecord, 'createdAt'>[],
+  error: { code: string; message: string },
+): Promise<boolean> {
+  const target = { accountId: g.accountId, mode: g.runMode, keyId: g.keyId };
+  const id = sql`${g.id}`;
+  const rows = await runSql(
+    db,
+    sql`WITH done AS (
+       UPDATE generations SET outputs = ${JSON.stringify(outputs)}, charged_milli = ${chargedMilli},
+         error = ${JSON.stringify(error)}, reconciling = NULL, ${attemptOutcomeSet(seq, { outcome: 'succeeded' })}
+       WHERE id = ${id} AND status = 'canceled' AND reconciling IS NOT NULL RETURNING id),
+     job AS (DELETE FROM jobs WHERE generation_id = ${id} AND EXISTS (SELECT 1 FROM done)),
+     ${insertAssetsWhen(assets, sql`done`)},
+     ${captureWith(target, g.id, g.holdMilli, chargedMilli, sql`done`)}
+     SELECT count(*)::int AS done FROM done`,
+  );
+  return rows[0] ? readRow(rows[0]).number('done') > 0 : false;
+}
+
+/**
+ * A canceled generation whose upstream work stopped, failed or cannot be found out: its hold is released and its job
+ * deleted, in one transaction; `note`, when given, is added to its error message.
+ */
+export async function releaseCanceled(db: Database, g: GenerationRecord, note?: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const rows = await runSql(
+      tx,
+      sql`UPDATE generations SET reconciling = NULL,
+         error = CASE WHEN ${note ?? null}::text IS NULL THEN error
+           ELSE jsonb_set(error, '{message}', to_jsonb((error ->> 'message') || ' ' || ${note ?? null}::text)) END
+       WHERE id = ${g.id} AND status = 'canceled' AND reconciling IS NOT NULL RETURNING id`,
+    );
+    if (rows.length > 0)
+      await release(tx, { accountId: g.accountId, mode: g.runMode, keyId: g.keyId }, g.id, g.holdMilli);
+    await deleteJob(tx, g.id);
+  });
 }
 
 /** Marks a queued or running generation failed, releases its hold and deletes its job, in one transaction. */

@@ -259,11 +259,20 @@ export async function markCanceled(
   accountId: string,
   id: string,
 ): Promise<GenerationRecord | null> {
+  const settle = sql`'The upstream was asked to stop; the tokens are settled from its answer: released if it stopped, charged (outputs kept) if it had finished.'`;
   const rows = await runSql(
     tx,
-    sql`UPDATE generations SET status = 'canceled', completed_at = clock_timestamp(),
-         error = '{"code":"canceled","message":"Canceled by request."}'
-       WHERE id = ${id} AND account_id = ${accountId} AND status IN ('queued', 'running') RETURNING *`,
+    sql`WITH target AS (
+         SELECT id, (status = 'running' AND provider IS DISTINCT FROM 'local' AND (operation IS NOT NULL
+           OR provider_attempts -> -1 ->> 'outcome' IN ('requested', 'unknown'))) AS upstream
+         FROM generations WHERE id = ${id} AND account_id = ${accountId} AND status IN ('queued', 'running'))
+       UPDATE generations g SET status = 'canceled', completed_at = clock_timestamp(),
+         error = '{"code":"canceled","message":"Canceled by request."}',
+         stop_requested = CASE WHEN target.upstream THEN 'cancel' ELSE g.stop_requested END,
+         reconciling = CASE WHEN target.upstream THEN jsonb_build_object('code', 'cancel_requested',
+           'message', ${settle}, 'since', COALESCE(g.reconciling ->> 'since',
+             to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) ELSE NULL END
+       FROM target WHERE g.id = target.id AND g.status IN ('queued', 'running') RETURNING g.*`,
   );
   return rows[0] ? generationFromRow(rows[0]) : null;
 }

@@ -25,8 +25,10 @@ import {
   countOutputRefresh,
   countProviderRetry,
   markStopSent,
+  recordCanceledCharged,
   recordFailed,
   recordSucceeded,
+  releaseCanceled,
   setProgress,
 } from '../store/generation-progress.ts';
 import { loadGeneration } from '../store/generations.ts';
@@ -88,7 +90,10 @@ export async function driveGeneration(
   loaded?: GenerationRecord,
 ): Promise<GenerationRecord | null> {
   const g = loaded ?? (await loadGeneration(deps.db, generationId));
-  if (!g || g.status === 'succeeded' || g.status === 'failed' || g.status === 'canceled') {
+  // A canceled generation whose upstream may still be working is settled from the upstream's answer, like a
+  // running one past its deadline: it goes on below until then.
+  const settling = g?.status === 'canceled' && g.stopRequested === 'cancel' && g.reconciling !== null;
+  if (!g || g.status === 'succeeded' || g.status === 'failed' || (g.status === 'canceled' && !settling)) {
     // Canceled, or failed past its deadline: upstream work still going is told to stop.
     const stopUpstream =
       g?.status === 'canceled' || (g?.error?.code === 'deadline_exceeded' && g.stopSentAt === null);
@@ -377,16 +382,24 @@ async function succeed(
   const charge = chargeMilli(g.quote, g.holdMilli, stored[0]?.durationSeconds);
   let done: boolean;
   try {
-    done = await recordSucceeded(deps.db, g, seq, stored, charge, assets);
+    done =
+      g.status === 'canceled'
+        ? await recordCanceledCharged(deps.db, g, seq, stored, charge, assets, {
+            code: 'canceled',
+            message: `Canceled by request, but ${g.provider ?? 'the provider'} had already finished the work when the cancel reached it${deps.providers.get(g.provider ?? 'local').cancel ? '' : ' (it has no way to stop work it has started)'}, so it is charged and its outputs are kept.`,
+          })
+        : await recordSucceeded(deps.db, g, seq, stored, charge, assets);
   } catch (error) {
     await discardStored(deps, assets);
     throw error;
   }
   for (const dir of renderDirs) await rm(dir, { recursive: true, force: true });
   if (!done) {
-    // Canceled or failed meanwhile: the result is discarded uncharged (the job is gone all the same).
+    // Canceled or failed meanwhile: this result is discarded, and the next step settles the generation as it now
+    // is (a cancel that came too late asks the upstream again and charges what it finished).
     await discardStored(deps, assets);
     if (seq > 0) await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'succeeded' });
+    await rescheduleJob(deps.db, g.id, deps.workerId, 0);
   }
 }
 
@@ -395,7 +408,15 @@ async function discardStored(deps: DriveDeps, assets: readonly Omit<AssetRecord,
   for (const asset of assets) await deps.assets.discardStored(asset.storageKey).catch(() => undefined);
 }
 
+/**
+ * Fails a queued or running generation and releases its hold; a canceled one waiting on its upstream's answer
+ * stays canceled, and its hold is released (a give-up says why in its message).
+ */
 async function fail(deps: DriveDeps, g: GenerationRecord, code: string, message: string): Promise<void> {
+  if (g.status === 'canceled') {
+    await releaseCanceled(deps.db, g, code === 'upstream_outcome_unknown' ? message : undefined);
+    return;
+  }
   await recordFailed(deps.db, g, { code, message });
 }
 
