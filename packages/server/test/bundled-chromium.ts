@@ -42,7 +42,8 @@ export async function findChromium(env: NodeJS.ProcessEnv = process.env): Promis
 function packageRoot(name: string): string {
   let dir = dirname(createRequire(import.meta.url).resolve(name));
   const isRoot = (d: string) =>
-    existsSync(join(d, 'package.json')) && JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).name === name;
+    existsSync(join(d, 'package.json')) &&
+    JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).name === name;
   while (!isRoot(dir)) {
     const up = dirname(dir);
     if (up === dir) throw new Error(`${name}: no package.json of that name above its entry point`);

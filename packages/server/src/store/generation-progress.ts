@@ -233,6 +233,10 @@ export async function recordFailed(
   });
 }
 
+/** What a generation past its deadline whose upstream may be working is told, after the deadline's own sentence. */
+export const DEADLINE_STOP_NOTE =
+  'The upstream was asked to stop; the tokens are settled from its answer (charged if it finished).';
+
 /**
  * Up to `batch` queued or running generations past their deadline (`perModel` seconds, else `defaultSeconds`, from
  * creation), skipping rows other sweepers hold; the generations as they now are. One that no upstream may be working
@@ -249,7 +253,7 @@ export async function failOverdue(
   const perModel = sql`${JSON.stringify(deadlines.perModel)}`;
   const fallback = sql`${deadlines.defaultSeconds}`;
   const said = sql`'The generation did not finish within the ' || overdue.secs || ' seconds allowed for ' || g.model || '.'`;
-  const told = sql`${said} || ' The upstream was asked to stop; the tokens are settled from its answer (charged if it finished).'`;
+  const told = sql`${said} || ${` ${DEADLINE_STOP_NOTE}`}::text`;
   const rows = await runSql(
     tx,
     sql`WITH overdue AS (

@@ -10,6 +10,7 @@ import { StorageKeyMissing } from '../assets/storage.ts';
 import { backoffMs } from '../backoff.ts';
 import { chargeMilli } from '../billing/charge.ts';
 import type { Database } from '../db/database.ts';
+import { ApiError } from '../errors.ts';
 import type { GenerationOutput, GenerationRecord } from '../generations/generation-record.ts';
 import type { Provider, ProviderOutput, ResolvedMedia } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
@@ -24,6 +25,7 @@ import {
   clearOperationForRetry,
   countOutputRefresh,
   countProviderRetry,
+  DEADLINE_STOP_NOTE,
   markStopSent,
   recordCanceledCharged,
   recordFailed,
@@ -174,6 +176,18 @@ async function outputNotStored(
   error: unknown,
 ): Promise<boolean> {
   if (error instanceof RouteFailure || error instanceof StepFailure) return false;
+  // The local renderer's work costs nothing: it is simply made again.
+  if (g.provider === 'local' && !(error instanceof UpstreamError)) return false;
+  if (error instanceof ApiError) {
+    // The bytes themselves were refused (not media, or not media of a kind kept): asking again changes nothing.
+    const rejected = {
+      code: 'output_rejected',
+      message: `the provider's output was refused: ${error.message}`,
+    };
+    if (seq > 0) await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'succeeded', error: rejected });
+    await fail(deps, g, rejected.code, rejected.message);
+    return true;
+  }
   const expired = error instanceof UpstreamError && error.kind === 'expired';
   if (expired && g.outputRefreshes < OUTPUT_REFRESHES) {
     await countOutputRefresh(deps.db, g.id);
@@ -197,8 +211,8 @@ async function outputNotStored(
 
 /** Why a generation stopped upstream past its deadline failed. */
 function stoppedMessage(g: GenerationRecord, upstreamSaid: string): string {
-  const deadline = g.warnings.find((w) => w.code === 'deadline_exceeded')?.message ?? 'The deadline passed.';
-  return `${deadline.split(' The upstream')[0]} The upstream stopped it: ${upstreamSaid}`;
+  const told = g.warnings.find((w) => w.code === 'deadline_exceeded')?.message ?? 'The deadline passed.';
+  return `${told.replace(` ${DEADLINE_STOP_NOTE}`, '')} The upstream stopped it: ${upstreamSaid}`;
 }
 
 /** Sends the upstream's cancel for a stop, once; a refusal (already finished, unknown) leaves it to the status. */
