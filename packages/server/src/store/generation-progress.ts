@@ -271,7 +271,8 @@ export async function failOverdue(
            ELSE jsonb_build_object('code', 'deadline_exceeded', 'message', ${said}) END,
          stop_requested = CASE WHEN overdue.upstream THEN 'deadline' END,
          reconciling = CASE WHEN overdue.upstream
-           THEN jsonb_build_object('code', 'deadline_exceeded', 'message', ${told}, 'since', ${NOW_ISO})
+           THEN jsonb_build_object('code', 'deadline_exceeded', 'message', ${told},
+             'since', COALESCE(g.reconciling ->> 'since', ${NOW_ISO}))
            ELSE g.reconciling END,
          warnings = CASE WHEN overdue.upstream
            THEN g.warnings || jsonb_build_array(jsonb_build_object('code', 'deadline_exceeded', 'message', ${told}))
