@@ -388,12 +388,24 @@ export async function onProviderError(
 ): Promise<'handled' | { code: string; message: string } | null> {
   if (error instanceof RouteFailure) return { code: error.code, message: error.message };
   if (!(error instanceof UpstreamError)) return null;
-  const decision = decide(
-    error,
-    'status',
-    g.providerRetries,
-    deps.upstream.retryLimits ?? DEFAULT_RETRY_LIMITS,
-  );
+  const limits = deps.upstream.retryLimits ?? DEFAULT_RETRY_LIMITS;
+  const last = g.providerAttempts.at(-1);
+  const inFlight = g.operation !== null || last?.outcome === 'requested' || last?.outcome === 'unknown';
+  if (!inFlight) {
+    // Nothing may be running upstream yet (handing an input file over failed): retried a bounded number of times.
+    const kept = error.kind === 'rate' ? limits.maxRateRetries : limits.maxTransientRetries;
+    const transient = ['rate', 'connection', 'server', 'timeout', 'malformed'].includes(error.kind);
+    if (transient && g.providerRetries < kept) {
+      await deferRetry(
+        deps,
+        g,
+        Math.max(error.details.retryAfterMs ?? 0, backoffMs(g.providerRetries, limits)),
+      );
+      return 'handled';
+    }
+    return { code: failureCodeOf(error.kind), message: error.message };
+  }
+  const decision = decide(error, 'status', g.providerRetries, limits);
   if (decision.action === 'retry') {
     const startLost = g.operation === null;
     const why = startLost
