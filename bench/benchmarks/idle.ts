@@ -63,16 +63,11 @@ async function oneRun(ctx: BenchContext, run: number): Promise<Figure[]> {
   const env = { REELAY_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'error' };
   const first = await startOnce('npm', ['start', '--silent'], env, idleMs);
   const again = await startOnce('npm', ['start', '--silent'], env, idleMs);
-  const bare = await startOnce(
-    'npm',
-    ['exec', '--', 'node', '--import', 'tsx', 'bench/lib/bare-http-main.ts'],
-    {},
-    idleMs,
-  );
+  const bare = await startOnce('npm', ['exec', '--', 'node', 'bench/lib/bare-http-main.js'], {}, idleMs);
   ctx.log(
     `  run ${run}: first start ${first.ms.toFixed(0)} ms, restart ${again.ms.toFixed(0)} ms, bare ${bare.ms.toFixed(0)} ms; idle RSS ${again.server.toFixed(0)} MB (npm tree ${again.tree.toFixed(0)} MB), bare ${bare.server.toFixed(0)} MB`,
   );
-  const b = 'bare node:http via npm exec + tsx';
+  const b = 'bare node:http via npm exec + node';
   return [
     {
       name: 'start-up to first 200 on /readyz, new data folder',
@@ -115,7 +110,7 @@ export const idleBenchmark: Benchmark = {
     return {
       figures: medianFigures(runs),
       notes: [
-        `\`npm start\` (API and worker in one process, PGlite in a new data folder, then again on the same folder), timed from spawn to the first 200 on GET /readyz (polled every 10 ms); RSS read from /proc after ${ctx.quick ? 1 : 5} s idle. Baseline: a bare node:http server answering /readyz, started through npm and tsx too.`,
+        `\`npm start\` (API and worker in one process, PGlite in a new data folder, then again on the same folder), timed from spawn to the first 200 on GET /readyz (polled every 10 ms); RSS read from /proc after ${ctx.quick ? 1 : 5} s idle. \`npm start\` runs the production build (\`packages/server/dist/main.js\`) with plain node. Baseline: a bare node:http server answering /readyz, started through npm and plain node too.`,
       ],
     };
   },

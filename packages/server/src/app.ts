@@ -10,6 +10,7 @@ import { AccountsService } from './billing/accounts.ts';
 import { Authenticator } from './billing/authenticator.ts';
 import { settleDevAccount } from './billing/dev-account.ts';
 import { UsageService } from './billing/usage-service.ts';
+import { openAiWebhookBody } from './compat/openai/openai-webhooks.ts';
 import { replicateWebhookBody } from './compat/replicate/replicate-webhooks.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
@@ -24,9 +25,10 @@ import type { Provider } from './providers/provider.ts';
 import { ProviderRegistry } from './providers/registry.ts';
 import { upstreamProviders } from './providers/upstream-providers.ts';
 import { IdempotencyKeys } from './store/idempotency-keys.ts';
+import { OpenAiVideosStore } from './store/openai-videos.ts';
 import { databaseReadiness } from './store/readiness.ts';
 import { ReplicateStore } from './store/replicate-predictions.ts';
-import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
+import { firstBody, WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 import { WebhooksService } from './webhooks/webhooks-service.ts';
 import { DeadlineSweeper } from './worker/deadlines.ts';
 import { UpstreamInputs } from './worker/upstream-inputs.ts';
@@ -104,6 +106,7 @@ export async function createGateway(
     const events = new GenerationEventHub(db);
     await events.start();
     const replicatePredictions = new ReplicateStore(db);
+    const openAiVideos = new OpenAiVideosStore(db);
     const http = buildHttp(
       {
         generations: new GenerationsService(db, {
@@ -135,6 +138,7 @@ export async function createGateway(
         ffmpegPath,
         assetRetentionHours: config.assets.retentionHours,
         replicatePredictions,
+        openAiVideos,
       },
       options.logger ?? false,
     );
@@ -182,10 +186,13 @@ export async function createGateway(
         fetch: outboundFetch as typeof fetch,
         publicUrl: config.publicUrl,
         log: http.log,
-        bodyFor: replicateWebhookBody(replicatePredictions, {
-          publicUrl: config.publicUrl,
-          signedUrl: (id) => assets.signedFileUrl(id),
-        }),
+        bodyFor: firstBody([
+          replicateWebhookBody(replicatePredictions, {
+            publicUrl: config.publicUrl,
+            signedUrl: (id) => assets.signedFileUrl(id),
+          }),
+          openAiWebhookBody(openAiVideos),
+        ]),
       },
       {
         ...config.webhooks,

@@ -6,3 +6,9 @@ export type KeyMode = 'test' | 'live';
 
 /** Every key mode, for reading one back from the database. */
 export const KEY_MODES: readonly KeyMode[] = ['test', 'live'];
+
+/** Whose data a read or write is about: an account in one of its two worlds. */
+export interface Owner {
+  accountId: string;
+  mode: KeyMode;
+}

@@ -209,7 +209,7 @@ describe('accounts, keys and limits', () => {
     expect(other.json.id).not.toBe(first.json.id);
     await t.gateway.db.query(
       `UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE account_id = $1`,
-      [a.id],
+      [`${a.id}:test`],
     );
     await t.gateway.db.query(
       `UPDATE generations SET created_at = now() - interval '25 hours' WHERE account_id = $1`,

@@ -336,7 +336,7 @@ describe.each(DATABASES)('assets on %s', (kind) => {
       expect(r.status).toBe(404);
       expect(r.json.error.param).toBe('input.referenceAssetUris[1]');
       expect(r.json.error.message).toBe(
-        'input.referenceAssetUris[1]: there is no asset asset_nope in this account.',
+        'input.referenceAssetUris[1]: there is no asset asset_nope in this account (test mode).',
       );
       expect(r.json.error.details.map((d: { param: string }) => d.param)).toEqual([
         'input.referenceAssetUris[0]',

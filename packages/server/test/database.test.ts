@@ -7,6 +7,7 @@ import { DirLockedError } from '../src/db/dir-lock.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { openPglite } from '../src/db/pglite-database.ts';
+import { pgliteTemplate, templateName } from '../src/db/pglite-template.ts';
 import { claimJob, msUntilNextJob, rescheduleJob } from '../src/store/jobs.ts';
 import { capture, getBalance, grant, hold } from '../src/store/ledger.ts';
 import { createPostgresDatabase, DATABASES, type DatabaseKind, onPostgres } from './databases.ts';
@@ -181,6 +182,27 @@ describe('embedded database folder', () => {
     await first.close();
     const again = await openPglite(dir);
     expect(await again.query('SELECT v FROM t')).toEqual([{ v: 42 }]);
+    await again.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('starts a new cluster from the built template, and opens an existing folder as it is', async () => {
+    // The template is built with the gateway (npm run build); every new cluster is a copy of it, so two share the
+    // system identifier that initdb draws at random.
+    expect(await pgliteTemplate(), `${templateName()} is built by npm run build`).not.toBeNull();
+    const identifier = async (db: Database) =>
+      (await db.query<{ id: string }>('SELECT system_identifier::text AS id FROM pg_control_system()'))[0]
+        ?.id;
+    const memory = await openPglite(null);
+    const dir = await mkdtemp(join(tmpdir(), 'reelay-template-'));
+    const folder = await openPglite(dir);
+    expect(await identifier(folder)).toBe(await identifier(memory));
+    await folder.query('CREATE TABLE kept (v int)');
+    await folder.query('INSERT INTO kept VALUES (7)');
+    await folder.close();
+    await memory.close();
+    const again = await openPglite(dir);
+    expect(await again.query('SELECT v FROM kept')).toEqual([{ v: 7 }]);
     await again.close();
     await rm(dir, { recursive: true, force: true });
   });

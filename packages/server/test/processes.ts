@@ -17,7 +17,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts the gateway's real entry point (`npm start`) as a process and waits until it prints `ready`. */
+/** Starts the gateway's entry point from its sources (as `npm run dev` does) as a process and waits until it prints `ready`. */
 export async function startProcess(
   env: Record<string, string>,
   ready: string,

@@ -30,9 +30,9 @@ export function assetsRoutes(app: FastifyInstance, deps: ApiDeps): void {
       }
       const asset = multipart
         ? await withMultipartFile(request.headers, body, (file, declaredType) =>
-            deps.assets.upload(p.accountId, file, { declaredType }),
+            deps.assets.upload(p, file, { declaredType }),
           )
-        : await deps.assets.upload(p.accountId, body, { declaredType: type || null });
+        : await deps.assets.upload(p, body, { declaredType: type || null });
       return reply
         .status(201)
         .header('location', `/api/v1/assets/${asset.id}`)
@@ -41,16 +41,16 @@ export function assetsRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/assets/:id', async (request) =>
-    assetJson(await deps.assets.get(callerOf(request).accountId, request.params.id), deps.publicUrl),
+    assetJson(await deps.assets.get(callerOf(request), request.params.id), deps.publicUrl),
   );
 
   app.delete<{ Params: { id: string } }>('/api/v1/assets/:id', async (request, reply) => {
-    await deps.assets.delete(callerOf(request).accountId, request.params.id);
+    await deps.assets.delete(callerOf(request), request.params.id);
     return reply.status(204).send();
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/assets/:id/content', async (request, reply) => {
-    const asset = await deps.assets.get(callerOf(request).accountId, request.params.id);
+    const asset = await deps.assets.get(callerOf(request), request.params.id);
     return sendContent(
       reply,
       deps.assets,

@@ -3,6 +3,7 @@ import type { AssetsService } from '../assets/assets-service.ts';
 import type { AccountsService } from '../billing/accounts.ts';
 import type { Authenticator } from '../billing/authenticator.ts';
 import type { UsageService } from '../billing/usage-service.ts';
+import type { OpenAiWebhookShapes } from '../compat/openai/openai-core.ts';
 import type { ReplicateShape } from '../compat/replicate/replicate-core.ts';
 import type { Config } from '../config.ts';
 import type { GenerationEventHub } from '../generations/generation-events.ts';
@@ -44,4 +45,6 @@ export interface ApiDeps {
   assetRetentionHours: number;
   /** What the Replicate shape keeps of its predictions and files beside the generations. */
   replicatePredictions: ReplicateShape['store'];
+  /** Which videos made through the OpenAI shape have their webhooks sent as OpenAI events. */
+  openAiVideos: OpenAiWebhookShapes;
 }

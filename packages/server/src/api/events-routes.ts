@@ -31,9 +31,9 @@ export function eventsRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/generations/:id/events', async (request, reply) => {
-    const accountId = callerOf(request).accountId;
+    const owner = callerOf(request);
     const after = lastEventIdOf(request.headers['last-event-id'], request.query);
-    const generation = await deps.generations.find(accountId, request.params.id);
+    const generation = await deps.generations.find(owner, request.params.id);
     if (!generation) throw new ApiError('not_found', 404, `No generation with id ${request.params.id}.`);
 
     reply.hijack();

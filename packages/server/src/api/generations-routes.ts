@@ -59,19 +59,19 @@ export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/generations/:id', async (request) => {
-    const g = await deps.generations.find(callerOf(request).accountId, request.params.id);
+    const g = await deps.generations.find(callerOf(request), request.params.id);
     if (!g) throw new ApiError('not_found', 404, `No generation with id ${request.params.id}.`);
     return json(g);
   });
 
   app.get('/api/v1/generations', async (request) => {
     const query = parseListQuery(request.query as Record<string, unknown>);
-    const page = await deps.generations.list(callerOf(request).accountId, query);
+    const page = await deps.generations.list(callerOf(request), query);
     return { data: page.data.map(json), nextCursor: page.nextCursor };
   });
 
   app.post<{ Params: { id: string } }>('/api/v1/generations/:id/cancel', async (request) =>
-    json(await deps.generations.cancel(callerOf(request).accountId, request.params.id)),
+    json(await deps.generations.cancel(callerOf(request), request.params.id)),
   );
 
   app.post('/api/v1/quotes', async (request) => {

@@ -11,9 +11,16 @@ declare module 'fastify' {
   }
 }
 
-/** Whose keys these are: the calling account, or the operator for the admin API. */
+/**
+ * Whose keys these are: the calling account in its key's mode (`acc_…:test`, `acc_…:live`: a test request and a
+ * live one never share a key), or the operator for the admin API.
+ */
 const scopeOf = (request: FastifyRequest) =>
-  request.principal?.accountId ?? (request.isAdmin ? 'admin' : null);
+  request.principal
+    ? `${request.principal.accountId}:${request.principal.mode}`
+    : request.isAdmin
+      ? 'admin'
+      : null;
 
 /** What a key holds: its first request's hash and, once answered, that answer (status null until then). */
 export interface KeptAnswer {

@@ -72,7 +72,7 @@ export class AssetSweeper {
     const before = new Date(now - this.options.retentionHours * 3_600_000);
     let deleted = 0;
     for (const asset of await findExpiredAssets(this.db, before, limit)) {
-      if (!(await deleteAssetRow(this.db, asset.accountId, asset.id))) continue;
+      if (!(await deleteAssetRow(this.db, asset, asset.id))) continue;
       try {
         await this.storage.delete(asset.storageKey);
       } catch (error) {

@@ -5,6 +5,7 @@ import type { Asset } from '@reelay/contract';
 import type { Database } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import type { Owner } from '../key-mode.ts';
 import type { GuardedFetch } from '../net/guarded-fetch.ts';
 import { GuardedFetchError } from '../net/guarded-fetch-error.ts';
 import {
@@ -115,11 +116,11 @@ export class AssetsService {
   }
 
   /**
-   * Streams a file into storage as an asset of `accountId` with constant memory, hashing it on the way and
+   * Streams a file into storage as an asset of `owner` with constant memory, hashing it on the way and
    * deciding its type from its bytes; `declaredType` (the sender's Content-Type) may not name another kind.
    */
   async upload(
-    accountId: string,
+    owner: Owner,
     body: Readable,
     how: {
       declaredType?: string | null;
@@ -133,24 +134,16 @@ export class AssetsService {
       await rm(received.path, { force: true });
       throw new ApiError('invalid_request', 400, 'The file is empty (0 bytes): send its bytes.');
     }
-    return this.adopt(
-      accountId,
-      received.path,
-      received.bytes,
-      received.sha256,
-      how.source ?? 'upload',
-      null,
-      {
-        declaredType: how.declaredType ?? null,
-        sourceUrl: how.sourceUrl ?? null,
-        ...(how.limits !== undefined ? { limits: how.limits } : {}),
-      },
-    );
+    return this.adopt(owner, received.path, received.bytes, received.sha256, how.source ?? 'upload', null, {
+      declaredType: how.declaredType ?? null,
+      sourceUrl: how.sourceUrl ?? null,
+      ...(how.limits !== undefined ? { limits: how.limits } : {}),
+    });
   }
 
   /** Turns a strict base64 `data:` URI into an asset; errors name `param`. */
   async fromDataUri(
-    accountId: string,
+    owner: Owner,
     uri: string,
     param: string,
     limits: InputLimits = {},
@@ -168,7 +161,7 @@ export class AssetsService {
       );
     }
     try {
-      return await this.upload(accountId, Readable.from([decoded.bytes]), {
+      return await this.upload(owner, Readable.from([decoded.bytes]), {
         declaredType: decoded.mediaType,
         source: 'data',
         limits,
@@ -179,15 +172,10 @@ export class AssetsService {
   }
 
   /**
-   * Fetches an https:// input once through the SSRF guard and stores it as an asset of `accountId`, so
+   * Fetches an https:// input once through the SSRF guard and stores it as an asset of `owner`, so
    * upstreams and the local renderer see stable bytes. Every failure is a 422 on `param`.
    */
-  async fromUrl(
-    accountId: string,
-    url: string,
-    param: string,
-    limits: InputLimits = {},
-  ): Promise<AssetRecord> {
+  async fromUrl(owner: Owner, url: string, param: string, limits: InputLimits = {}): Promise<AssetRecord> {
     const fail = (message: string) =>
       new ApiError('validation_failed', 422, `${param}: ${message}.`, { param });
     if (this.options.fetch === null) throw fail('https:// inputs are not fetched by this gateway');
@@ -203,7 +191,7 @@ export class AssetsService {
       throw fail(`fetching ${url} answered HTTP ${response.status}`);
     }
     try {
-      return await this.upload(accountId, Readable.fromWeb(response.body as never), {
+      return await this.upload(owner, Readable.fromWeb(response.body as never), {
         declaredType: response.headers.get('content-type'),
         source: 'url',
         sourceUrl: url,
@@ -218,7 +206,7 @@ export class AssetsService {
 
   /** Registers a finished local file (an upload or a rendered output) as an asset; the file is moved into storage. */
   async adopt(
-    accountId: string,
+    owner: Owner,
     path: string,
     bytes: number,
     sha256: string,
@@ -226,7 +214,7 @@ export class AssetsService {
     generationId: string | null,
     extra: { declaredType?: string | null; sourceUrl?: string | null; limits?: InputLimits } = {},
   ): Promise<AssetRecord> {
-    const stored = await this.store(accountId, path, bytes, sha256, source, generationId, extra);
+    const stored = await this.store(owner, path, bytes, sha256, source, generationId, extra);
     try {
       return await insertAsset(this.db, stored);
     } catch (error) {
@@ -242,13 +230,13 @@ export class AssetsService {
    * process died in between) is collected by the sweeper once older than its grace period.
    */
   storeOutput(
-    accountId: string,
+    owner: Owner,
     path: string,
     bytes: number,
     sha256: string,
     generationId: string,
   ): Promise<Omit<AssetRecord, 'createdAt'>> {
-    return this.store(accountId, path, bytes, sha256, 'output', generationId, {});
+    return this.store(owner, path, bytes, sha256, 'output', generationId, {});
   }
 
   /** Removes a stored file no row names (an output whose generation ended otherwise meanwhile). */
@@ -257,7 +245,7 @@ export class AssetsService {
   }
 
   private async store(
-    accountId: string,
+    owner: Owner,
     path: string,
     bytes: number,
     sha256: string,
@@ -283,11 +271,12 @@ export class AssetsService {
         );
       }
       const id = newId('asset');
-      const storageKey = `${accountId}/${id}.${EXTENSIONS[facts.mediaType] ?? 'bin'}`;
+      const storageKey = `${owner.accountId}/${id}.${EXTENSIONS[facts.mediaType] ?? 'bin'}`;
       await this.storage.putFile(storageKey, path, facts.mediaType);
       return {
         id,
-        accountId,
+        accountId: owner.accountId,
+        mode: owner.mode,
         ...facts,
         bytes,
         sha256,
@@ -301,18 +290,18 @@ export class AssetsService {
     }
   }
 
-  /** The asset `id` of `accountId`; another account's asset is a 404 like a missing one. */
-  async get(accountId: string, id: string): Promise<AssetRecord> {
-    const asset = await findAsset(this.db, accountId, id);
+  /** The owner's asset `id`; another account's, or another mode's, is a 404 like a missing one. */
+  async get(owner: Owner, id: string): Promise<AssetRecord> {
+    const asset = await findAsset(this.db, owner, id);
     if (!asset) throw new ApiError('not_found', 404, `No asset with id ${id}.`);
     return asset;
   }
 
   /** Deletes an asset and its bytes; one a queued or running generation still needs is a 409. */
-  async delete(accountId: string, id: string): Promise<void> {
-    const asset = await this.get(accountId, id);
-    if (!(await deleteAssetRow(this.db, accountId, id))) {
-      if (await assetInUse(this.db, accountId, id)) {
+  async delete(owner: Owner, id: string): Promise<void> {
+    const asset = await this.get(owner, id);
+    if (!(await deleteAssetRow(this.db, owner, id))) {
+      if (await assetInUse(this.db, owner, id)) {
         throw new ApiError(
           'conflict',
           409,
@@ -330,7 +319,7 @@ export class AssetsService {
    * queued or running generation names, so an input of an accepted generation is never removed.
    */
   async discard(asset: AssetRecord): Promise<void> {
-    if (await deleteAssetRow(this.db, asset.accountId, asset.id)) await this.storage.delete(asset.storageKey);
+    if (await deleteAssetRow(this.db, asset, asset.id)) await this.storage.delete(asset.storageKey);
   }
 
   /**

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import { newId, randomBase62 } from '../ids.ts';
-import type { KeyMode } from '../key-mode.ts';
+import type { KeyMode, Owner } from '../key-mode.ts';
 import { insertKeyRow, liveKeyByHash } from '../store/api-keys.ts';
 
 /** Who is calling: resolved from a Bearer key. */
-export interface Principal {
+export interface Principal extends Owner {
   keyId: string;
-  accountId: string;
-  mode: KeyMode;
 }
 
 const KEY_PATTERN = /^rl_(test|live)_[A-Za-z0-9]{16,64}$/;

@@ -1,6 +1,13 @@
 import type { Database } from '../db/database.ts';
+import { ApiError } from '../errors.ts';
 import type { KeyMode } from '../key-mode.ts';
-import { type LedgerEntry, ledgerPage, type UsageRow, usageReport } from '../store/usage.ts';
+import {
+  type LedgerEntry,
+  ledgerEntryIsOwners,
+  ledgerPage,
+  type UsageRow,
+  usageReport,
+} from '../store/usage.ts';
 
 /** What an account spent: usage grouped by model or UTC day, and its ledger page by page. */
 export class UsageService {
@@ -17,13 +24,24 @@ export class UsageService {
     return usageReport(this.db, q);
   }
 
-  /** One page of the ledger of an account's mode, newest first; `before` is the cursor (an entry id). */
-  ledger(q: {
+  /**
+   * One page of the ledger of an account's mode, newest first; `before` is the cursor (an entry id), a 400 unless
+   * it names an entry of the same account and mode.
+   */
+  async ledger(q: {
     accountId: string;
     mode: KeyMode;
     limit: number;
     before: number | null;
   }): Promise<{ data: LedgerEntry[]; nextCursor: string | null }> {
+    if (q.before !== null && !(await ledgerEntryIsOwners(this.db, q, q.before))) {
+      throw new ApiError(
+        'invalid_request',
+        400,
+        'cursor is not one this API returned to a key of this mode; pass nextCursor unchanged.',
+        { param: 'cursor' },
+      );
+    }
     return ledgerPage(this.db, q);
   }
 }

@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.ts';
 import { acquireDirLock } from './dir-lock.ts';
+import { pgliteTemplate } from './pglite-template.ts';
 
 const INT8_OID = 20;
 const parsers = { [INT8_OID]: (value: string) => Number(value) };
@@ -18,7 +21,13 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
   }
   let pg: PGlite;
   try {
-    pg = await PGlite.create(dataDir ?? undefined, { parsers });
+    // A new cluster is unpacked from the built template when there is one; an existing folder is opened as it is.
+    const isNew = dataDir === null || !existsSync(join(dataDir, 'PG_VERSION'));
+    const template = isNew ? await pgliteTemplate() : null;
+    pg = await PGlite.create(dataDir ?? undefined, {
+      parsers,
+      ...(template ? { loadDataDir: template } : {}),
+    });
   } catch (error) {
     await release();
     throw error;

@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
+import type { Owner } from '../key-mode.ts';
 import { findGeneration, markCanceled } from '../store/generations.ts';
 import { makeJobDue, notifyJobs } from '../store/jobs.ts';
 import { release } from '../store/ledger.ts';
@@ -12,18 +13,13 @@ import type { GenerationRecord } from './generation-record.ts';
  * upstream's cancel where it has one and settles from its answer: released if the work stopped or failed, charged
  * with its outputs kept if the upstream had already finished (its error message says so).
  */
-export async function cancelGeneration(
-  db: Database,
-  accountId: string,
-  id: string,
-): Promise<GenerationRecord> {
-  const existing = await findGeneration(db, accountId, id);
+export async function cancelGeneration(db: Database, owner: Owner, id: string): Promise<GenerationRecord> {
+  const existing = await findGeneration(db, owner, id);
   if (!existing) throw new ApiError('not_found', 404, `No generation with id ${id}.`);
   const canceled = await db.transaction(async (tx) => {
-    const g = await markCanceled(tx, accountId, id);
+    const g = await markCanceled(tx, owner, id);
     if (!g) return null;
-    if (g.stopRequested !== 'cancel')
-      await release(tx, { accountId, mode: g.runMode, keyId: g.keyId }, g.id, g.holdMilli);
+    if (g.stopRequested !== 'cancel') await release(tx, { ...owner, keyId: g.keyId }, g.id, g.holdMilli);
     await makeJobDue(tx, id);
     await notifyJobs(tx, id);
     return g;

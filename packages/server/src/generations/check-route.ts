@@ -37,7 +37,7 @@ export async function checkRoute(
   request: CheckedRequest,
 ): Promise<void> {
   const ids = [...new Set(request.mediaRefs.map((r) => r.assetId))];
-  const assets = new Map((await findAssets(deps.db, principal.accountId, ids)).map((a) => [a.id, a]));
+  const assets = new Map((await findAssets(deps.db, principal, ids)).map((a) => [a.id, a]));
   const decision = decideRoute(
     deps.providers,
     {

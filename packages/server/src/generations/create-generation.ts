@@ -47,7 +47,7 @@ async function existingFor(
   hash: string,
   expire = false,
 ): Promise<GenerationRecord | null> {
-  const existing = await generationByIdempotencyKey(db, principal.accountId, key, expire);
+  const existing = await generationByIdempotencyKey(db, principal, key, expire);
   if (!existing) return null;
   if (existing.requestHash !== hash) {
     throw new ApiError(
@@ -90,7 +90,7 @@ export async function createGeneration(
     const { input, mediaRefs } = await resolveInputMedia(
       deps.db,
       deps.assets,
-      principal.accountId,
+      principal,
       prepared.input,
       prepared.media,
       stored,

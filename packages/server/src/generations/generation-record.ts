@@ -1,5 +1,5 @@
 import type { Json, NormalisedInput, Quote } from '@reelay/catalog';
-import type { KeyMode } from '../key-mode.ts';
+import type { KeyMode, Owner } from '../key-mode.ts';
 import type { ProviderAttempt } from './provider-attempts.ts';
 
 export type GenerationStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
@@ -79,3 +79,9 @@ export interface GenerationRecord {
   startedAt: Date | null;
   completedAt: Date | null;
 }
+
+/** Whose world a generation lives in: its account, in the mode of the key that created it. */
+export const ownerOf = (g: Pick<GenerationRecord, 'accountId' | 'runMode'>): Owner => ({
+  accountId: g.accountId,
+  mode: g.runMode,
+});

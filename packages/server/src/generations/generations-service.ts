@@ -3,6 +3,7 @@ import type { AssetsService } from '../assets/assets-service.ts';
 import type { Principal } from '../billing/api-keys.ts';
 import type { LimitDefaults } from '../billing/limits.ts';
 import type { Database } from '../db/database.ts';
+import type { Owner } from '../key-mode.ts';
 import { eventsAfter } from '../store/generation-events.ts';
 import { findGeneration, loadGeneration } from '../store/generations.ts';
 import { jobWakeUp } from '../store/jobs.ts';
@@ -58,9 +59,9 @@ export class GenerationsService {
     );
   }
 
-  /** The generation if it belongs to `accountId`, else null. */
-  find(accountId: string, id: string): Promise<GenerationRecord | null> {
-    return findGeneration(this.db, accountId, id);
+  /** The generation if it is the owner's (its account and mode), else null. */
+  find(owner: Owner, id: string): Promise<GenerationRecord | null> {
+    return findGeneration(this.db, owner, id);
   }
 
   /** The generation as it is now (whoever's it is: for callers that already found it for its account). */
@@ -68,15 +69,12 @@ export class GenerationsService {
     return loadGeneration(this.db, id);
   }
 
-  list(
-    accountId: string,
-    query: ListQuery,
-  ): Promise<{ data: GenerationRecord[]; nextCursor: string | null }> {
-    return listGenerations(this.db, accountId, query);
+  list(owner: Owner, query: ListQuery): Promise<{ data: GenerationRecord[]; nextCursor: string | null }> {
+    return listGenerations(this.db, owner, query);
   }
 
-  cancel(accountId: string, id: string): Promise<GenerationRecord> {
-    return cancelGeneration(this.db, accountId, id);
+  cancel(owner: Owner, id: string): Promise<GenerationRecord> {
+    return cancelGeneration(this.db, owner, id);
   }
 
   /** The events of one generation after `afterId`, oldest first. */

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
-import { generationsPage } from '../store/generations.ts';
+import type { Owner } from '../key-mode.ts';
+import { findGeneration, generationsPage } from '../store/generations.ts';
 import type { GenerationRecord, GenerationStatus } from './generation-record.ts';
 
 const STATUSES: readonly GenerationStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
@@ -10,6 +11,8 @@ export interface ListQuery {
   cursor: string | null;
   status: GenerationStatus | null;
   model: string | null;
+  /** Oldest first (the OpenAI shape's `order=asc`); newest first otherwise. */
+  ascending?: boolean;
 }
 
 const bad = (param: string, message: string) => new ApiError('invalid_request', 400, message, { param });
@@ -40,13 +43,22 @@ export function parseListQuery(q: Record<string, unknown>): ListQuery {
   return { limit, cursor, status: status as GenerationStatus | null, model: text('model') };
 }
 
-/** One page of the account's generations, newest first. */
+/**
+ * One page of the owner's generations (its account, its mode), newest first. A cursor naming a generation the
+ * owner cannot see (another mode's, another account's, or none) is a 400, not an empty page.
+ */
 export async function listGenerations(
   db: Queryable,
-  accountId: string,
+  owner: Owner,
   q: ListQuery,
 ): Promise<{ data: GenerationRecord[]; nextCursor: string | null }> {
-  const rows = await generationsPage(db, accountId, { ...q, limit: q.limit + 1 });
+  if (q.cursor !== null && (await findGeneration(db, owner, q.cursor)) === null) {
+    throw bad(
+      'cursor',
+      'cursor is not one this API returned to a key of this mode; pass nextCursor unchanged.',
+    );
+  }
+  const rows = await generationsPage(db, owner, { ...q, limit: q.limit + 1 });
   const data = rows.slice(0, q.limit);
   const last = data.at(-1);
   const nextCursor = rows.length > q.limit && last ? Buffer.from(last.id).toString('base64url') : null;

@@ -3,6 +3,7 @@ import type { AssetRecord } from '../assets/asset-record.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError, validationFailed } from '../errors.ts';
+import type { Owner } from '../key-mode.ts';
 import { findAssets } from '../store/assets.ts';
 import type { GenerationMediaRef } from './generation-record.ts';
 import { checkSlot, inputLimits } from './slot-constraints.ts';
@@ -33,18 +34,18 @@ type Resolved = { ok: true; asset: AssetRecord } | { ok: false; missing: boolean
 export async function resolveInputMedia(
   db: Database,
   assets: AssetsService,
-  accountId: string,
+  owner: Owner,
   input: NormalisedInput,
   media: readonly MediaRef[],
   stored: AssetRecord[],
 ): Promise<{ input: NormalisedInput; mediaRefs: GenerationMediaRef[] }> {
   const ids = media.filter((m) => m.scheme === 'asset').map((m) => m.uri.slice('asset://'.length));
-  const owned = new Map((await findAssets(db, accountId, ids)).map((a) => [a.id, a]));
+  const owned = new Map((await findAssets(db, owner, ids)).map((a) => [a.id, a]));
   // One at a time: each input may be decoded in full, so a request holds at most one decode in memory
   // (several at once would add up: four large images would cost four times as much). A failure stops the
   // loop with no other input still being stored.
   const resolved: Resolved[] = [];
-  for (const ref of media) resolved.push(await resolveOne(assets, accountId, owned, ref, stored));
+  for (const ref of media) resolved.push(await resolveOne(assets, owner, owned, ref, stored));
   const errors: FieldError[] = [];
   const uris = new Map<string, string>();
   const mediaRefs: GenerationMediaRef[] = [];
@@ -80,7 +81,7 @@ export async function resolveInputMedia(
 
 async function resolveOne(
   assets: AssetsService,
-  accountId: string,
+  owner: Owner,
   owned: ReadonlyMap<string, AssetRecord>,
   ref: MediaRef,
   stored: AssetRecord[],
@@ -96,7 +97,7 @@ async function resolveOne(
         error: {
           param: ref.param,
           code: 'invalid_uri',
-          message: `${ref.param}: there is no asset ${id} in this account.`,
+          message: `${ref.param}: there is no asset ${id} in this account (${owner.mode} mode).`,
         },
       };
     }
@@ -106,8 +107,8 @@ async function resolveOne(
     try {
       asset =
         ref.scheme === 'https'
-          ? await assets.fromUrl(accountId, ref.uri, ref.param, limits)
-          : await assets.fromDataUri(accountId, ref.uri, ref.param, limits);
+          ? await assets.fromUrl(owner, ref.uri, ref.param, limits)
+          : await assets.fromDataUri(owner, ref.uri, ref.param, limits);
       stored.push(asset);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;

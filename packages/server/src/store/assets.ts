@@ -2,6 +2,7 @@ import type { MediaKind } from '@reelay/catalog';
 import type { AssetRecord } from '../assets/asset-record.ts';
 import type { Queryable } from '../db/database.ts';
 import { runSql, type Sql, sql } from '../db/sql.ts';
+import { KEY_MODES, type Owner } from '../key-mode.ts';
 import { type Row, readRow } from './row-reader.ts';
 
 export type { AssetRecord } from '../assets/asset-record.ts';
@@ -15,6 +16,7 @@ function fromRow(row: Row): AssetRecord {
   return {
     id: r.text('id'),
     accountId: r.text('account_id'),
+    mode: r.oneOf('mode', KEY_MODES),
     kind: r.oneOf('kind', KINDS),
     mediaType: r.text('media_type'),
     bytes: r.number('bytes'),
@@ -38,9 +40,9 @@ function fromRow(row: Row): AssetRecord {
 export async function insertAsset(db: Queryable, a: Omit<AssetRecord, 'createdAt'>): Promise<AssetRecord> {
   const rows = await runSql(
     db,
-    sql`INSERT INTO assets (id, account_id, kind, media_type, bytes, sha256, width, height, duration_seconds,
+    sql`INSERT INTO assets (id, account_id, mode, kind, media_type, bytes, sha256, width, height, duration_seconds,
        has_audio, fps, video_codec, audio_codec, storage_key, source, source_url, generation_id)
-     VALUES (${a.id}, ${a.accountId}, ${a.kind}, ${a.mediaType}, ${a.bytes}, ${a.sha256}, ${a.width}, ${a.height},
+     VALUES (${a.id}, ${a.accountId}, ${a.mode}, ${a.kind}, ${a.mediaType}, ${a.bytes}, ${a.sha256}, ${a.width}, ${a.height},
        ${a.durationSeconds}, ${a.hasAudio}, ${a.fps}, ${a.videoCodec}, ${a.audioCodec}, ${a.storageKey}, ${a.source},
        ${a.sourceUrl}, ${a.generationId}) RETURNING *`,
   );
@@ -49,9 +51,12 @@ export async function insertAsset(db: Queryable, a: Omit<AssetRecord, 'createdAt
   return fromRow(row);
 }
 
-/** The asset with `id` if it belongs to `accountId`; another account's asset is as absent as a missing one. */
-export async function findAsset(db: Queryable, accountId: string, id: string): Promise<AssetRecord | null> {
-  const rows = await runSql(db, sql`SELECT * FROM assets WHERE id = ${id} AND account_id = ${accountId}`);
+/** The asset with `id` if it is the owner's: another account's, or another mode's, is as absent as a missing one. */
+export async function findAsset(db: Queryable, owner: Owner, id: string): Promise<AssetRecord | null> {
+  const rows = await runSql(
+    db,
+    sql`SELECT * FROM assets WHERE id = ${id} AND account_id = ${owner.accountId} AND mode = ${owner.mode}`,
+  );
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
@@ -61,16 +66,16 @@ export async function findAssetById(db: Queryable, id: string): Promise<AssetRec
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
-/** The assets among `ids` that belong to `accountId`. */
+/** The assets among `ids` that are the owner's (its account, its mode). */
 export async function findAssets(
   db: Queryable,
-  accountId: string,
+  owner: Owner,
   ids: readonly string[],
 ): Promise<AssetRecord[]> {
   if (ids.length === 0) return [];
   const rows = await runSql(
     db,
-    sql`SELECT * FROM assets WHERE account_id = ${accountId} AND id = ANY(${[...ids]})`,
+    sql`SELECT * FROM assets WHERE account_id = ${owner.accountId} AND mode = ${owner.mode} AND id = ANY(${[...ids]})`,
   );
   return rows.map(fromRow);
 }
@@ -84,19 +89,20 @@ const NEEDED = sql`EXISTS (SELECT 1 FROM generations g WHERE g.account_id = asse
   AND g.media_refs @> jsonb_build_array(jsonb_build_object('assetId', assets.id)))`;
 
 /** Whether a queued or running generation still needs the asset. */
-export async function assetInUse(db: Queryable, accountId: string, id: string): Promise<boolean> {
+export async function assetInUse(db: Queryable, owner: Owner, id: string): Promise<boolean> {
   const rows = await runSql(
     db,
-    sql`SELECT 1 FROM assets WHERE id = ${id} AND account_id = ${accountId} AND ${NEEDED}`,
+    sql`SELECT 1 FROM assets WHERE id = ${id} AND account_id = ${owner.accountId} AND mode = ${owner.mode} AND ${NEEDED}`,
   );
   return rows.length > 0;
 }
 
 /** Removes the asset's row, unless a queued or running generation needs it; true when it was removed. */
-export async function deleteAssetRow(db: Queryable, accountId: string, id: string): Promise<boolean> {
+export async function deleteAssetRow(db: Queryable, owner: Owner, id: string): Promise<boolean> {
   const rows = await runSql(
     db,
-    sql`DELETE FROM assets WHERE id = ${id} AND account_id = ${accountId} AND NOT ${NEEDED} RETURNING id`,
+    sql`DELETE FROM assets WHERE id = ${id} AND account_id = ${owner.accountId} AND mode = ${owner.mode}
+        AND NOT ${NEEDED} RETURNING id`,
   );
   return rows.length > 0;
 }
@@ -118,6 +124,7 @@ export function insertAssetsWhen(assets: readonly Omit<AssetRecord, 'createdAt'>
   const rows = assets.map((a) => ({
     id: a.id,
     account_id: a.accountId,
+    mode: a.mode,
     kind: a.kind,
     media_type: a.mediaType,
     bytes: a.bytes,
@@ -135,11 +142,11 @@ export function insertAssetsWhen(assets: readonly Omit<AssetRecord, 'createdAt'>
     generation_id: a.generationId,
   }));
   return sql`output_assets AS (
-    INSERT INTO assets (id, account_id, kind, media_type, bytes, sha256, width, height, duration_seconds,
+    INSERT INTO assets (id, account_id, mode, kind, media_type, bytes, sha256, width, height, duration_seconds,
        has_audio, fps, video_codec, audio_codec, storage_key, source, source_url, generation_id)
-     SELECT a.id, a.account_id, a.kind, a.media_type, a.bytes, a.sha256, a.width, a.height, a.duration_seconds,
+     SELECT a.id, a.account_id, a.mode, a.kind, a.media_type, a.bytes, a.sha256, a.width, a.height, a.duration_seconds,
        a.has_audio, a.fps, a.video_codec, a.audio_codec, a.storage_key, a.source, a.source_url, a.generation_id
-     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS a(id text, account_id text, kind text,
+     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS a(id text, account_id text, mode text, kind text,
        media_type text, bytes bigint, sha256 text, width integer, height integer, duration_seconds double precision,
        has_audio boolean, fps double precision, video_codec text, audio_codec text, storage_key text, source text,
        source_url text, generation_id text)

@@ -11,7 +11,7 @@ import type {
   Reconciling,
 } from '../generations/generation-record.ts';
 import type { ProviderAttempt } from '../generations/provider-attempts.ts';
-import { KEY_MODES } from '../key-mode.ts';
+import { KEY_MODES, type Owner } from '../key-mode.ts';
 import { createLimitsSql, lockAccountSql } from './limits.ts';
 import { type Row, readRow } from './row-reader.ts';
 
@@ -67,15 +67,15 @@ export async function loadGeneration(db: Queryable, id: string): Promise<Generat
   return rows[0] ? generationFromRow(rows[0]) : null;
 }
 
-/** The generation if it belongs to `accountId`; another account's is as absent as a missing one. */
+/** The generation if it is the owner's; another account's, or another mode's, is as absent as a missing one. */
 export async function findGeneration(
   db: Queryable,
-  accountId: string,
+  owner: Owner,
   id: string,
 ): Promise<GenerationRecord | null> {
   const rows = await runSql(
     db,
-    sql`SELECT * FROM generations WHERE id = ${id} AND account_id = ${accountId}`,
+    sql`SELECT * FROM generations WHERE id = ${id} AND account_id = ${owner.accountId} AND run_mode = ${owner.mode}`,
   );
   return rows[0] ? generationFromRow(rows[0]) : null;
 }
@@ -87,25 +87,35 @@ export async function generationStatus(db: Queryable, id: string): Promise<Gener
 }
 
 /**
- * Up to `limit` generations of the account, newest first, after the one with id `cursor` (null: from the
- * newest), of one status and model when given.
+ * Up to `limit` generations of the owner, newest first (oldest first with `ascending`), after the one with id
+ * `cursor` (null: from the start), of one status and model when given.
  */
 export async function generationsPage(
   db: Queryable,
-  accountId: string,
-  q: { limit: number; cursor: string | null; status: GenerationStatus | null; model: string | null },
+  owner: Owner,
+  q: {
+    limit: number;
+    cursor: string | null;
+    status: GenerationStatus | null;
+    model: string | null;
+    ascending?: boolean;
+  },
 ): Promise<GenerationRecord[]> {
-  const account = sql`${accountId}`;
+  const account = sql`${owner.accountId}`;
+  const after = q.ascending ? sql`>` : sql`<`;
+  const order = q.ascending ? sql`ORDER BY created_at, id` : sql`ORDER BY created_at DESC, id DESC`;
+  const mode = sql`${owner.mode}`;
   const status = sql`${q.status}`;
   const model = sql`${q.model}`;
   const cursor = sql`${q.cursor}`;
   const rows = await runSql(
     db,
     sql`SELECT * FROM generations
-     WHERE account_id = ${account}
+     WHERE account_id = ${account} AND run_mode = ${mode}
        AND (${status}::text IS NULL OR status = ${status}) AND (${model}::text IS NULL OR model = ${model})
-       AND (${cursor}::text IS NULL OR (created_at, id) < (SELECT created_at, id FROM generations WHERE id = ${cursor} AND account_id = ${account}))
-     ORDER BY created_at DESC, id DESC LIMIT ${q.limit}`,
+       AND (${cursor}::text IS NULL OR (created_at, id) ${after} (
+         SELECT created_at, id FROM generations WHERE id = ${cursor} AND account_id = ${account} AND run_mode = ${mode}))
+     ${order} LIMIT ${q.limit}`,
   );
   return rows.map(generationFromRow);
 }
@@ -116,23 +126,26 @@ export async function generationsPage(
  */
 export async function generationByIdempotencyKey(
   db: Queryable,
-  accountId: string,
+  owner: Owner,
   key: string,
   expire: boolean,
 ): Promise<GenerationRecord | null> {
-  const account = sql`${accountId}`;
+  const account = sql`${owner.accountId}`;
+  const mode = sql`${owner.mode}`;
   const k = sql`${key}`;
   const rows = await runSql(
     db,
     expire
       ? sql`WITH expired AS (
            UPDATE generations SET idempotency_key = NULL
-           WHERE account_id = ${account} AND idempotency_key = ${k} AND created_at < now() - interval '24 hours'
+           WHERE account_id = ${account} AND run_mode = ${mode} AND idempotency_key = ${k}
+             AND created_at < now() - interval '24 hours'
            RETURNING id
          )
          SELECT * FROM generations
-         WHERE account_id = ${account} AND idempotency_key = ${k} AND id NOT IN (SELECT id FROM expired)`
-      : sql`SELECT * FROM generations WHERE account_id = ${account} AND idempotency_key = ${k}`,
+         WHERE account_id = ${account} AND run_mode = ${mode} AND idempotency_key = ${k}
+           AND id NOT IN (SELECT id FROM expired)`
+      : sql`SELECT * FROM generations WHERE account_id = ${account} AND run_mode = ${mode} AND idempotency_key = ${k}`,
   );
   return rows[0] ? generationFromRow(rows[0]) : null;
 }
@@ -253,10 +266,10 @@ FROM lim LEFT JOIN gen ON true LEFT JOIN token_balances b ON b.account_id = ${ac
   return { kind: 'created', generation: generationFromRow(row) };
 }
 
-/** Marks a queued or running generation of the account `canceled`; null when it is in neither state (or not the account's). */
+/** Marks a queued or running generation of the owner `canceled`; null when it is in neither state (or not the owner's). */
 export async function markCanceled(
   tx: Queryable,
-  accountId: string,
+  owner: Owner,
   id: string,
 ): Promise<GenerationRecord | null> {
   const settle = sql`'The upstream was asked to stop; the tokens are settled from its answer: released if it stopped, charged (outputs kept) if it had finished.'`;
@@ -265,7 +278,8 @@ export async function markCanceled(
     sql`WITH target AS (
          SELECT id, (status = 'running' AND provider IS DISTINCT FROM 'local' AND (operation IS NOT NULL
            OR provider_attempts -> -1 ->> 'outcome' IN ('requested', 'unknown'))) AS upstream
-         FROM generations WHERE id = ${id} AND account_id = ${accountId} AND status IN ('queued', 'running'))
+         FROM generations WHERE id = ${id} AND account_id = ${owner.accountId} AND run_mode = ${owner.mode}
+           AND status IN ('queued', 'running'))
        UPDATE generations g SET status = 'canceled', completed_at = clock_timestamp(),
          error = '{"code":"canceled","message":"Canceled by request."}',
          stop_requested = CASE WHEN target.upstream THEN 'cancel' ELSE g.stop_requested END,

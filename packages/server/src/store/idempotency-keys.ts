@@ -25,7 +25,7 @@ const keptFromRow = (row: Row): KeptAnswer => {
   };
 };
 
-/** The `idempotency_keys` table: one row per account (or the operator) and key. */
+/** The `idempotency_keys` table: one row per scope (an account's mode, or the operator) and key. */
 export class IdempotencyKeys {
   constructor(private readonly db: Queryable) {}
 

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { runSql, type Sql, sql } from '../db/sql.ts';
-import type { KeyMode } from '../key-mode.ts';
+import type { KeyMode, Owner } from '../key-mode.ts';
 import { readRow } from './row-reader.ts';
 
 /**
@@ -61,6 +61,15 @@ export interface LedgerEntry {
   keyId: string | null;
   note: string;
   createdAt: string;
+}
+
+/** Whether ledger entry `id` is the owner's (its account, its mode). */
+export async function ledgerEntryIsOwners(db: Queryable, owner: Owner, id: number): Promise<boolean> {
+  const rows = await runSql(
+    db,
+    sql`SELECT 1 FROM ledger_entries WHERE id = ${id} AND account_id = ${owner.accountId} AND mode = ${owner.mode}`,
+  );
+  return rows.length > 0;
 }
 
 /** One page of the ledger of an account's mode, newest first. */

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import { runSql, sql } from '../db/sql.ts';
 import type { GenerationRecord } from '../generations/generation-record.ts';
-import { KEY_MODES } from '../key-mode.ts';
+import { KEY_MODES, type Owner } from '../key-mode.ts';
 import type { DeliveryState, WebhookDelivery } from '../webhooks/webhook-deliveries.ts';
 import { generationFromRow } from './generations.ts';
 import { type Row, readRow } from './row-reader.ts';
@@ -46,12 +46,6 @@ export function snapshotGeneration(d: WebhookDelivery): GenerationRecord {
     if (typeof value === 'string') row[name] = new Date(value);
   }
   return generationFromRow(row);
-}
-
-/** Whose deliveries: an account in one mode. */
-interface Owner {
-  accountId: string;
-  mode: 'test' | 'live';
 }
 
 export async function findDeliveryOf(

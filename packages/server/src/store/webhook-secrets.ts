@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { runSql, sql } from '../db/sql.ts';
-import type { KeyMode } from '../key-mode.ts';
+import type { Owner } from '../key-mode.ts';
 import { type Row, readRow } from './row-reader.ts';
 
 /** A `webhook_secrets` row. */
@@ -20,11 +20,6 @@ function secretFromRow(row: Row | undefined): WebhookSecretRow {
     previousExpiresAt: r.dateOrNull('previous_expires_at'),
     rotatedAt: r.date('rotated_at'),
   };
-}
-
-interface Owner {
-  accountId: string;
-  mode: KeyMode;
 }
 
 /** The secret of the account's mode, stored as `secret` first if it has none. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
@@ -19,7 +19,10 @@ const TYPES: Record<string, string> = {
 /** The folder of the page stylesheet and the scripts written in JavaScript. */
 export const STATIC_DIR = fileURLToPath(new URL('./static/', import.meta.url));
 
-/** The folder of the page scripts written in TypeScript (those that call the API, through the SDK). */
+/**
+ * The folder of the page scripts written in TypeScript (those that call the API, through the SDK). The production
+ * build (`scripts/build.ts`) has none: it puts them, bundled, among the static files.
+ */
 export const SCRIPTS_DIR = fileURLToPath(new URL('./scripts/', import.meta.url));
 
 const staticFile = (body: Buffer, contentType: string): StaticFile => ({
@@ -34,6 +37,7 @@ const staticFile = (body: Buffer, contentType: string): StaticFile => ({
  * pages share one copy of each module, as they did when every script was hand-written JavaScript.
  */
 export function bundleScripts(dir: string = SCRIPTS_DIR): Map<string, Buffer> {
+  if (!existsSync(dir)) return new Map();
   const entries = readdirSync(dir).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'));
   const { outputFiles } = buildSync({
     entryPoints: entries.map((name) => join(dir, name)),

@@ -2,7 +2,7 @@ import type { WebhookDelivery as WireDelivery } from '@reelay/contract';
 import type { Queryable } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { generationJson } from '../generations/generation-json.ts';
-import type { KeyMode } from '../key-mode.ts';
+import type { KeyMode, Owner } from '../key-mode.ts';
 import {
   deliveriesPage,
   deliveryExists,
@@ -63,10 +63,7 @@ export function deliveryJson(d: WebhookDelivery): WireDelivery {
 }
 
 /** Whose deliveries: an account in one mode (a test key sees test deliveries only, a live key live ones). */
-export interface DeliveryOwner {
-  accountId: string;
-  mode: KeyMode;
-}
+export type DeliveryOwner = Owner;
 
 export async function findDelivery(
   db: Queryable,

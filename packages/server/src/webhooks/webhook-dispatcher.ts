@@ -43,6 +43,19 @@ export interface WebhookDispatcherDeps {
   bodyFor?: (d: WebhookDelivery) => Promise<string | null>;
 }
 
+/** A body from the first of the shapes that claims the delivery (a compat API's), else null (Reelay's own). */
+export function firstBody(
+  shapes: readonly ((d: WebhookDelivery) => Promise<string | null>)[],
+): (d: WebhookDelivery) => Promise<string | null> {
+  return async (d) => {
+    for (const shape of shapes) {
+      const body = await shape(d);
+      if (body !== null) return body;
+    }
+    return null;
+  };
+}
+
 /**
  * Sends webhook deliveries from the database: any process may send any delivery, each one is held by one
  * sender at a time under a lease, failures are retried with exponential backoff until the retry window

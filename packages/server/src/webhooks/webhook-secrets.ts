@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import type { KeyMode } from '../key-mode.ts';
+import type { Owner } from '../key-mode.ts';
 import { replaceSecret, secretOrInsert, type WebhookSecretRow } from '../store/webhook-secrets.ts';
 import { newWebhookSecret } from './sign-webhook.ts';
 
@@ -20,10 +20,7 @@ const current = (r: WebhookSecretRow): WebhookSecret => ({
 });
 
 /** Whose secret: an account in one mode (test and live each have their own). */
-export interface SecretOwner {
-  accountId: string;
-  mode: KeyMode;
-}
+export type SecretOwner = Owner;
 
 /** The secret of the account's mode, made on first use. */
 export async function webhookSecretOf(db: Queryable, owner: SecretOwner): Promise<WebhookSecret> {

@@ -11,7 +11,7 @@ import { backoffMs } from '../backoff.ts';
 import { chargeMilli } from '../billing/charge.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
-import type { GenerationOutput, GenerationRecord } from '../generations/generation-record.ts';
+import { type GenerationOutput, type GenerationRecord, ownerOf } from '../generations/generation-record.ts';
 import type { Provider, ProviderOutput, ResolvedMedia } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import {
@@ -304,7 +304,7 @@ async function resolveMedia(deps: DriveDeps, g: GenerationRecord): Promise<Resol
     (
       await findAssets(
         deps.db,
-        g.accountId,
+        ownerOf(g),
         refs.map((r) => r.assetId),
       )
     ).map((a) => [a.id, a]),
@@ -367,7 +367,7 @@ async function succeed(
       if (!output.url.startsWith('file:')) {
         // An upstream's output: streamed into storage (size-capped) and probed before anything is captured.
         const file = await downloadOutput(deps.upstream, output.url, signal);
-        assets.push(await deps.assets.storeOutput(g.accountId, file.path, file.bytes, file.sha256, g.id));
+        assets.push(await deps.assets.storeOutput(ownerOf(g), file.path, file.bytes, file.sha256, g.id));
         continue;
       }
       const path = resolve(fileURLToPath(output.url));
@@ -379,7 +379,7 @@ async function succeed(
         );
       }
       const bytes = (await stat(path)).size;
-      assets.push(await deps.assets.storeOutput(g.accountId, path, bytes, await sha256Of(path), g.id));
+      assets.push(await deps.assets.storeOutput(ownerOf(g), path, bytes, await sha256Of(path), g.id));
       renderDirs.push(dirname(path));
     }
   } catch (error) {

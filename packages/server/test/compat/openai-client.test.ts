@@ -1,11 +1,16 @@
 import { writeFile } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { type Json, models } from '@reelay/catalog';
 import OpenAI, { toFile } from 'openai';
 import sharp from 'sharp';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFfprobe } from '../../src/media/ffmpeg-binaries.ts';
 import { probeMedia } from '../../src/media/probe.ts';
-import { DATABASES, makePng, startGateway, type TestGateway } from '../harness.ts';
+import { DATABASES, makePng, startGateway, type TestGateway, upload } from '../harness.ts';
+import { makeVideo } from '../media-fixtures.ts';
 
 const VIDEO_MODEL = 'kling-3.0-omni';
 const IMAGE_MODEL = 'nano-banana-2';
@@ -37,7 +42,8 @@ describe.each(DATABASES)('the openai client against the /v1 shape on %s', (kind)
   let firstId: string;
 
   beforeAll(async () => {
-    t = await startGateway(kind);
+    // Webhooks go to a receiver on this machine.
+    t = await startGateway(kind, { REELAY_FETCH_ALLOW_HTTP: 'on', REELAY_FETCH_ALLOW_PRIVATE: 'on' });
     client = new OpenAI({ baseURL: `${t.baseUrl}/v1`, apiKey: t.key, maxRetries: 0 });
   });
   afterAll(async () => {
@@ -75,6 +81,11 @@ describe.each(DATABASES)('the openai client against the /v1 shape on %s', (kind)
     expect(thumbnail.headers.get('content-type')).toBe('image/jpeg');
     const facts = await sharp(Buffer.from(await thumbnail.arrayBuffer())).metadata();
     expect(facts.format).toBe('jpeg');
+    // Twelve frames of 160 × 284 (720 × 1280 scaled), four across and three down.
+    const sprites = await client.videos.downloadContent(created.id, { variant: 'spritesheet' });
+    expect(sprites.headers.get('content-type')).toBe('image/jpeg');
+    const sheet = await sharp(Buffer.from(await sprites.arrayBuffer())).metadata();
+    expect(sheet).toMatchObject({ format: 'jpeg', width: 4 * 160, height: 3 * 284 });
 
     // The same generation in Reelay's own API, held once and charged once.
     const own = await t.api('GET', `/api/v1/generations/${created.id}`);
@@ -138,7 +149,9 @@ describe.each(DATABASES)('the openai client against the /v1 shape on %s', (kind)
       [{ audioEnabled: 'loud' }, 'audioEnabled'],
       [{ model: 'no-such-model' }, 'model'],
       [{ model: IMAGE_MODEL }, 'model'],
-      [{ webhook_url: 'https://example.com/hook' }, 'webhook_url'],
+      [{ webhook_url: 'ftp://127.0.0.1/hook' }, 'webhook_url'],
+      [{ webhook_url: 7 }, 'webhook_url'],
+      [{ webhookUrl: 'http://127.0.0.1/hook' }, 'webhookUrl'],
     ];
     for (const [extra, param] of cases) {
       const error = await thrown(
@@ -154,6 +167,72 @@ describe.each(DATABASES)('the openai client against the /v1 shape on %s', (kind)
     expect(await thrown(noKey.videos.list())).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(await thrown(client.videos.retrieve('gen_missing'))).toBeInstanceOf(OpenAI.NotFoundError);
   });
+
+  it('sends video.completed and video.failed to a webhook_url as OpenAI events, signed per Standard Webhooks', async () => {
+    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/openai-hooks`;
+    try {
+      const ok = await client.videos.create({
+        model: VIDEO_MODEL,
+        prompt: 'a harbour at night',
+        seconds: '3' as '4',
+        webhook_url: url,
+      } as OpenAI.VideoCreateParams);
+      expect((await finished(client, ok.id)).status).toBe('completed');
+      const canceled = await client.videos.create({
+        model: VIDEO_MODEL,
+        prompt: 'a harbour at noon',
+        seconds: '10' as '4',
+        webhook_url: url,
+      } as OpenAI.VideoCreateParams);
+      expect((await t.api('POST', `/api/v1/generations/${canceled.id}/cancel`)).status).toBe(200);
+      const deadline = Date.now() + 30_000;
+      while (received.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300));
+      // One event per video, only at its end (nothing when it starts running).
+      expect(received).toHaveLength(2);
+      const secret = (await t.api('GET', '/api/v1/webhooks/secret')).json.secret as string;
+      const events = [];
+      for (const r of received) {
+        const headers = r.headers as Record<string, string>;
+        new Webhook(secret).verify(r.body, headers);
+        events.push(await client.webhooks.unwrap(r.body, headers, secret));
+      }
+      const byVideo = new Map(events.map((e) => [(e.data as { id: string }).id, e]));
+      expect(byVideo.get(ok.id)).toMatchObject({
+        object: 'event',
+        type: 'video.completed',
+        data: { id: ok.id },
+      });
+      expect(byVideo.get(canceled.id)).toMatchObject({
+        object: 'event',
+        type: 'video.failed',
+        data: { id: canceled.id },
+      });
+      for (const e of events) {
+        expect(e.id).toMatch(/^evt_/);
+        expect(Math.abs(e.created_at - Date.now() / 1000)).toBeLessThan(120);
+      }
+      // Reelay's own API shows the same deliveries.
+      const deliveries = await t.api('GET', `/api/v1/webhooks/deliveries?generationId=${ok.id}`);
+      expect(deliveries.json.data.map((d: { eventType: string }) => d.eventType)).toEqual([
+        'generation.succeeded',
+      ]);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  }, 120_000);
 
   it('remixes a video with a new prompt and the source output as the reference video', async () => {
     const remix = await client.videos.remix(firstId, { prompt: 'the same lighthouse in snow' });
@@ -185,7 +264,11 @@ describe.each(DATABASES)('the openai client against the /v1 shape on %s', (kind)
     const page = await client.videos.list({ limit: 2 });
     expect(page.data).toHaveLength(2);
     expect(page.has_more).toBe(true);
-    const order = await thrown(client.videos.list({ order: 'asc' }));
+    // Oldest first, page by page, is the same list the other way round.
+    const ascending: string[] = [];
+    for await (const video of client.videos.list({ order: 'asc', limit: 2 })) ascending.push(video.id);
+    expect(ascending).toEqual([...seen].reverse());
+    const order = await thrown(client.videos.list({ order: 'sideways' as 'asc' }));
     expect((order as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('order');
 
     const deleted = await client.videos.delete(firstId);
@@ -237,6 +320,45 @@ describe.each(DATABASES)('the openai client against the /v1 shape on %s', (kind)
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('size');
   });
+  it('walks every catalog model through the shape: videos by /v1/videos, images by /v1/images/generations', async () => {
+    const image = (await upload(t, await makePng(640, 480, [30, 120, 200]), 'image/png')).uri as string;
+    const clip = await makeVideo({ width: 640, height: 360, fps: 24, seconds: 3, silent: true });
+    const video = (await upload(t, clip, 'video/mp4')).uri as string;
+    const uris: Record<string, string> = { image, video };
+    const walked: string[] = [];
+    for (const m of models) {
+      // The model's own fields ride beside the OpenAI ones, its media slots as asset:// URIs.
+      const own: Record<string, Json> = { ...m.exampleInput };
+      for (const f of m.fields) {
+        if (f.kind !== 'media' || own[f.name] === undefined) continue;
+        const uri = uris[f.media] ?? '';
+        own[f.name] = Array.isArray(own[f.name]) ? [uri] : uri;
+      }
+      const { prompt, ...fields } = own;
+      const body = { model: m.id, prompt: String(prompt ?? 'walked through'), ...fields };
+      let id: string;
+      if (m.type === 'video') {
+        const created = await client.videos.create(body as OpenAI.VideoCreateParams);
+        expect(created.model, m.id).toBe(m.id);
+        id = created.id;
+        await t.api('POST', `/api/v1/generations/${id}/cancel`);
+      } else {
+        const made = (await client.images.generate(
+          body as OpenAI.ImageGenerateParamsNonStreaming,
+        )) as OpenAI.ImagesResponse;
+        expect(made.data?.[0]?.url, m.id).toMatch(/^http/);
+        const own = await t.api('GET', '/api/v1/generations?limit=1');
+        id = own.json.data[0].id;
+      }
+      const g = await t.api('GET', `/api/v1/generations/${id}`);
+      expect(g.json.model, m.id).toBe(m.id);
+      // Every field of the example arrived as sent (media as the same asset).
+      for (const [name, value] of Object.entries(own))
+        expect(g.json.input[name], `${m.id} ${name}`).toEqual(value);
+      walked.push(m.id);
+    }
+    expect(walked).toEqual(models.map((m) => m.id));
+  }, 300_000);
 });
 
 describe('the openai client’s typed errors for tokens and rate limits', () => {

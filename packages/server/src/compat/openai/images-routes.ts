@@ -43,7 +43,7 @@ export function imagesRoutes(scope: FastifyInstance, core: OpenAiCore, idleTimeo
     } catch (error) {
       // All or nothing: the images already started are canceled (their holds released); files stored for this
       // request go again only when no generation took them.
-      for (const g of created) await core.cancelGeneration(principal.accountId, g.id).catch(() => undefined);
+      for (const g of created) await core.cancelGeneration(principal, g.id).catch(() => undefined);
       if (created.length === 0) await onRefused();
       throw error;
     }
@@ -91,7 +91,7 @@ export function imagesRoutes(scope: FastifyInstance, core: OpenAiCore, idleTimeo
           wanted.responseFormat === 'url'
             ? { url: core.signedUrl(output.assetId), revised_prompt: null }
             : {
-                b64_json: (await core.readAsset(principal.accountId, output.assetId)).toString('base64'),
+                b64_json: (await core.readAsset(principal, output.assetId)).toString('base64'),
                 revised_prompt: null,
               },
         );
@@ -111,17 +111,17 @@ export function imagesRoutes(scope: FastifyInstance, core: OpenAiCore, idleTimeo
   });
 
   scope.post('/images/edits', async (request, reply) => {
-    const { accountId } = callerOf(request);
+    const owner = callerOf(request);
     const body = await readBody(
       request.headers,
       request.body,
-      (file, type) => core.uploadAsset(accountId, file, type),
-      (asset) => core.discardAsset(accountId, asset.id),
+      (file, type) => core.uploadAsset(owner, file, type),
+      (asset) => core.discardAsset(owner, asset.id),
     );
     const sent = new Set([...Object.keys(body.fields), ...body.files.map((f) => f.field)]);
     renameParams(request, (param) => imageParamName(param, sent));
     const discard = async () => {
-      for (const f of body.files) await core.discardAsset(accountId, f.asset.id);
+      for (const f of body.files) await core.discardAsset(owner, f.asset.id);
     };
     let wanted: ImageRequest;
     try {

@@ -6,12 +6,15 @@ import { sendContent } from '../../api/send-content.ts';
 import type { Principal } from '../../billing/api-keys.ts';
 import { ApiError } from '../../errors.ts';
 import type { GenerationRecord } from '../../generations/generation-record.ts';
+import { newId } from '../../ids.ts';
+import type { Owner } from '../../key-mode.ts';
 
 /** A generation as the OpenAI shape reads it. */
 export type CoreGeneration = Pick<
   GenerationRecord,
   | 'id'
   | 'accountId'
+  | 'runMode'
   | 'type'
   | 'model'
   | 'status'
@@ -41,38 +44,42 @@ export interface CoreAsset {
  * pointing the shape at other services means changing this file only.
  */
 export interface OpenAiCore {
-  /** Creates a generation (`{type, model, input}`, Reelay's own request): one hold, one job. */
+  /**
+   * Creates a generation (`{type, model, input}`, Reelay's own request): one hold, one job. With a `webhookUrl`,
+   * its webhooks are sent to it as OpenAI events.
+   */
   createGeneration(
     principal: Principal,
     request: { type: string; model: string; input: Record<string, Json> },
     idempotencyKey: string | null,
     log: FastifyBaseLogger,
+    webhookUrl?: string | null,
   ): Promise<CoreGeneration>;
   /** The account's generation, or null (another account's is as absent as a missing one). */
-  findGeneration(accountId: string, id: string): Promise<CoreGeneration | null>;
+  findGeneration(owner: Owner, id: string): Promise<CoreGeneration | null>;
   /** One page of the account's generations, newest first, after the generation `afterId` when given. */
   listGenerations(
-    accountId: string,
-    page: { afterId: string | null; limit: number },
+    owner: Owner,
+    page: { afterId: string | null; limit: number; ascending: boolean },
   ): Promise<{ data: CoreGeneration[]; hasMore: boolean }>;
   /** Cancels a queued or running generation (its hold is released). */
-  cancelGeneration(accountId: string, id: string): Promise<CoreGeneration>;
+  cancelGeneration(owner: Owner, id: string): Promise<CoreGeneration>;
   /** Waits up to `ms` for the generation to end; then its latest state. */
   waitForFinal(generation: CoreGeneration, ms: number, signal: AbortSignal): Promise<CoreGeneration>;
   /** Stores an uploaded file as an asset of the account. */
-  uploadAsset(accountId: string, file: Readable, declaredType: string | null): Promise<CoreAsset>;
+  uploadAsset(owner: Owner, file: Readable, declaredType: string | null): Promise<CoreAsset>;
   /** The account's asset, or null. */
-  findAsset(accountId: string, id: string): Promise<CoreAsset | null>;
+  findAsset(owner: Owner, id: string): Promise<CoreAsset | null>;
   /** Deletes an asset and its bytes (a 409 while a queued or running generation uses it). */
-  deleteAsset(accountId: string, id: string): Promise<void>;
+  deleteAsset(owner: Owner, id: string): Promise<void>;
   /** Removes an asset stored for a request that was then refused; never throws. */
-  discardAsset(accountId: string, id: string): Promise<void>;
+  discardAsset(owner: Owner, id: string): Promise<void>;
   /** Sends the asset's bytes (honouring a Range header). */
-  sendAsset(reply: FastifyReply, accountId: string, id: string, range: string | undefined): Promise<unknown>;
+  sendAsset(reply: FastifyReply, owner: Owner, id: string, range: string | undefined): Promise<unknown>;
   /** All of an asset's bytes (for `b64_json`). */
-  readAsset(accountId: string, id: string): Promise<Buffer>;
+  readAsset(owner: Owner, id: string): Promise<Buffer>;
   /** A local file holding the asset's bytes (for ffmpeg). */
-  localFileOf(accountId: string, id: string): Promise<string>;
+  localFileOf(owner: Owner, id: string): Promise<string>;
   /** An expiring signed link to the asset that needs no key. */
   signedUrl(assetId: string): string;
   /** The ffmpeg program the gateway renders with. */
@@ -90,67 +97,92 @@ const coreAsset = (a: CoreAsset): CoreAsset => ({
   source: a.source,
 });
 
+/** Where the shape records which videos send their webhooks as OpenAI events (`store/openai-videos.ts`). */
+export interface OpenAiWebhookShapes {
+  insert(generationId: string, accountId: string): Promise<void>;
+  delete(generationId: string): Promise<void>;
+}
+
 /** {@link OpenAiCore} over today's generations, assets and billing modules. */
 export function openAiCore(deps: ApiDeps): OpenAiCore {
-  const assetOf = async (accountId: string, id: string) => {
+  const assetOf = async (owner: Owner, id: string) => {
     try {
-      return await deps.assets.get(accountId, id);
+      return await deps.assets.get(owner, id);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) return null;
       throw error;
     }
   };
-  const mustAsset = async (accountId: string, id: string) => {
-    const asset = await assetOf(accountId, id);
+  const mustAsset = async (owner: Owner, id: string) => {
+    const asset = await assetOf(owner, id);
     if (!asset) throw new ApiError('not_found', 404, `No file with id ${id}.`);
     return asset;
   };
   return {
     ffmpegPath: deps.ffmpegPath,
     retentionHours: deps.assetRetentionHours,
-    async createGeneration(principal, request, idempotencyKey, log) {
-      const { generation } = await deps.generations.create(principal, request, idempotencyKey, log);
-      return generation;
+    async createGeneration(principal, request, idempotencyKey, log, webhookUrl = null) {
+      if (webhookUrl === null) {
+        return (await deps.generations.create(principal, request, idempotencyKey, log)).generation;
+      }
+      // The shape is recorded under the new generation's id before it exists, so no delivery goes out in another.
+      const id = newId('gen');
+      await deps.openAiVideos.insert(id, principal.accountId);
+      let made: string | null = null;
+      try {
+        const { generation } = await deps.generations.create(
+          principal,
+          { ...request, webhookUrl },
+          idempotencyKey,
+          log,
+          id,
+        );
+        made = generation.id;
+        return generation;
+      } finally {
+        if (made !== id) await deps.openAiVideos.delete(id);
+      }
     },
-    findGeneration: (accountId, id) => deps.generations.find(accountId, id),
-    async listGenerations(accountId, page) {
-      const result = await deps.generations.list(accountId, {
+    findGeneration: (owner, id) => deps.generations.find(owner, id),
+    async listGenerations(owner, page) {
+      const result = await deps.generations.list(owner, {
         limit: page.limit,
         cursor: page.afterId,
         status: null,
         model: null,
+        ascending: page.ascending,
       });
       return { data: result.data, hasMore: result.nextCursor !== null };
     },
-    cancelGeneration: (accountId, id) => deps.generations.cancel(accountId, id),
+    cancelGeneration: (owner, id) => deps.generations.cancel(owner, id),
     async waitForFinal(generation, ms, signal) {
       await deps.events.waitForFinal(generation.id, ms, signal);
       return (await deps.generations.load(generation.id)) ?? generation;
     },
-    async uploadAsset(accountId, file, declaredType) {
-      return coreAsset(await deps.assets.upload(accountId, file, { declaredType }));
+    async uploadAsset(owner, file, declaredType) {
+      return coreAsset(await deps.assets.upload(owner, file, { declaredType }));
     },
-    async findAsset(accountId, id) {
-      const asset = await assetOf(accountId, id);
+    async findAsset(owner, id) {
+      const asset = await assetOf(owner, id);
       return asset ? coreAsset(asset) : null;
     },
-    deleteAsset: (accountId, id) => deps.assets.delete(accountId, id),
-    async discardAsset(accountId, id) {
-      const asset = await assetOf(accountId, id).catch(() => null);
+    deleteAsset: (owner, id) => deps.assets.delete(owner, id),
+    async discardAsset(owner, id) {
+      const asset = await assetOf(owner, id).catch(() => null);
       if (asset) await deps.assets.discard(asset).catch(() => undefined);
     },
-    async sendAsset(reply, accountId, id, range) {
-      const asset = await mustAsset(accountId, id);
+    async sendAsset(reply, owner, id, range) {
+      const asset = await mustAsset(owner, id);
       return sendContent(reply, deps.assets, asset, range, 'private, max-age=3600');
     },
-    async readAsset(accountId, id) {
-      const asset = await mustAsset(accountId, id);
+    async readAsset(owner, id) {
+      const asset = await mustAsset(owner, id);
       const chunks: Buffer[] = [];
       for await (const chunk of await deps.assets.read(asset)) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks);
     },
-    async localFileOf(accountId, id) {
-      const asset = await mustAsset(accountId, id);
+    async localFileOf(owner, id) {
+      const asset = await mustAsset(owner, id);
       return deps.assets.localFile(asset.storageKey);
     },
     signedUrl: (assetId) => deps.assets.signedFileUrl(assetId),

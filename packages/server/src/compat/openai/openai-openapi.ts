@@ -79,6 +79,14 @@ const videoCreate: Schema = {
         },
       ],
     },
+    webhook_url: {
+      type: 'string',
+      format: 'uri',
+      description:
+        'Where the video’s end is told as an OpenAI event (`video.completed`, or `video.failed` for a failed or ' +
+        'canceled one; `data.id` is the video), signed per Standard Webhooks with the account’s webhook secret ' +
+        'of the key’s mode. Not an OpenAI parameter: OpenAI sets webhook endpoints per project.',
+    },
   },
 };
 
@@ -209,8 +217,9 @@ export function openAiPaths(): Record<string, Record<string, Schema>> {
             name: 'order',
             in: 'query',
             required: false,
-            description: 'Only `desc` is offered.',
-            schema: { type: 'string', enum: ['desc'] },
+            description:
+              '`desc` (newest first, the default) or `asc` (oldest first); `after` continues either.',
+            schema: { type: 'string', enum: ['asc', 'desc'] },
           },
         ],
         responses: {
@@ -261,15 +270,17 @@ export function openAiPaths(): Record<string, Record<string, Schema>> {
       get: {
         operationId: 'openaiGetVideoContent',
         tags: ['openai'],
-        summary: 'Download a video or its thumbnail (OpenAI shape)',
+        summary: 'Download a video, its thumbnail or its spritesheet (OpenAI shape)',
         parameters: [
           videoId,
           {
             name: 'variant',
             in: 'query',
             required: false,
-            description: '`video` (MP4, the default) or `thumbnail` (a JPEG made with ffmpeg).',
-            schema: { type: 'string', enum: ['video', 'thumbnail'] },
+            description:
+              '`video` (MP4, the default), `thumbnail` (a JPEG of one frame) or `spritesheet` (a JPEG of twelve ' +
+              'frames spread over the video, 160 px wide each, four columns by three rows), made with ffmpeg.',
+            schema: { type: 'string', enum: ['video', 'thumbnail', 'spritesheet'] },
           },
         ],
         responses: {

@@ -12,7 +12,7 @@ import type { CoreAsset } from './openai-core.ts';
 import { invalidParam } from './openai-errors.ts';
 
 /** The OpenAI parameters of `POST /v1/videos`. */
-export const VIDEO_PARAMS = ['prompt', 'model', 'seconds', 'size', 'input_reference'] as const;
+export const VIDEO_PARAMS = ['prompt', 'model', 'seconds', 'size', 'input_reference', 'webhook_url'] as const;
 
 /** Short side in pixels of each resolution value. */
 const SHORT_SIDES: Record<string, number> = { '480p': 480, '720p': 720, '1080p': 1080, '4k': 2160 };
@@ -167,6 +167,7 @@ export function videoParamName(param: string, sent: ReadonlySet<string>): string
   const name = param.replace(/^input\./, '').replace(/\[\d+\]$/, '');
   if (sent.has(name)) return name;
   if (name === 'duration' && sent.has('seconds')) return 'seconds';
+  if (param === 'webhookUrl') return 'webhook_url';
   if ((name === 'aspectRatio' || name === 'resolution') && sent.has('size')) return 'size';
   if ([...IMAGE_SLOTS, ...VIDEO_SLOTS].includes(name) && sent.has('input_reference'))
     return 'input_reference';

@@ -2,9 +2,10 @@ import type { Readable } from 'node:stream';
 import type { ApiDeps } from '../../api/deps.ts';
 import type { AssetRecord } from '../../assets/asset-record.ts';
 import type { Principal } from '../../billing/api-keys.ts';
-import type { GenerationRecord } from '../../generations/generation-record.ts';
+import { type GenerationRecord, ownerOf } from '../../generations/generation-record.ts';
 import { parseListQuery } from '../../generations/list-generations.ts';
 import { newId } from '../../ids.ts';
+import type { Owner } from '../../key-mode.ts';
 import type { ReplicateStore } from '../../store/replicate-predictions.ts';
 
 /** A generation request in Reelay's own shape (`POST /api/v1/generations`). */
@@ -31,20 +32,22 @@ export interface ReplicateCore {
   ): Promise<{ generation: GenerationRecord; created: boolean }>;
   /** Waits up to `ms` (woken by events) for the generation to end; then its latest state. */
   awaitFinal(generation: GenerationRecord, ms: number, signal: AbortSignal): Promise<GenerationRecord>;
-  find(accountId: string, id: string): Promise<GenerationRecord | null>;
+  find(owner: Owner, id: string): Promise<GenerationRecord | null>;
+  /** The generation whoever's it is: only for sweeps that act on rows they already hold (a deadline). */
+  load(id: string): Promise<GenerationRecord | null>;
   /** A page of the account's generations, newest first; `cursor` as a previous page gave it. */
   list(
-    accountId: string,
+    owner: Owner,
     page: { limit: number; cursor: string | null },
   ): Promise<{ data: GenerationRecord[]; nextCursor: string | null }>;
   /** Cancels a queued or running generation and releases its hold (409 when it has already ended). */
-  cancel(accountId: string, id: string): Promise<GenerationRecord>;
+  cancel(owner: Owner, id: string): Promise<GenerationRecord>;
   /** Stores a file as an asset of the account (streamed, sniffed, probed). */
-  upload(accountId: string, file: Readable, declaredType: string | null): Promise<AssetRecord>;
+  upload(owner: Owner, file: Readable, declaredType: string | null): Promise<AssetRecord>;
   /** The account's asset (404 when it has none of that id). */
-  asset(accountId: string, id: string): Promise<AssetRecord>;
+  asset(owner: Owner, id: string): Promise<AssetRecord>;
   /** Deletes the account's asset (409 while a queued or running generation uses it). */
-  deleteAsset(accountId: string, id: string): Promise<void>;
+  deleteAsset(owner: Owner, id: string): Promise<void>;
   /** An expiring link that serves the asset without a key. */
   signedUrl(assetId: string): string;
   /** The Standard Webhooks secret that signs the account's (mode's) webhooks. */
@@ -65,24 +68,24 @@ export function replicateCoreOf(deps: ApiDeps): ReplicateCore {
       deps.generations.create(principal, request, idempotencyKey, silentLog, id),
     async awaitFinal(generation, ms, signal) {
       await deps.events.waitForFinal(generation.id, ms, signal);
-      return (await deps.generations.find(generation.accountId, generation.id)) ?? generation;
+      return (await deps.generations.find(ownerOf(generation), generation.id)) ?? generation;
     },
-    find: (accountId, id) => deps.generations.find(accountId, id),
-    list: (accountId, page) =>
+    find: (owner, id) => deps.generations.find(owner, id),
+    load: (id) => deps.generations.load(id),
+    list: (owner, page) =>
       deps.generations.list(
-        accountId,
+        owner,
         parseListQuery({
           limit: String(page.limit),
           ...(page.cursor !== null ? { cursor: page.cursor } : {}),
         }),
       ),
-    cancel: (accountId, id) => deps.generations.cancel(accountId, id),
-    upload: (accountId, file, declaredType) => deps.assets.upload(accountId, file, { declaredType }),
-    asset: (accountId, id) => deps.assets.get(accountId, id),
-    deleteAsset: (accountId, id) => deps.assets.delete(accountId, id),
+    cancel: (owner, id) => deps.generations.cancel(owner, id),
+    upload: (owner, file, declaredType) => deps.assets.upload(owner, file, { declaredType }),
+    asset: (owner, id) => deps.assets.get(owner, id),
+    deleteAsset: (owner, id) => deps.assets.delete(owner, id),
     signedUrl: (assetId) => deps.assets.signedFileUrl(assetId),
-    webhookSecret: async (principal) =>
-      (await deps.webhooks.secretOf({ accountId: principal.accountId, mode: principal.mode })).secret,
+    webhookSecret: async (principal) => (await deps.webhooks.secretOf(principal)).secret,
   };
 }
 

@@ -7,7 +7,13 @@ import { endOverduePredictions } from './replicate-deadlines.ts';
 import { predictionStatus } from './replicate-prediction.ts';
 
 const generation = (id: string, status: GenerationStatus, started: boolean) =>
-  ({ id, accountId: 'acct_a', status, startedAt: started ? new Date() : null }) as GenerationRecord;
+  ({
+    id,
+    accountId: 'acct_a',
+    runMode: 'test',
+    status,
+    startedAt: started ? new Date() : null,
+  }) as GenerationRecord;
 
 const prediction = (generationId: string): PredictionRecord => ({
   generationId,
@@ -43,8 +49,9 @@ describe('Cancel-After', () => {
       },
     } as unknown as ReplicateStore;
     const core = {
-      find: async (_account: string, id: string) => generations.get(id) ?? null,
-      cancel: async (_account: string, id: string) => {
+      load: async (id: string) => generations.get(id) ?? null,
+      cancel: async (owner: { accountId: string; mode: string }, id: string) => {
+        expect(owner).toEqual({ accountId: 'acct_a', mode: 'test' });
         const g = generations.get(id) as GenerationRecord;
         // One that ends on its own between the look and the cancel.
         if (id === 'gen_racing') throw new ApiError('conflict', 409, 'already succeeded');

@@ -1,5 +1,6 @@
 import { ApiError } from '../../errors.ts';
 import { isFinal } from '../../generations/generation-events.ts';
+import { ownerOf } from '../../generations/generation-record.ts';
 import type { ReplicateStore } from '../../store/replicate-predictions.ts';
 import type { ReplicateCore } from './replicate-core.ts';
 
@@ -12,13 +13,13 @@ export async function endOverduePredictions(core: ReplicateCore, store: Replicat
   let ended = 0;
   for (const p of await store.overdue(50)) {
     if (!(await store.claimDeadline(p.generationId))) continue;
-    const g = await core.find(p.accountId, p.generationId);
+    const g = await core.load(p.generationId);
     if (!g || isFinal(g.status)) {
       await store.deadlineMissed(p.generationId);
       continue;
     }
     try {
-      await core.cancel(p.accountId, p.generationId);
+      await core.cancel(ownerOf(g), p.generationId);
       ended += 1;
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 409)) throw error;

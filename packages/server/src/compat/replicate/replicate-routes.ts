@@ -5,6 +5,7 @@ import { callerOf } from '../../api/authenticate.ts';
 import { ApiError } from '../../errors.ts';
 import { isFinal } from '../../generations/generation-events.ts';
 import type { GenerationRecord } from '../../generations/generation-record.ts';
+import type { Owner } from '../../key-mode.ts';
 import type { PredictionRecord, ReplicateStore } from '../../store/replicate-predictions.ts';
 import type { ReplicateCore } from './replicate-core.ts';
 import { PredictionDeadlines } from './replicate-deadlines.ts';
@@ -157,24 +158,24 @@ export function replicateRoutes(
       });
 
       scope.get<{ Params: { id: string } }>('/predictions/:id', async (request) => {
-        const g = await core.find(callerOf(request).accountId, request.params.id);
+        const g = await core.find(callerOf(request), request.params.id);
         if (!g) throw new ApiError('not_found', 404, `No prediction with id ${request.params.id}.`);
         return show(g, await store.prediction(g.id));
       });
 
       scope.post<{ Params: { id: string } }>('/predictions/:id/cancel', async (request) => {
-        const accountId = callerOf(request).accountId;
-        const g = await core.find(accountId, request.params.id);
+        const owner = callerOf(request);
+        const g = await core.find(owner, request.params.id);
         if (!g) throw new ApiError('not_found', 404, `No prediction with id ${request.params.id}.`);
         // Replicate answers a finished prediction as it is; so does this.
-        const latest = isFinal(g.status) ? g : await cancelOrLatest(core, accountId, g);
+        const latest = isFinal(g.status) ? g : await cancelOrLatest(core, owner, g);
         return show(latest, await store.prediction(g.id));
       });
 
       scope.get<{ Querystring: { cursor?: string } }>('/predictions', async (request) => {
-        const accountId = callerOf(request).accountId;
+        const owner = callerOf(request);
         const cursor = typeof request.query.cursor === 'string' ? request.query.cursor : null;
-        const page = await core.list(accountId, { limit: PAGE_SIZE, cursor });
+        const page = await core.list(owner, { limit: PAGE_SIZE, cursor });
         const rows = await store.predictions(page.data.map((g) => g.id));
         return {
           previous: null,
@@ -222,14 +223,14 @@ export function replicateRoutes(
       }));
 
       scope.get<{ Params: { id: string } }>('/files/:id', async (request) => {
-        const accountId = callerOf(request).accountId;
-        const asset = await core.asset(accountId, request.params.id);
-        const file = (await store.file(accountId, asset.id)) ?? { name: asset.id, metadata: {} };
+        const owner = callerOf(request);
+        const asset = await core.asset(owner, request.params.id);
+        const file = (await store.file(owner.accountId, asset.id)) ?? { name: asset.id, metadata: {} };
         return fileJson(asset, file, options.publicUrl);
       });
 
       scope.delete<{ Params: { id: string } }>('/files/:id', async (request, reply) => {
-        await core.deleteAsset(callerOf(request).accountId, request.params.id);
+        await core.deleteAsset(callerOf(request), request.params.id);
         return reply.status(204).send();
       });
 
@@ -238,7 +239,7 @@ export function replicateRoutes(
         uploads.removeAllContentTypeParsers();
         uploads.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
         uploads.post('/files', async (request, reply) => {
-          const accountId = callerOf(request).accountId;
+          const owner = callerOf(request);
           const type = String(request.headers['content-type'] ?? '');
           if (!/^multipart\/form-data\s*;\s*boundary=/i.test(type) || !request.body) {
             throw new ApiError(
@@ -249,9 +250,9 @@ export function replicateRoutes(
             );
           }
           const form = await readFileForm(request.headers, request.body as Readable, (file, declared) =>
-            core.upload(accountId, file, declared),
+            core.upload(owner, file, declared),
           );
-          await store.insertFile(accountId, {
+          await store.insertFile(owner.accountId, {
             assetId: form.asset.id,
             name: form.name,
             metadata: form.metadata,
@@ -265,11 +266,11 @@ export function replicateRoutes(
 }
 
 /** Cancels; a generation that ended meanwhile (409) is answered as it now is. */
-async function cancelOrLatest(core: ReplicateCore, accountId: string, g: GenerationRecord) {
+async function cancelOrLatest(core: ReplicateCore, owner: Owner, g: GenerationRecord) {
   try {
-    return await core.cancel(accountId, g.id);
+    return await core.cancel(owner, g.id);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 409) return (await core.find(accountId, g.id)) ?? g;
+    if (error instanceof ApiError && error.status === 409) return (await core.find(owner, g.id)) ?? g;
     throw error;
   }
 }

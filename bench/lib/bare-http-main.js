@@ -1,4 +1,4 @@
-/** The start-up baseline: a bare node:http server, started the same way (node --import tsx), answering /readyz. */
+/** The start-up baseline: a bare node:http server, started the same way as `npm start` (plain node through npm), answering /readyz. */
 import { createServer } from 'node:http';
 
 createServer((_req, res) => {

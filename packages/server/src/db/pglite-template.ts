@@ -1,0 +1,62 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+
+/**
+ * A new PGlite database starts from a template: the data folder of an empty cluster, made once by the build
+ * (`initdb` run in WebAssembly takes seconds; unpacking its result a fraction of that). The template is named by the
+ * PGlite version that made it, so an upgraded PGlite never loads another version's files; without one (sources not
+ * built), a database is made the slow way.
+ */
+
+/** The installed PGlite's version (its package exports no package.json, so it is found from the entry point). */
+function pgliteVersion(): string {
+  let dir = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
+      if (parsed.name === '@electric-sql/pglite' && parsed.version) return parsed.version;
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new Error('@electric-sql/pglite: no package.json above its entry point');
+    dir = up;
+  }
+}
+
+/** The template's file name for the installed PGlite. */
+export const templateName = (): string => `pglite-template-${pgliteVersion()}.tgz`;
+
+/**
+ * Where the template is looked for: beside the production bundle (`dist/main.js`), or, running from the sources,
+ * in the build folder `packages/server/dist/`.
+ */
+const CANDIDATE_DIRS = [new URL('./', import.meta.url), new URL('../../dist/', import.meta.url)].map((u) =>
+  fileURLToPath(u),
+);
+
+/** The template of an empty cluster for the installed PGlite, or null when none was built. */
+export async function pgliteTemplate(): Promise<Blob | null> {
+  const name = templateName();
+  for (const dir of CANDIDATE_DIRS) {
+    const path = join(dir, name);
+    if (existsSync(path)) return new Blob([new Uint8Array(await readFile(path))]);
+  }
+  return null;
+}
+
+/** Makes the template (an empty cluster, dumped gzipped) into `dir`; returns its path. */
+export async function writePgliteTemplate(dir: string): Promise<string> {
+  const pg = await PGlite.create();
+  try {
+    const dump = await pg.dumpDataDir('gzip');
+    const path = join(dir, templateName());
+    await writeFile(path, new Uint8Array(await dump.arrayBuffer()));
+    return path;
+  } finally {
+    await pg.close();
+  }
+}
