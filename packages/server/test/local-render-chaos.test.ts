@@ -10,9 +10,9 @@ import { seeded } from './loopback-upstream.ts';
 import { startProcess } from './processes.ts';
 
 const KEY = 'rl_test_renderchaosrenderchaos01';
-const GENERATIONS = 18;
+const GENERATIONS = 12;
 /** Kills, one every ~2 s from the first create on; the burst outlasts them. */
-const KILLS = 6;
+const KILLS = 5;
 /** The bound: every generation has finished this long after the last kill. */
 const FINISHED_WITHIN_MS = 60_000;
 /** One video (a few seconds of ffmpeg) to every two images (sharp alone). */
