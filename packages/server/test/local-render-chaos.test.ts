@@ -151,9 +151,9 @@ describe('the local renderer on three worker processes killed with SIGKILL', () 
     // is exactly the files the asset rows name. Bounded like the generations.
     const storage = join(dataDir, 'storage');
     const keys = async () =>
-      (
-        await api.db.query<{ storage_key: string }>('SELECT storage_key FROM assets ORDER BY storage_key')
-      ).map((r) => r.storage_key);
+      (await api.db.query<{ storage_key: string }>('SELECT storage_key FROM assets'))
+        .map((r) => r.storage_key)
+        .sort();
     while (
       JSON.stringify(await filesUnder(storage)) !== JSON.stringify(await keys()) &&
       Date.now() - lastKillAt < FINISHED_WITHIN_MS
@@ -163,6 +163,9 @@ describe('the local renderer on three worker processes killed with SIGKILL', () 
 
     for (const w of workers) w.kill('SIGTERM');
     await Promise.all(workers.map(exited));
+
+    // Nothing left in the renders folder.
+    expect(await readdir(join(dataDir, 'renders')).catch(() => [])).toEqual([]);
 
     // Every generation succeeded exactly once, with one output.
     const statuses = await api.db.query<{ status: string; n: number }>(
@@ -198,9 +201,6 @@ describe('the local renderer on three worker processes killed with SIGKILL', () 
     process.stdout.write(
       `render chaos: ${killed.size} kills, ${runs.length} runs for ${GENERATIONS} generations (${lost.length} lost with a killed process), all finished ${new Date(finishedAt ?? 0).getTime() - lastKillAt} ms after the last kill\n`,
     );
-
-    // Nothing left in the renders folder.
-    expect(await readdir(join(dataDir, 'renders')).catch(() => [])).toEqual([]);
 
     // The ledger: one hold and one capture per generation, no release, and the balance agrees to the token.
     const entries = await api.db.query<{ kind: string; n: number; generations: number; milli: number }>(
