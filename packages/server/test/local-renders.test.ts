@@ -101,10 +101,15 @@ describe.each(DATABASES)('local renders on %s', (kind) => {
     expect(await renders.finish('p1', run?.folder ?? '', LEASE)).toBe(true);
     expect(await renders.latest(g.renderId)).toMatchObject({ state: 'done', progress: 1, live: true });
     expect(await renders.claim({ ...g, owner: 'p2', leaseMs: LEASE })).toBeNull();
-    // Its process stops: the finished run is free to be rendered again by a worker that cannot see its output.
-    await renders.release('p1', [run?.folder ?? '']);
+    // Its output left its folder unrecorded (a worker died storing it): rendered again, though its owner lives.
+    expect(await renders.claim({ ...g, owner: 'p2', leaseMs: LEASE, outputGone: true })).toMatchObject({
+      run: 2,
+    });
+    expect(await renders.renew('p1', [run?.folder ?? ''], LEASE, {})).toEqual([]);
+    // A process that stops gives its runs up at once.
+    await renders.release('p2', [`${g.renderId}-2`]);
     expect((await renders.latest(g.renderId))?.live).toBe(false);
-    expect(await renders.claim({ ...g, owner: 'p2', leaseMs: LEASE })).toMatchObject({ run: 2 });
+    expect(await renders.claim({ ...g, owner: 'p3', leaseMs: LEASE })).toMatchObject({ run: 3 });
 
     const f = await generation();
     const failed = await renders.claim({ ...f, owner: 'p1', leaseMs: LAPSED });

@@ -57,15 +57,19 @@ export class LocalRenders {
    * Starts a run of the render for `owner`, held for `leaseMs`, when it has none yet or its latest run belongs to
    * a process that is gone (lease lapsed, rendering or keeping an output): that run becomes `lost` in the same
    * statement, under its row lock, so of several workers taking over one render exactly one does, and an owner
-   * renewing at that moment either keeps its run or finds it lost. Null when the render is not free to start.
+   * renewing at that moment either keeps its run or finds it lost. `outputGone` also takes over a finished run
+   * whose owner lives: its output left its folder without being recorded (a worker died while storing it). Null
+   * when the render is not free to start.
    */
   async claim(claim: {
     renderId: string;
     generationId: string;
     owner: string;
     leaseMs: number;
+    outputGone?: boolean;
   }): Promise<{ run: number; folder: string } | null> {
     const { renderId, generationId, owner } = claim;
+    const gone = claim.outputGone === true;
     const rows = await runSql(
       this.db,
       sql`WITH prev AS (
@@ -73,7 +77,8 @@ export class LocalRenders {
           ), lost AS (
             UPDATE local_renders r SET state = 'lost', finished_at = now()
             FROM prev WHERE r.render_id = ${renderId} AND r.run = prev.run
-              AND r.state IN ('rendering', 'done') AND r.lease_until <= now()
+              AND r.state IN ('rendering', 'done')
+              AND (r.lease_until <= now() OR (${gone} AND r.state = 'done'))
             RETURNING r.run
           ), next AS (
             SELECT COALESCE((SELECT run FROM prev), 0) + 1 AS run

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -223,6 +223,22 @@ describe('local renderer', () => {
     ]);
     expect(await readdir(work)).toEqual([`${renderId}-2`]);
     await second.close();
+  });
+
+  it('renders again when a finished output left its folder unrecorded (a worker died storing it)', async () => {
+    const work = join(dir, 'taken');
+    const owner = new LocalProvider({ workDir: work, ffmpegPath, renders: book.renders() });
+    const other = new LocalProvider({ workDir: work, ffmpegPath, renders: book.renders() });
+    const { operation } = await owner.start(call({ prompt: 'stored, then lost' }));
+    const first = await finish(owner, operation);
+    if (first.state !== 'succeeded') throw new Error(JSON.stringify(first));
+    await rename(fileURLToPath(first.outputs[0]?.url ?? ''), join(dir, 'taken-output.mp4'));
+    expect((await other.status({ operation, signal: new AbortController().signal })).state).toBe('pending');
+    const renderId = (operation as { renderId: string }).renderId;
+    expect(await book.renders().latest(renderId)).toMatchObject({ run: 2, state: 'rendering' });
+    expect((await finish(other, operation)).state).toBe('succeeded');
+    await owner.close();
+    await other.close();
   });
 
   it('starts a render only with a free slot, and leaves it to a process that has one', async () => {

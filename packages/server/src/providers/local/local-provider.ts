@@ -112,6 +112,7 @@ export class LocalProvider implements Provider {
   async status(call: { operation: Json; signal?: AbortSignal }): Promise<ProviderStatus> {
     const op = parseOperation(call.operation);
     const latest = await this.options.renders.latest(op.renderId);
+    let outputGone = false;
     if (latest) {
       const mine = this.held.get(latest.folder);
       if (mine?.rendering) return { state: 'pending', progress: mine.progress };
@@ -129,10 +130,11 @@ export class LocalProvider implements Provider {
             outputs: [{ url: pathToFileURL(output).href, mediaType: outputOf(op.spec).mediaType }],
           };
         }
-        // Kept in the renders folder of another live process: it is stored when that process's worker checks.
-        if (latest.live && latest.owner !== this.owner) return { state: 'pending', progress: 1 };
-        // Its output is gone from this process's own folder: rendered again.
-        if (latest.live) await this.options.renders.release(this.owner, [latest.folder]);
+        // Kept in the renders folder of another live process, which this one does not see: it is stored when that
+        // process's worker checks. A folder seen here without its output lost it to a worker that died storing it.
+        const seen = await exists(join(this.workDir, latest.folder));
+        if (latest.live && latest.owner !== this.owner && !seen) return { state: 'pending', progress: 1 };
+        outputGone = latest.live;
       } else if (latest.state === 'rendering' && latest.live) {
         return { state: 'pending', progress: latest.progress };
       }
@@ -150,6 +152,7 @@ export class LocalProvider implements Provider {
         generationId: op.generationId ?? op.renderId,
         owner: this.owner,
         leaseMs: this.leaseMs,
+        outputGone,
       });
     } catch (error) {
       this.active--;
