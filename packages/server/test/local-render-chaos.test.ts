@@ -224,5 +224,5 @@ describe('the local renderer on three worker processes killed with SIGKILL', () 
       available: 100_000 - captured / 1000,
     });
     expect(await api.db.query('SELECT generation_id FROM jobs')).toEqual([]);
-  }, 110_000);
+  }, 150_000);
 });
