@@ -164,7 +164,7 @@ export class LocalProvider implements Provider {
     }
     if (latest && latest.state !== 'failed') {
       // The lost run's leftovers, when its folder is here.
-      await rm(join(this.workDir, latest.folder), { recursive: true, force: true });
+      await rm(join(this.workDir, latest.folder), { recursive: true, force: true }).catch(() => undefined);
     }
     this.launch(op.spec, claimed.folder);
     return { state: 'pending', progress: 0 };
