@@ -74,6 +74,17 @@ export const Generation = z.strictObject({
   progress: z.number().min(0).max(1).nullable().meta({
     description: '0 to 1 while running, when the provider reports it.',
   }),
+  reconciling: z
+    .strictObject({
+      code: z.string().meta({ examples: ['upstream_unreachable'] }),
+      message: z.string(),
+      since: timestamp,
+    })
+    .nullable()
+    .meta({
+      description:
+        'Set while the outcome of the upstream work is unknown (its answer was lost, it cannot be reached, or it was asked to stop past the deadline or on cancel): Reelay keeps asking the upstream until it answers, and settles the tokens from that answer. `code` is `start_answer_lost`, `upstream_unreachable`, `deadline_exceeded` or `cancel_requested`.',
+    }),
   outputs: z.array(Output),
   error: CodeMessage.nullable(),
   webhookUrl: z.string().nullable(),

@@ -25,6 +25,7 @@ import type { Provider } from './providers/provider.ts';
 import { ProviderRegistry } from './providers/registry.ts';
 import { upstreamProviders } from './providers/upstream-providers.ts';
 import { IdempotencyKeys } from './store/idempotency-keys.ts';
+import { LocalRenders } from './store/local-renders.ts';
 import { OpenAiVideosStore } from './store/openai-videos.ts';
 import { databaseReadiness } from './store/readiness.ts';
 import { ReplicateStore } from './store/replicate-predictions.ts';
@@ -90,6 +91,8 @@ export async function createGateway(
         workDir: config.render.workDir,
         ffmpegPath,
         maxConcurrent: config.render.concurrency,
+        renders: new LocalRenders(db),
+        leaseMs: config.worker.leaseSeconds * 1000,
       }),
       { pollIntervalMs: 200 },
     );
@@ -149,6 +152,8 @@ export async function createGateway(
         providers,
         trustedOutputDir: config.render.workDir,
         maxStartAttempts: 3,
+        reconcileGiveUpMs: config.worker.reconcileGiveUpMs,
+        log: http.log,
         faults: config.testFaults,
         upstream: {
           fetchOutput: outboundFetch as typeof fetch,
@@ -206,7 +211,10 @@ export async function createGateway(
       log: http.log,
     });
     await worker.start();
-    if (role !== 'api') sweeper.start();
+    if (role !== 'api') {
+      sweeper.start();
+      providers.startWork();
+    }
     await webhooks.start();
     if (runsWork) deadlines.start();
     return {

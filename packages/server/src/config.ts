@@ -22,7 +22,14 @@ export interface Config {
    * has a live key.
    */
   devAccount: { enabled: 'on' | 'off' | 'auto'; key: string | null; startingTokens: number };
-  worker: { concurrency: number; pollIntervalMs: number; leaseSeconds: number; stepTimeoutMs: number };
+  worker: {
+    concurrency: number;
+    pollIntervalMs: number;
+    leaseSeconds: number;
+    stepTimeoutMs: number;
+    /** How long an upstream whose outcome is unknown is asked before the generation fails. */
+    reconcileGiveUpMs: number;
+  };
   render: {
     concurrency: number;
     workDir: string;
@@ -241,6 +248,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       pollIntervalMs: s.REELAY_WORKER_POLL_MS,
       leaseSeconds: s.REELAY_LEASE_SECONDS,
       stepTimeoutMs: s.REELAY_STEP_TIMEOUT_SECONDS * 1000,
+      reconcileGiveUpMs: s.REELAY_RECONCILE_GIVE_UP_SECONDS * 1000,
     },
     render: {
       concurrency: s.REELAY_RENDER_CONCURRENCY,

@@ -15,6 +15,8 @@ export type CreateFault =
 export interface FakeProvider {
   tasks: FakeTask[];
   faults: CreateFault[];
+  /** Ids of the tasks a cancel request named, in order. */
+  cancels: string[];
   active: number;
   maxActive: number;
 }
@@ -37,6 +39,8 @@ export interface FakeTask {
   body: Record<string, unknown>;
   polls: number;
   done: boolean;
+  /** Stopped by a cancel before it finished. */
+  canceled?: boolean;
 }
 
 /** Upstream models and endpoints that make images: their outputs are a PNG (`/files/<id>.png`). */
@@ -62,6 +66,12 @@ export interface FakeUpstreams {
   pollsToFinish: number;
   /** Answer output files with this status instead of the video (expired URLs). */
   outputStatus: number;
+  /** The next this many output downloads are answered 403, as a link that expired (then the file again). */
+  expiringOutputs: number;
+  /** The next this many status requests (Kling task query, Replicate prediction read, fal status) are never answered. */
+  hangingPolls: number;
+  /** Output files downloaded in full. */
+  outputDownloads: number;
   /** Files handed over through fal's storage upload or Replicate's Files API, in order. */
   uploads: FakeUpload[];
   close(): Promise<void>;
@@ -83,11 +93,14 @@ export async function startFakeUpstreams(options: {
   const sockets = new Set<Socket>();
   let seq = 0;
   const state: Omit<FakeUpstreams, 'base' | 'close'> = {
-    kling: { tasks: [], faults: [], active: 0, maxActive: 0 },
-    replicate: { tasks: [], faults: [], active: 0, maxActive: 0 },
-    fal: { tasks: [], faults: [], active: 0, maxActive: 0 },
+    kling: { tasks: [], faults: [], cancels: [], active: 0, maxActive: 0 },
+    replicate: { tasks: [], faults: [], cancels: [], active: 0, maxActive: 0 },
+    fal: { tasks: [], faults: [], cancels: [], active: 0, maxActive: 0 },
     pollsToFinish: 2,
     outputStatus: 200,
+    expiringOutputs: 0,
+    hangingPolls: 0,
+    outputDownloads: 0,
     uploads: [],
   };
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
@@ -119,6 +132,12 @@ export async function startFakeUpstreams(options: {
     return task;
   };
   let base = '';
+  /** A status request to leave unanswered (the client's timeout ends it), counting one of `hangingPolls`. */
+  const hangs = () => {
+    if (state.hangingPolls <= 0) return false;
+    state.hangingPolls--;
+    return true;
+  };
   const klingTask = (t: FakeTask) => ({
     task_id: t.id,
     task_status: t.done ? 'succeed' : t.polls === 0 ? 'submitted' : 'processing',
@@ -135,9 +154,9 @@ export async function startFakeUpstreams(options: {
   const replicatePrediction = (t: FakeTask) => ({
     id: t.id,
     model: t.model,
-    status: t.done ? 'succeeded' : t.polls === 0 ? 'starting' : 'processing',
+    status: t.canceled ? 'canceled' : t.done ? 'succeeded' : t.polls === 0 ? 'starting' : 'processing',
     input: t.body.input,
-    output: t.done ? outputOf(t) : null,
+    output: t.done && !t.canceled ? outputOf(t) : null,
     error: null,
   });
 
@@ -148,6 +167,11 @@ export async function startFakeUpstreams(options: {
     if (uploaded) return uploaded;
     if (url.pathname.startsWith('/files/')) {
       if (state.outputStatus !== 200) return res.writeHead(state.outputStatus).end('gone');
+      if (state.expiringOutputs > 0) {
+        state.expiringOutputs--;
+        return res.writeHead(403).end('Request has expired');
+      }
+      state.outputDownloads++;
       if (url.pathname.endsWith('.png')) {
         return res
           .writeHead(200, { 'content-type': 'image/png', 'content-length': String(image.length) })
@@ -180,6 +204,7 @@ export async function startFakeUpstreams(options: {
         if (fault === 'hang-after-create') return;
         return json(res, 200, { code: 0, message: 'SUCCEED', request_id: 'r', data: klingTask(task) });
       }
+      if (hangs()) return;
       const id = decodeURIComponent(url.pathname.split('/').pop() ?? '');
       const task = state.kling.tasks.find((t) => t.id === id || t.externalId === id);
       if (!task) return json(res, 404, { code: 1203, message: 'resource not exist', request_id: 'r' });
@@ -211,6 +236,7 @@ export async function startFakeUpstreams(options: {
       const task = state.fal.tasks.find((t) => t.id === id);
       if (!task) return json(res, 404, { detail: 'Request not found' });
       if (what === 'status') {
+        if (hangs()) return;
         poll(state.fal, task);
         return json(res, 200, {
           status: task.done ? 'COMPLETED' : task.polls === 1 ? 'IN_QUEUE' : 'IN_PROGRESS',
@@ -244,6 +270,17 @@ export async function startFakeUpstreams(options: {
       const id = url.pathname.split('/')[3] ?? '';
       const task = state.replicate.tasks.find((t) => t.id === id);
       if (!task) return json(res, 404, { title: 'Not found', detail: 'Not found', status: 404 });
+      if (req.method === 'POST' && url.pathname.endsWith('/cancel')) {
+        // A prediction still running is canceled; a finished one stays as it is.
+        if (!task.done) {
+          task.done = true;
+          task.canceled = true;
+          state.replicate.active--;
+        }
+        state.replicate.cancels.push(task.id);
+        return json(res, 200, replicatePrediction(task));
+      }
+      if (hangs()) return;
       poll(state.replicate, task);
       return json(res, 200, replicatePrediction(task));
     }

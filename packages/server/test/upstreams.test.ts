@@ -186,13 +186,14 @@ describe.each(DATABASES)('upstream providers through the gateway on %s', (kind) 
     ]);
   });
 
-  it('fails clearly when the result URL has expired before it was stored', async () => {
+  it('fails clearly, as output_lost, when the result URL stays expired after asking the upstream again', async () => {
     const t = await gateway();
     fake.outputStatus = 403;
     const done = await run(t);
     expect(done.json.status).toBe('failed');
-    expect(done.json.error.code).toBe('output_expired');
+    expect(done.json.error.code).toBe('output_lost');
     expect(done.json.error.message).toContain('HTTP 403');
+    expect(fake.kling.tasks).toHaveLength(1);
   });
 
   it('recovers a Kling start whose answer was lost by its external id, never creating a second task', async () => {

@@ -207,7 +207,8 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         operationId: 'cancelGeneration',
         tags: ['generations'],
         summary: 'Cancel a queued or running generation',
-        description: 'Its held tokens are released.',
+        description:
+          'It becomes `canceled` at once. When no upstream may be working on it, its held tokens are released. Otherwise they stay held while it shows `reconciling` (`cancel_requested`): the upstream is sent its cancel where it has one, and the tokens are released if the work stopped or failed, or charged (outputs kept, `error.message` says why) if the upstream had already finished.',
         parameters: [pathId('generation')],
         responses: {
           '200': ok('Canceled.', ref('Generation')),

@@ -161,8 +161,8 @@ export const settings = z.object({
   REELAY_ASSET_SWEEP_SECONDS: wholeNumber(3600, 1, DAY_SECONDS),
   /** Stored files no asset row names are deleted once this old; 0: never. */
   REELAY_ORPHAN_GRACE_SECONDS: wholeNumber(3600, 0, WEEK_SECONDS),
-  /** Test-only faults, comma-separated (`exit-after-output-stored`); unset in production. */
-  REELAY_TEST_FAULTS: listOf(['exit-after-output-stored']),
+  /** Test-only faults, comma-separated (`exit-after-output-stored`, `exit-after-start-answer`); unset in production. */
+  REELAY_TEST_FAULTS: listOf(['exit-after-output-stored', 'exit-after-start-answer']),
 
   // Upstream providers (each one's own settings are in its group below).
   /** Unset: no cap. */
@@ -186,6 +186,8 @@ export const settings = z.object({
   // Deadlines and shutdown.
   REELAY_STEP_TIMEOUT_SECONDS: wholeNumber(300, 1, 3600),
   REELAY_DEADLINE_SECONDS: wholeNumber(3600, 1, WEEK_SECONDS),
+  /** How long the worker keeps asking an upstream whose outcome is unknown before it fails `upstream_outcome_unknown`. */
+  REELAY_RECONCILE_GIVE_UP_SECONDS: wholeNumber(72 * 3600, 1, 4 * WEEK_SECONDS),
   REELAY_MODEL_DEADLINES: jsonTable('{"kling-3.0-omni":900}', deadlineTable),
   REELAY_SHUTDOWN_SECONDS: wholeNumber(20, 1, 3600),
 

@@ -47,6 +47,7 @@ export function generationJson(
     quote: quoteJson(g.quote),
     chargedTokens: g.chargedMilli === null ? null : g.chargedMilli / 1000,
     progress: g.progress,
+    reconciling: g.reconciling,
     outputs: g.outputs.map((o) => ({
       uri: `asset://${o.assetId}`,
       url: contentUrl ? contentUrl(o.assetId) : `${publicUrl}/api/v1/assets/${o.assetId}/content`,

@@ -25,6 +25,13 @@ export interface GenerationMediaRef {
   assetId: string;
 }
 
+/** Why and since when a generation's upstream outcome is being found out (`since` an ISO timestamp). */
+export interface Reconciling {
+  code: string;
+  message: string;
+  since: string;
+}
+
 export interface GenerationRecord {
   id: string;
   accountId: string;
@@ -53,6 +60,17 @@ export interface GenerationRecord {
   providerAttempts: ProviderAttempt[];
   /** Upstream calls that failed in a row since the last that went through. */
   providerRetries: number;
+  /**
+   * Set while the outcome of its upstream work is unknown and the worker keeps asking the upstream: why
+   * (`upstream_unreachable`, `start_answer_lost`, `deadline_exceeded`, `cancel_requested`) and since when.
+   */
+  reconciling: Reconciling | null;
+  /** The upstream is to be told to stop (past its deadline, or canceled) and the generation settled from its answer. */
+  stopRequested: 'deadline' | 'cancel' | null;
+  /** When that stop went out to the upstream (sent once). */
+  stopSentAt: Date | null;
+  /** Times an expired output URL was asked of the upstream again. */
+  outputRefreshes: number;
   idempotencyKey: string | null;
   requestHash: string | null;
   /** Where status changes are posted (Standard Webhooks), or null. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { type FakeUpstreams, startFakeUpstreams } from '../../test/fake-upstreams.ts';
+import { useLocalRenders } from '../../test/local-renders-db.ts';
 import { makeTestVideo } from '../../test/loopback-fixture.ts';
 import { omniCall } from '../../test/start-call.ts';
 import { findFfmpeg } from '../media/ffmpeg-binaries.ts';
@@ -12,6 +13,7 @@ import { LocalProvider } from './local/local-provider.ts';
 import { providerContract } from './provider-contract.ts';
 import { ReplicateProvider } from './replicate/replicate-provider.ts';
 
+const book = useLocalRenders();
 let dir = '';
 let fake: FakeUpstreams;
 const keys = {
@@ -44,6 +46,7 @@ describe('contract: local', () =>
       new LocalProvider({
         workDir: join(dir, 'renders'),
         ffmpegPath: findFfmpeg(null, process.env.PATH ?? ''),
+        renders: book.renders(),
       }),
     call,
     mediaType: 'video/mp4',

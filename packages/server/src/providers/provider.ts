@@ -119,6 +119,8 @@ export interface Provider {
   /** Reports the state of started work; must be safe to call from any process, any number of times. */
   status(call: { operation: Json; signal: AbortSignal }): Promise<ProviderStatus>;
   cancel?(call: { operation: Json; signal: AbortSignal }): Promise<void>;
+  /** Starts background work a worker process does for this provider (the local renderer's lease renewals). */
+  startWork?(): void;
   /** Stops work this process runs itself (upstream work goes on and is resumed from its operation). */
   close?(): Promise<void>;
 }

@@ -35,6 +35,11 @@ export class ProviderRegistry {
     return entry.provider;
   }
 
+  /** Starts what the providers do in the background of a worker process. */
+  startWork(): void {
+    for (const e of this.entries.values()) e.provider.startWork?.();
+  }
+
   /** Closes every provider, e.g. stops local renders when the process shuts down. */
   async close(): Promise<void> {
     await Promise.all([...this.entries.values()].map((e) => e.provider.close?.()));

@@ -14,6 +14,12 @@ import { readRow } from './row-reader.ts';
 
 type AttemptPatch = Partial<Pick<ProviderAttempt, 'outcome' | 'upstreamId' | 'error'>>;
 
+/** Now, as the ISO timestamps of the attempt log and `reconciling.since` spell it. */
+const NOW_ISO = sql`to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The upstream answered: no longer reconciling, unless a stop (deadline, cancel) is still being settled. */
+const ANSWERED = sql`reconciling = CASE WHEN stop_requested IS NULL THEN NULL ELSE reconciling END`;
+
 /**
  * Marks the generation `running` and appends a `requested` attempt on `provider`, before the call goes out;
  * the attempt's `seq`, or null when it ended or was started meanwhile.
@@ -30,8 +36,7 @@ export async function recordStartRequested(
        start_requested_at = clock_timestamp(), attempts = attempts + 1, provider = ${p},
        provider_attempts = provider_attempts || jsonb_build_array(jsonb_build_object(
          'seq', jsonb_array_length(provider_attempts) + 1, 'provider', ${p}::text, 'upstreamId', NULL,
-         'outcome', 'requested', 'error', NULL,
-         'at', to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+         'outcome', 'requested', 'error', NULL, 'at', ${NOW_ISO}))
      WHERE id = ${id} AND status IN ('queued', 'running') AND operation IS NULL
      RETURNING jsonb_array_length(provider_attempts) AS seq`,
   );
@@ -56,7 +61,7 @@ export async function storeStarted(
     db,
     sql`UPDATE generations SET operation = ${JSON.stringify(s.operation)},
        warnings = warnings || ${JSON.stringify(s.warnings)}::jsonb,
-       provider_retries = 0, ${attemptOutcomeSet(s.seq, s.outcome)}
+       provider_retries = 0, ${ANSWERED}, ${attemptOutcomeSet(s.seq, s.outcome)}
      WHERE id = ${s.id} AND operation IS NULL RETURNING *`,
   );
   return rows[0] ? generationFromRow(rows[0]) : null;
@@ -66,7 +71,8 @@ export async function storeStarted(
 export async function storeFoundOperation(db: Queryable, id: string, operation: Json): Promise<void> {
   await runSql(
     db,
-    sql`UPDATE generations SET operation = ${JSON.stringify(operation)} WHERE id = ${id} AND operation IS NULL`,
+    sql`UPDATE generations SET operation = ${JSON.stringify(operation)}, provider_retries = 0, ${ANSWERED}
+     WHERE id = ${id} AND operation IS NULL`,
   );
 }
 
@@ -75,9 +81,38 @@ export async function countProviderRetry(db: Queryable, id: string): Promise<voi
   await runSql(db, sql`UPDATE generations SET provider_retries = provider_retries + 1 WHERE id = ${id}`);
 }
 
-/** An upstream call went through: the count of failures in a row starts again. */
+/** An upstream call went through: the count of failures in a row starts again, and the outcome is known. */
 export async function resetProviderRetries(db: Queryable, id: string): Promise<void> {
-  await runSql(db, sql`UPDATE generations SET provider_retries = 0 WHERE id = ${id}`);
+  await runSql(db, sql`UPDATE generations SET provider_retries = 0, ${ANSWERED} WHERE id = ${id}`);
+}
+
+/**
+ * The outcome of the generation's upstream work is unknown (an answer lost, the upstream unreachable): records
+ * why, keeping since when it has been unknown, and counts the failed call. A stop being settled keeps its reason.
+ */
+export async function markReconciling(
+  db: Queryable,
+  id: string,
+  why: { code: string; message: string },
+): Promise<void> {
+  await runSql(
+    db,
+    sql`UPDATE generations SET provider_retries = provider_retries + 1,
+       reconciling = CASE WHEN stop_requested IS NOT NULL AND reconciling IS NOT NULL THEN reconciling
+         ELSE jsonb_build_object('code', ${why.code}::text, 'message', ${why.message}::text,
+           'since', COALESCE(reconciling ->> 'since', ${NOW_ISO})) END
+     WHERE id = ${id}`,
+  );
+}
+
+/** The upstream was sent its cancel for a stop (deadline or cancel); it is not sent again. */
+export async function markStopSent(db: Queryable, id: string): Promise<void> {
+  await runSql(db, sql`UPDATE generations SET stop_sent_at = clock_timestamp() WHERE id = ${id}`);
+}
+
+/** An output URL had expired: it is asked of the upstream once more. */
+export async function countOutputRefresh(db: Queryable, id: string): Promise<void> {
+  await runSql(db, sql`UPDATE generations SET output_refreshes = output_refreshes + 1 WHERE id = ${id}`);
 }
 
 /** The upstream's progress (0..1) of a running generation. */
@@ -104,7 +139,7 @@ export async function clearOperationForRetry(
  * Marks a running generation succeeded with its outputs, inserts the outputs' asset rows (their files already
  * stored), records attempt `seq` succeeded, captures `chargeMilli` of its hold and deletes its job, in one
  * statement: all of it commits or none. False when it was no longer running (canceled or failed meanwhile):
- * no asset row is inserted then, and its job is deleted all the same.
+ * no asset row is inserted then, and its job is kept for the step that sees it as it now is.
  */
 export async function recordSucceeded(
   db: Queryable,
@@ -120,14 +155,63 @@ export async function recordSucceeded(
     db,
     sql`WITH done AS (
        UPDATE generations SET status = 'succeeded', outputs = ${JSON.stringify(outputs)}, charged_milli = ${chargeMilli}, progress = 1,
-         completed_at = clock_timestamp(), ${attemptOutcomeSet(seq, { outcome: 'succeeded' })}
+         reconciling = NULL, completed_at = clock_timestamp(), ${attemptOutcomeSet(seq, { outcome: 'succeeded' })}
        WHERE id = ${id} AND status = 'running' RETURNING id),
-     job AS (DELETE FROM jobs WHERE generation_id = ${id}),
+     job AS (DELETE FROM jobs WHERE generation_id = ${id} AND EXISTS (SELECT 1 FROM done)),
      ${insertAssetsWhen(assets, sql`done`)},
      ${captureWith(target, g.id, g.holdMilli, chargeMilli, sql`done`)}
      SELECT count(*)::int AS done FROM done`,
   );
   return rows[0] ? readRow(rows[0]).number('done') > 0 : false;
+}
+
+/**
+ * A canceled generation whose upstream had already finished when the cancel reached it: its outputs and their
+ * asset rows are recorded, attempt `seq` succeeded, `chargedMilli` of its hold captured, its error says why it is
+ * charged, and its job is deleted, in one statement. False when it was not waiting on that settlement.
+ */
+export async function recordCanceledCharged(
+  db: Queryable,
+  g: GenerationRecord,
+  seq: number,
+  outputs: readonly GenerationOutput[],
+  chargedMilli: number,
+  assets: readonly Omit<AssetRecord, 'createdAt'>[],
+  error: { code: string; message: string },
+): Promise<boolean> {
+  const target = { accountId: g.accountId, mode: g.runMode, keyId: g.keyId };
+  const id = sql`${g.id}`;
+  const rows = await runSql(
+    db,
+    sql`WITH done AS (
+       UPDATE generations SET outputs = ${JSON.stringify(outputs)}, charged_milli = ${chargedMilli},
+         error = ${JSON.stringify(error)}, reconciling = NULL, ${attemptOutcomeSet(seq, { outcome: 'succeeded' })}
+       WHERE id = ${id} AND status = 'canceled' AND reconciling IS NOT NULL RETURNING id),
+     job AS (DELETE FROM jobs WHERE generation_id = ${id} AND EXISTS (SELECT 1 FROM done)),
+     ${insertAssetsWhen(assets, sql`done`)},
+     ${captureWith(target, g.id, g.holdMilli, chargedMilli, sql`done`)}
+     SELECT count(*)::int AS done FROM done`,
+  );
+  return rows[0] ? readRow(rows[0]).number('done') > 0 : false;
+}
+
+/**
+ * A canceled generation whose upstream work stopped, failed or cannot be found out: its hold is released and its job
+ * deleted, in one transaction; `note`, when given, is added to its error message.
+ */
+export async function releaseCanceled(db: Database, g: GenerationRecord, note?: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const rows = await runSql(
+      tx,
+      sql`UPDATE generations SET reconciling = NULL,
+         error = CASE WHEN ${note ?? null}::text IS NULL THEN error
+           ELSE jsonb_set(error, '{message}', to_jsonb((error ->> 'message') || ' ' || ${note ?? null}::text)) END
+       WHERE id = ${g.id} AND status = 'canceled' AND reconciling IS NOT NULL RETURNING id`,
+    );
+    if (rows.length > 0)
+      await release(tx, { accountId: g.accountId, mode: g.runMode, keyId: g.keyId }, g.id, g.holdMilli);
+    await deleteJob(tx, g.id);
+  });
 }
 
 /** Marks a queued or running generation failed, releases its hold and deletes its job, in one transaction. */
@@ -139,7 +223,8 @@ export async function recordFailed(
   await db.transaction(async (tx) => {
     const rows = await runSql(
       tx,
-      sql`UPDATE generations SET status = 'failed', error = ${JSON.stringify(error)}, completed_at = clock_timestamp()
+      sql`UPDATE generations SET status = 'failed', error = ${JSON.stringify(error)}, reconciling = NULL,
+         completed_at = clock_timestamp()
        WHERE id = ${g.id} AND status IN ('queued', 'running') RETURNING id`,
     );
     if (rows.length > 0)
@@ -148,10 +233,17 @@ export async function recordFailed(
   });
 }
 
+/** What a generation past its deadline whose upstream may be working is told, after the deadline's own sentence. */
+export const DEADLINE_STOP_NOTE =
+  'The upstream was asked to stop; the tokens are settled from its answer (charged if it finished).';
+
 /**
- * Fails up to `batch` queued or running generations past their deadline (`perModel` seconds, else
- * `defaultSeconds`, from creation) with `deadline_exceeded`, skipping rows other sweepers hold; the generations
- * as they now are. Run inside the caller's transaction, which releases their holds.
+ * Up to `batch` queued or running generations past their deadline (`perModel` seconds, else `defaultSeconds`, from
+ * creation), skipping rows other sweepers hold; the generations as they now are. One that no upstream may be working
+ * on (queued, on the local renderer, or with no start that may have reached an upstream) fails with
+ * `deadline_exceeded`; one whose upstream may be working stays `running`, marked to be stopped there
+ * (`stop_requested`), reconciling, with a `deadline_exceeded` warning: it is settled from the upstream's answer.
+ * Run inside the caller's transaction, which releases the holds of the failed ones.
  */
 export async function failOverdue(
   tx: Queryable,
@@ -160,16 +252,31 @@ export async function failOverdue(
 ): Promise<GenerationRecord[]> {
   const perModel = sql`${JSON.stringify(deadlines.perModel)}`;
   const fallback = sql`${deadlines.defaultSeconds}`;
+  const said = sql`'The generation did not finish within the ' || overdue.secs || ' seconds allowed for ' || g.model || '.'`;
+  const told = sql`${said} || ${` ${DEADLINE_STOP_NOTE}`}::text`;
   const rows = await runSql(
     tx,
     sql`WITH overdue AS (
-         SELECT id, COALESCE((${perModel}::jsonb ->> model)::float8, ${fallback}::float8) AS secs FROM generations
-         WHERE status IN ('queued', 'running')
+         SELECT id, COALESCE((${perModel}::jsonb ->> model)::float8, ${fallback}::float8) AS secs,
+           (status = 'running' AND provider IS DISTINCT FROM 'local' AND (operation IS NOT NULL
+             OR provider_attempts -> -1 ->> 'outcome' IN ('requested', 'unknown'))) AS upstream
+         FROM generations
+         WHERE status IN ('queued', 'running') AND stop_requested IS NULL
            AND created_at + make_interval(secs => COALESCE((${perModel}::jsonb ->> model)::float8, ${fallback}::float8)) < clock_timestamp()
          LIMIT ${batch} FOR UPDATE SKIP LOCKED)
-       UPDATE generations g SET status = 'failed', completed_at = clock_timestamp(),
-         error = jsonb_build_object('code', 'deadline_exceeded', 'message',
-           'The generation did not finish within the ' || overdue.secs || ' seconds allowed for ' || g.model || '.')
+       UPDATE generations g SET
+         status = CASE WHEN overdue.upstream THEN g.status ELSE 'failed' END,
+         completed_at = CASE WHEN overdue.upstream THEN NULL ELSE clock_timestamp() END,
+         error = CASE WHEN overdue.upstream THEN g.error
+           ELSE jsonb_build_object('code', 'deadline_exceeded', 'message', ${said}) END,
+         stop_requested = CASE WHEN overdue.upstream THEN 'deadline' END,
+         reconciling = CASE WHEN overdue.upstream
+           THEN jsonb_build_object('code', 'deadline_exceeded', 'message', ${told},
+             'since', COALESCE(g.reconciling ->> 'since', ${NOW_ISO}))
+           ELSE g.reconciling END,
+         warnings = CASE WHEN overdue.upstream
+           THEN g.warnings || jsonb_build_array(jsonb_build_object('code', 'deadline_exceeded', 'message', ${told}))
+           ELSE g.warnings END
        FROM overdue WHERE g.id = overdue.id AND g.status IN ('queued', 'running')
        RETURNING g.*`,
   );

@@ -8,6 +8,7 @@ import type {
   GenerationOutput,
   GenerationRecord,
   GenerationStatus,
+  Reconciling,
 } from '../generations/generation-record.ts';
 import type { ProviderAttempt } from '../generations/provider-attempts.ts';
 import { KEY_MODES, type Owner } from '../key-mode.ts';
@@ -18,6 +19,9 @@ const STATUSES: readonly GenerationStatus[] = ['queued', 'running', 'succeeded',
 const TYPES: readonly GenerationRecord['type'][] = ['video', 'image', 'audio'];
 
 /** A `generations` row as a record: the one mapping of that table. */
+const stopOf = (v: string | null): GenerationRecord['stopRequested'] =>
+  v === 'deadline' || v === 'cancel' ? v : null;
+
 export function generationFromRow(row: Row): GenerationRecord {
   const r = readRow(row);
   return {
@@ -45,6 +49,10 @@ export function generationFromRow(row: Row): GenerationRecord {
     attempts: r.number('attempts'),
     providerAttempts: r.jsonOrNull<ProviderAttempt[]>('provider_attempts') ?? [],
     providerRetries: r.numberOrNull('provider_retries') ?? 0,
+    reconciling: r.jsonOrNull<Reconciling>('reconciling'),
+    stopRequested: stopOf(r.textOrNull('stop_requested')),
+    stopSentAt: r.dateOrNull('stop_sent_at'),
+    outputRefreshes: r.numberOrNull('output_refreshes') ?? 0,
     idempotencyKey: r.textOrNull('idempotency_key'),
     requestHash: r.textOrNull('request_hash'),
     webhookUrl: r.textOrNull('webhook_url'),
@@ -264,12 +272,21 @@ export async function markCanceled(
   owner: Owner,
   id: string,
 ): Promise<GenerationRecord | null> {
+  const settle = sql`'The upstream was asked to stop; the tokens are settled from its answer: released if it stopped, charged (outputs kept) if it had finished.'`;
   const rows = await runSql(
     tx,
-    sql`UPDATE generations SET status = 'canceled', completed_at = clock_timestamp(),
-         error = '{"code":"canceled","message":"Canceled by request."}'
-       WHERE id = ${id} AND account_id = ${owner.accountId} AND run_mode = ${owner.mode}
-         AND status IN ('queued', 'running') RETURNING *`,
+    sql`WITH target AS (
+         SELECT id, (status = 'running' AND provider IS DISTINCT FROM 'local' AND (operation IS NOT NULL
+           OR provider_attempts -> -1 ->> 'outcome' IN ('requested', 'unknown'))) AS upstream
+         FROM generations WHERE id = ${id} AND account_id = ${owner.accountId} AND run_mode = ${owner.mode}
+           AND status IN ('queued', 'running'))
+       UPDATE generations g SET status = 'canceled', completed_at = clock_timestamp(),
+         error = '{"code":"canceled","message":"Canceled by request."}',
+         stop_requested = CASE WHEN target.upstream THEN 'cancel' ELSE g.stop_requested END,
+         reconciling = CASE WHEN target.upstream THEN jsonb_build_object('code', 'cancel_requested',
+           'message', ${settle}, 'since', COALESCE(g.reconciling ->> 'since',
+             to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) ELSE NULL END
+       FROM target WHERE g.id = target.id AND g.status IN ('queued', 'running') RETURNING g.*`,
   );
   return rows[0] ? generationFromRow(rows[0]) : null;
 }

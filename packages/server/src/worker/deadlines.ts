@@ -13,9 +13,11 @@ export const deadlineSecondsFor = (d: Deadlines, model: string): number =>
   d.perModel[model] ?? d.defaultSeconds;
 
 /**
- * Fails every queued or running generation past its model's deadline with `deadline_exceeded` and
- * releases its hold, in one transaction per batch. Its job is made due at once, so a worker asks the
- * upstream to cancel (where it can) and drops the job. Safe to run from any number of processes.
+ * Acts on every queued or running generation past its model's deadline, in one transaction per batch: one no
+ * upstream may be working on fails with `deadline_exceeded` and its hold is released; one an upstream may be
+ * working on keeps its hold and is marked to be stopped, so a worker sends the upstream's cancel (where there is
+ * one) and settles from the upstream's answer: its outputs stored and charged if it finished, released if it
+ * stopped or failed. Either way its job is made due at once. Safe to run from any number of processes.
  */
 export async function failOverdueGenerations(
   db: Database,
@@ -26,7 +28,8 @@ export async function failOverdueGenerations(
     const overdue = await failOverdue(tx, deadlines, batch);
     const ids: string[] = [];
     for (const g of overdue) {
-      await release(tx, { accountId: g.accountId, mode: g.runMode, keyId: g.keyId }, g.id, g.holdMilli);
+      if (g.status === 'failed')
+        await release(tx, { accountId: g.accountId, mode: g.runMode, keyId: g.keyId }, g.id, g.holdMilli);
       await makeJobDue(tx, g.id);
       ids.push(g.id);
     }

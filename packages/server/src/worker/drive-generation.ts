@@ -10,20 +10,40 @@ import { StorageKeyMissing } from '../assets/storage.ts';
 import { backoffMs } from '../backoff.ts';
 import { chargeMilli } from '../billing/charge.ts';
 import type { Database } from '../db/database.ts';
+import { ApiError } from '../errors.ts';
 import { type GenerationOutput, type GenerationRecord, ownerOf } from '../generations/generation-record.ts';
-import type { ProviderOutput, ResolvedMedia } from '../providers/provider.ts';
+import type { Provider, ProviderOutput, ResolvedMedia } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
+import {
+  DEFAULT_RETRY_LIMITS,
+  decide,
+  backoffMs as upstreamBackoffMs,
+} from '../providers/upstream/retry-policy.ts';
+import { UpstreamError } from '../providers/upstream/upstream-error.ts';
 import { findAssets } from '../store/assets.ts';
 import {
   clearOperationForRetry,
+  countOutputRefresh,
+  countProviderRetry,
+  DEADLINE_STOP_NOTE,
+  markStopSent,
+  recordCanceledCharged,
   recordFailed,
   recordSucceeded,
+  releaseCanceled,
   setProgress,
 } from '../store/generation-progress.ts';
 import { loadGeneration } from '../store/generations.ts';
 import { deleteJob, rescheduleJob } from '../store/jobs.ts';
 import { setAttemptOutcome } from '../store/provider-attempts.ts';
-import { checkStatus, onProviderError, startOnRoute, type UpstreamDeps } from './route-generation.ts';
+import {
+  adoptFound,
+  checkStatus,
+  onProviderError,
+  RouteFailure,
+  startOnRoute,
+  type UpstreamDeps,
+} from './route-generation.ts';
 import { downloadOutput } from './store-outputs.ts';
 
 export interface DriveDeps {
@@ -34,6 +54,10 @@ export interface DriveDeps {
   trustedOutputDir: string;
   workerId: string;
   maxStartAttempts: number;
+  /** How long an upstream whose outcome is unknown is asked before the generation fails `upstream_outcome_unknown`. */
+  reconcileGiveUpMs: number;
+  /** Where giving up on an unknown outcome is recorded for the operator. */
+  log?: { error(obj: unknown, msg: string): void };
   /** Upstream routing, input URLs, callbacks and output downloads (route-generation.ts). */
   upstream: UpstreamDeps;
   /** Faults injected by tests (`REELAY_TEST_FAULTS`); empty in production. */
@@ -68,9 +92,13 @@ export async function driveGeneration(
   loaded?: GenerationRecord,
 ): Promise<GenerationRecord | null> {
   const g = loaded ?? (await loadGeneration(deps.db, generationId));
-  if (!g || g.status === 'succeeded' || g.status === 'failed' || g.status === 'canceled') {
+  // A canceled generation whose upstream may still be working is settled from the upstream's answer, like a
+  // running one past its deadline: it goes on below until then.
+  const settling = g?.status === 'canceled' && g.stopRequested === 'cancel' && g.reconciling !== null;
+  if (!g || g.status === 'succeeded' || g.status === 'failed' || (g.status === 'canceled' && !settling)) {
     // Canceled, or failed past its deadline: upstream work still going is told to stop.
-    const stopUpstream = g?.status === 'canceled' || g?.error?.code === 'deadline_exceeded';
+    const stopUpstream =
+      g?.status === 'canceled' || (g?.error?.code === 'deadline_exceeded' && g.stopSentAt === null);
     if (g && stopUpstream && g.operation !== null) await cancelUpstream(deps, g, signal);
     await deleteJob(deps.db, generationId);
     return null;
@@ -79,10 +107,16 @@ export async function driveGeneration(
   /** The attempt the upstream reported done, until that is recorded. */
   let succeededSeq: number | null = null;
   try {
+    if (g.reconciling !== null && Date.now() - Date.parse(g.reconciling.since) > deps.reconcileGiveUpMs) {
+      await giveUp(deps, g);
+      return null;
+    }
     if (g.operation === null) {
+      if (g.stopRequested !== null) return await stopBeforeOperation(deps, g, provider, signal);
       // startOnRoute hands the job back itself on every path that does not go on to a status check.
       return await startGeneration(deps, g, signal);
     }
+    if (g.stopRequested !== null && g.stopSentAt === null) await sendStop(deps, g, provider, signal);
     const status = await checkStatus(deps, g, provider, signal);
     if (status.state === 'pending') {
       if (status.progress !== undefined) {
@@ -93,6 +127,9 @@ export async function driveGeneration(
       succeededSeq = g.providerAttempts.length;
       await succeed(deps, g, succeededSeq, status.outputs, signal);
       succeededSeq = null;
+    } else if (g.stopRequested !== null) {
+      // Stopped (or failed) upstream after the deadline: nothing is charged.
+      await fail(deps, g, 'deadline_exceeded', stoppedMessage(g, status.error.message));
     } else {
       throw new StepFailure(status.error.code, status.error.message, status.error.retryable);
     }
@@ -102,6 +139,7 @@ export async function driveGeneration(
       await setAttemptOutcome(deps.db, g.id, succeededSeq, { outcome: 'succeeded' });
     }
     if (signal.aborted) throw error;
+    if (succeededSeq !== null && (await outputNotStored(deps, g, succeededSeq, error))) return null;
     const routed = await onProviderError(deps, g, error);
     if (routed === 'handled') return null;
     const failure = routed
@@ -109,7 +147,7 @@ export async function driveGeneration(
       : error instanceof StepFailure
         ? error
         : new StepFailure('provider_error', (error as Error).message, true);
-    if (failure.retryable && g.attempts < deps.maxStartAttempts) {
+    if (failure.retryable && g.attempts < deps.maxStartAttempts && g.stopRequested === null) {
       await clearOperationForRetry(deps.db, g.id, {
         code: 'retried',
         message: `attempt ${g.attempts} failed: ${failure.message}`,
@@ -120,6 +158,130 @@ export async function driveGeneration(
     await fail(deps, g, failure.code, failure.message);
   }
   return null;
+}
+
+/** Times an expired output URL is asked of the upstream again before the output counts as lost. */
+const OUTPUT_REFRESHES = 1;
+
+/**
+ * After the upstream reported success, storing its output failed. The work is never started again: an expired
+ * URL is asked of the upstream once more (a re-query gives a fresh one where the upstream can), a transient
+ * error is retried with the same operation; when neither helps, the generation fails `output_lost`, its tokens
+ * are released and its attempt says so. False when the error is left to the usual handling.
+ */
+async function outputNotStored(
+  deps: DriveDeps,
+  g: GenerationRecord,
+  seq: number,
+  error: unknown,
+): Promise<boolean> {
+  if (error instanceof RouteFailure || error instanceof StepFailure) return false;
+  // The local renderer's work costs nothing: it is simply made again.
+  if (g.provider === 'local' && !(error instanceof UpstreamError)) return false;
+  if (error instanceof ApiError) {
+    // The bytes themselves were refused (not media, or not media of a kind kept): asking again changes nothing.
+    const rejected = {
+      code: 'output_rejected',
+      message: `the provider's output was refused: ${error.message}`,
+    };
+    if (seq > 0) await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'succeeded', error: rejected });
+    await fail(deps, g, rejected.code, rejected.message);
+    return true;
+  }
+  const expired = error instanceof UpstreamError && error.kind === 'expired';
+  if (expired && g.outputRefreshes < OUTPUT_REFRESHES) {
+    await countOutputRefresh(deps.db, g.id);
+    await rescheduleJob(deps.db, g.id, deps.workerId, 0);
+    return true;
+  }
+  const limits = deps.upstream.retryLimits ?? DEFAULT_RETRY_LIMITS;
+  if (!expired && g.providerRetries < limits.maxTransientRetries) {
+    await countProviderRetry(deps.db, g.id);
+    await rescheduleJob(deps.db, g.id, deps.workerId, upstreamBackoffMs(g.providerRetries, limits));
+    return true;
+  }
+  const lost = {
+    code: 'output_lost',
+    message: `${g.provider ?? 'the provider'} finished, but its output could not be stored: ${(error as Error).message}`,
+  };
+  if (seq > 0) await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'succeeded', error: lost });
+  await fail(deps, g, lost.code, lost.message);
+  return true;
+}
+
+/** Why a generation stopped upstream past its deadline failed. */
+function stoppedMessage(g: GenerationRecord, upstreamSaid: string): string {
+  const told = g.warnings.find((w) => w.code === 'deadline_exceeded')?.message ?? 'The deadline passed.';
+  return `${told.replace(` ${DEADLINE_STOP_NOTE}`, '')} The upstream stopped it: ${upstreamSaid}`;
+}
+
+/** Sends the upstream's cancel for a stop, once; a refusal (already finished, unknown) leaves it to the status. */
+async function sendStop(
+  deps: DriveDeps,
+  g: GenerationRecord,
+  provider: Provider,
+  signal: AbortSignal,
+): Promise<void> {
+  if (provider.cancel && g.operation !== null) {
+    try {
+      await provider.cancel({ operation: g.operation, signal });
+    } catch (error) {
+      // No answer: asked again on the next step. An answer refusing it: the status says what became of the work.
+      if (!(error instanceof UpstreamError) || decide(error, 'status', 0).action === 'retry') throw error;
+    }
+  }
+  await markStopSent(deps.db, g.id);
+}
+
+/**
+ * A generation to be stopped whose start answer is not stored: where the upstream can be asked, the work it has
+ * is adopted (then stopped and settled like any other); when it has none, or cannot be asked, it fails uncharged.
+ */
+async function stopBeforeOperation(
+  deps: DriveDeps,
+  g: GenerationRecord,
+  provider: Provider,
+  signal: AbortSignal,
+): Promise<null> {
+  const last = g.providerAttempts.at(-1);
+  const upstream = last ? deps.providers.get(last.provider) : provider;
+  if (last && (last.outcome === 'requested' || last.outcome === 'unknown') && upstream.findStarted) {
+    const found = await upstream.findStarted({ generationId: g.id, signal });
+    if (found !== null) {
+      await adoptFound(deps.db, g.id, last.seq, found);
+      await rescheduleJob(deps.db, g.id, deps.workerId, 0);
+      return null;
+    }
+  }
+  await fail(deps, g, 'deadline_exceeded', stoppedMessage(g, 'it has no work for this generation'));
+  return null;
+}
+
+/**
+ * The upstream gave no outcome within the reconcile window: the generation fails `upstream_outcome_unknown`, its
+ * tokens are released, its last attempt records it, and the operator's log says which upstream work to check.
+ */
+async function giveUp(deps: DriveDeps, g: GenerationRecord): Promise<void> {
+  const since = g.reconciling?.since ?? '';
+  const hours = Math.round(deps.reconcileGiveUpMs / 360_000) / 10;
+  const error = {
+    code: 'upstream_outcome_unknown',
+    message: `${g.provider ?? 'The provider'} gave no outcome for this generation since ${since} (${g.reconciling?.message ?? ''}); after ${hours} h of asking, the tokens are released.`,
+  };
+  const last = g.providerAttempts.at(-1);
+  if (last) await setAttemptOutcome(deps.db, g.id, last.seq, { outcome: 'unknown', error });
+  deps.log?.error(
+    {
+      generationId: g.id,
+      accountId: g.accountId,
+      provider: g.provider,
+      upstreamId: last?.upstreamId ?? null,
+      operation: g.operation,
+      reconciling: g.reconciling,
+    },
+    'upstream outcome unknown: gave up asking; check this work at the upstream',
+  );
+  await fail(deps, g, error.code, error.message);
 }
 
 function startGeneration(
@@ -234,16 +396,24 @@ async function succeed(
   const charge = chargeMilli(g.quote, g.holdMilli, stored[0]?.durationSeconds);
   let done: boolean;
   try {
-    done = await recordSucceeded(deps.db, g, seq, stored, charge, assets);
+    done =
+      g.status === 'canceled'
+        ? await recordCanceledCharged(deps.db, g, seq, stored, charge, assets, {
+            code: 'canceled',
+            message: `Canceled by request, but ${g.provider ?? 'the provider'} had already finished the work when the cancel reached it${deps.providers.get(g.provider ?? 'local').cancel ? '' : ' (it has no way to stop work it has started)'}, so it is charged and its outputs are kept.`,
+          })
+        : await recordSucceeded(deps.db, g, seq, stored, charge, assets);
   } catch (error) {
     await discardStored(deps, assets);
     throw error;
   }
   for (const dir of renderDirs) await rm(dir, { recursive: true, force: true });
   if (!done) {
-    // Canceled or failed meanwhile: the result is discarded uncharged (the job is gone all the same).
+    // Canceled or failed meanwhile: this result is discarded, and the next step settles the generation as it now
+    // is (a cancel that came too late asks the upstream again and charges what it finished).
     await discardStored(deps, assets);
     if (seq > 0) await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'succeeded' });
+    await rescheduleJob(deps.db, g.id, deps.workerId, 0);
   }
 }
 
@@ -252,7 +422,15 @@ async function discardStored(deps: DriveDeps, assets: readonly Omit<AssetRecord,
   for (const asset of assets) await deps.assets.discardStored(asset.storageKey).catch(() => undefined);
 }
 
+/**
+ * Fails a queued or running generation and releases its hold; a canceled one waiting on its upstream's answer
+ * stays canceled, and its hold is released (a give-up says why in its message).
+ */
 async function fail(deps: DriveDeps, g: GenerationRecord, code: string, message: string): Promise<void> {
+  if (g.status === 'canceled') {
+    await releaseCanceled(deps.db, g, code === 'upstream_outcome_unknown' ? message : undefined);
+    return;
+  }
   await recordFailed(deps.db, g, { code, message });
 }
 

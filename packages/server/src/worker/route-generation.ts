@@ -14,6 +14,7 @@ import {
 import { failureCodeOf, UpstreamError } from '../providers/upstream/upstream-error.ts';
 import {
   countProviderRetry,
+  markReconciling,
   recordStartRequested,
   resetProviderRetries,
   storeFoundOperation,
@@ -48,6 +49,8 @@ interface RouteDeps {
   providers: ProviderRegistry;
   workerId: string;
   upstream: UpstreamDeps;
+  /** Faults injected by tests (`REELAY_TEST_FAULTS`); empty in production. */
+  faults?: ReadonlySet<string>;
 }
 
 const NO_UPSTREAM: Warning = {
@@ -131,6 +134,28 @@ async function deferRetry(deps: RouteDeps, g: GenerationRecord, delayMs: number)
   await rescheduleJob(deps.db, g.id, deps.workerId, delayMs);
 }
 
+/** Asks again after `delayMs`, the generation marked as reconciling: its upstream outcome is not known. */
+async function reconcileLater(
+  deps: RouteDeps,
+  g: GenerationRecord,
+  why: { code: string; message: string },
+  delayMs: number,
+): Promise<void> {
+  await markReconciling(deps.db, g.id, why);
+  await rescheduleJob(deps.db, g.id, deps.workerId, delayMs);
+}
+
+/** Stores the operation of work found upstream for a start whose answer was lost, and its attempt as accepted. */
+export async function adoptFound(
+  db: Database,
+  id: string,
+  seq: number,
+  found: { operation: Json; upstreamId: string },
+): Promise<void> {
+  await storeFoundOperation(db, id, found.operation);
+  await setAttemptOutcome(db, id, seq, { outcome: 'accepted', upstreamId: found.upstreamId });
+}
+
 /**
  * After a start whose outcome is unknown: adopts the work the upstream already has, or frees the way
  * for a new start when it has none, or fails when there is no way to know (never start twice).
@@ -145,10 +170,10 @@ async function recoverLostStart(
 ): Promise<boolean> {
   const provider = deps.providers.get(providerId);
   if (provider.findStarted) {
+    // An error asking (no answer again) is thrown, and the generation keeps reconciling (onProviderError).
     const found = await provider.findStarted({ generationId: g.id, signal });
     if (found !== null) {
-      await storeFoundOperation(deps.db, g.id, found.operation);
-      await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'accepted', upstreamId: found.upstreamId });
+      await adoptFound(deps.db, g.id, seq, found);
       await rescheduleJob(deps.db, g.id, deps.workerId, 0);
       return true;
     }
@@ -204,13 +229,15 @@ export async function startOnRoute(
       callbackUrl: deps.upstream.callbackUrl(provider.id),
       signal,
     });
+    if (deps.faults?.has('exit-after-start-answer')) process.kill(process.pid, 'SIGKILL');
   } catch (error) {
     if (signal.aborted) throw error;
     await startFailed(deps, g, provider, seq, resolved, error, signal);
     return null;
   }
-  // Stored whatever the status now is, so a generation canceled meanwhile can still be stopped upstream.
-  // The operation and the attempt's outcome are one statement; the job stays with this worker.
+  // Stored whatever the status now is, so a generation canceled meanwhile can still be stopped upstream, and
+  // before anything else is awaited. The operation, the upstream's id (the attempt's outcome) are one statement;
+  // the job stays with this worker.
   const accepted = { outcome: 'accepted' as const, upstreamId: started.upstreamId ?? null };
   const stored = await storeStarted(deps.db, {
     id: g.id,
@@ -252,7 +279,8 @@ async function startFailed(
   if (decision.action === 'unknown') {
     await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'unknown', error: failure });
     if (provider.findStarted || provider.startIsIdempotent) {
-      await deferRetry(deps, g, backoffMs(g.providerRetries, limits));
+      const why = { code: 'start_answer_lost', message: `${failure.message}; asking ${provider.id} for it` };
+      await reconcileLater(deps, g, why, backoffMs(g.providerRetries, limits));
       return;
     }
     throw new RouteFailure(
@@ -264,14 +292,14 @@ async function startFailed(
     // A 5xx may still have created the task: where the upstream can be asked, ask before going elsewhere.
     const found = await provider.findStarted({ generationId: g.id, signal }).catch(() => undefined);
     if (found) {
-      await storeFoundOperation(deps.db, g.id, found.operation);
-      await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'accepted', upstreamId: found.upstreamId });
+      await adoptFound(deps.db, g.id, seq, found);
       await rescheduleJob(deps.db, g.id, deps.workerId, 0);
       return;
     }
     if (found === undefined) {
       await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'unknown', error: failure });
-      await deferRetry(deps, g, backoffMs(g.providerRetries, limits));
+      const why = { code: 'start_answer_lost', message: `${failure.message}; asking ${provider.id} for it` };
+      await reconcileLater(deps, g, why, backoffMs(g.providerRetries, limits));
       return;
     }
   }
@@ -347,9 +375,11 @@ export async function checkStatus(
 }
 
 /**
- * Handles an error thrown while following started work: transient upstream errors are retried later
- * with the same operation (never a new start) and return 'handled'; final ones come back as the failure
- * to record; anything else is left to the caller (null).
+ * Handles an error thrown while following started work (or looking for work whose start answer was lost): an
+ * upstream that does not answer, or not usably, is asked again later with the same operation (never a new start),
+ * the generation marked as reconciling, and 'handled' comes back; only the reconcile window ends the asking. A
+ * verdict (the work is unknown, the request refused) comes back as the failure to record; anything else is left to
+ * the caller (null).
  */
 export async function onProviderError(
   deps: RouteDeps,
@@ -358,14 +388,33 @@ export async function onProviderError(
 ): Promise<'handled' | { code: string; message: string } | null> {
   if (error instanceof RouteFailure) return { code: error.code, message: error.message };
   if (!(error instanceof UpstreamError)) return null;
-  const decision = decide(
-    error,
-    'status',
-    g.providerRetries,
-    deps.upstream.retryLimits ?? DEFAULT_RETRY_LIMITS,
-  );
+  const limits = deps.upstream.retryLimits ?? DEFAULT_RETRY_LIMITS;
+  const last = g.providerAttempts.at(-1);
+  const inFlight = g.operation !== null || last?.outcome === 'requested' || last?.outcome === 'unknown';
+  if (!inFlight) {
+    // Nothing may be running upstream yet (handing an input file over failed): retried a bounded number of times.
+    const kept = error.kind === 'rate' ? limits.maxRateRetries : limits.maxTransientRetries;
+    const transient = ['rate', 'connection', 'server', 'timeout', 'malformed'].includes(error.kind);
+    if (transient && g.providerRetries < kept) {
+      await deferRetry(
+        deps,
+        g,
+        Math.max(error.details.retryAfterMs ?? 0, backoffMs(g.providerRetries, limits)),
+      );
+      return 'handled';
+    }
+    return { code: failureCodeOf(error.kind), message: error.message };
+  }
+  const decision = decide(error, 'status', g.providerRetries, limits);
   if (decision.action === 'retry') {
-    await deferRetry(deps, g, decision.delayMs);
+    const startLost = g.operation === null;
+    const why = startLost
+      ? {
+          code: 'start_answer_lost',
+          message: `${g.provider}: ${error.message}; asking it for the work again`,
+        }
+      : { code: 'upstream_unreachable', message: `${g.provider}: ${error.message}; asking again` };
+    await reconcileLater(deps, g, why, decision.delayMs);
     return 'handled';
   }
   return { code: failureCodeOf(error.kind), message: error.message };

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
@@ -36,6 +36,10 @@ export class LocalStorage implements Storage {
       await rename(partial, target);
       await rm(sourcePath, { force: true });
     }
+    // A renamed file keeps the time it was written (a render may have finished long before it is stored); its age
+    // counts from now, so the orphan sweep never takes a file stored a moment ago for an old one.
+    const now = new Date();
+    await utimes(target, now, now);
   }
 
   async read(key: string, range?: ByteRange): Promise<Readable> {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type EnumField, type Json, type ModelEntry, models, prepare } from '@reelay/catalog';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useLocalRenders } from '../../../test/local-renders-db.ts';
 import { findFfmpeg, findFfprobe } from '../../media/ffmpeg-binaries.ts';
 import { probeMedia } from '../../media/probe.ts';
 import { runProcess } from '../../media/run-process.ts';
@@ -127,11 +128,12 @@ function sample(keys: Iterable<string>, order: readonly string[]): string[] {
 
 let work: string;
 let seq = 0;
+const book = useLocalRenders();
 
 async function render(
   call: Omit<StartCall, 'generationId' | 'idempotencyKey' | 'signal' | 'mode' | 'variant'>,
 ) {
-  const p = new LocalProvider({ workDir: work, ffmpegPath });
+  const p = new LocalProvider({ workDir: work, ffmpegPath, renders: book.renders() });
   const { operation } = await p.start({
     ...call,
     generationId: `gen_c${++seq}`,

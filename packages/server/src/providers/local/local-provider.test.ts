@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Json } from '@reelay/catalog';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useLocalRenders } from '../../../test/local-renders-db.ts';
 import { findFfmpeg, findFfprobe } from '../../media/ffmpeg-binaries.ts';
 import { probeMedia } from '../../media/probe.ts';
 import { runProcess } from '../../media/run-process.ts';
@@ -17,6 +18,7 @@ const ffmpegPath = findFfmpeg(null, process.env.PATH ?? '');
 const ffprobePath = findFfprobe(null, process.env.PATH ?? '');
 let dir: string;
 let seq = 0;
+const book = useLocalRenders();
 
 function call(input: Record<string, Json>, media: ResolvedMedia[] = []): StartCall {
   return {
@@ -48,7 +50,7 @@ async function finish(p: LocalProvider, operation: Json): Promise<ProviderStatus
 }
 
 async function render(input: Record<string, Json>, media: ResolvedMedia[] = []) {
-  const p = new LocalProvider({ workDir: join(dir, 'work'), ffmpegPath });
+  const p = new LocalProvider({ workDir: join(dir, 'work'), ffmpegPath, renders: book.renders() });
   const { operation } = await p.start(call(input, media));
   const s = await finish(p, operation);
   if (s.state !== 'succeeded') throw new Error(JSON.stringify(s));
@@ -193,28 +195,85 @@ describe('local renderer', () => {
     expect(probe.video?.width).toBe(720);
   });
 
-  it('resumes a render lost with its process from the stored operation', async () => {
-    const first = new LocalProvider({ workDir: join(dir, 'resume'), ffmpegPath });
+  it('renders once across processes: another process waits for a live run and takes over one whose process is gone', async () => {
+    const work = join(dir, 'shared');
+    const first = new LocalProvider({ workDir: work, ffmpegPath, renders: book.renders() });
+    const second = new LocalProvider({ workDir: work, ffmpegPath, renders: book.renders() });
     const { operation } = await first.start(call({ prompt: 'resume me' }));
-    await first.cancel({ operation, signal: new AbortController().signal });
-    const second = new LocalProvider({ workDir: join(dir, 'resume'), ffmpegPath });
-    expect(await second.status({ operation, signal: new AbortController().signal })).toEqual({
-      state: 'pending',
-      progress: 0,
-    });
+    const signal = new AbortController().signal;
+    expect(await first.status({ operation, signal })).toEqual({ state: 'pending', progress: 0 });
+    const renderId = (operation as { renderId: string }).renderId;
+    // The first process renders it: the second one only waits.
+    expect((await second.status({ operation, signal })).state).toBe('pending');
+    expect((await book.renders().latest(renderId))?.run).toBe(1);
+    // The first process stops (its leases end with it): the second one runs it again, once, in a new folder.
+    await first.close();
+    expect((await second.status({ operation, signal })).state).toBe('pending');
     const s = await finish(second, operation);
     expect(s.state).toBe('succeeded');
+    const runs = await book
+      .db()
+      .query<{ run: number; state: string }>(
+        'SELECT run, state FROM local_renders WHERE render_id = $1 ORDER BY run',
+        [renderId],
+      );
+    expect(runs).toEqual([
+      { run: 1, state: 'lost' },
+      { run: 2, state: 'done' },
+    ]);
+    expect(await readdir(work)).toEqual([`${renderId}-2`]);
+    await second.close();
+  });
+
+  it('renders again when a finished output left its folder unrecorded (a worker died storing it)', async () => {
+    const work = join(dir, 'taken');
+    const owner = new LocalProvider({ workDir: work, ffmpegPath, renders: book.renders() });
+    const other = new LocalProvider({ workDir: work, ffmpegPath, renders: book.renders() });
+    const { operation } = await owner.start(call({ prompt: 'stored, then lost' }));
+    const first = await finish(owner, operation);
+    if (first.state !== 'succeeded') throw new Error(JSON.stringify(first));
+    await rename(fileURLToPath(first.outputs[0]?.url ?? ''), join(dir, 'taken-output.mp4'));
+    expect((await other.status({ operation, signal: new AbortController().signal })).state).toBe('pending');
+    const renderId = (operation as { renderId: string }).renderId;
+    expect(await book.renders().latest(renderId)).toMatchObject({ run: 2, state: 'rendering' });
+    expect((await finish(other, operation)).state).toBe('succeeded');
+    await owner.close();
+    await other.close();
+  });
+
+  it('starts a render only with a free slot, and leaves it to a process that has one', async () => {
+    const work = join(dir, 'slots');
+    const busy = new LocalProvider({ workDir: work, ffmpegPath, renders: book.renders(), maxConcurrent: 1 });
+    const signal = new AbortController().signal;
+    const a = await busy.start(call({ prompt: 'takes the slot' }));
+    const b = await busy.start(call({ prompt: 'waits for a slot' }));
+    await busy.status({ operation: a.operation, signal });
+    expect(await busy.status({ operation: b.operation, signal })).toEqual({ state: 'pending', progress: 0 });
+    const renderId = (b.operation as { renderId: string }).renderId;
+    expect(await book.renders().latest(renderId)).toBeNull();
+    const free = new LocalProvider({ workDir: work, ffmpegPath, renders: book.renders() });
+    expect((await finish(free, b.operation)).state).toBe('succeeded');
+    expect((await book.renders().latest(renderId))?.owner).not.toBe(
+      (await book.renders().latest((a.operation as { renderId: string }).renderId))?.owner,
+    );
+    expect((await finish(busy, a.operation)).state).toBe('succeeded');
+    await busy.close();
+    await free.close();
   });
 
   it('reports a broken ffmpeg as render_failed', async () => {
-    const p = new LocalProvider({ workDir: join(dir, 'broken'), ffmpegPath: join(dir, 'no-such-ffmpeg') });
+    const p = new LocalProvider({
+      workDir: join(dir, 'broken'),
+      ffmpegPath: join(dir, 'no-such-ffmpeg'),
+      renders: book.renders(),
+    });
     const { operation } = await p.start(call({}));
     const s = await finish(p, operation);
     expect(s).toMatchObject({ state: 'failed', error: { code: 'render_failed', retryable: false } });
   });
 
   it('refuses an operation that is not its own', async () => {
-    const p = new LocalProvider({ workDir: join(dir, 'work'), ffmpegPath });
+    const p = new LocalProvider({ workDir: join(dir, 'work'), ffmpegPath, renders: book.renders() });
     await expect(
       p.status({ operation: { renderId: '../../etc', spec: {} }, signal: new AbortController().signal }),
     ).rejects.toThrow();
@@ -231,7 +290,7 @@ describe('local renderer, images and audio', () => {
   });
 
   async function run(type: 'image' | 'audio', input: Record<string, Json>, media: ResolvedMedia[] = []) {
-    const p = new LocalProvider({ workDir: work, ffmpegPath });
+    const p = new LocalProvider({ workDir: work, ffmpegPath, renders: book.renders() });
     const { operation } = await p.start({
       ...call(input, media),
       type,

@@ -50,14 +50,15 @@ describe('retry policy', () => {
     }
   });
 
-  it('retries transient errors while following work, then gives up', () => {
-    for (const kind of ['server', 'connection', 'timeout', 'malformed'] as const) {
+  it('keeps asking about work the upstream took, whatever the count; refuses only a verdict', () => {
+    for (const kind of ['server', 'connection', 'timeout', 'malformed', 'auth', 'balance'] as const) {
       expect(decide(err(kind), 'status', 2)).toEqual({ action: 'retry', delayMs: 4000 });
     }
-    expect(decide(err('server'), 'status', DEFAULT_RETRY_LIMITS.maxTransientRetries)).toEqual({
-      action: 'fail',
+    expect(decide(err('server'), 'status', DEFAULT_RETRY_LIMITS.maxTransientRetries + 5)).toEqual({
+      action: 'retry',
+      delayMs: DEFAULT_RETRY_LIMITS.maxDelayMs,
     });
-    expect(decide(err('auth'), 'status', 0)).toEqual({ action: 'fail' });
+    expect(decide(err('rate'), 'status', DEFAULT_RETRY_LIMITS.maxRateRetries + 1).action).toBe('retry');
     expect(decide(err('expired'), 'status', 0)).toEqual({ action: 'fail' });
   });
 });

@@ -63,31 +63,36 @@ export function decide(
   limits: RetryLimits = DEFAULT_RETRY_LIMITS,
 ): RetryDecision {
   const wait = () => Math.max(error.details.retryAfterMs ?? 0, backoffMs(retry, limits));
-  if (error.kind === 'rate') {
-    return retry < limits.maxRateRetries ? { action: 'retry', delayMs: wait() } : { action: 'fail' };
-  }
-  const transient = retry < limits.maxTransientRetries;
-  if (phase === 'start') {
+  if (phase === 'status') {
+    // Work the upstream took is never given up on by a count: while the upstream cannot be asked (or will
+    // not answer), its outcome is unknown, and only the reconcile window (a setting) ends the asking.
     switch (error.kind) {
-      case 'auth':
-      case 'balance':
-        return { action: 'failover', retryDelayMs: null };
+      case 'rate':
       case 'connection':
       case 'server':
-        return { action: 'failover', retryDelayMs: transient ? wait() : null };
       case 'timeout':
       case 'malformed':
-        return { action: 'unknown' };
+      case 'auth':
+      case 'balance':
+        return { action: 'retry', delayMs: wait() };
       default:
         return { action: 'fail' };
     }
   }
+  if (error.kind === 'rate') {
+    return retry < limits.maxRateRetries ? { action: 'retry', delayMs: wait() } : { action: 'fail' };
+  }
+  const transient = retry < limits.maxTransientRetries;
   switch (error.kind) {
+    case 'auth':
+    case 'balance':
+      return { action: 'failover', retryDelayMs: null };
     case 'connection':
     case 'server':
+      return { action: 'failover', retryDelayMs: transient ? wait() : null };
     case 'timeout':
     case 'malformed':
-      return transient ? { action: 'retry', delayMs: wait() } : { action: 'fail' };
+      return { action: 'unknown' };
     default:
       return { action: 'fail' };
   }

@@ -59,7 +59,7 @@ export function failureCodeOf(kind: UpstreamErrorKind): string {
     case 'content':
       return 'content_filtered';
     case 'expired':
-      return 'output_expired';
+      return 'output_lost';
     case 'not_found':
       return 'provider_task_not_found';
     default:

@@ -1,0 +1,173 @@
+import type { Queryable } from '../db/database.ts';
+import { runSql, sql } from '../db/sql.ts';
+import { type Row, readRow } from './row-reader.ts';
+
+export const RENDER_STATES = ['rendering', 'done', 'failed', 'lost'] as const;
+export type RenderState = (typeof RENDER_STATES)[number];
+
+/** The latest run of a local render, as every worker sees it. */
+export interface RenderRun {
+  renderId: string;
+  run: number;
+  generationId: string;
+  /** The run's folder in the renders folder of the process that runs it. */
+  folder: string;
+  /** The process that runs it (or keeps its output). */
+  owner: string;
+  state: RenderState;
+  progress: number;
+  /** Why it failed (state `failed`), in words a client may read. */
+  error: string | null;
+  /** Whether its owner still renews its lease: false once that process is gone. */
+  live: boolean;
+}
+
+const runOf = (row: Row): RenderRun => {
+  const r = readRow(row);
+  return {
+    renderId: r.text('render_id'),
+    run: r.number('run'),
+    generationId: r.text('generation_id'),
+    folder: r.text('folder'),
+    owner: r.text('owner'),
+    state: r.oneOf('state', RENDER_STATES),
+    progress: r.number('progress'),
+    error: r.textOrNull('error'),
+    live: r.boolean('live'),
+  };
+};
+
+const leaseEnd = (leaseMs: number) => sql`now() + make_interval(secs => ${leaseMs / 1000})`;
+
+/** The `local_renders` table: the runs of the local renderer's renders, one row per run. */
+export class LocalRenders {
+  constructor(private readonly db: Queryable) {}
+
+  /** The latest run of a render, or null when it has never run. */
+  async latest(renderId: string): Promise<RenderRun | null> {
+    const rows = await runSql(
+      this.db,
+      sql`SELECT *, lease_until > now() AS live FROM local_renders WHERE render_id = ${renderId}
+          ORDER BY run DESC LIMIT 1`,
+    );
+    return rows[0] ? runOf(rows[0]) : null;
+  }
+
+  /**
+   * Starts a run of the render for `owner`, held for `leaseMs`, when it has none yet or its latest run belongs to
+   * a process that is gone (lease lapsed, rendering or keeping an output): that run becomes `lost` in the same
+   * statement, under its row lock, so of several workers taking over one render exactly one does, and an owner
+   * renewing at that moment either keeps its run or finds it lost. `outputGone` also takes over a finished run
+   * whose owner lives: its output left its folder without being recorded (a worker died while storing it). Null
+   * when the render is not free to start.
+   */
+  async claim(claim: {
+    renderId: string;
+    generationId: string;
+    owner: string;
+    leaseMs: number;
+    outputGone?: boolean;
+  }): Promise<{ run: number; folder: string } | null> {
+    const { renderId, generationId, owner } = claim;
+    const gone = claim.outputGone === true;
+    const rows = await runSql(
+      this.db,
+      sql`WITH prev AS (
+            SELECT run FROM local_renders WHERE render_id = ${renderId} ORDER BY run DESC LIMIT 1
+          ), lost AS (
+            UPDATE local_renders r SET state = 'lost', finished_at = now()
+            FROM prev WHERE r.render_id = ${renderId} AND r.run = prev.run
+              AND r.state IN ('rendering', 'done')
+              AND (r.lease_until <= now() OR (${gone} AND r.state = 'done'))
+            RETURNING r.run
+          ), next AS (
+            SELECT COALESCE((SELECT run FROM prev), 0) + 1 AS run
+            WHERE NOT EXISTS (SELECT 1 FROM prev) OR EXISTS (SELECT 1 FROM lost)
+          )
+          INSERT INTO local_renders (render_id, run, generation_id, folder, owner, lease_until)
+          SELECT ${renderId}, next.run, ${generationId}, ${renderId} || '-' || next.run, ${owner},
+            ${leaseEnd(claim.leaseMs)}
+          FROM next
+          ON CONFLICT DO NOTHING
+          RETURNING run, folder`,
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const r = readRow(row);
+    return { run: r.number('run'), folder: r.text('folder') };
+  }
+
+  /**
+   * Renews `owner`'s lease on its runs in `folders` (rendering, or done and kept) and records their progress.
+   * Returns the folders it still holds: a run another worker took over, or whose generation has ended, is not
+   * among them, and its owner stops it and removes its folder.
+   */
+  async renew(
+    owner: string,
+    folders: readonly string[],
+    leaseMs: number,
+    progress: Readonly<Record<string, number>>,
+  ): Promise<string[]> {
+    if (folders.length === 0) return [];
+    const rows = await runSql(
+      this.db,
+      sql`UPDATE local_renders r SET lease_until = ${leaseEnd(leaseMs)},
+            progress = COALESCE((${JSON.stringify(progress)}::jsonb ->> r.folder)::real, r.progress)
+          WHERE r.owner = ${owner} AND r.folder = ANY(${[...folders]}::text[])
+            AND r.state IN ('rendering', 'done')
+            AND NOT EXISTS (SELECT 1 FROM generations g WHERE g.id = r.generation_id
+              AND g.status NOT IN ('queued', 'running'))
+          RETURNING r.folder`,
+    );
+    return rows.map((row) => readRow(row).text('folder'));
+  }
+
+  /** Records `owner`'s run finished, its output kept in its folder; false when the run is no longer its own. */
+  async finish(owner: string, folder: string, leaseMs: number): Promise<boolean> {
+    const rows = await runSql(
+      this.db,
+      sql`UPDATE local_renders SET state = 'done', progress = 1, finished_at = now(), lease_until = ${leaseEnd(leaseMs)}
+          WHERE owner = ${owner} AND folder = ${folder} AND state = 'rendering' RETURNING 1`,
+    );
+    return rows.length > 0;
+  }
+
+  /** Records `owner`'s run failed for `message`; false when the run is no longer its own. */
+  async fail(owner: string, folder: string, message: string): Promise<boolean> {
+    const rows = await runSql(
+      this.db,
+      sql`UPDATE local_renders SET state = 'failed', error = ${message}, finished_at = now()
+          WHERE owner = ${owner} AND folder = ${folder} AND state = 'rendering' RETURNING 1`,
+    );
+    return rows.length > 0;
+  }
+
+  /** Ends `owner`'s leases on these runs now (the process is stopping), so another worker takes them over at once. */
+  async release(owner: string, folders: readonly string[]): Promise<void> {
+    if (folders.length === 0) return;
+    await runSql(
+      this.db,
+      sql`UPDATE local_renders SET lease_until = now()
+          WHERE owner = ${owner} AND folder = ANY(${[...folders]}::text[]) AND state IN ('rendering', 'done')`,
+    );
+  }
+
+  /**
+   * Of these folders found in a renders folder, the ones nothing needs any more: no run has that folder, or its
+   * run was lost or failed, or its generation has ended. A run still rendering (even one whose process is gone,
+   * until another takes it over) or done for a generation still going is kept: its output may still be stored.
+   */
+  async disposable(folders: readonly string[]): Promise<string[]> {
+    if (folders.length === 0) return [];
+    const rows = await runSql(
+      this.db,
+      sql`SELECT f.folder FROM unnest(${[...folders]}::text[]) AS f(folder)
+          WHERE NOT EXISTS (
+            SELECT 1 FROM local_renders r
+            WHERE r.folder = f.folder AND r.state IN ('rendering', 'done')
+              AND NOT EXISTS (SELECT 1 FROM generations g WHERE g.id = r.generation_id
+                AND g.status NOT IN ('queued', 'running')))`,
+    );
+    return rows.map((row) => readRow(row).text('folder'));
+  }
+}
