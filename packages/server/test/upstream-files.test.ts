@@ -51,8 +51,8 @@ describe('upstream inputs', () => {
     db = await openDatabase({ driver: 'pglite', dataDir: dir });
     await db.query(`INSERT INTO accounts (id, name) VALUES ('acct_a', 'A')`);
     await db.query(
-      `INSERT INTO assets (id, account_id, kind, media_type, bytes, sha256, storage_key, source)
-       VALUES ('asset_one', 'acct_a', 'image', 'image/png', 10, 'x', 'k', 'upload')`,
+      `INSERT INTO assets (id, account_id, mode, kind, media_type, bytes, sha256, storage_key, source)
+       VALUES ('asset_one', 'acct_a', 'test', 'image', 'image/png', 10, 'x', 'k', 'upload')`,
     );
   });
   afterAll(async () => {
