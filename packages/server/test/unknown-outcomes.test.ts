@@ -89,6 +89,15 @@ describe.each(DATABASES)('unknown upstream outcomes on %s', (kind) => {
     throw new Error(`generation ${created.json.id} never ended`);
   }
 
+  /** The types of a generation's events, oldest first. */
+  const eventTypes = async (t: TestGateway, id: string) =>
+    (
+      await t.gateway.db.query<{ type: string }>(
+        'SELECT type FROM generation_events WHERE generation_id = $1 ORDER BY id',
+        [id],
+      )
+    ).map((e) => e.type);
+
   /** The ledger of one generation: hold, then capture or release, each of the exact amount. */
   async function expectLedger(
     t: TestGateway,
@@ -253,6 +262,8 @@ describe.each(DATABASES)('unknown upstream outcomes on %s', (kind) => {
     expect(fake.replicate.tasks).toHaveLength(1);
     expect(fake.replicate.cancels).toEqual([fake.replicate.tasks[0]?.id]);
     await expectLedger(t, id, before, 'released');
+    // The release after the upstream's answer is an event of its own, after `canceled`.
+    expect((await eventTypes(t, id)).slice(-2)).toEqual(['generation.canceled', 'generation.settled']);
   });
 
   it('a cancel that reaches Replicate after the prediction finished is charged, the outputs kept, and says why', async () => {
@@ -266,6 +277,11 @@ describe.each(DATABASES)('unknown upstream outcomes on %s', (kind) => {
     const id = await startedUpstream(t);
     const task = fake.replicate.tasks[0];
     if (task) task.done = true;
+    // A receiver on a closed port: the deliveries are recorded whether or not they get through.
+    await t.gateway.db.query('UPDATE generations SET webhook_url = $2 WHERE id = $1', [
+      id,
+      'http://127.0.0.1:9/hook',
+    ]);
     const canceled = await t.api('POST', `/api/v1/generations/${id}/cancel`);
     expect(canceled.json.status).toBe('canceled');
     let g = canceled;
@@ -280,6 +296,16 @@ describe.each(DATABASES)('unknown upstream outcomes on %s', (kind) => {
     expect(fake.replicate.tasks).toHaveLength(1);
     expect(fake.replicate.cancels).toHaveLength(1);
     await expectLedger(t, id, before, { capturedTokens: g.json.chargedTokens });
+    // The receiver was told `canceled` before the money moved, then `settled` with the charge and the outputs.
+    expect((await eventTypes(t, id)).slice(-2)).toEqual(['generation.canceled', 'generation.settled']);
+    const sent = await t.gateway.db.query<{ event_type: string; charged: string | null }>(
+      `SELECT event_type, snapshot->>'charged_milli' AS charged FROM webhook_deliveries
+       WHERE generation_id = $1 ORDER BY created_at, id`,
+      [id],
+    );
+    expect(sent.map((d) => d.event_type)).toEqual(['generation.canceled', 'generation.settled']);
+    expect(sent[0]?.charged).toBeNull();
+    expect(Number(sent[1]?.charged)).toBe(Math.round(g.json.chargedTokens * 1000));
   });
 
   it('an output URL that expired once: the upstream is asked again and the output stored, one job, charged once', async () => {
