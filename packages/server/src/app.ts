@@ -66,7 +66,7 @@ export async function createGateway(
   const role = options.role ?? 'all';
   const db = await openDatabase(config.database);
   try {
-    const storage = createStorage(config.storage);
+    const storage = await createStorage(config.storage);
     // The one outbound fetcher: https inputs, upstream outputs and webhooks only reach public addresses.
     const { caFile, ...fetchOptions } = config.fetch;
     const outboundFetch = createGuardedFetch({
