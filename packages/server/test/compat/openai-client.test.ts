@@ -1,6 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Json, models } from '@reelay/catalog';
 import OpenAI, { toFile } from 'openai';
@@ -11,6 +9,7 @@ import { findFfprobe } from '../../src/media/ffmpeg-binaries.ts';
 import { probeMedia } from '../../src/media/probe.ts';
 import { DATABASES, makePng, startGateway, type TestGateway, upload } from '../harness.ts';
 import { makeVideo } from '../media-fixtures.ts';
+import { startReceiver } from '../webhook-receiver.ts';
 
 const VIDEO_MODEL = 'kling-3.0-omni';
 const IMAGE_MODEL = 'nano-banana-2';
@@ -169,19 +168,8 @@ describe.each(DATABASES)('the openai client against the /v1 shape on %s', (kind)
   });
 
   it('sends video.completed and video.failed to a webhook_url as OpenAI events, signed per Standard Webhooks', async () => {
-    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-    const receiver = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => {
-        body += chunk.toString();
-      });
-      req.on('end', () => {
-        received.push({ headers: req.headers, body });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/openai-hooks`;
+    const receiver = await startReceiver('/openai-hooks');
+    const { url, received } = receiver;
     try {
       const ok = await client.videos.create({
         model: VIDEO_MODEL,
@@ -230,7 +218,7 @@ describe.each(DATABASES)('the openai client against the /v1 shape on %s', (kind)
         'generation.succeeded',
       ]);
     } finally {
-      await new Promise((resolve) => receiver.close(resolve));
+      await receiver.close();
     }
   }, 120_000);
 

@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
@@ -15,6 +14,7 @@ import { probeMedia } from '../../src/media/probe.ts';
 import { DATABASES, makePng, startGateway, type TestGateway } from '../harness.ts';
 import { TEST_TLS } from '../loopback-origin.ts';
 import { makeVideo } from '../media-fixtures.ts';
+import { startReceiver } from '../webhook-receiver.ts';
 
 /**
  * The official `replicate` client (1.4.0, its latest release, whose engines ask for Node 18 or later), unmodified,
@@ -47,27 +47,6 @@ async function startTlsFront(target: () => number) {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
-  };
-}
-
-/** A webhook receiver on 127.0.0.1 that keeps every message and answers 204. */
-async function startReceiver() {
-  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-  const server = createHttpServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
