@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createBrotliDecompress } from 'node:zlib';
+import { packageRoot } from '../src/package-root.ts';
 
 /** Debian's Chromium, used when it is there. */
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
@@ -38,26 +38,12 @@ export async function findChromium(env: NodeJS.ProcessEnv = process.env): Promis
   return unpackBundledChromium();
 }
 
-/** The folder a package is installed in (its exports name no package.json, so found from its entry point). */
-function packageRoot(name: string): string {
-  let dir = dirname(createRequire(import.meta.url).resolve(name));
-  const isRoot = (d: string) =>
-    existsSync(join(d, 'package.json')) &&
-    JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).name === name;
-  while (!isRoot(dir)) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`${name}: no package.json of that name above its entry point`);
-    dir = up;
-  }
-  return dir;
-}
-
 async function unpackBundledChromium(): Promise<ChromiumBinary> {
   const executablePath = join(CACHE, 'chromium');
   const libraries = join(CACHE, 'lib');
   const done = join(CACHE, '.complete');
   if (!existsSync(done)) {
-    const bin = join(packageRoot('@sparticuz/chromium'), 'bin');
+    const bin = join(packageRoot('@sparticuz/chromium').dir, 'bin');
     await rm(CACHE, { recursive: true, force: true });
     await mkdir(CACHE, { recursive: true });
     await pipeline(

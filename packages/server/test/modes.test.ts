@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitStatements } from '../src/db/split-statements.ts';
 import { DATABASES, makePng, startGateway, type TestGateway, waitForFinal } from './harness.ts';
+import { startReceiver } from './webhook-receiver.ts';
 
 const MIGRATION = new URL('../src/db/migrations/010_asset_mode.sql', import.meta.url);
 const ADMIN = 'admin-key-for-mode-tests-0123456789';
@@ -49,7 +48,7 @@ async function eventually<T>(what: string, probe: () => Promise<T | null | undef
  */
 describe.each(DATABASES)('test and live kept apart on %s', (kind) => {
   let t: TestGateway;
-  let receiver: ReturnType<typeof createServer>;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let hookUrl: string;
   const worlds = {} as Record<'test' | 'live', World>;
 
@@ -112,9 +111,8 @@ describe.each(DATABASES)('test and live kept apart on %s', (kind) => {
   }
 
   beforeAll(async () => {
-    receiver = createServer((_req, res) => res.writeHead(204).end());
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    receiver = await startReceiver();
+    hookUrl = receiver.url;
     t = await startGateway(kind, {
       REELAY_ADMIN_KEY: ADMIN,
       REELAY_FETCH_ALLOW_HTTP: 'on',
@@ -135,7 +133,7 @@ describe.each(DATABASES)('test and live kept apart on %s', (kind) => {
   });
   afterAll(async () => {
     await t?.stop();
-    await new Promise((resolve) => receiver?.close(resolve));
+    await receiver?.close();
   });
 
   /** A request with `as`'s key about `of`'s data. */

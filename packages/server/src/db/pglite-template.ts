@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { packageRoot } from '../package-root.ts';
 
 /**
  * A new PGlite database starts from a template: the data folder of an empty cluster, made once by the build
@@ -12,23 +12,9 @@ import { PGlite } from '@electric-sql/pglite';
  * built), a database is made the slow way.
  */
 
-/** The installed PGlite's version (its package exports no package.json, so it is found from the entry point). */
-function pgliteVersion(): string {
-  let dir = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
-      if (parsed.name === '@electric-sql/pglite' && parsed.version) return parsed.version;
-    }
-    const up = dirname(dir);
-    if (up === dir) throw new Error('@electric-sql/pglite: no package.json above its entry point');
-    dir = up;
-  }
-}
-
 /** The template's file name for the installed PGlite. */
-export const templateName = (): string => `pglite-template-${pgliteVersion()}.tgz`;
+export const templateName = (): string =>
+  `pglite-template-${packageRoot('@electric-sql/pglite').manifest.version}.tgz`;
 
 /**
  * Where the template is looked for: beside the production bundle (`dist/main.js`), or, running from the sources,
