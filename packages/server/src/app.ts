@@ -42,6 +42,8 @@ export interface Gateway {
   worker: Worker;
   /** The SSRF-guarded fetch every outbound request goes through. */
   outboundFetch: GuardedFetch;
+  /** Keys and request counts (see billing/authenticator.ts). */
+  authenticator: Authenticator;
   /** The development key, when the dev account is enabled. */
   devKey: string | null;
   /** Why the development account is off (or its keys were revoked), to say at start; null when nothing to say. */
@@ -108,6 +110,9 @@ export async function createGateway(
     const devKey = devAccount.key;
     const events = new GenerationEventHub(db);
     await events.start();
+    // Warnings go to the HTTP log, built below (none can come before the gateway answers).
+    const authenticator = new Authenticator(db, config.limits, { warn: (d, m) => http.log.warn(d, m) });
+    await authenticator.start();
     const replicatePredictions = new ReplicateStore(db);
     const openAiVideos = new OpenAiVideosStore(db);
     const http = buildHttp(
@@ -123,10 +128,10 @@ export async function createGateway(
           checkRoute: (p, checked) => checkRoute({ db, providers, delivery: inputDelivery }, p, checked),
         }),
         assets,
-        accounts: new AccountsService(db),
+        accounts: new AccountsService(db, authenticator),
         usage: new UsageService(db),
         webhooks: new WebhooksService(db, { secretGraceSeconds: config.webhooks.secretGraceSeconds }),
-        authenticator: new Authenticator(db, config.limits),
+        authenticator,
         idempotency: new IdempotencyKeys(db),
         idempotencyLeaseMs: config.limits.idempotencyLeaseMs,
         readiness: () => databaseReadiness(db),
@@ -223,6 +228,7 @@ export async function createGateway(
       http,
       worker,
       outboundFetch,
+      authenticator,
       devKey,
       devAccountNote: devAccount.note,
       async close(graceMs = 0) {
@@ -232,6 +238,7 @@ export async function createGateway(
         await worker.stop(graceMs);
         await webhooks.stop();
         await events.close();
+        await authenticator.close();
         await providers.close();
         await outboundFetch.close();
         await db.close();

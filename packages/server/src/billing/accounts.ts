@@ -13,6 +13,7 @@ import {
 import { insertKeyWithBudgets, type KeyRecord, keysOf, revokeKeyRow } from '../store/api-keys.ts';
 import { type Balance, getBalance, grant } from '../store/ledger.ts';
 import { generateKey, hashKey, type Principal } from './api-keys.ts';
+import type { KeyChanges } from './authenticator.ts';
 
 export interface AccountLimits {
   maxConcurrentGenerations?: number | null;
@@ -63,7 +64,11 @@ async function accountRow(db: Queryable, id: string): Promise<AccountRecord> {
 
 /** Operator actions on accounts, keys and balances. */
 export class AccountsService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /** Runs revocations and rate changes so that every process keeping keys hears of them before the answer. */
+    private readonly keyChanges: KeyChanges = { change: (work) => work() },
+  ) {}
 
   async create(name: string, limits: AccountLimits) {
     const account = await insertAccount(this.db, {
@@ -80,8 +85,12 @@ export class AccountsService {
   }
 
   async setLimits(id: string, limits: AccountLimits) {
-    await accountRow(this.db, id);
-    return accountJson(this.db, await updateAccountLimits(this.db, id, limits));
+    const before = await accountRow(this.db, id);
+    const updated = await this.keyChanges.change(
+      () => updateAccountLimits(this.db, id, limits),
+      (after) => (after.keyRatePerMinute !== before.keyRatePerMinute ? '*' : null),
+    );
+    return accountJson(this.db, updated);
   }
 
   /** A new key; its secret is in the answer once and only its hash is kept. */
@@ -110,7 +119,10 @@ export class AccountsService {
   }
 
   async revokeKey(keyId: string) {
-    const key = await revokeKeyRow(this.db, keyId);
+    const key = await this.keyChanges.change(
+      () => revokeKeyRow(this.db, keyId),
+      (row) => row?.keyHash ?? null,
+    );
     if (!key) throw new ApiError('not_found', 404, `No key with id ${keyId}.`);
     return keyJson(key);
   }

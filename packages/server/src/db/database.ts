@@ -16,8 +16,15 @@ export interface Database extends Queryable {
    * Returns the rows of each statement, in order.
    */
   script(text: string): Promise<Record<string, unknown>[][]>;
-  /** Calls `onNotify` for every NOTIFY on `channel`, from any connection; returns the unsubscribe. */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `onNotify` for every NOTIFY on `channel`, from any connection; returns the unsubscribe. `onLost` is
+   * called once if the listening connection ends by itself (notifications may have been missed from then on).
+   */
+  listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    options?: { onLost?: () => void },
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -42,15 +42,23 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
       const result = (await pool.query(text)) as pg.QueryResult | pg.QueryResult[];
       return (Array.isArray(result) ? result : [result]).map((r) => r.rows);
     },
-    async listen(channel, onNotify) {
+    async listen(channel, onNotify, options) {
       const client = new pg.Client({ connectionString: url });
-      client.on('error', () => {});
+      let ended = false;
+      const lost = () => {
+        if (ended) return;
+        ended = true;
+        options?.onLost?.();
+      };
+      client.on('error', lost);
+      client.on('end', lost);
       await client.connect();
       client.on('notification', (message) => {
         if (message.channel === channel) onNotify(message.payload ?? '');
       });
       await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
       return async () => {
+        ended = true;
         await client.end().catch(() => {});
       };
     },

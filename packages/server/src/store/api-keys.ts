@@ -99,13 +99,19 @@ export async function keysOf(db: Queryable, accountId: string): Promise<KeyRecor
   return rows.map(keyFromRow);
 }
 
-/** Revokes a key (a revoked one keeps its first revocation time); null when there is no such key. */
-export async function revokeKeyRow(db: Queryable, keyId: string): Promise<KeyRecord | null> {
+/**
+ * Revokes a key (a revoked one keeps its first revocation time); null when there is no such key. The hash comes
+ * back too: the commit announces it (migration 016).
+ */
+export async function revokeKeyRow(
+  db: Queryable,
+  keyId: string,
+): Promise<(KeyRecord & { keyHash: string }) | null> {
   const rows = await runSql(
     db,
     sql`UPDATE api_keys SET revoked_at = COALESCE(revoked_at, clock_timestamp()) WHERE id = ${keyId} RETURNING *`,
   );
-  return rows[0] ? keyFromRow(rows[0]) : null;
+  return rows[0] ? { ...keyFromRow(rows[0]), keyHash: readRow(rows[0]).text('key_hash') } : null;
 }
 
 /** Whether an account other than `accountId` has a live key of mode `live`. */

@@ -6,54 +6,79 @@ import { KEY_MODES } from '../key-mode.ts';
 import { readRow } from './row-reader.ts';
 import { keySpendSql } from './usage.ts';
 
-/** A live key's principal with this request counted in its current minute. */
-export interface AdmittedKey {
+/** A live key as the authenticator keeps it: its principal, its account's per-key rate and its current window. */
+export interface LiveKey {
   principal: Principal;
-  /** Requests of the key in this minute, this one included. */
-  count: number;
   /** The account's per-key limit per minute. */
   limit: number;
-  /** Seconds until the next minute starts. */
-  resetSeconds: number;
+  /** Requests of the key recorded in the window starting at `windowStart` (by every process, before this one). */
+  counted: number;
 }
 
 /**
- * The key with this hash if it is live (not revoked), in one statement that also counts this request in the
- * key's current minute — in the database, so every server process shares the count — and, with `touch`,
- * records the key's last use (at most once a minute). Null for no live key (nothing is counted).
+ * The key with this hash if it is live (not revoked), with the requests already recorded in the minute starting
+ * at `windowStart`; with `touch`, the same statement records the key's last use (at most once a minute). Null for
+ * no live key. Nothing else is written: requests are counted by {@link addRequestCounts}.
  */
-export async function admitKey(
+export async function liveKey(
   db: Queryable,
   keyHash: string,
   defaults: LimitDefaults,
+  windowStart: Date,
   touch: boolean,
-): Promise<AdmittedKey | null> {
+): Promise<LiveKey | null> {
   const rows = await runSql(
     db,
     sql`WITH k AS (SELECT id, account_id, mode FROM api_keys WHERE key_hash = ${keyHash} AND revoked_at IS NULL),
-     counted AS (
-       INSERT INTO rate_windows AS w (key_id, window_start, count)
-       SELECT k.id, date_trunc('minute', clock_timestamp()), 1 FROM k
-       ON CONFLICT (key_id, window_start) DO UPDATE SET count = w.count + 1
-       RETURNING w.key_id, w.count,
-         EXTRACT(EPOCH FROM (w.window_start + interval '1 minute' - clock_timestamp()))::float8 AS reset
-     ),
      touched AS (
        UPDATE api_keys SET last_used_at = clock_timestamp()
        WHERE ${touch}::boolean AND id IN (SELECT k.id FROM k)
          AND (last_used_at IS NULL OR last_used_at < clock_timestamp() - interval '1 minute')
      )
-     SELECT k.id, k.account_id, k.mode, c.count, c.reset, coalesce(a.key_rate_per_minute, ${defaults.keyRatePerMinute}::int) AS lim
-     FROM k JOIN counted c ON c.key_id = k.id JOIN accounts a ON a.id = k.account_id`,
+     SELECT k.id, k.account_id, k.mode, coalesce(a.key_rate_per_minute, ${defaults.keyRatePerMinute}::int) AS lim,
+       coalesce((SELECT w.count FROM rate_windows w WHERE w.key_id = k.id AND w.window_start = ${windowStart}), 0) AS counted
+     FROM k JOIN accounts a ON a.id = k.account_id`,
   );
   if (!rows[0]) return null;
   const r = readRow(rows[0]);
   return {
     principal: { keyId: r.text('id'), accountId: r.text('account_id'), mode: r.oneOf('mode', KEY_MODES) },
-    count: r.number('count'),
     limit: r.number('lim'),
-    resetSeconds: r.number('reset'),
+    counted: r.number('counted'),
   };
+}
+
+/** Requests of one key in one minute, to add to the shared count. */
+export interface RequestCount {
+  keyId: string;
+  windowStart: Date;
+  count: number;
+}
+
+/**
+ * Adds requests counted in memory to the keys' shared minute windows, all in one statement, and returns each
+ * window's total (every process's requests); windows that ended more than an hour ago are removed on the way.
+ */
+export async function addRequestCounts(
+  db: Queryable,
+  counts: readonly RequestCount[],
+): Promise<RequestCount[]> {
+  if (counts.length === 0) return [];
+  const rows = await runSql(
+    db,
+    sql`WITH old AS (
+       DELETE FROM rate_windows WHERE window_start < clock_timestamp() - interval '1 hour'
+     )
+     INSERT INTO rate_windows AS w (key_id, window_start, count)
+     SELECT * FROM unnest(${counts.map((c) => c.keyId)}::text[], ${counts.map((c) => c.windowStart.toISOString())}::timestamptz[],
+       ${counts.map((c) => c.count)}::int[])
+     ON CONFLICT (key_id, window_start) DO UPDATE SET count = w.count + excluded.count
+     RETURNING w.key_id, w.window_start, w.count`,
+  );
+  return rows.map((row) => {
+    const r = readRow(row);
+    return { keyId: r.text('key_id'), windowStart: r.date('window_start'), count: r.number('count') };
+  });
 }
 
 /**
