@@ -8,7 +8,7 @@ import { canonicalJson } from '../canonical-json.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { generationByIdempotencyKey, insertGeneration } from '../store/generations.ts';
+import { generationByIdempotencyKey, type InsertOutcome, type NewGeneration } from '../store/generations.ts';
 import type { CheckedRequest } from './check-route.ts';
 import type { GenerationMediaRef, GenerationRecord } from './generation-record.ts';
 import { parseGenerationRequest } from './parse-request.ts';
@@ -30,6 +30,8 @@ export interface CreateDeps {
    * (check-route.ts); unset: every request is taken.
    */
   checkRoute?(principal: Principal, request: CheckedRequest): Promise<void>;
+  /** Decides a create in the database (store/generations.ts `insertGeneration`, batched by create-batcher.ts). */
+  decide(generation: NewGeneration): Promise<InsertOutcome>;
   /** Wakes the workers once a job has been committed (see {@link jobWakeUp}). */
   wakeWorkers(): Promise<void>;
   /** Told when an input stored for a refused create could not be removed, or the workers could not be woken. */
@@ -125,7 +127,8 @@ async function discardStored(deps: CreateDeps, stored: readonly AssetRecord[]): 
 }
 
 /**
- * The transaction of {@link createGeneration} (`insertGeneration` in store/generations.ts, one round trip): limits,
+ * The transaction of {@link createGeneration} (`insertGeneration` in store/generations.ts, one round trip, or one
+ * statement of a batch of them, see create-batcher.ts): limits,
  * the hold, the generation `queued`, its ledger entry and its job, or nothing. The workers are woken after the commit.
  */
 async function insertGenerationOnce(
@@ -139,26 +142,22 @@ async function insertGenerationOnce(
   hash: string,
 ): Promise<{ generation: GenerationRecord; created: boolean }> {
   const quoteMilli = prepared.quote.milliTokens;
-  const outcome = await insertGeneration(
-    deps.db,
-    {
-      id: generationId,
-      principal,
-      type: prepared.type,
-      model: prepared.model,
-      mode: prepared.mode,
-      variant: prepared.variant,
-      input: resolved.input,
-      mediaRefs: resolved.mediaRefs,
-      quote: prepared.quote,
-      quoteMilli,
-      provider: deps.providerFor(principal, prepared.model),
-      idempotencyKey,
-      requestHash: hash,
-      webhookUrl,
-    },
-    deps.limits,
-  );
+  const outcome = await deps.decide({
+    id: generationId,
+    principal,
+    type: prepared.type,
+    model: prepared.model,
+    mode: prepared.mode,
+    variant: prepared.variant,
+    input: resolved.input,
+    mediaRefs: resolved.mediaRefs,
+    quote: prepared.quote,
+    quoteMilli,
+    provider: deps.providerFor(principal, prepared.model),
+    idempotencyKey,
+    requestHash: hash,
+    webhookUrl,
+  });
   if (outcome.kind === 'duplicate_key') {
     const existing =
       idempotencyKey === null ? null : await existingFor(deps.db, principal, idempotencyKey, hash);

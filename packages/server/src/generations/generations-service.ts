@@ -9,6 +9,7 @@ import { findGeneration, loadGeneration } from '../store/generations.ts';
 import { jobWakeUp } from '../store/jobs.ts';
 import { cancelGeneration } from './cancel-generation.ts';
 import type { CheckedRequest } from './check-route.ts';
+import { CreateBatcher } from './create-batcher.ts';
 import { createGeneration } from './create-generation.ts';
 import type { GenerationEvent } from './generation-events.ts';
 import type { GenerationRecord } from './generation-record.ts';
@@ -34,12 +35,15 @@ export interface GenerationsSettings {
 export class GenerationsService {
   /** Wakes the workers after a create commits: at most one NOTIFY on its way per process. */
   private readonly wakeWorkers: () => Promise<void>;
+  /** Decides creates, many per commit under load. */
+  private readonly batcher: CreateBatcher;
 
   constructor(
     private readonly db: Database,
     private readonly settings: GenerationsSettings,
   ) {
     this.wakeWorkers = jobWakeUp(db);
+    this.batcher = new CreateBatcher(db, settings.limits);
   }
 
   create(
@@ -51,7 +55,13 @@ export class GenerationsService {
     id?: string,
   ): Promise<{ generation: GenerationRecord; created: boolean }> {
     return createGeneration(
-      { db: this.db, ...this.settings, wakeWorkers: this.wakeWorkers, log },
+      {
+        db: this.db,
+        ...this.settings,
+        decide: (g) => this.batcher.decide(g),
+        wakeWorkers: this.wakeWorkers,
+        log,
+      },
       principal,
       body,
       idempotencyKey,

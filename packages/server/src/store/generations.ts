@@ -3,6 +3,7 @@ import type { Principal } from '../billing/api-keys.ts';
 import type { LimitDefaults, LimitsVerdict } from '../billing/limits.ts';
 import { type Database, isUniqueViolation, type Queryable, sqlLiteral } from '../db/database.ts';
 import { runSql, sql } from '../db/sql.ts';
+import { ApiError } from '../errors.ts';
 import type {
   GenerationMediaRef,
   GenerationOutput,
@@ -12,7 +13,7 @@ import type {
 } from '../generations/generation-record.ts';
 import type { ProviderAttempt } from '../generations/provider-attempts.ts';
 import { KEY_MODES, type Owner } from '../key-mode.ts';
-import { createLimitsSql, lockAccountSql } from './limits.ts';
+import { createLimitsSql, lockAccountsSql } from './limits.ts';
 import { type Row, readRow } from './row-reader.ts';
 
 const STATUSES: readonly GenerationStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
@@ -189,6 +190,40 @@ export async function insertGeneration(
   g: NewGeneration,
   limits: LimitDefaults,
 ): Promise<InsertOutcome> {
+  const script = `${lockAccountsSql([g.principal])};\n${createStatementSql(g, limits)}`;
+  let row: Row;
+  try {
+    row = (await db.script(script))[1]?.[0] ?? {};
+  } catch (error) {
+    if (g.idempotencyKey !== null && isUniqueViolation(error)) return { kind: 'duplicate_key', error };
+    throw error;
+  }
+  return insertOutcome(row);
+}
+
+/**
+ * Several creates decided in one transaction, one commit for all (see generations/create-batcher.ts): the accounts
+ * of all of them are locked first, in id order (so two batches, or a batch and a single create, never wait on each
+ * other in a circle), then each create's statement runs in turn, exactly as {@link insertGeneration}'s does. A
+ * statement sees the creates before it in the batch (their generations count against the concurrency limit, their
+ * holds against the balance and budgets), and a refused create writes nothing, so each caller gets the outcome it
+ * would have had alone, in the order the creates came. An Idempotency-Key already taken, earlier in the batch or
+ * before, is a `duplicate_key` without an error; any error rolls the whole batch back and is thrown.
+ */
+export async function insertGenerations(
+  db: Database,
+  gs: readonly NewGeneration[],
+  limits: LimitDefaults,
+): Promise<InsertOutcome[]> {
+  const statements = gs.map((g) => createStatementSql(g, limits));
+  const results = await db.script(
+    `${lockAccountsSql(gs.map((g) => g.principal))};\n${statements.join(';\n')}`,
+  );
+  return gs.map((_, i) => insertOutcome(results[1 + i]?.[0] ?? {}));
+}
+
+/** The statement that decides one create, run after its account is locked (see {@link insertGeneration}). */
+function createStatementSql(g: NewGeneration, limits: LimitDefaults): string {
   const { principal } = g;
   const id = sqlLiteral(g.id);
   const account = sqlLiteral(principal.accountId);
@@ -214,12 +249,17 @@ export async function insertGeneration(
     sqlLiteral(g.requestHash),
     sqlLiteral(g.webhookUrl),
   ];
-  const script = `${lockAccountSql(principal)};
-WITH lim AS (${createLimitsSql(principal, g.quoteMilli, limits)}),
+  const taken =
+    g.idempotencyKey === null
+      ? 'SELECT false AS found'
+      : `SELECT EXISTS (SELECT 1 FROM generations WHERE account_id = ${account} AND run_mode = ${mode}
+           AND idempotency_key = ${sqlLiteral(g.idempotencyKey)}) AS found`;
+  return `WITH lim AS (${createLimitsSql(principal, g.quoteMilli, limits)}),
+taken AS (${taken}),
 held AS (
   UPDATE token_balances SET held_milli = held_milli + ${amount}
   WHERE account_id = ${account} AND mode = ${mode} AND balance_milli - held_milli >= ${amount}
-    AND (SELECT refused FROM lim) IS NULL
+    AND (SELECT refused FROM lim) IS NULL AND NOT (SELECT found FROM taken)
   RETURNING 1
 ),
 gen AS (
@@ -233,17 +273,24 @@ entry AS (
   SELECT ${account}, ${mode}, 'hold', ${amount}, gen.id, '', ${key} FROM gen
 ),
 job AS (INSERT INTO jobs (generation_id) SELECT gen.id FROM gen)
-SELECT lim.refused, lim.max_active, lim.budget_day, lim.budget_month, lim.spent_day, lim.spent_month,
-  b.balance_milli AS available_balance_milli, b.held_milli AS available_held_milli, gen.*
+SELECT (SELECT found FROM taken) AS taken, lim.refused, lim.max_active, lim.budget_day, lim.budget_month,
+  lim.spent_day, lim.spent_month, b.balance_milli AS available_balance_milli, b.held_milli AS available_held_milli, gen.*
 FROM lim LEFT JOIN gen ON true LEFT JOIN token_balances b ON b.account_id = ${account} AND b.mode = ${mode}`;
-  let row: Row;
-  try {
-    row = (await db.script(script))[1]?.[0] ?? {};
-  } catch (error) {
-    if (g.idempotencyKey !== null && isUniqueViolation(error)) return { kind: 'duplicate_key', error };
-    throw error;
-  }
+}
+
+/** The outcome a create statement's row says. */
+function insertOutcome(row: Row): InsertOutcome {
   const r = readRow(row);
+  if (row.taken === true) {
+    return {
+      kind: 'duplicate_key',
+      error: new ApiError(
+        'idempotency_conflict',
+        409,
+        'A request with this Idempotency-Key is being processed; retry it in a moment.',
+      ),
+    };
+  }
   const refused = r.textOrNull('refused');
   if (refused !== null) {
     return {

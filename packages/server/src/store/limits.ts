@@ -82,16 +82,18 @@ export async function addRequestCounts(
 }
 
 /**
- * The account-row lock that decides concurrent creates of one account one after another, on every server
- * process: the first statement of the create transaction. NO KEY UPDATE still serialises creates of one account
- * but not the foreign-key checks of other transactions (a worker's capture inserting a ledger entry), which
- * FOR UPDATE would deadlock with.
+ * The account-row locks that decide concurrent creates of one account one after another, on every server
+ * process: the first statement of the create transaction. Several accounts (a batch of creates) are locked in id
+ * order, the order every create transaction takes them in, so no two wait on each other in a circle. NO KEY UPDATE
+ * still serialises creates of one account but not the foreign-key checks of other transactions (a worker's capture
+ * inserting a ledger entry), which FOR UPDATE would deadlock with.
  */
-export const lockAccountSql = (p: Principal): string =>
-  `SELECT 1 FROM accounts WHERE id = ${sqlLiteral(p.accountId)} FOR NO KEY UPDATE`;
+export const lockAccountsSql = (principals: readonly Principal[]): string =>
+  `SELECT 1 FROM accounts WHERE id IN (${[...new Set(principals.map((p) => sqlLiteral(p.accountId)))].join(', ')})
+   ORDER BY id FOR NO KEY UPDATE`;
 
 /**
- * What an account and key may still start, as one row (run after {@link lockAccountSql}, in its own statement,
+ * What an account and key may still start, as one row (run after {@link lockAccountsSql}, in its own statement,
  * so its snapshot sees every create committed before the lock): `refused` is 'concurrency' when the account
  * already has its limit of queued/running generations, 'day' or 'month' when a key budget would be passed by
  * `quoteMilli`, else NULL. Spends are only summed for budgets that are set.
