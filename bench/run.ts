@@ -15,6 +15,7 @@ import { inFlightBenchmark } from './benchmarks/in-flight.ts';
 import { peerBenchmark } from './benchmarks/peer.ts';
 import { pipelineBenchmark } from './benchmarks/pipeline.ts';
 import { renderBenchmark } from './benchmarks/render.ts';
+import { statusBenchmark } from './benchmarks/status.ts';
 import { uploadBenchmark } from './benchmarks/upload.ts';
 import type { Benchmark, BenchResult } from './lib/figures.ts';
 import { postgresAvailable } from './lib/postgres.ts';
@@ -22,6 +23,7 @@ import { machine, markdown, textTable } from './lib/report.ts';
 
 const BENCHMARKS: Benchmark[] = [
   createBenchmark,
+  statusBenchmark,
   pipelineBenchmark,
   inFlightBenchmark,
   renderBenchmark,
