@@ -15,6 +15,7 @@ import { inFlightBenchmark } from './benchmarks/in-flight.ts';
 import { peerBenchmark } from './benchmarks/peer.ts';
 import { pipelineBenchmark } from './benchmarks/pipeline.ts';
 import { renderBenchmark } from './benchmarks/render.ts';
+import { sseBenchmark } from './benchmarks/sse.ts';
 import { statusBenchmark } from './benchmarks/status.ts';
 import { uploadBenchmark } from './benchmarks/upload.ts';
 import type { Benchmark, BenchResult } from './lib/figures.ts';
@@ -24,6 +25,7 @@ import { machine, markdown, textTable } from './lib/report.ts';
 const BENCHMARKS: Benchmark[] = [
   createBenchmark,
   statusBenchmark,
+  sseBenchmark,
   pipelineBenchmark,
   inFlightBenchmark,
   renderBenchmark,
