@@ -18,6 +18,7 @@ import { renderBenchmark } from './benchmarks/render.ts';
 import { sseBenchmark } from './benchmarks/sse.ts';
 import { statusBenchmark } from './benchmarks/status.ts';
 import { uploadBenchmark } from './benchmarks/upload.ts';
+import { webhooksBenchmark } from './benchmarks/webhooks.ts';
 import type { Benchmark, BenchResult } from './lib/figures.ts';
 import { postgresAvailable } from './lib/postgres.ts';
 import { machine, markdown, textTable } from './lib/report.ts';
@@ -26,6 +27,7 @@ const BENCHMARKS: Benchmark[] = [
   createBenchmark,
   statusBenchmark,
   sseBenchmark,
+  webhooksBenchmark,
   pipelineBenchmark,
   inFlightBenchmark,
   renderBenchmark,
