@@ -79,19 +79,9 @@ export const statusBenchmark: Benchmark = {
     const runs: Figure[][] = [];
     const dbs: Db[] = ctx.postgresUrl ? ['PostgreSQL', 'PGlite'] : ['PGlite'];
     for (const db of dbs) for (let i = 1; i <= ctx.runs; i++) runs.push(await oneRun(ctx, db, i));
-    const goals: Record<string, (f: Figure) => boolean> = {};
-    const text = new Map<string, string>();
-    for (const db of dbs) {
-      const name = `GET /api/v1/generations/{id} req/s, ${db}, ${CONNECTIONS} connections`;
-      const ratio = db === 'PostgreSQL' ? 0.8 : 0.5;
-      goals[name] = (f) => (f.ratio ?? 0) >= ratio;
-      text.set(name, `≥ ${ratio}× baseline`);
-    }
-    const figures = medianFigures(runs, goals);
-    for (const f of figures) {
-      const goal = text.get(f.name);
-      if (goal) f.goal = goal;
-    }
+    const goalName = `GET /api/v1/generations/{id} req/s, PostgreSQL, ${CONNECTIONS} connections`;
+    const figures = medianFigures(runs, { [goalName]: (f) => (f.ratio ?? 0) >= 0.8 });
+    for (const f of figures) if (f.name === goalName) f.goal = '≥ 0.8× baseline';
     return {
       figures,
       notes: [

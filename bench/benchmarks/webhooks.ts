@@ -10,7 +10,7 @@ import { seedGenerations } from '../lib/seed-generations.ts';
 import { sleep } from '../lib/stats.ts';
 
 /** Deliveries drained per phase. */
-const DELIVERIES = 2000;
+const DELIVERIES = 1000;
 /** Sending loops: the default REELAY_WEBHOOK_CONCURRENCY, then more. */
 const CONCURRENCIES = [4, 16];
 
