@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { type Child, libFile, startChild } from '../lib/child.ts';
@@ -16,6 +17,16 @@ const STREAMS = 10_000;
 const CHANGES = 200;
 /** Pause between two timed changes. */
 const GAP_MS = 20;
+
+/** This process's soft limit on open files (children inherit it), from /proc; null when unknown. */
+function openFilesLimit(): number | null {
+  try {
+    const line = /Max open files\s+(\S+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1];
+    return line === undefined || line === 'unlimited' ? null : Number(line);
+  } catch {
+    return null;
+  }
+}
 
 interface Side {
   rssMb: number;
@@ -143,6 +154,13 @@ export const sseBenchmark: Benchmark = {
   title: 'Event streams (GET /api/v1/generations/{id}/events), PostgreSQL',
   async run(ctx) {
     if (!ctx.postgresUrl) return { figures: [], notes: ['Skipped: needs PostgreSQL.'] };
+    // The load generator holds one socket per stream and the server one more each, plus their own files.
+    const limit = openFilesLimit();
+    const needed = (ctx.quick ? 2000 : STREAMS) + 1000;
+    if (limit !== null && limit < needed)
+      throw new Error(
+        `open files are limited to ${limit}; raise it to at least ${needed} (ulimit -n ${needed})`,
+      );
     const runs: Figure[][] = [];
     for (let run = 1; run <= ctx.runs; run++) runs.push(await oneRun(ctx, ctx.postgresUrl, run));
     const n = ctx.quick ? 2000 : STREAMS;
