@@ -15,13 +15,19 @@ import { inFlightBenchmark } from './benchmarks/in-flight.ts';
 import { peerBenchmark } from './benchmarks/peer.ts';
 import { pipelineBenchmark } from './benchmarks/pipeline.ts';
 import { renderBenchmark } from './benchmarks/render.ts';
+import { sseBenchmark } from './benchmarks/sse.ts';
+import { statusBenchmark } from './benchmarks/status.ts';
 import { uploadBenchmark } from './benchmarks/upload.ts';
+import { webhooksBenchmark } from './benchmarks/webhooks.ts';
 import type { Benchmark, BenchResult } from './lib/figures.ts';
 import { postgresAvailable } from './lib/postgres.ts';
 import { machine, markdown, textTable } from './lib/report.ts';
 
 const BENCHMARKS: Benchmark[] = [
   createBenchmark,
+  statusBenchmark,
+  sseBenchmark,
+  webhooksBenchmark,
   pipelineBenchmark,
   inFlightBenchmark,
   renderBenchmark,

@@ -1,7 +1,11 @@
 import { join } from 'node:path';
+import type { Json } from '@reelay/catalog';
 import type pg from 'pg';
+import { renderImage } from '../../packages/server/src/providers/local/render-image.ts';
+import { renderSpecFor } from '../../packages/server/src/providers/local/render-spec.ts';
 import { makeAccounts } from '../lib/accounts.ts';
 import { type Child, libFile, startChild } from '../lib/child.ts';
+import { createGenerations } from '../lib/create-ids.ts';
 import type { BenchContext, Benchmark, Figure } from '../lib/figures.ts';
 import { medianFigures } from '../lib/figures.ts';
 import {
@@ -12,6 +16,7 @@ import {
   gatewayEnv,
   startGateway,
 } from '../lib/gateway-env.ts';
+import { imageRequest } from '../lib/image-request.ts';
 import { hammer } from '../lib/load.ts';
 
 const ACCOUNTS = 16;
@@ -224,34 +229,160 @@ async function oneRun(
   }
 }
 
+interface GenerationTimes {
+  id: string;
+  status: string;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  error: unknown;
+}
+
+/** Polls GET /api/v1/generations/{id} every 10 ms until every one of `ids` has ended; returns their JSON. */
+async function waitEnded(port: number, ids: string[], timeoutMs: number): Promise<GenerationTimes[]> {
+  const until = Date.now() + timeoutMs;
+  const ended: GenerationTimes[] = [];
+  for (const id of ids) {
+    for (;;) {
+      const r = await fetch(`http://127.0.0.1:${port}/api/v1/generations/${id}`, {
+        headers: authHeaders(BENCH_KEY),
+      });
+      const g = (await r.json()) as GenerationTimes;
+      if (g.status !== 'queued' && g.status !== 'running') {
+        if (g.status !== 'succeeded') throw new Error(`generation ${g.status}: ${JSON.stringify(g.error)}`);
+        ended.push(g);
+        break;
+      }
+      if (Date.now() > until) throw new Error(`${id} still ${g.status} after ${timeoutMs} ms`);
+      await sleep(10);
+    }
+  }
+  return ended;
+}
+
+const ms = (iso: string | null) => (iso ? Date.parse(iso) : 0);
+
+/**
+ * The embedded default, as `npm start` runs it: one process (API and worker) on PGlite with the local
+ * renderer. `n` image creates at once (8 connections), then `m` one at a time; against the same sharp render
+ * (renderImage with the spec the local renderer makes of the same request) called directly in a loop.
+ */
+async function localRun(ctx: BenchContext, run: number, n: number, m: number): Promise<Figure[]> {
+  const request = imageRequest();
+  const renderSlots = 2; // REELAY_RENDER_CONCURRENCY's default
+  const gateway = await startGateway(gatewayEnv(join(ctx.tmp, `pipeline-local-${run}`), null), 'all');
+  let perSecond: number;
+  let latencies: number[];
+  try {
+    const ids = await createGenerations(gateway.info.port, n, { concurrency: 8, body: request.body });
+    const all = await waitEnded(gateway.info.port, ids, 300_000);
+    const first = Math.min(...all.map((g) => ms(g.startedAt)));
+    const last = Math.max(...all.map((g) => ms(g.completedAt)));
+    perSecond = n / ((last - first) / 1000 || 1);
+    latencies = [];
+    for (let i = 0; i < m; i++) {
+      const r = await fetch(`http://127.0.0.1:${gateway.info.port}/api/v1/generations`, {
+        method: 'POST',
+        headers: authHeaders(BENCH_KEY),
+        body: request.body,
+      });
+      const g = (await r.json()) as { id: string };
+      if (r.status >= 300) throw new Error(`create answered ${r.status}: ${JSON.stringify(g)}`);
+      const [done] = await waitEnded(gateway.info.port, [g.id], 60_000);
+      latencies.push(ms(done?.completedAt ?? null) - ms(done?.createdAt ?? null));
+      await sleep(GAP_MS);
+    }
+  } finally {
+    await gateway.stop();
+  }
+  const body = JSON.parse(request.body) as { input: Record<string, Json> };
+  const spec = renderSpecFor({ model: request.model, type: 'image', input: body.input, media: [] });
+  if (spec.kind !== 'image') throw new Error(`${request.model} is not rendered as an image`);
+  const dir = join(ctx.tmp, `pipeline-local-bare-${run}`);
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: renderSlots }, async () => {
+      while (next < n) await renderImage(spec, join(dir, String(next++)));
+    }),
+  );
+  const barePerSecond = n / ((performance.now() - t0) / 1000);
+  const bareLatencies: number[] = [];
+  for (let i = 0; i < m; i++) {
+    const t = performance.now();
+    await renderImage(spec, join(dir, `one-${i}`));
+    bareLatencies.push(performance.now() - t);
+  }
+  const p50 = quantile(latencies, 0.5);
+  const bareP50 = quantile(bareLatencies, 0.5);
+  ctx.log(
+    `  PGlite run ${run}, ${request.model} (local renderer): ${perSecond.toFixed(1)}/s p50 ${p50.toFixed(0)} ms; bare renderImage ${barePerSecond.toFixed(1)}/s p50 ${bareP50.toFixed(0)} ms`,
+  );
+  const bn = `sharp render (renderImage) in a loop, ${renderSlots} at a time`;
+  return [
+    {
+      name: `completed/s, PGlite, local renderer, ${request.model}`,
+      unit: '/s',
+      value: perSecond,
+      baseline: barePerSecond,
+      baselineName: bn,
+    },
+    {
+      name: `create→succeeded p50, PGlite, local renderer, ${request.model}`,
+      unit: 'ms',
+      value: p50,
+      baseline: bareP50,
+      baselineName: 'the same sharp render alone, one at a time',
+    },
+  ];
+}
+
 /** 2. Generations through the whole pipeline against an upstream that completes at once. */
 export const pipelineBenchmark: Benchmark = {
   name: 'pipeline',
-  title: 'Pipeline (create → worker → upstream → succeeded), PostgreSQL',
+  title:
+    'Pipeline (create → worker → succeeded): PostgreSQL with a loopback upstream, PGlite with the local renderer',
   async run(ctx) {
-    if (!ctx.postgresUrl)
-      return { figures: [], notes: ['Skipped: needs PostgreSQL (several worker processes).'] };
     const n = ctx.quick ? 100 : 300;
     const m = ctx.quick ? 20 : 60;
-    const upstream = await startChild<{ port: number }>(UPSTREAM, { BENCH_TASK_MS: '0' });
-    const upstreamUrl = `http://127.0.0.1:${upstream.info.port}/v1`;
+    const localN = ctx.quick ? 10 : 40;
+    const localM = ctx.quick ? 5 : 15;
     const runs: Figure[][] = [];
-    try {
-      for (let run = 1; run <= ctx.runs; run++)
-        runs.push(await oneRun(ctx, ctx.postgresUrl, upstreamUrl, run, n, m));
-    } finally {
-      await upstream.stop();
+    if (ctx.postgresUrl) {
+      const upstream = await startChild<{ port: number }>(UPSTREAM, { BENCH_TASK_MS: '0' });
+      const upstreamUrl = `http://127.0.0.1:${upstream.info.port}/v1`;
+      try {
+        for (let run = 1; run <= ctx.runs; run++)
+          runs.push(await oneRun(ctx, ctx.postgresUrl, upstreamUrl, run, n, m));
+      } finally {
+        await upstream.stop();
+      }
     }
+    for (let run = 1; run <= ctx.runs; run++) runs.push(await localRun(ctx, run, localN, localM));
     const goals: Record<string, (f: Figure) => boolean> = {};
-    for (const w of ['1 worker process', '2 worker processes', '4 worker processes']) {
-      goals[`completed/s, ${w}`] = (f) => f.value >= 300;
-      goals[`create→succeeded p50, ${w}`] = (f) => f.value < 50;
-    }
+    const goalText = new Map<string, string>();
+    const goal = (name: string, text: string, check: (f: Figure) => boolean) => {
+      goals[name] = check;
+      goalText.set(name, text);
+    };
+    for (const w of ['1 worker process', '2 worker processes'])
+      goal(`completed/s, ${w}`, '≥ 0.6× baseline', (f) => (f.ratio ?? 0) >= 0.6);
+    for (const w of ['1 worker process', '2 worker processes', '4 worker processes'])
+      goal(`create→succeeded p50, ${w}`, '< 15 ms', (f) => f.value < 15);
+    const model = imageRequest().model;
+    goal(`completed/s, PGlite, local renderer, ${model}`, '≥ 0.5× baseline', (f) => (f.ratio ?? 0) >= 0.5);
+    goal(
+      `create→succeeded p50, PGlite, local renderer, ${model}`,
+      '≤ 2× baseline (0.5× its speed)',
+      (f) => (f.ratio ?? Number.POSITIVE_INFINITY) <= 2,
+    );
     const figures = medianFigures(runs, goals);
     for (const f of figures) {
-      if (f.name.startsWith('completed/s')) f.goal = '≥ 300/s';
-      if (f.name.includes('p50')) f.goal = '< 50 ms';
+      const text = goalText.get(f.name);
+      if (text) f.goal = text;
     }
+    const image = imageRequest();
+    const imageInput = (JSON.parse(image.body) as { input: Record<string, Json> }).input;
     return {
       figures,
       notes: [
@@ -260,6 +391,7 @@ export const pipelineBenchmark: Benchmark = {
         `Latency: with the workers running and idle, ${m} more creates one at a time, ${GAP_MS} ms apart (well below the drain rate, so no queue builds up); create→succeeded = completed_at − created_at of each (server clock, no client polling).`,
         'Upstream: bench/lib/upstream-main.ts in its own process, a task API that is done at once. Reelay reaches it through the bench-only LoopbackProvider (bench/lib/loopback-provider.ts), registered through createGateway({ providers }) under the id `local` because test keys always route to `local`; it downloads the output (a 64×64 PNG) into the work folder, the only outputs the worker accepts today, and the worker then stores it as an asset (sniffed, probed with sharp, hashed, moved).',
         'Baseline: the same number of bare worker processes (4 loops each, LISTEN/NOTIFY wake-ups) on their own tables in the same server doing only claim (DELETE … FOR UPDATE SKIP LOCKED), start, status, download and one INSERT per job.',
+        `Embedded default (PGlite, local renderer): one process with API and worker as \`npm start\` runs it, on a fresh data folder, rendering ${image.model} (the catalog's first image model, its example input: ${String(imageInput.imageSize ?? '')} ${String(imageInput.aspectRatio ?? '')}) with the real local renderer (sharp). Throughput: ${localN} creates at once (8 connections), completed/s = ${localN} ÷ (last completedAt − first startedAt); latency: ${localM} creates one at a time, each followed to the end by polling GET every 10 ms, create→succeeded = completedAt − createdAt of the generation. Baseline: the renderer's own renderImage with the spec it makes of the same request, called directly in a loop, 2 at a time (REELAY_RENDER_CONCURRENCY's default) for throughput and one at a time for latency; Reelay adds the create, queue, claim, storing the output as an asset (sniffed, probed with sharp, hashed, moved) and the capture.`,
       ],
     };
   },

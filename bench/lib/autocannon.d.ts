@@ -8,6 +8,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     amount?: number;
+    /** Per-request hooks; `setupRequest` runs before every request and may change its path. */
+    requests?: { setupRequest?: (request: { path?: string }) => { path?: string } }[];
     setupClient?: (client: { setHeaders(headers: Record<string, string>): void }) => void;
   }
   interface Histogram {

@@ -1,20 +1,25 @@
 /**
- * The create benchmark's baseline: a bare node:http server that reads the JSON body and does the same
- * single-row INSERT into `generations` as POST /api/v1/generations, on the same database (opened with the
- * gateway's own driver), with nothing else: no auth, validation, quote, hold, limits or job.
+ * The create benchmark's baseline, the simplest correct server: bare node:http reading the JSON body and
+ * doing ONE INSERT of (id, account, model, input) into a simple table per create, nothing else (no auth,
+ * validation, quote, hold, limits, job or event). PostgreSQL (DATABASE_URL) through a `pg.Pool` of the
+ * gateway's pool size; otherwise a PGlite instance in its own folder under REELAY_DATA_DIR.
  * Sends `{ ready: { port } }`.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { loadConfig } from '../../packages/server/src/config.ts';
-import { openDatabase } from '../../packages/server/src/db/open-database.ts';
-import { newId } from '../../packages/server/src/ids.ts';
+import { join } from 'node:path';
+import { openBareDb } from './bare-db.ts';
 
-const db = await openDatabase(loadConfig().database);
-const key = (
-  await db.query<{ id: string; account_id: string }>('SELECT id, account_id FROM api_keys LIMIT 1')
-)[0];
-if (!key) throw new Error('run the gateway once first: no API key in the database');
-const quote = JSON.stringify({ milliTokens: 3000, tokens: 3 });
+const TABLE = `CREATE TABLE IF NOT EXISTS bare_generations (
+  id text PRIMARY KEY, account_id text NOT NULL, model text NOT NULL, input jsonb NOT NULL)`;
+const INSERT = 'INSERT INTO bare_generations (id, account_id, model, input) VALUES ($1, $2, $3, $4)';
+
+const db = await openBareDb(
+  process.env.DATABASE_URL,
+  join(process.env.REELAY_DATA_DIR as string, 'bare-pglite'),
+);
+await db.query(TABLE);
+const account = 'acct_bench';
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
@@ -22,28 +27,8 @@ const server = createServer((req, res) => {
   req.on('end', async () => {
     try {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { model: string; input: unknown };
-      const id = newId('gen');
-      await db.query(
-        `INSERT INTO generations (id, account_id, key_id, run_mode, type, model, mode, variant, status, input, quote,
-           hold_milli, provider, idempotency_key, request_hash)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'queued',$9,$10,$11,$12,$13,$14)`,
-        [
-          id,
-          key.account_id,
-          key.id,
-          'test',
-          'video',
-          body.model,
-          'text_to_video',
-          '720p',
-          JSON.stringify(body.input),
-          quote,
-          3000,
-          'local',
-          null,
-          null,
-        ],
-      );
+      const id = `gen_${randomUUID()}`;
+      await db.query(INSERT, [id, account, body.model, JSON.stringify(body.input)]);
       const text = JSON.stringify({ id, status: 'queued' });
       res.writeHead(201, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       res.end(text);

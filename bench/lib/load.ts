@@ -24,17 +24,33 @@ export async function hammer(opts: {
   /** …or a fixed number of requests. */
   amount?: number;
   warmupSeconds?: number;
+  /** Paths each request takes in turn (many ids of one route, say); the url's path otherwise. */
+  paths?: string[];
   /** Bearer keys handed out to the connections in turn (one account each, say). */
   keys?: string[];
 }): Promise<LoadResult> {
   let next = 0;
+  let nextPath = 0;
   const keys = opts.keys ?? [];
+  const paths = opts.paths ?? [];
   const base = {
     url: opts.url,
     method: opts.method ?? 'GET',
     headers: opts.headers ?? {},
     body: opts.body,
     connections: opts.connections,
+    ...(paths.length
+      ? {
+          requests: [
+            {
+              setupRequest: (request: { path?: string }) => ({
+                ...request,
+                path: paths[nextPath++ % paths.length],
+              }),
+            },
+          ],
+        }
+      : {}),
     ...(keys.length
       ? {
           setupClient: (client: { setHeaders(h: Record<string, string>): void }) =>
