@@ -7,7 +7,7 @@ export interface LimitDefaults {
 
 const tokens = (milli: number) => milli / 1000;
 
-/** The verdict of the limits a create checks (`createLimitsSql` in store/limits.ts). */
+/** The verdict of the limits a create checks (`reelay_create_generations`, migration 017). */
 export interface LimitsVerdict {
   refused: 'concurrency' | 'day' | 'month' | null;
   max_active: number;

@@ -13,7 +13,6 @@ import type {
 } from '../generations/generation-record.ts';
 import type { ProviderAttempt } from '../generations/provider-attempts.ts';
 import { KEY_MODES, type Owner } from '../key-mode.ts';
-import { createLimitsSql, lockAccountsSql } from './limits.ts';
 import { type Row, readRow } from './row-reader.ts';
 
 const STATUSES: readonly GenerationStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
@@ -179,111 +178,69 @@ export type InsertOutcome =
 const REFUSALS: readonly NonNullable<LimitsVerdict['refused']>[] = ['concurrency', 'day', 'month'];
 
 /**
- * The create transaction, sent as one script (one round trip, so the account's lock is held only while the
- * database runs it): the account row is locked; then one statement checks the limits, holds the tokens (the
- * balance check and the update are one UPDATE, so concurrent holds never take a balance below zero), and — only
- * when both pass — inserts the generation, its hold's ledger entry and its job. A refusal writes nothing and
- * commits. A second generation with the same Idempotency-Key is a `duplicate_key`.
+ * One create decided in its own transaction (see {@link insertGenerations}); a second generation with the same
+ * Idempotency-Key, committed by another transaction at the same moment, is a `duplicate_key` too.
  */
 export async function insertGeneration(
   db: Database,
   g: NewGeneration,
   limits: LimitDefaults,
 ): Promise<InsertOutcome> {
-  const script = `${lockAccountsSql([g.principal])};\n${createStatementSql(g, limits)}`;
-  let row: Row;
   try {
-    row = (await db.script(script))[1]?.[0] ?? {};
+    return (await insertGenerations(db, [g], limits))[0] as InsertOutcome;
   } catch (error) {
     if (g.idempotencyKey !== null && isUniqueViolation(error)) return { kind: 'duplicate_key', error };
     throw error;
   }
-  return insertOutcome(row);
 }
 
 /**
- * Several creates decided in one transaction, one commit for all (see generations/create-batcher.ts): the accounts
- * of all of them are locked first, in id order (so two batches, or a batch and a single create, never wait on each
- * other in a circle), then each create's statement runs in turn, exactly as {@link insertGeneration}'s does. A
- * statement sees the creates before it in the batch (their generations count against the concurrency limit, their
- * holds against the balance and budgets), and a refused create writes nothing, so each caller gets the outcome it
- * would have had alone, in the order the creates came. An Idempotency-Key already taken, earlier in the batch or
- * before, is a `duplicate_key` without an error; any error rolls the whole batch back and is thrown.
+ * Creates decided in one transaction, one commit for all (see generations/create-batcher.ts), sent as one script of
+ * two statements in one round trip: `reelay_create_generations` (migration 017) decides them in order — it locks
+ * their accounts (so the locks are held only while the database runs the script), then for each checks its
+ * Idempotency-Key, the limits and the balance, and only when all pass holds the tokens and inserts the generation
+ * `queued`, its ledger entry and its job — and the second statement reads the generations it created. Each create
+ * sees the ones before it, and one that is refused writes nothing, so each caller gets the outcome it would have
+ * had alone, in the order the creates came. Any error rolls the whole batch back and is thrown.
  */
 export async function insertGenerations(
   db: Database,
   gs: readonly NewGeneration[],
   limits: LimitDefaults,
 ): Promise<InsertOutcome[]> {
-  const statements = gs.map((g) => createStatementSql(g, limits));
-  const results = await db.script(
-    `${lockAccountsSql(gs.map((g) => g.principal))};\n${statements.join(';\n')}`,
+  const creates = gs.map((g) => ({
+    id: g.id,
+    accountId: g.principal.accountId,
+    keyId: g.principal.keyId,
+    runMode: g.principal.mode,
+    type: g.type,
+    model: g.model,
+    mode: g.mode,
+    variant: g.variant,
+    input: g.input,
+    mediaRefs: g.mediaRefs,
+    quote: g.quote,
+    quoteMilli: g.quoteMilli,
+    provider: g.provider,
+    idempotencyKey: g.idempotencyKey,
+    requestHash: g.requestHash,
+    webhookUrl: g.webhookUrl,
+  }));
+  const [decided = [], created = []] = await db.script(
+    `SELECT * FROM reelay_create_generations(${sqlLiteral(JSON.stringify(creates))}::jsonb, ${sqlLiteral(limits.maxConcurrentGenerations)}::int);
+SELECT * FROM generations WHERE id IN (${gs.map((g) => sqlLiteral(g.id)).join(', ')})`,
   );
-  return gs.map((_, i) => insertOutcome(results[1 + i]?.[0] ?? {}));
+  const byId = new Map(created.map((row) => [row.id, row]));
+  return gs.map((g, i) => insertOutcome(decided[i] ?? {}, byId.get(g.id)));
 }
 
-/** The statement that decides one create, run after its account is locked (see {@link insertGeneration}). */
-function createStatementSql(g: NewGeneration, limits: LimitDefaults): string {
-  const { principal } = g;
-  const id = sqlLiteral(g.id);
-  const account = sqlLiteral(principal.accountId);
-  const mode = sqlLiteral(principal.mode);
-  const key = sqlLiteral(principal.keyId);
-  const amount = sqlLiteral(g.quoteMilli);
-  const values = [
-    id,
-    account,
-    key,
-    mode,
-    sqlLiteral(g.type),
-    sqlLiteral(g.model),
-    sqlLiteral(g.mode),
-    sqlLiteral(g.variant),
-    "'queued'",
-    `${sqlLiteral(JSON.stringify(g.input))}::jsonb`,
-    `${sqlLiteral(JSON.stringify(g.mediaRefs))}::jsonb`,
-    `${sqlLiteral(JSON.stringify(g.quote))}::jsonb`,
-    `${amount}::bigint`,
-    sqlLiteral(g.provider),
-    sqlLiteral(g.idempotencyKey),
-    sqlLiteral(g.requestHash),
-    sqlLiteral(g.webhookUrl),
-  ];
-  const taken =
-    g.idempotencyKey === null
-      ? 'SELECT false AS found'
-      : `SELECT EXISTS (SELECT 1 FROM generations WHERE account_id = ${account} AND run_mode = ${mode}
-           AND idempotency_key = ${sqlLiteral(g.idempotencyKey)}) AS found`;
-  return `WITH lim AS (${createLimitsSql(principal, g.quoteMilli, limits)}),
-taken AS (${taken}),
-held AS (
-  UPDATE token_balances SET held_milli = held_milli + ${amount}
-  WHERE account_id = ${account} AND mode = ${mode} AND balance_milli - held_milli >= ${amount}
-    AND (SELECT refused FROM lim) IS NULL AND NOT (SELECT found FROM taken)
-  RETURNING 1
-),
-gen AS (
-  INSERT INTO generations (id, account_id, key_id, run_mode, type, model, mode, variant, status, input,
-    media_refs, quote, hold_milli, provider, idempotency_key, request_hash, webhook_url)
-  SELECT ${values.join(', ')} FROM held
-  RETURNING *
-),
-entry AS (
-  INSERT INTO ledger_entries (account_id, mode, kind, amount_milli, generation_id, note, key_id)
-  SELECT ${account}, ${mode}, 'hold', ${amount}, gen.id, '', ${key} FROM gen
-),
-job AS (INSERT INTO jobs (generation_id) SELECT gen.id FROM gen)
-SELECT (SELECT found FROM taken) AS taken, lim.refused, lim.max_active, lim.budget_day, lim.budget_month,
-  lim.spent_day, lim.spent_month, b.balance_milli AS available_balance_milli, b.held_milli AS available_held_milli, gen.*
-FROM lim LEFT JOIN gen ON true LEFT JOIN token_balances b ON b.account_id = ${account} AND b.mode = ${mode}`;
-}
-
-/** The outcome a create statement's row says. */
-function insertOutcome(row: Row): InsertOutcome {
+/** The outcome of one create: its row from `reelay_create_generations`, and its generation when it was created. */
+function insertOutcome(row: Row, generation: Row | undefined): InsertOutcome {
   const r = readRow(row);
-  if (row.taken === true) {
+  const kind = r.oneOf('o_kind', ['created', 'refused', 'insufficient', 'duplicate_key'] as const);
+  if (kind === 'duplicate_key') {
     return {
-      kind: 'duplicate_key',
+      kind,
       error: new ApiError(
         'idempotency_conflict',
         409,
@@ -291,26 +248,22 @@ function insertOutcome(row: Row): InsertOutcome {
       ),
     };
   }
-  const refused = r.textOrNull('refused');
-  if (refused !== null) {
+  if (kind === 'refused') {
     return {
-      kind: 'refused',
+      kind,
       verdict: {
-        refused: r.oneOf('refused', REFUSALS),
-        max_active: r.number('max_active'),
-        budget_day: r.numberOrNull('budget_day'),
-        budget_month: r.numberOrNull('budget_month'),
-        spent_day: r.number('spent_day'),
-        spent_month: r.number('spent_month'),
+        refused: r.oneOf('o_refused', REFUSALS),
+        max_active: r.number('o_max_active'),
+        budget_day: r.numberOrNull('o_budget_day'),
+        budget_month: r.numberOrNull('o_budget_month'),
+        spent_day: r.number('o_spent_day'),
+        spent_month: r.number('o_spent_month'),
       },
     };
   }
-  if (row.id === null || row.id === undefined) {
-    const balance = Number(row.available_balance_milli ?? 0);
-    const held = Number(row.available_held_milli ?? 0);
-    return { kind: 'insufficient', availableMilli: balance - held };
-  }
-  return { kind: 'created', generation: generationFromRow(row) };
+  if (kind === 'insufficient') return { kind, availableMilli: r.number('o_available_milli') };
+  if (!generation) throw new Error('a created generation was not found in its own transaction');
+  return { kind, generation: generationFromRow(generation) };
 }
 
 /** Marks a queued or running generation of the owner `canceled`; null when it is in neither state (or not the owner's). */

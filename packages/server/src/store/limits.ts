@@ -1,10 +1,9 @@
 import type { Principal } from '../billing/api-keys.ts';
 import type { LimitDefaults } from '../billing/limits.ts';
-import { type Queryable, sqlLiteral } from '../db/database.ts';
-import { inlineSql, runSql, sql } from '../db/sql.ts';
+import type { Queryable } from '../db/database.ts';
+import { runSql, sql } from '../db/sql.ts';
 import { KEY_MODES } from '../key-mode.ts';
 import { readRow } from './row-reader.ts';
-import { keySpendSql } from './usage.ts';
 
 /** A live key as the authenticator keeps it: its principal, its account's per-key rate and its current window. */
 export interface LiveKey {
@@ -79,41 +78,4 @@ export async function addRequestCounts(
     const r = readRow(row);
     return { keyId: r.text('key_id'), windowStart: r.date('window_start'), count: r.number('count') };
   });
-}
-
-/**
- * The account-row locks that decide concurrent creates of one account one after another, on every server
- * process: the first statement of the create transaction. Several accounts (a batch of creates) are locked in id
- * order, the order every create transaction takes them in, so no two wait on each other in a circle. NO KEY UPDATE
- * still serialises creates of one account but not the foreign-key checks of other transactions (a worker's capture
- * inserting a ledger entry), which FOR UPDATE would deadlock with.
- */
-export const lockAccountsSql = (principals: readonly Principal[]): string =>
-  `SELECT 1 FROM accounts WHERE id IN (${[...new Set(principals.map((p) => sqlLiteral(p.accountId)))].join(', ')})
-   ORDER BY id FOR NO KEY UPDATE`;
-
-/**
- * What an account and key may still start, as one row (run after {@link lockAccountsSql}, in its own statement,
- * so its snapshot sees every create committed before the lock): `refused` is 'concurrency' when the account
- * already has its limit of queued/running generations, 'day' or 'month' when a key budget would be passed by
- * `quoteMilli`, else NULL. Spends are only summed for budgets that are set.
- */
-export function createLimitsSql(p: Principal, quoteMilli: number, defaults: LimitDefaults): string {
-  const account = sqlLiteral(p.accountId);
-  const key = sqlLiteral(p.keyId);
-  const quote = sqlLiteral(quoteMilli);
-  const maxActive = sqlLiteral(defaults.maxConcurrentGenerations);
-  // Active generations are counted only up to the limit: whether it is reached is all that is asked.
-  return `SELECT l.*,
-       CASE WHEN l.active >= l.max_active THEN 'concurrency'
-         WHEN l.budget_day IS NOT NULL AND l.spent_day + ${quote} > l.budget_day THEN 'day'
-         WHEN l.budget_month IS NOT NULL AND l.spent_month + ${quote} > l.budget_month THEN 'month'
-       END AS refused
-     FROM (SELECT coalesce(a.max_concurrent_generations, ${maxActive}) AS max_active,
-         (SELECT count(*)::int FROM (SELECT 1 FROM generations WHERE account_id = ${account} AND status IN ('queued', 'running')
-           LIMIT (SELECT coalesce(max_concurrent_generations, ${maxActive}) FROM accounts WHERE id = ${account})) AS n) AS active,
-         k.budget_daily_milli AS budget_day, k.budget_monthly_milli AS budget_month,
-         CASE WHEN k.budget_daily_milli IS NULL THEN 0 ELSE ${inlineSql(keySpendSql(sql`${p.keyId}`, sql`'day'`))} END AS spent_day,
-         CASE WHEN k.budget_monthly_milli IS NULL THEN 0 ELSE ${inlineSql(keySpendSql(sql`${p.keyId}`, sql`'month'`))} END AS spent_month
-       FROM (SELECT 1) AS one LEFT JOIN accounts a ON a.id = ${account} LEFT JOIN api_keys k ON k.id = ${key}) AS l`;
 }

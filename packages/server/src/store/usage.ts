@@ -12,12 +12,9 @@ export async function keySpendMilli(db: Queryable, keyId: string, period: 'day' 
   return rows[0] ? readRow(rows[0]).number('spent') : 0;
 }
 
-/** {@link keySpendMilli} as an SQL expression (float8), for the fragments `keyId` and `period` (values or expressions). */
+/** {@link keySpendMilli} as an SQL expression (float8; `reelay_key_spend`, migration 017), for the fragments `keyId` and `period`. */
 export function keySpendSql(keyId: Sql, period: Sql): Sql {
-  return sql`(SELECT coalesce(sum(e.amount_milli), 0)::float8 FROM ledger_entries e
-     WHERE e.key_id = ${keyId} AND e.created_at >= date_trunc(${period}, clock_timestamp() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-       AND (e.kind = 'capture' OR (e.kind = 'hold' AND NOT EXISTS (
-         SELECT 1 FROM ledger_entries c WHERE c.generation_id = e.generation_id AND c.kind IN ('capture', 'release')))))`;
+  return sql`reelay_key_spend(${keyId}, ${period})`;
 }
 
 export interface UsageRow {
