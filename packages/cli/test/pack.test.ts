@@ -99,7 +99,8 @@ async function projectLock(
 
 // The packages as a user gets them: packed by npm, installed offline (their dependencies from the npm cache) into
 // an empty project, and used from there with plain node, tsc and esbuild, never with the repository's sources.
-describe('the packed SDK and CLI, installed into an empty project', { timeout: 180_000 }, () => {
+// Most of its time is npm and tsc; beside the rest of the suite on a busy machine it takes minutes, hence the timeout.
+describe('the packed SDK and CLI, installed into an empty project', { timeout: 300_000 }, () => {
   let t: TestGateway;
   let dir: string;
   let project: string;
@@ -149,7 +150,7 @@ describe('the packed SDK and CLI, installed into an empty project', { timeout: 1
     );
     expect(installed.code, installed.stderr).toBe(0);
     await writeFile(join(project, 'media/a.png'), await makePng(320, 200, [200, 40, 40]));
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     await t?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
