@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClient } from '../../client/scripts/build.ts';
 import { makePng, startGateway, type TestGateway } from '../../server/test/harness.ts';
@@ -150,6 +151,11 @@ describe('the packed SDK and CLI, installed into an empty project', { timeout: 3
     );
     expect(installed.code, installed.stderr).toBe(0);
     await writeFile(join(project, 'media/a.png'), await makePng(320, 200, [200, 40, 40]));
+    // Noise does not compress: a few megabytes, sent as many chunks.
+    const noise = { type: 'gaussian' as const, mean: 128, sigma: 60 };
+    await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#000', noise } })
+      .png()
+      .toFile(join(project, 'media/noise.png'));
   }, 300_000);
   afterAll(async () => {
     await t?.stop();
@@ -263,6 +269,19 @@ describe('the packed SDK and CLI, installed into an empty project', { timeout: 3
     expect(JSON.parse(upload.stdout)).toMatchObject({ kind: 'image', width: 320, height: 200 });
     expect(upload.stderr).toContain('upload a.png');
     expect(upload.stderr.trim().split('\n').length).toBeLessThanOrEqual(6);
+
+    // Progress into a log (not a terminal) is a handful of lines, not one per chunk.
+    const big = await run(
+      bin,
+      ['--url', t.baseUrl, '--api-key', t.key, 'assets', 'upload', 'noise.png'],
+      media,
+    );
+    expect(big.code, big.stderr).toBe(0);
+    expect(big.stdout).toMatch(/^asset:\/\/asset_\w+ image\/png [\d.]+ MB \(1200×900\)\n$/);
+    const lines = big.stderr.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.length).toBeLessThanOrEqual(6);
+    expect(lines.at(-1)).toMatch(/100% asset:\/\/asset_\w+ \(image\/png\)$/);
 
     const missing = await run(
       bin,
