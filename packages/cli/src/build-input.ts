@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { Asset, ModelDescription, ModelField, ReelayClient } from '@reelay/client/node';
 import { CliError } from './admin-client.ts';
+import { notReadable, readableFile } from './local-files.ts';
 import { formatBytes, ProgressBar } from './progress-bar.ts';
 
 /** What the command line says about an input: text, `--set` pairs and media files by kind. */
@@ -66,14 +67,15 @@ async function uploadSetMedia(
 }
 
 /**
- * Uploads a local file with a progress bar on stderr. A path that is no readable file is the command line's
- * mistake, said plainly (a usage error, not a stack trace).
+ * Uploads a local file (relative to the caller's folder) with a progress bar on stderr. A path that is no readable
+ * file is the command line's mistake, said plainly before anything is sent (a usage error, not a stack trace).
  */
 export async function uploadFile(client: ReelayClient, file: string, contentType?: string): Promise<Asset> {
+  const path = await readableFile(file);
   const bar = new ProgressBar(`upload ${basename(file)}`, process.stderr, { logDetail: false });
   const asset = await client.assets
     .upload(
-      { path: file },
+      { path },
       {
         ...(contentType ? { contentType } : {}),
         onProgress: (p) =>
@@ -84,10 +86,8 @@ export async function uploadFile(client: ReelayClient, file: string, contentType
       },
     )
     .catch((error: NodeJS.ErrnoException) => {
-      const notFile = error instanceof TypeError && error.message.endsWith('is not a file');
-      if (['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES'].includes(error.code ?? '') || notFile)
-        throw new CliError(`${file}: not a readable file (${error.code ?? error.message})`);
-      throw error;
+      // The file can still go (or change) between the check and the upload.
+      throw notReadable(file, error) ?? error;
     });
   bar.done(`${asset.uri} (${asset.mediaType})`);
   return asset;
@@ -135,6 +135,9 @@ export async function buildInput(
   model: ModelDescription,
   args: InputArgs,
 ): Promise<Record<string, unknown>> {
+  // Every file named by --image/--video/--audio is checked before the first one is sent.
+  for (const file of [...(args.image ?? []), ...(args.video ?? []), ...(args.audio ?? [])])
+    if (!REMOTE.test(file)) await readableFile(file);
   const input = parseSets(model, args.set ?? []);
   await uploadSetMedia(client, model, input);
   if (args.prompt !== undefined) input.prompt = args.prompt;

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { describeError, errorJson } from './cli-context.ts';
 import { buildProgram } from './program.ts';

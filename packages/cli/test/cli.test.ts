@@ -16,6 +16,7 @@ async function reelay(
     const r = await run(process.execPath, [
       '--import',
       'tsx',
+      '--conditions=reelay-source',
       MAIN,
       '--url',
       t.baseUrl,

@@ -25,7 +25,17 @@ describe('reelay generate and friends, as a subprocess against a gateway', { tim
     try {
       const r = await run(
         process.execPath,
-        ['--import', 'tsx', MAIN, '--url', t.baseUrl, '--api-key', t.key, ...args],
+        [
+          '--import',
+          'tsx',
+          '--conditions=reelay-source',
+          MAIN,
+          '--url',
+          t.baseUrl,
+          '--api-key',
+          t.key,
+          ...args,
+        ],
         {
           env: { ...process.env, REELAY_API_KEY: '', REELAY_URL: '' },
         },

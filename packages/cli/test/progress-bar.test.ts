@@ -17,6 +17,17 @@ describe('a progress bar in a log (not a terminal)', () => {
     expect(out.lines.at(-1)).toBe(`upload a.mp4 [${'#'.repeat(24)}] 100% asset://asset_1 (video/mp4)`);
   });
 
+  it('writes a line or two for a transfer of unknown size, however many chunks come', () => {
+    const out = log();
+    const bar = new ProgressBar('download out.mp4', out, { logDetail: false });
+    for (let i = 1; i <= 1000; i++) bar.update(null, `${i} KB`);
+    bar.done('1000 KB video/mp4');
+    expect(out.lines).toEqual([
+      'download out.mp4 1 KB',
+      `download out.mp4 [${'#'.repeat(24)}] 100% 1000 KB video/mp4`,
+    ]);
+  });
+
   it('writes a line for every new status, as the statuses of a generation come', () => {
     const out = log();
     const bar = new ProgressBar('gen_1', out);

@@ -35,7 +35,7 @@ describe('reelay serve and reelay worker', () => {
 
   it('serve runs the gateway in the terminal, which the other commands then call, and stops on SIGTERM', async () => {
     const e = await env();
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=reelay-source', MAIN, 'serve'], {
       env: e,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -55,9 +55,21 @@ describe('reelay serve and reelay worker', () => {
     const key = /export REELAY_API_KEY=(rl_test_\w+)/.exec(output)?.[1] ?? '';
 
     const cli = (...args: string[]) =>
-      run(process.execPath, ['--import', 'tsx', MAIN, '--url', `http://127.0.0.1:${e.PORT}`, ...args], {
-        env: { ...process.env, REELAY_API_KEY: key },
-      });
+      run(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '--conditions=reelay-source',
+          MAIN,
+          '--url',
+          `http://127.0.0.1:${e.PORT}`,
+          ...args,
+        ],
+        {
+          env: { ...process.env, REELAY_API_KEY: key },
+        },
+      );
     const listed = JSON.parse((await cli('models', '--json')).stdout) as { data: { id: string }[] };
     expect(listed.data.map((m) => m.id)).toContain('kling-3.0-omni');
     const generations = JSON.parse((await cli('generations', 'list', '--json')).stdout);
@@ -68,9 +80,13 @@ describe('reelay serve and reelay worker', () => {
   });
 
   it('worker alone refuses the embedded database, saying what it needs', async () => {
-    const failed = await run(process.execPath, ['--import', 'tsx', MAIN, 'worker'], {
-      env: await env(),
-    }).then(
+    const failed = await run(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=reelay-source', MAIN, 'worker'],
+      {
+        env: await env(),
+      },
+    ).then(
       () => null,
       (error: { code: number; stderr: string }) => error,
     );

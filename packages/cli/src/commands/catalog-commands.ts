@@ -56,7 +56,7 @@ interface ModelsOptions {
 export function catalogCommands(program: Command): void {
   program
     .command('models [id]')
-    .description('list the catalog, or show one model: its fields table and prices')
+    .description('list the catalog (models, or models list), or show one model: its fields table and prices')
     .option(
       '--type <type>',
       'only models of this type: video or image (audio is accepted; the catalog has none yet)',
@@ -65,7 +65,7 @@ export function catalogCommands(program: Command): void {
     .action(async (id: string | undefined, o: ModelsOptions, command: Command) => {
       const ctx = contextOf(command);
       const locale = o.locale ? { locale: o.locale } : {};
-      if (id) {
+      if (id && id !== 'list') {
         const m = await ctx.client().models.get(id, locale);
         ctx.print(m, () => describe(m));
         return;

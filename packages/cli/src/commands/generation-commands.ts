@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { CliError } from '../admin-client.ts';
 import { buildInput } from '../build-input.ts';
 import { type CliContext, contextOf } from '../cli-context.ts';
+import { fromCaller } from '../local-files.ts';
 import { formatBytes, ProgressBar } from '../progress-bar.ts';
 import { table } from '../table.ts';
 import { inputOptions } from './input-options.ts';
@@ -13,7 +14,7 @@ const summary = (g: Generation) => {
   return `${g.id} ${g.status} — ${g.model} ${g.mode} ${g.variant}, ${g.quote.tokens} tokens${outputs}${error}`;
 };
 
-/** Waits with a progress bar, then downloads the first output to `out` with another. */
+/** Waits with a progress bar, then downloads the first output to `out` (from the caller's folder) with another. */
 async function follow(client: ReelayClient, ctx: CliContext, created: Generation, out: string | undefined) {
   const bar = new ProgressBar(`${created.id}`);
   const done = await client.generations.wait(created.id, {
@@ -28,7 +29,7 @@ async function follow(client: ReelayClient, ctx: CliContext, created: Generation
   const output = done.outputs[0];
   if (out && output) {
     const download = new ProgressBar(`download ${out}`, process.stderr, { logDetail: false });
-    await client.assets.downloadTo(output.uri, out, {
+    await client.assets.downloadTo(output.uri, fromCaller(out), {
       onProgress: (p) => download.update(p.total ? p.loaded / p.total : null, formatBytes(p.loaded)),
     });
     download.done(`${formatBytes(output.bytes)} ${output.mediaType}`);

@@ -43,6 +43,8 @@ export function bundleScripts(dir: string = SCRIPTS_DIR): Map<string, Buffer> {
     entryPoints: entries.map((name) => join(dir, name)),
     external: entries.map((name) => `./${basename(name, '.ts')}.js`),
     bundle: true,
+    // The SDK's TypeScript sources, as everywhere in the repository (its package exports point at its build).
+    conditions: ['reelay-source'],
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
