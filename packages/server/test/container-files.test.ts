@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -187,16 +190,46 @@ describe('Dockerfile', () => {
     );
   });
 
-  it('listens on every interface, keeps its data in a volume and checks /readyz', () => {
+  it('listens on every interface and keeps its data in a volume', () => {
     const env = args('ENV').join(' ');
     expect(env).toMatch(/\bHOST=0\.0\.0\.0\b/);
     const port = /\bPORT=(\d+)\b/.exec(env)?.[1];
     expect(args('EXPOSE')).toEqual([port]);
     const dataDir = /\bREELAY_DATA_DIR=(\S+)/.exec(env)?.[1];
     expect(args('VOLUME')).toEqual([JSON.stringify([dataDir])]);
+  });
+
+  it('has a health check that passes while /readyz answers 200 and fails otherwise', async () => {
     const health = args('HEALTHCHECK');
     expect(health).toHaveLength(1);
-    expect(health[0]).toMatch(/CMD \["node", "-e", .*\/readyz/);
+    // The exec form, as JSON (otherwise Docker would run it through a shell that the image may not have).
+    const argv = JSON.parse(/\bCMD\s+(\[.*\])\s*$/.exec(health[0] as string)?.[1] ?? 'null') as string[];
+    expect(argv[0]).toBe('node');
+    let status = 200;
+    const server = createServer((request, response) => {
+      response.statusCode = request.url === '/readyz' ? status : 404;
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const check = (on: number) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, argv.slice(1), {
+          env: { ...process.env, PORT: String(on) },
+          stdio: 'ignore',
+        });
+        child.once('exit', (code) => resolve(code));
+      });
+    try {
+      expect(await check(port)).toBe(0);
+      status = 503;
+      expect(await check(port)).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    // Nothing listening any more.
+    expect(await check(port)).toBe(1);
   });
 });
 
