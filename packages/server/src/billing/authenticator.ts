@@ -125,8 +125,8 @@ export class Authenticator implements KeyChanges {
    * Runs a change to keys or rates (`work`) and answers once this process has heard the change announced
    * (`announced` names the payload the commit sends, or null when nothing was announced). PostgreSQL hands a
    * notification to every listening session at commit, and this process's own session hears it in commit order,
-   * so by then every other process has it on its connection: the change is in force everywhere when the caller
-   * is told it is done, not a moment later.
+   * so by then the change is in force here and on its way to every other process, which acts on it as soon as
+   * it reads its listening connection (milliseconds).
    */
   async change<T>(work: () => Promise<T>, announced: (result: T) => string | null): Promise<T> {
     const since = this.changes;
