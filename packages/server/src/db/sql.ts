@@ -1,4 +1,4 @@
-import { type Queryable, sqlLiteral } from './database.ts';
+import type { Queryable } from './database.ts';
 
 /**
  * A piece of SQL built with the {@link sql} tag: text with holes, each hole holding either a value (sent as
@@ -56,23 +56,4 @@ export function render(fragment: Sql): { text: string; values: unknown[] } {
 export function runSql<T = Record<string, unknown>>(db: Queryable, fragment: Sql): Promise<T[]> {
   const { text, values } = render(fragment);
   return db.query<T>(text, values);
-}
-
-/**
- * A fragment as text with its values written in as {@link sqlLiteral}s, for a `Database.script` (which takes
- * no parameters). A value that is not a string, finite number, boolean or null is refused.
- */
-export function inlineSql(fragment: Sql): string {
-  const walk = (f: Sql): string => {
-    let text = f.strings[0] ?? '';
-    f.parts.forEach((part, i) => {
-      if (part instanceof Sql) text += walk(part);
-      else if (part === null || ['string', 'number', 'boolean'].includes(typeof part))
-        text += sqlLiteral(part as string | number | boolean | null);
-      else throw new Error(`cannot write a ${typeof part} into SQL text`);
-      text += f.strings[i + 1] ?? '';
-    });
-    return text;
-  };
-  return walk(fragment);
 }
