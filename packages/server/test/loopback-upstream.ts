@@ -60,6 +60,9 @@ export async function startLoopbackUpstream(
   options: { taskMs?: number; faults?: UpstreamFaults; seed?: number } = {},
 ): Promise<LoopbackUpstream> {
   const random = seeded(options.seed ?? 1);
+  // Lost starts draw from a stream of their own: whether the n-th task's answer is lost does not depend on how
+  // many status polls came before it.
+  const lostRandom = seeded((options.seed ?? 1) + 7919);
   const byId = new Map<string, UpstreamTask>();
   const sockets = new Set<Socket>();
   let burstLeft = 0;
@@ -104,7 +107,7 @@ export async function startLoopbackUpstream(
         };
         upstream.tasks.push(task);
         byId.set(task.id, task);
-        if (random() < (f.lostStart ?? 0)) {
+        if (lostRandom() < (f.lostStart ?? 0)) {
           upstream.lostStarts++;
           return;
         }

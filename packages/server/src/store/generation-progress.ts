@@ -7,12 +7,10 @@ import { type AssetRecord, insertAssetsWhen } from './assets.ts';
 import { generationFromRow } from './generations.ts';
 import { deleteJob } from './jobs.ts';
 import { captureWith, release } from './ledger.ts';
-import { attemptOutcomeSet } from './provider-attempts.ts';
+import { type AttemptPatch, attemptOutcomeSet } from './provider-attempts.ts';
 import { readRow } from './row-reader.ts';
 
 /** The changes a worker makes to a generation as it drives it, each one statement (or one transaction). */
-
-type AttemptPatch = Partial<Pick<ProviderAttempt, 'outcome' | 'upstreamId' | 'error'>>;
 
 /** Now, as the ISO timestamps of the attempt log and `reconciling.since` spell it. */
 const NOW_ISO = sql`to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

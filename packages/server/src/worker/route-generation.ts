@@ -21,7 +21,7 @@ import {
   storeStarted,
 } from '../store/generation-progress.ts';
 import { rescheduleJob } from '../store/jobs.ts';
-import { setAttemptOutcome } from '../store/provider-attempts.ts';
+import { type AttemptPatch, setAttemptOutcome } from '../store/provider-attempts.ts';
 import { acquireSlot, releaseSlot } from '../store/provider-slots.ts';
 import { RouteFailure } from './route-failure.ts';
 import type { DownloadDeps } from './store-outputs.ts';
@@ -303,9 +303,14 @@ async function startFailed(
       return;
     }
   }
-  await releaseSlot(deps.db, provider.id, g.id);
+  // The attempt's outcome is written before its slot is given back, so no reader ever sees more live attempts
+  // on a provider than its cap.
+  const settle = async (patch: AttemptPatch) => {
+    await setAttemptOutcome(deps.db, g.id, seq, patch);
+    await releaseSlot(deps.db, provider.id, g.id);
+  };
   if (decision.action === 'retry') {
-    await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'deferred', error: failure });
+    await settle({ outcome: 'deferred', error: failure });
     await deferRetry(deps, g, decision.delayMs);
     return;
   }
@@ -326,16 +331,16 @@ async function startFailed(
     };
     const blocked = failoverBlocked(deps, rejected, media);
     if (blocked === null || decision.retryDelayMs === null) {
-      await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'rejected', error: failure });
+      await settle({ outcome: 'rejected', error: failure });
       if (blocked !== null) throw blocked;
       await rescheduleJob(deps.db, g.id, deps.workerId, 0);
       return;
     }
-    await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'deferred', error: failure });
+    await settle({ outcome: 'deferred', error: failure });
     await deferRetry(deps, g, decision.retryDelayMs);
     return;
   }
-  await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'rejected', error: failure });
+  await settle({ outcome: 'rejected', error: failure });
   throw new RouteFailure(failure.code, failure.message);
 }
 
