@@ -5,13 +5,14 @@ import type { LimitDefaults } from '../billing/limits.ts';
 import type { Database } from '../db/database.ts';
 import type { Owner } from '../key-mode.ts';
 import { eventsAfter } from '../store/generation-events.ts';
-import { findGeneration, loadGeneration } from '../store/generations.ts';
+import { loadGeneration } from '../store/generations.ts';
 import { jobWakeUp } from '../store/jobs.ts';
 import { cancelGeneration } from './cancel-generation.ts';
 import type { CheckedRequest } from './check-route.ts';
 import { CreateBatcher } from './create-batcher.ts';
 import { createGeneration } from './create-generation.ts';
 import type { GenerationEvent } from './generation-events.ts';
+import { GenerationReads } from './generation-reads.ts';
 import type { GenerationRecord } from './generation-record.ts';
 import { type ListQuery, listGenerations } from './list-generations.ts';
 import { wakeOnCallback } from './wake-on-callback.ts';
@@ -37,6 +38,8 @@ export class GenerationsService {
   private readonly wakeWorkers: () => Promise<void>;
   /** Decides creates, many per commit under load. */
   private readonly batcher: CreateBatcher;
+  /** Reads generations for their owners, many per statement under load. */
+  private readonly reads: GenerationReads;
 
   constructor(
     private readonly db: Database,
@@ -44,6 +47,7 @@ export class GenerationsService {
   ) {
     this.wakeWorkers = jobWakeUp(db);
     this.batcher = new CreateBatcher(db, settings.limits);
+    this.reads = new GenerationReads(db);
   }
 
   create(
@@ -71,7 +75,7 @@ export class GenerationsService {
 
   /** The generation if it is the owner's (its account and mode), else null. */
   find(owner: Owner, id: string): Promise<GenerationRecord | null> {
-    return findGeneration(this.db, owner, id);
+    return this.reads.find(owner, id);
   }
 
   /** The generation as it is now (whoever's it is: for callers that already found it for its account). */

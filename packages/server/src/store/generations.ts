@@ -80,6 +80,12 @@ export async function findGeneration(
   return rows[0] ? generationFromRow(rows[0]) : null;
 }
 
+/** The generations with these ids that exist (whoever's they are: callers check the owner). */
+export async function generationsByIds(db: Queryable, ids: readonly string[]): Promise<GenerationRecord[]> {
+  const rows = await runSql(db, sql`SELECT * FROM generations WHERE id = ANY(${ids}::text[])`);
+  return rows.map(generationFromRow);
+}
+
 /** The status of a generation, or null when there is none. */
 export async function generationStatus(db: Queryable, id: string): Promise<GenerationStatus | null> {
   const rows = await runSql(db, sql`SELECT status FROM generations WHERE id = ${id}`);
