@@ -76,10 +76,8 @@ describe('upstream capacity and failover across two worker processes on PostgreS
     // While Kling holds its cap, the others wait queued (not failed). Each look is one list read, a snapshot
     // of all six; a generation runs on Kling while its last attempt there is live (a rejected one is waiting to
     // move on, its slot given back).
-    const liveOnKling = (g: {
-      status: string;
-      providerAttempts: { provider: string; outcome: string }[];
-    }) => {
+    type Listed = { status: string; providerAttempts: { provider: string; outcome: string }[] };
+    const liveOnKling = (g: Listed) => {
       const last = g.providerAttempts.at(-1);
       return (
         g.status === 'running' &&
@@ -89,7 +87,7 @@ describe('upstream capacity and failover across two worker processes on PostgreS
     };
     let sawQueuedWhileFull = false;
     for (let i = 0; i < 400 && !sawQueuedWhileFull; i++) {
-      const statuses = (await t.api('GET', '/api/v1/generations?limit=100')).json.data;
+      const statuses: Listed[] = (await t.api('GET', '/api/v1/generations?limit=100')).json.data;
       expect(statuses).toHaveLength(COUNT);
       const runningOnKling = statuses.filter(liveOnKling).length;
       expect(runningOnKling).toBeLessThanOrEqual(CAP);

@@ -2,7 +2,6 @@ import type { Json } from '@reelay/catalog';
 import type { Database, Queryable } from '../db/database.ts';
 import { runSql, sql } from '../db/sql.ts';
 import type { GenerationOutput, GenerationRecord } from '../generations/generation-record.ts';
-import type { ProviderAttempt } from '../generations/provider-attempts.ts';
 import { type AssetRecord, insertAssetsWhen } from './assets.ts';
 import { generationFromRow } from './generations.ts';
 import { deleteJob } from './jobs.ts';
