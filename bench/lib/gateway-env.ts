@@ -21,6 +21,9 @@ export function gatewayEnv(dataDir: string, databaseUrl: string | null, extra: R
     REELAY_DEV_TOKENS: '1000000000',
     REELAY_KEY_RATE_PER_MINUTE: '10000000',
     REELAY_MAX_CONCURRENT_GENERATIONS: '10000000',
+    // A loopback upstream's outputs are downloaded by the worker's guarded fetch, which takes plain-HTTP
+    // loopback addresses only when allowed.
+    ...(extra.BENCH_UPSTREAM ? { REELAY_FETCH_ALLOW_HTTP: 'on', REELAY_FETCH_ALLOW_PRIVATE: 'on' } : {}),
     ...extra,
   };
 }

@@ -19,7 +19,6 @@ const gateway = await createGateway(config, {
           provider: new LoopbackProvider({
             baseUrl: upstream,
             protocol: process.env.BENCH_PROTOCOL === 'openai-images' ? 'openai-images' : 'tasks',
-            workDir: config.render.workDir,
           }),
           pollIntervalMs: Number(process.env.BENCH_POLL_MS ?? 1000),
         },

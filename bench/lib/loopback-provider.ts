@@ -1,7 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Json } from '@reelay/catalog';
 import type { Provider, ProviderStatus, StartCall } from '../../packages/server/src/providers/provider.ts';
 
@@ -10,17 +6,15 @@ export interface LoopbackOptions {
   baseUrl: string;
   /** `tasks`: submit then poll; `openai-images`: one synchronous images/generations call. */
   protocol: 'tasks' | 'openai-images';
-  /** The worker's trusted output folder (config.render.workDir). */
-  workDir: string;
   /** Registered as `local` so test keys, which always run on `local`, reach it. */
   id?: string;
   fetch?: typeof fetch;
 }
 
 /**
- * A benchmark-only provider for bench/lib/upstream-main.ts. The worker only accepts `file://` outputs from
- * its work folder today, so on success this provider downloads the upstream's output URL into that folder
- * (what a real adapter's download step does) and hands back the file.
+ * A benchmark-only provider for bench/lib/upstream-main.ts: on success it hands back the upstream's output URL,
+ * which the worker downloads (size-capped, hashed as it streams), sniffs, probes and stores, as it does an
+ * upstream adapter's output.
  */
 export class LoopbackProvider implements Provider {
   readonly id: string;
@@ -59,13 +53,8 @@ export class LoopbackProvider implements Provider {
       url = body.output_url;
     }
     if (!url) throw new Error('no output url');
-    const r = await this.fetch(url, { signal: call.signal });
-    if (!r.ok) throw new Error(`output download answered ${r.status}`);
-    const dir = join(this.options.workDir, `loopback-${randomBytes(8).toString('hex')}`);
-    await mkdir(dir, { recursive: true });
-    const path = join(dir, 'out.png');
-    await writeFile(path, Buffer.from(await r.arrayBuffer()));
-    return { state: 'succeeded', outputs: [{ url: pathToFileURL(path).href, mediaType: 'image/png' }] };
+    // The worker downloads it, as it does an upstream adapter's output URL.
+    return { state: 'succeeded', outputs: [{ url, mediaType: 'image/png' }] };
   }
 
   private async post(path: string, body: unknown, signal: AbortSignal): Promise<unknown> {
