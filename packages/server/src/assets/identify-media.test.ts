@@ -25,6 +25,7 @@ describe('identifyMedia on images', () => {
         width: side,
         height: side,
         channels: 3,
+        background: '#000000',
         noise: { type: 'gaussian', mean: 128, sigma: 40 },
       },
     })
