@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -75,8 +74,18 @@ export async function downloadOutput(
       `the output is ${declared} bytes; at most ${deps.maxOutputBytes} are stored`,
     );
   }
-  await mkdir(deps.downloadDir, { recursive: true });
   const path = join(deps.downloadDir, `${randomUUID()}.download`);
+  // The download folder is made the first time it is found missing, not before every download.
+  const file = await open(path, 'wx')
+    .catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      await mkdir(deps.downloadDir, { recursive: true });
+      return open(path, 'wx');
+    })
+    .catch(async (error: unknown) => {
+      await response.body?.cancel();
+      throw error;
+    });
   const hash = createHash('sha256');
   let bytes = 0;
   const count = new Transform({
@@ -91,7 +100,7 @@ export async function downloadOutput(
     },
   });
   try {
-    await pipeline(Readable.fromWeb(response.body as never), count, createWriteStream(path), {
+    await pipeline(Readable.fromWeb(response.body as never), count, file.createWriteStream(), {
       signal: both,
     });
   } catch (error) {

@@ -25,11 +25,16 @@ export class LocalStorage implements Storage {
 
   async putFile(key: string, sourcePath: string): Promise<void> {
     const target = this.pathOf(key);
-    await mkdir(dirname(target), { recursive: true });
     try {
-      await rename(sourcePath, target);
+      // The account's folder is made the first time a rename finds it missing, not before every file.
+      await rename(sourcePath, target).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        await mkdir(dirname(target), { recursive: true });
+        await rename(sourcePath, target);
+      });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await mkdir(dirname(target), { recursive: true });
       // Another file system: copy beside the target, then rename, so a reader never sees half a file.
       const partial = `${target}.partial`;
       await copyFile(sourcePath, partial);
