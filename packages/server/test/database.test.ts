@@ -88,10 +88,11 @@ describe.each(DATABASES)('database on %s', (kind) => {
     );
     await db.query(`INSERT INTO jobs (generation_id) VALUES ('gen_j')`);
     const claims = await Promise.all([claimJob(db, 'w1', 1), claimJob(db, 'w2', 1), claimJob(db, 'w3', 1)]);
-    expect(claims.filter((c) => c === 'gen_j')).toHaveLength(1);
+    expect(claims.filter((c) => c?.id === 'gen_j')).toHaveLength(1);
+    expect(claims.find((c) => c !== null)).toMatchObject({ id: 'gen_j', status: 'queued', model: 'm' });
     expect(await claimJob(db, 'w4', 1)).toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    expect(await claimJob(db, 'w5', 30)).toBe('gen_j');
+    expect((await claimJob(db, 'w5', 30))?.id).toBe('gen_j');
     await rescheduleJob(db, 'gen_j', 'w5', 5000);
     expect(await claimJob(db, 'w6', 30)).toBeNull();
     const wait = await msUntilNextJob(db);

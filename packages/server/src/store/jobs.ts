@@ -1,5 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import { runSql, sql } from '../db/sql.ts';
+import type { GenerationRecord } from '../generations/generation-record.ts';
+import { generationFromRow } from './generations.ts';
 import { readRow } from './row-reader.ts';
 
 /** NOTIFY channel that wakes workers when a job is enqueued. */
@@ -45,23 +47,16 @@ export function jobWakeUp(db: Queryable): () => Promise<void> {
 
 /**
  * Claims one due job under a lease (FOR UPDATE SKIP LOCKED, so concurrent workers never claim the same
- * job). A job whose lease lapsed — its worker died — is due again.
+ * job) and returns its generation as committed now, in one call (`reelay_claim_job`, migration 018). A job whose
+ * lease lapsed — its worker died — is due again.
  */
 export async function claimJob(
   db: Queryable,
   workerId: string,
   leaseSeconds: number,
-): Promise<string | null> {
-  const rows = await runSql(
-    db,
-    sql`UPDATE jobs SET locked_by = ${workerId}, locked_until = clock_timestamp() + make_interval(secs => ${leaseSeconds})
-     WHERE generation_id = (
-       SELECT generation_id FROM jobs
-       WHERE run_at <= clock_timestamp() AND (locked_until IS NULL OR locked_until < clock_timestamp())
-       ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-     RETURNING generation_id`,
-  );
-  return rows[0] ? readRow(rows[0]).text('generation_id') : null;
+): Promise<GenerationRecord | null> {
+  const rows = await runSql(db, sql`SELECT * FROM reelay_claim_job(${workerId}, ${leaseSeconds}::float8)`);
+  return rows[0] ? generationFromRow(rows[0]) : null;
 }
 
 /**

@@ -68,8 +68,9 @@ export class Worker {
    * none was due.
    */
   async runOnce(): Promise<boolean> {
-    const id = await claimJob(this.db, this.id, this.options.leaseSeconds);
-    if (id === null) return false;
+    const claimed = await claimJob(this.db, this.id, this.options.leaseSeconds);
+    if (claimed === null) return false;
+    const id = claimed.id;
     this.wake.nudge();
     // The lease is renewed while the steps run, so only a dead worker's lease lapses.
     const renew = setInterval(
@@ -85,13 +86,16 @@ export class Worker {
       (this.options.leaseSeconds * 1000) / 3,
     );
     try {
-      let next: GenerationRecord | undefined;
+      // The first step drives the generation as the claim read it.
+      let next: GenerationRecord | undefined = claimed;
+      let first = true;
       do {
-        if (next && this.stopping.signal.aborted) {
+        if (!first && this.stopping.signal.aborted) {
           // Stopping: the next step is left to another worker, at once.
           await rescheduleJob(this.db, id, this.id, 0).catch(() => {});
           break;
         }
+        first = false;
         next = (await this.step(id, next)) ?? undefined;
       } while (next);
     } finally {
