@@ -7,8 +7,11 @@ import { ApiError } from '../errors.ts';
 import { identifyMedia } from './identify-media.ts';
 
 const FORMATS = ['png', 'jpeg', 'webp', 'gif'] as const;
-/** One side below the size whose pixels are kept while decoding, one above it (averaged as they are read). */
-const SIDES = [300, 1100];
+/**
+ * One side below the size whose pixels are kept while decoding, one above it (averaged as they are read); the
+ * larger PNG is also over the size read into memory, so it is sniffed and probed from its file.
+ */
+const SIDES = [300, 1300];
 
 describe('identifyMedia on images', () => {
   let dir = '';

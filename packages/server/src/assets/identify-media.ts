@@ -1,5 +1,6 @@
+import { readFile, stat } from 'node:fs/promises';
 import type { MediaKind } from '@reelay/catalog';
-import { fileTypeFromFile } from 'file-type';
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 import sharp from 'sharp';
 import { ApiError } from '../errors.ts';
 import {
@@ -42,6 +43,12 @@ export interface ImageLimits {
  * a gigabyte.
  */
 export const DEFAULT_IMAGE_LIMITS: Readonly<ImageLimits> = { maxPixels: 8192 * 8192 };
+
+/** Files up to this size are read into memory once for sniffing and probing (an image is then opened once). */
+const READ_WHOLE_BYTES = 4 * 1024 * 1024;
+
+/** An image to probe: its bytes when they were read whole, else its path. */
+type ImageSource = Buffer | string;
 
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/gif']);
 /** Types as {@link canonicalMediaType} spells them (file-type's `video/matroska` is `video/x-matroska`). */
@@ -90,12 +97,14 @@ export async function identifyMedia(
   declared?: string | null,
   imageLimits: Readonly<ImageLimits> = DEFAULT_IMAGE_LIMITS,
 ): Promise<MediaFacts> {
-  const sniffed = await fileTypeFromFile(path);
+  // A small file is read once and judged from memory; a larger one is read where each check needs it.
+  const bytes = (await stat(path)).size <= READ_WHOLE_BYTES ? await readFile(path) : null;
+  const sniffed = bytes ? await fileTypeFromBuffer(bytes) : await fileTypeFromFile(path);
   if (!sniffed) throw unsupported('The file is not a recognised image, video or audio format.');
   // One spelling per type: file-type's `video/matroska` is stored as `video/x-matroska`.
   const mime = canonicalMediaType(sniffed.mime);
   const facts = IMAGE_TYPES.has(mime)
-    ? await probeImage(path, mime, imageLimits)
+    ? await probeImage(bytes ?? path, mime, imageLimits)
     : await probe(path, mime, ffprobePath, imageLimits.maxFramePixels);
   const claimed = declaredKind(declared);
   if (claimed !== null && claimed !== facts.kind) {
@@ -142,8 +151,8 @@ const KEPT_DECODE_PIXELS = 1 << 20;
  * `stats()` reads the same pixels but also computes entropy, sharpness and a colour histogram: 11 ms for a 64 px
  * icon and 190 ms for a 2048 px PNG, against 1 ms and 9 ms here.)
  */
-async function decodeAll(path: string, pixels: number, maxPixels: number): Promise<void> {
-  const image = sharp(path, { limitInputPixels: maxPixels });
+async function decodeAll(source: ImageSource, pixels: number, maxPixels: number): Promise<void> {
+  const image = sharp(source, { limitInputPixels: maxPixels });
   if (pixels <= KEPT_DECODE_PIXELS) await image.raw().toBuffer();
   else await image.resize(1, 1, { fit: 'fill', fastShrinkOnLoad: false }).raw().toBuffer();
 }
@@ -153,8 +162,12 @@ async function decodeAll(path: string, pixels: number, maxPixels: number): Promi
  * with a 413 before anything is decoded; only then decodes it in full (`decodeAll`, with sharp's own pixel
  * limit set to the same number), so a cut-off image is still found.
  */
-async function probeImage(path: string, mime: string, limits: Readonly<ImageLimits>): Promise<MediaFacts> {
-  const meta = await sharp(path, { limitInputPixels: false })
+async function probeImage(
+  source: ImageSource,
+  mime: string,
+  limits: Readonly<ImageLimits>,
+): Promise<MediaFacts> {
+  const meta = await sharp(source, { limitInputPixels: false })
     .metadata()
     .catch((error: Error) => {
       throw corrupt(mime, error.message.replace(/\.$/, ''));
@@ -171,7 +184,7 @@ async function probeImage(path: string, mime: string, limits: Readonly<ImageLimi
   const tooLarge = pictureTooLarge('image', width, height, limits.maxPixels);
   if (tooLarge !== null) throw new ApiError('payload_too_large', 413, tooLarge);
   try {
-    await decodeAll(path, width * height, limits.maxPixels);
+    await decodeAll(source, width * height, limits.maxPixels);
   } catch (error) {
     throw corrupt(mime, (error as Error).message.replace(/\.$/, ''));
   }
