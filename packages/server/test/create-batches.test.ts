@@ -91,6 +91,33 @@ describe.each(DATABASES)('creates decided in batches on %s', (kind) => {
   });
   afterAll(() => t.stop());
 
+  it('counts an account’s open generations as they start and end, whichever statement moves them', async () => {
+    const p = await newPrincipal(t, 1000, { maxConcurrentGenerations: 3 });
+    const batcher = new CreateBatcher(t.gateway.db, LIMITS);
+    const first = await Promise.all(Array.from({ length: 5 }, () => batcher.decide(generation(p, 1))));
+    expect(kinds(first).sort()).toEqual(['created', 'created', 'created', 'refused', 'refused']);
+    const created = first.flatMap((o) => (o.kind === 'created' ? [o.generation.id] : []));
+    const open = async () => {
+      const rows = await t.gateway.db.query<{ counted: number; kept: number }>(
+        `SELECT (SELECT count(*)::int FROM generations WHERE account_id = $1 AND status IN ('queued', 'running'))
+           AS counted,
+         (SELECT coalesce(sum(n), 0)::int FROM active_generations WHERE account_id = $1) AS kept`,
+        [p.accountId],
+      );
+      return rows[0];
+    };
+    expect(await open()).toEqual({ counted: 3, kept: 3 });
+    // Ended or moved by hand, not through the gateway: the counts follow all the same.
+    await t.gateway.db.query(`UPDATE generations SET status = 'running' WHERE id = $1`, [created[0]]);
+    await t.gateway.db.query(`UPDATE generations SET status = 'failed' WHERE id = $1`, [created[1]]);
+    await t.gateway.db.query(`UPDATE generations SET status = 'canceled' WHERE id = $1`, [created[2]]);
+    await t.gateway.db.query(`UPDATE generations SET progress = 0.5 WHERE id = $1`, [created[0]]);
+    expect(await open()).toEqual({ counted: 1, kept: 1 });
+    const second = await Promise.all(Array.from({ length: 3 }, () => batcher.decide(generation(p, 1))));
+    expect(kinds(second).sort()).toEqual(['created', 'created', 'refused']);
+    expect(await open()).toEqual({ counted: 3, kept: 3 });
+  });
+
   it('decides concurrent creates of several accounts in a few transactions, each as if alone', async () => {
     const rich = await newPrincipal(t, 1000);
     const poor = await newPrincipal(t, 25);
