@@ -5,6 +5,7 @@ import type { Database } from '../src/db/database.ts';
 import { CreateBatcher } from '../src/generations/create-batcher.ts';
 import { newId } from '../src/ids.ts';
 import type { InsertOutcome, NewGeneration } from '../src/store/generations.ts';
+import { JOBS_CHANNEL } from '../src/store/jobs.ts';
 import { DATABASES, startGateway, type TestGateway } from './harness.ts';
 
 const ADMIN = 'admin-key-for-tests-0123456789';
@@ -90,6 +91,27 @@ describe.each(DATABASES)('creates decided in batches on %s', (kind) => {
     }));
   });
   afterAll(() => t.stop());
+
+  it('wakes the workers with the commit that queues a job', async () => {
+    const p = await newPrincipal(t, 100);
+    const heard: string[] = [];
+    let woken: () => void = () => {};
+    const wake = new Promise<void>((resolve) => {
+      woken = resolve;
+    });
+    const unlisten = await t.gateway.db.listen(JOBS_CHANNEL, (payload) => {
+      heard.push(payload);
+      woken();
+    });
+    try {
+      const outcome = await new CreateBatcher(t.gateway.db, LIMITS).decide(generation(p, 1));
+      expect(outcome.kind).toBe('created');
+      await wake;
+      expect(heard.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await unlisten();
+    }
+  });
 
   it('counts an account’s open generations as they start and end, whichever statement moves them', async () => {
     const p = await newPrincipal(t, 1000, { maxConcurrentGenerations: 3 });

@@ -32,8 +32,6 @@ export interface CreateDeps {
   checkRoute?(principal: Principal, request: CheckedRequest): Promise<void>;
   /** Decides a create in the database (store/generations.ts `insertGeneration`, batched by create-batcher.ts). */
   decide(generation: NewGeneration): Promise<InsertOutcome>;
-  /** Wakes the workers once a job has been committed (see {@link jobWakeUp}). */
-  wakeWorkers(): Promise<void>;
   /** Told when an input stored for a refused create could not be removed, or the workers could not be woken. */
   log?: { warn(details: object, message: string): void };
 }
@@ -174,9 +172,5 @@ async function insertGenerationOnce(
     );
   }
   const { generation } = outcome;
-  // After the commit, not in the transaction (see jobWakeUp); a wake-up that fails leaves the job to the polling.
-  await deps.wakeWorkers().catch((error: unknown) => {
-    deps.log?.warn({ err: error, generationId: generation.id }, 'could not wake the workers for a new job');
-  });
   return { generation, created: true };
 }

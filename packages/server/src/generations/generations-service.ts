@@ -6,7 +6,6 @@ import type { Database } from '../db/database.ts';
 import type { Owner } from '../key-mode.ts';
 import { eventsAfter } from '../store/generation-events.ts';
 import { loadGeneration } from '../store/generations.ts';
-import { jobWakeUp } from '../store/jobs.ts';
 import { cancelGeneration } from './cancel-generation.ts';
 import type { CheckedRequest } from './check-route.ts';
 import { CreateBatcher } from './create-batcher.ts';
@@ -34,8 +33,6 @@ export interface GenerationsSettings {
 
 /** A generation's request side as the HTTP layer sees it: create, read, list, cancel, events, callbacks. */
 export class GenerationsService {
-  /** Wakes the workers after a create commits: at most one NOTIFY on its way per process. */
-  private readonly wakeWorkers: () => Promise<void>;
   /** Decides creates, many per commit under load. */
   private readonly batcher: CreateBatcher;
   /** Reads generations for their owners, many per statement under load. */
@@ -45,7 +42,6 @@ export class GenerationsService {
     private readonly db: Database,
     private readonly settings: GenerationsSettings,
   ) {
-    this.wakeWorkers = jobWakeUp(db);
     this.batcher = new CreateBatcher(db, settings.limits);
     this.reads = new GenerationReads(db);
   }
@@ -63,7 +59,6 @@ export class GenerationsService {
         db: this.db,
         ...this.settings,
         decide: (g) => this.batcher.decide(g),
-        wakeWorkers: this.wakeWorkers,
         log,
       },
       principal,

@@ -13,6 +13,7 @@ import type {
 } from '../generations/generation-record.ts';
 import type { ProviderAttempt } from '../generations/provider-attempts.ts';
 import { KEY_MODES, type Owner } from '../key-mode.ts';
+import { JOBS_CHANNEL } from './jobs.ts';
 import { type Row, readRow } from './row-reader.ts';
 
 const STATUSES: readonly GenerationStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
@@ -202,12 +203,14 @@ export async function insertGeneration(
 
 /**
  * Creates decided in one transaction, one commit for all (see generations/create-batcher.ts), sent as one script of
- * two statements in one round trip: `reelay_create_generations` (migration 017) decides them in order — it locks
+ * three statements in one round trip: `reelay_create_generations` (migration 017) decides them in order — it locks
  * their accounts (so the locks are held only while the database runs the script), then for each checks its
  * Idempotency-Key, the limits and the balance, and only when all pass holds the tokens and inserts the generation
  * `queued`, its ledger entry and its job — and the second statement reads the generations it created. Each create
  * sees the ones before it, and one that is refused writes nothing, so each caller gets the outcome it would have
- * had alone, in the order the creates came. Any error rolls the whole batch back and is thrown.
+ * had alone, in the order the creates came. The third statement wakes the workers when a job was queued: its
+ * NOTIFY is delivered at the commit, and costs nothing more there, since the events trigger already makes every
+ * create's transaction a notifying one. Any error rolls the whole batch back and is thrown.
  */
 export async function insertGenerations(
   db: Database,
@@ -232,9 +235,11 @@ export async function insertGenerations(
     requestHash: g.requestHash,
     webhookUrl: g.webhookUrl,
   }));
+  const ids = gs.map((g) => sqlLiteral(g.id)).join(', ');
   const [decided = [], created = []] = await db.script(
     `SELECT * FROM reelay_create_generations(${sqlLiteral(JSON.stringify(creates))}::jsonb, ${sqlLiteral(limits.maxConcurrentGenerations)}::int);
-SELECT * FROM generations WHERE id IN (${gs.map((g) => sqlLiteral(g.id)).join(', ')})`,
+SELECT * FROM generations WHERE id IN (${ids});
+SELECT pg_notify(${sqlLiteral(JOBS_CHANNEL)}, '') WHERE EXISTS (SELECT 1 FROM jobs WHERE generation_id IN (${ids}))`,
   );
   const byId = new Map(created.map((row) => [row.id, row]));
   return gs.map((g, i) => insertOutcome(decided[i] ?? {}, byId.get(g.id)));

@@ -8,44 +8,6 @@ import { readRow } from './row-reader.ts';
 export const JOBS_CHANNEL = 'reelay_jobs';
 
 /**
- * Wakes the workers for jobs already committed, with at most one NOTIFY on its way per process: callers that come
- * while one is on its way share the next one (sent after it, so it follows their commit); a woken worker loop that
- * claims a job wakes the next loop, so one NOTIFY serves many jobs. The returned promise settles when a NOTIFY sent
- * after the call has been committed (it rejects when that NOTIFY failed: the jobs are still found by the workers'
- * polling). Hot paths use this rather than a NOTIFY inside their transaction, because PostgreSQL commits notifying
- * transactions one at a time, database-wide (a lock held through the commit's WAL flush).
- */
-export function jobWakeUp(db: Queryable): () => Promise<void> {
-  let current: Promise<void> | null = null;
-  let next: Promise<void> | null = null;
-  const send = (): Promise<void> => {
-    const sent: Promise<void> = runSql(db, sql`SELECT pg_notify(${JOBS_CHANNEL}, ${''})`).then(
-      () => {
-        if (current === sent) current = null;
-      },
-      (error: unknown) => {
-        if (current === sent) current = null;
-        throw error;
-      },
-    );
-    current = sent;
-    return sent;
-  };
-  return () => {
-    if (current === null) return send();
-    if (next === null) {
-      next = current
-        .catch(() => {})
-        .then(() => {
-          next = null;
-          return send();
-        });
-    }
-    return next;
-  };
-}
-
-/**
  * Claims one due job under a lease (FOR UPDATE SKIP LOCKED, so concurrent workers never claim the same
  * job) and returns its generation as committed now, in one call (`reelay_claim_job`, migration 018). A job whose
  * lease lapsed — its worker died — is due again.
