@@ -173,8 +173,9 @@ describe.each(DATABASES)('creates decided in batches on %s', (kind) => {
     expect(insufficient?.kind === 'insufficient' && insufficient.availableMilli).toBe(5000);
     const refused = outcomes[7];
     expect(refused?.kind === 'refused' && refused.verdict.refused).toBe('concurrency');
-    // The first create went alone; the eight that came while it was in the database went together.
-    expect(scripts()).toBe(2);
+    // On PostgreSQL the first create went alone, and the eight that came while it was in the database went
+    // together; the embedded database, which runs on this thread, takes the creates of one event-loop turn together.
+    expect(scripts()).toBe(kind === 'pglite' ? 1 : 2);
     for (const [p, held] of [
       [rich, 20],
       [poor, 20],

@@ -21,7 +21,7 @@ interface Waiting {
  * batch is in the database goes at once, alone; the creates that come while one is in the database wait for it
  * and then go together as the next batch, in the order they came. So an idle server adds no delay, and under load
  * one commit (and one round of account locks) serves every create that arrived during the previous one, instead of
- * one commit each, one after another, for an account's creates.
+ * one commit each, one after another, for an account's creates. (On the embedded database, see `decide`.)
  *
  * Each caller still gets its own outcome, as if decided alone (see `insertGenerations`); if the batch's
  * transaction fails as a whole (an Idempotency-Key taken by another process at the same moment, a lost connection),
@@ -39,12 +39,17 @@ export class CreateBatcher {
   decide(generation: NewGeneration): Promise<InsertOutcome> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ generation, resolve, reject });
-      if (!this.busy) void this.drain();
+      if (this.busy) return;
+      this.busy = true;
+      // The embedded database runs on this thread: while it works no request is even read, so a create never
+      // comes while a batch is in the database. There a create that finds none waits for the end of this turn of
+      // the event loop, and the requests read in the same turn go with it.
+      if (this.db.driver === 'pglite') setImmediate(() => void this.drain());
+      else void this.drain();
     });
   }
 
   private async drain(): Promise<void> {
-    this.busy = true;
     try {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, MAX_BATCH);
