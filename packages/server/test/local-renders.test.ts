@@ -69,6 +69,38 @@ describe.each(DATABASES)('local renders on %s', (kind) => {
     });
   });
 
+  it('makes a finished run’s generation due, and the local generation waiting longest for a slot', async () => {
+    const local = async (dueInSeconds: number) => {
+      const g = await generation();
+      await db.query(`UPDATE generations SET provider = 'local', operation = '{}' WHERE id = $1`, [
+        g.generationId,
+      ]);
+      await db.query(
+        `INSERT INTO jobs (generation_id, run_at) VALUES ($1, now() + make_interval(secs => $2::float8))`,
+        [g.generationId, dueInSeconds],
+      );
+      return g;
+    };
+    const rendered = await local(30);
+    const first = await local(10);
+    const second = await local(20);
+    const due = async () =>
+      (
+        await db.query<{ generation_id: string }>(
+          'SELECT generation_id FROM jobs WHERE run_at <= clock_timestamp() ORDER BY generation_id',
+        )
+      ).map((r) => r.generation_id);
+    expect(await due()).toEqual([]);
+    const run = await renders.claim({ ...rendered, owner: 'p1', leaseMs: LEASE });
+    expect(await renders.finish('p1', run?.folder ?? '', LEASE)).toBe(true);
+    expect(await due()).toEqual([first.generationId, rendered.generationId].sort());
+    expect(await due()).not.toContain(second.generationId);
+    // A run that is not the owner's to end wakes nobody.
+    expect(await renders.fail('p2', run?.folder ?? '', 'no')).toBe(false);
+    expect(await due()).not.toContain(second.generationId);
+    await db.query('DELETE FROM jobs');
+  });
+
   it('takes over a run whose lease lapsed, once, and marks it lost', async () => {
     const g = await generation();
     await renders.claim({ ...g, owner: 'dead', leaseMs: LAPSED });

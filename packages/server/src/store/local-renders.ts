@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.ts';
-import { runSql, sql } from '../db/sql.ts';
+import { runSql, type Sql, sql } from '../db/sql.ts';
+import { JOBS_CHANNEL } from './jobs.ts';
 import { type Row, readRow } from './row-reader.ts';
 
 export const RENDER_STATES = ['rendering', 'done', 'failed', 'lost'] as const;
@@ -124,22 +125,47 @@ export class LocalRenders {
 
   /** Records `owner`'s run finished, its output kept in its folder; false when the run is no longer its own. */
   async finish(owner: string, folder: string, leaseMs: number): Promise<boolean> {
-    const rows = await runSql(
-      this.db,
+    return this.ended(
       sql`UPDATE local_renders SET state = 'done', progress = 1, finished_at = now(), lease_until = ${leaseEnd(leaseMs)}
-          WHERE owner = ${owner} AND folder = ${folder} AND state = 'rendering' RETURNING 1`,
+          WHERE owner = ${owner} AND folder = ${folder} AND state = 'rendering' RETURNING generation_id`,
     );
-    return rows.length > 0;
   }
 
   /** Records `owner`'s run failed for `message`; false when the run is no longer its own. */
   async fail(owner: string, folder: string, message: string): Promise<boolean> {
+    return this.ended(
+      sql`UPDATE local_renders SET state = 'failed', error = ${message}, finished_at = now()
+          WHERE owner = ${owner} AND folder = ${folder} AND state = 'rendering' RETURNING generation_id`,
+    );
+  }
+
+  /**
+   * Runs `update` (a run's end, returning its generation) and, in the same statement, makes due now the jobs of
+   * that generation (its output is there to store, or its failure to record) and of the local generation that has
+   * waited longest for a render slot (this run's slot is free), and wakes the workers for them. Without it both
+   * would wait for their next poll. True when the run was the owner's to end.
+   */
+  private async ended(update: Sql): Promise<boolean> {
     const rows = await runSql(
       this.db,
-      sql`UPDATE local_renders SET state = 'failed', error = ${message}, finished_at = now()
-          WHERE owner = ${owner} AND folder = ${folder} AND state = 'rendering' RETURNING 1`,
+      sql`WITH ended AS (${update}), waiting AS (
+            SELECT j.generation_id FROM jobs j JOIN generations g ON g.id = j.generation_id
+            WHERE g.provider = 'local' AND g.status = 'running' AND g.operation IS NOT NULL
+              AND j.locked_by IS NULL AND j.run_at > clock_timestamp()
+              AND NOT EXISTS (SELECT 1 FROM local_renders r WHERE r.generation_id = g.id)
+              AND EXISTS (SELECT 1 FROM ended)
+            ORDER BY j.run_at LIMIT 1
+          ), due AS (
+            UPDATE jobs SET run_at = clock_timestamp()
+            WHERE generation_id IN (SELECT generation_id FROM ended UNION SELECT generation_id FROM waiting)
+              AND locked_by IS NULL
+            RETURNING generation_id
+          ), woken AS (
+            SELECT pg_notify(${JOBS_CHANNEL}, generation_id) FROM due
+          )
+          SELECT (SELECT count(*) FROM ended)::int AS ended, (SELECT count(*) FROM woken)::int AS woken`,
     );
-    return rows.length > 0;
+    return rows[0] ? readRow(rows[0]).number('ended') > 0 : false;
   }
 
   /** Ends `owner`'s leases on these runs now (the process is stopping), so another worker takes them over at once. */

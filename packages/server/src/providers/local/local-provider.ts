@@ -278,6 +278,7 @@ export class LocalProvider implements Provider {
     const { renders } = this.options;
     const dir = join(this.workDir, folder);
     entry.done = (async () => {
+      let failure: unknown = null;
       try {
         const ffmpeg = { ffmpegPath: this.options.ffmpegPath, signal: abort.signal };
         if (spec.kind === 'image') await renderImage(spec, dir);
@@ -290,27 +291,36 @@ export class LocalProvider implements Provider {
             },
           });
         if (abort.signal.aborted) throw abort.signal.reason;
-        entry.rendering = false;
-        entry.progress = 1;
-        if (!(await renders.finish(this.owner, folder, this.leaseMs))) await this.drop(entry);
       } catch (error) {
-        // Only the renderer's own words reach the client; any other error (sharp's, the file system's) may name a
-        // server path, so it goes to the process's warnings and the client reads a plain sentence.
-        entry.rendering = false;
-        if (!abort.signal.aborted) {
-          let message = 'The local renderer could not make this output from its inputs.';
-          if (error instanceof RenderError) message = error.message;
-          else
-            process.emitWarning(
-              `local render ${folder} failed: ${(error as Error).message}`,
-              'ReelayRenderWarning',
-            );
-          await renders.fail(this.owner, folder, message).catch(() => undefined);
-        }
-        await this.drop(entry);
+        failure = error ?? new Error('render failed');
       } finally {
+        // The slot is free once the render is: the generation the record below wakes can take it at once.
+        entry.rendering = false;
         this.active--;
       }
+      if (failure === null) {
+        try {
+          entry.progress = 1;
+          // Recording the run done also makes its generation due, so its output is stored without waiting.
+          if (!(await renders.finish(this.owner, folder, this.leaseMs))) await this.drop(entry);
+          return;
+        } catch (error) {
+          failure = error;
+        }
+      }
+      // Only the renderer's own words reach the client; any other error (sharp's, the file system's) may name a
+      // server path, so it goes to the process's warnings and the client reads a plain sentence.
+      if (!abort.signal.aborted) {
+        let message = 'The local renderer could not make this output from its inputs.';
+        if (failure instanceof RenderError) message = failure.message;
+        else
+          process.emitWarning(
+            `local render ${folder} failed: ${(failure as Error).message}`,
+            'ReelayRenderWarning',
+          );
+        await renders.fail(this.owner, folder, message).catch(() => undefined);
+      }
+      await this.drop(entry);
     })();
   }
 
