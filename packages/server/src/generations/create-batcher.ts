@@ -9,6 +9,12 @@ import {
 
 /** Creates decided in one transaction at most. */
 const MAX_BATCH = 128;
+/**
+ * Batches in the database at once on PostgreSQL: two, so the creates of other accounts need not wait for a batch
+ * whose accounts are locked, and the database's cores share the work (batches lock their accounts in id order, so
+ * two never deadlock; two of one account simply run one after the other). PGlite has one session: one.
+ */
+const IN_FLIGHT = { postgres: 2, pglite: 1 } as const;
 
 interface Waiting {
   generation: NewGeneration;
@@ -17,9 +23,9 @@ interface Waiting {
 }
 
 /**
- * Decides this process's creates in batches, one commit for many (group commit). A create that comes while no
- * batch is in the database goes at once, alone; the creates that come while one is in the database wait for it
- * and then go together as the next batch, in the order they came. So an idle server adds no delay, and under load
+ * Decides this process's creates in batches, one commit for many (group commit). A create that comes while fewer
+ * than `IN_FLIGHT` batches are in the database goes at once, alone; the creates that come while they are wait for
+ * one of them and then go together as the next batch, in the order they came. So an idle server adds no delay, and under load
  * one commit (and one round of account locks) serves every create that arrived during the previous one, instead of
  * one commit each, one after another, for an account's creates. (On the embedded database, see `decide`.)
  *
@@ -29,7 +35,8 @@ interface Waiting {
  */
 export class CreateBatcher {
   private waiting: Waiting[] = [];
-  private busy = false;
+  /** Batches in the database now. */
+  private inFlight = 0;
 
   constructor(
     private readonly db: Database,
@@ -39,8 +46,8 @@ export class CreateBatcher {
   decide(generation: NewGeneration): Promise<InsertOutcome> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ generation, resolve, reject });
-      if (this.busy) return;
-      this.busy = true;
+      if (this.inFlight >= IN_FLIGHT[this.db.driver]) return;
+      this.inFlight++;
       // The embedded database runs on this thread: while it works no request is even read, so a create never
       // comes while a batch is in the database. There a create that finds none waits for the end of this turn of
       // the event loop, and the requests read in the same turn go with it.
@@ -57,7 +64,7 @@ export class CreateBatcher {
         else await this.together(batch);
       }
     } finally {
-      this.busy = false;
+      this.inFlight--;
     }
   }
 
