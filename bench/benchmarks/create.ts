@@ -111,10 +111,10 @@ export const createBenchmark: Benchmark = {
       figures,
       notes: [
         `autocannon, ${CONNECTIONS} connections, ${ctx.quick ? 2 : SECONDS} s after a 1 s warm-up, load generator on the same machine; a fresh database per run (PGlite folder or PostgreSQL database).`,
-        `Single account: every connection uses the development key, so all creates contend for one account's row lock and balance row, each held through its transaction's commit (WAL flush): by design creates of one account are decided one after another. "${ACCOUNTS} accounts": the same load spread over ${ACCOUNTS} accounts made through the admin API (connections take their keys in turn).`,
+        `Single account: every connection uses the development key, so all creates contend for one account's row lock and balance row, each held through its transaction's commit (WAL flush); the gateway decides the creates that arrive while a batch is in the database together as the next batch (one transaction, one commit), so an account's creates go one batch after another. "${ACCOUNTS} accounts": the same load spread over ${ACCOUNTS} accounts made through the admin API (connections take their keys in turn).`,
         "Baseline: the simplest correct server, bare node:http reading the body and doing ONE INSERT of (id, account, model, input) into a table of those four columns per create (bench/lib/bare-insert-main.ts), through a pg.Pool of 10 connections (the gateway's pool size) on PostgreSQL, or a PGlite instance in its own folder on PGlite; the 16-accounts figures stand beside the same baseline.",
         'Reelay runs as an API-only process (no worker), so every create leaves a queued generation and its job behind, as a burst of creates does.',
-        "The development account's limits are lifted (10⁹ tokens, 10⁷ requests/min per key, 10⁷ generations in flight) so none is reached; the rate-window count, concurrency count and hold still run on every request.",
+        "The development account's limits are lifted (10⁹ tokens, 10⁷ requests/min per key, 10⁷ generations in flight) so none is reached; the key's rate count, the concurrency check (against the account's open-generation counts) and the hold still run on every request.",
       ],
     };
   },

@@ -8,7 +8,7 @@ export const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 /**
  * Environment of a benchmark gateway. The development account's limits are lifted so they never decide a
  * figure: a balance of 10⁹ tokens, 10⁷ requests a minute per key and 10⁷ generations in flight. The checks
- * themselves (rate window, concurrency count, hold) still run on every create, as in production.
+ * themselves (rate count, concurrency check, hold) still run on every create, as in production.
  */
 export function gatewayEnv(dataDir: string, databaseUrl: string | null, extra: Record<string, string> = {}) {
   return {
