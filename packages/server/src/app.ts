@@ -108,11 +108,14 @@ export async function createGateway(
     const inputDelivery = { preference: config.upstreams.inputs, linksReachable: linksReachable(config) };
     const devAccount = await settleDevAccount(db, { dataDir: config.dataDir, ...config.devAccount });
     const devKey = devAccount.key;
+    // A worker-only process answers no requests: it neither watches events nor keeps keys, so the events and key
+    // channels are not delivered to it (every status change is a NOTIFY to each process listening).
+    const servesRequests = role !== 'worker';
     const events = new GenerationEventHub(db);
-    await events.start();
+    if (servesRequests) await events.start();
     // Warnings go to the HTTP log, built below (none can come before the gateway answers).
     const authenticator = new Authenticator(db, config.limits, { warn: (d, m) => http.log.warn(d, m) });
-    await authenticator.start();
+    if (servesRequests) await authenticator.start();
     const replicatePredictions = new ReplicateStore(db);
     const openAiVideos = new OpenAiVideosStore(db);
     const http = buildHttp(
