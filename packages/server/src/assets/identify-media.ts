@@ -1,7 +1,6 @@
 import type { MediaKind } from '@reelay/catalog';
-import { fileTypeFromFile } from 'file-type';
-import sharp from 'sharp';
 import { ApiError } from '../errors.ts';
+import { loadFileTypeFromFile, loadSharp } from '../media/media-libraries.ts';
 import {
   canonicalMediaType,
   DECODE_CHECK_PACKETS,
@@ -90,7 +89,7 @@ export async function identifyMedia(
   declared?: string | null,
   imageLimits: Readonly<ImageLimits> = DEFAULT_IMAGE_LIMITS,
 ): Promise<MediaFacts> {
-  const sniffed = await fileTypeFromFile(path);
+  const sniffed = await (await loadFileTypeFromFile())(path);
   if (!sniffed) throw unsupported('The file is not a recognised image, video or audio format.');
   // One spelling per type: file-type's `video/matroska` is stored as `video/x-matroska`.
   const mime = canonicalMediaType(sniffed.mime);
@@ -139,6 +138,7 @@ export function pictureTooLarge(
  * limit set to the same number), so a cut-off image is still found.
  */
 async function probeImage(path: string, mime: string, limits: Readonly<ImageLimits>): Promise<MediaFacts> {
+  const sharp = await loadSharp();
   const meta = await sharp(path, { limitInputPixels: false })
     .metadata()
     .catch((error: Error) => {
