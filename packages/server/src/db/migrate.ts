@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './database.ts';
 import { splitStatements } from './split-statements.ts';
@@ -34,7 +35,11 @@ async function upToDate(db: Database, files: string[]): Promise<boolean> {
  * recorded already, one statement says so and nothing else is sent.
  */
 export async function migrate(db: Database): Promise<string[]> {
-  const files = (await readdir(MIGRATIONS_DIR)).filter((name) => /^\d{3}_.+\.sql$/.test(name)).sort();
+  // Listed without a trip through the thread pool: at start that pool is shared with the embedded database's
+  // files, and an asynchronous listing of these few names could wait there for a tenth of a second.
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((name) => /^\d{3}_.+\.sql$/.test(name))
+    .sort();
   if (await upToDate(db, files)) return [];
   const applied: string[] = [];
   await db.transaction(async (tx) => {
