@@ -2,8 +2,8 @@
  * The production build of the gateway: `packages/server/dist/`, which `npm start` runs with plain `node`.
  *
  * - `main.js`: `src/main.ts` and the workspace packages it uses (catalog, contract, SDK) compiled and bundled into
- *   an ES module, with `chunks/` for what only some configurations load; npm dependencies stay imports, resolved
- *   from node_modules as usual.
+ *   an ES module, with chunks beside it (`<name>-<hash>.js`) for what is loaded later or only in some
+ *   configurations; npm dependencies stay imports, resolved from node_modules as usual.
  * - `migrations/`: the SQL files, read beside `main.js` as they are beside `db/migrate.ts` in the sources.
  * - `static/`: the page stylesheet and scripts, with the TypeScript page scripts already bundled for the browser.
  * - `pglite-template-<version>.tgz`: an empty embedded-database cluster, so a new database is unpacked, not made.
@@ -41,10 +41,12 @@ export async function buildServer(outdir: string): Promise<void> {
   await build({
     entryPoints: [join(SERVER, 'src/main.ts')],
     outdir,
-    // Modules loaded only for some configurations (the S3 driver, PostgreSQL) are chunks of their own, imported
-    // when needed, so their npm dependencies are not loaded at every start.
+    // Modules loaded only for some configurations (the S3 driver, PostgreSQL) or while the database opens (the
+    // HTTP application) are chunks of their own, imported when needed.
     splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
+    // Chunks lie beside main.js, so `import.meta.url` names the same folder in each of them as in the sources'
+    // modules that read files beside them (the migrations, the static files).
+    chunkNames: '[name]-[hash]',
     bundle: true,
     platform: 'node',
     format: 'esm',

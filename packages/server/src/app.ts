@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildHttp, type HttpLogOptions } from './api/build-http.ts';
+import type { HttpLogOptions } from './api/build-http.ts';
 import { AssetSweeper } from './assets/asset-sweeper.ts';
 import { AssetsService } from './assets/assets-service.ts';
 import { loadSigningSecret } from './assets/signing-secret.ts';
@@ -66,6 +66,10 @@ export async function createGateway(
   } = {},
 ): Promise<Gateway> {
   const role = options.role ?? 'all';
+  // The HTTP application's modules (Fastify, every route) load while the database opens: most of opening it is
+  // waiting for its files and its WebAssembly to compile, time the loading can use.
+  const httpModule = import('./api/build-http.ts');
+  httpModule.catch(() => {});
   const db = await openDatabase(config.database);
   try {
     const storage = await createStorage(config.storage);
@@ -118,6 +122,7 @@ export async function createGateway(
     if (servesRequests) await authenticator.start();
     const replicatePredictions = new ReplicateStore(db);
     const openAiVideos = new OpenAiVideosStore(db);
+    const { buildHttp } = await httpModule;
     const http = buildHttp(
       {
         generations: new GenerationsService(db, {

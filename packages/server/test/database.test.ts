@@ -170,6 +170,33 @@ describe.each(DATABASES)('database on %s', (kind) => {
     expect(files.length).toBeGreaterThanOrEqual(5);
     expect(rows.map((r) => r.name)).toEqual(files.sort());
   });
+
+  it('knows an up-to-date database from one statement, and still applies a migration it lacks', async () => {
+    const sent: string[] = [];
+    const counting: Database = {
+      ...db,
+      query: (text, params) => {
+        sent.push(text);
+        return db.query(text, params);
+      },
+      transaction: (fn) => {
+        sent.push('BEGIN');
+        return db.transaction(fn);
+      },
+    };
+    expect(await migrate(counting)).toEqual([]);
+    expect(sent).toHaveLength(1);
+    // The last migration is undone and forgotten: the database is behind, and gets it again.
+    await db.query(`DELETE FROM schema_migrations WHERE name = '017_create_function.sql'`);
+    await db.query('DROP FUNCTION reelay_key_spend(text, text)');
+    await db.query('DROP FUNCTION reelay_create_generations(jsonb, int)');
+    expect(await migrate(db)).toEqual(['017_create_function.sql']);
+    const functions = await db.query<{ name: string }>(
+      `SELECT proname AS name FROM pg_proc WHERE proname LIKE 'reelay\\_%' ORDER BY proname`,
+    );
+    expect(functions.map((f) => f.name)).toContain('reelay_create_generations');
+    expect(await migrate(db)).toEqual([]);
+  });
 });
 
 describe('embedded database folder', () => {
@@ -183,6 +210,23 @@ describe('embedded database folder', () => {
     await first.close();
     const again = await openPglite(dir);
     expect(await again.query('SELECT v FROM t')).toEqual([{ v: 42 }]);
+    await again.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('opens an existing folder with its schema and data, without migrating again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reelay-reopen-'));
+    const first = await openDatabase({ driver: 'pglite', dataDir: dir });
+    await first.query(`INSERT INTO accounts (id, name) VALUES ('acct_kept', 'Kept')`);
+    await first.close();
+    const again = await openDatabase({ driver: 'pglite', dataDir: dir });
+    expect(await migrate(again)).toEqual([]);
+    await again.query(`INSERT INTO accounts (id, name) VALUES ('acct_new', 'New')`);
+    expect(
+      (await again.query<{ id: string }>('SELECT id FROM accounts ORDER BY id')).map((r) => r.id),
+    ).toEqual(['acct_kept', 'acct_new']);
+    // The embedded server runs with its small buffer pool, not initdb's 128 MB.
+    expect(await again.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '16MB' }]);
     await again.close();
     await rm(dir, { recursive: true, force: true });
   });

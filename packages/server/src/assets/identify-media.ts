@@ -1,8 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { MediaKind } from '@reelay/catalog';
-import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
-import sharp from 'sharp';
 import { ApiError } from '../errors.ts';
+import { loadFileType, loadSharp } from '../media/media-libraries.ts';
 import {
   canonicalMediaType,
   DECODE_CHECK_PACKETS,
@@ -99,7 +98,8 @@ export async function identifyMedia(
 ): Promise<MediaFacts> {
   // A small file is read once and judged from memory; a larger one is read where each check needs it.
   const bytes = (await stat(path)).size <= READ_WHOLE_BYTES ? await readFile(path) : null;
-  const sniffed = bytes ? await fileTypeFromBuffer(bytes) : await fileTypeFromFile(path);
+  const fileType = await loadFileType();
+  const sniffed = bytes ? await fileType.fileTypeFromBuffer(bytes) : await fileType.fileTypeFromFile(path);
   if (!sniffed) throw unsupported('The file is not a recognised image, video or audio format.');
   // One spelling per type: file-type's `video/matroska` is stored as `video/x-matroska`.
   const mime = canonicalMediaType(sniffed.mime);
@@ -152,7 +152,7 @@ const KEPT_DECODE_PIXELS = 1 << 20;
  * icon and 190 ms for a 2048 px PNG, against 1 ms and 9 ms here.)
  */
 async function decodeAll(source: ImageSource, pixels: number, maxPixels: number): Promise<void> {
-  const image = sharp(source, { limitInputPixels: maxPixels });
+  const image = (await loadSharp())(source, { limitInputPixels: maxPixels });
   if (pixels <= KEPT_DECODE_PIXELS) await image.raw().toBuffer();
   else await image.resize(1, 1, { fit: 'fill', fastShrinkOnLoad: false }).raw().toBuffer();
 }
@@ -167,6 +167,7 @@ async function probeImage(
   mime: string,
   limits: Readonly<ImageLimits>,
 ): Promise<MediaFacts> {
+  const sharp = await loadSharp();
   const meta = await sharp(source, { limitInputPixels: false })
     .metadata()
     .catch((error: Error) => {

@@ -10,6 +10,19 @@ const INT8_OID = 20;
 const parsers = { [INT8_OID]: (value: string) => Number(value) };
 
 /**
+ * The embedded server's settings: PGlite's own, with 16 MB of shared buffers instead of the 128 MB its initdb
+ * writes into postgresql.conf. PGlite keeps shared memory inside its WebAssembly memory, and PostgreSQL touches all
+ * of it at start, so every megabyte of buffers is a megabyte of the process's resident memory from the first
+ * moment; its one session on a gateway's database is served well by 16 MB (tables and indexes beyond it are read
+ * from the folder, through the operating system's file cache).
+ */
+export const PGLITE_START_PARAMS: readonly string[] = [
+  ...PGlite.defaultStartParams,
+  '-c',
+  'shared_buffers=16MB',
+];
+
+/**
  * Embedded PostgreSQL (PGlite) in a folder, or in memory when `dataDir` is null.
  * PGlite has one session, so one process may open a folder: a lock file refuses a second one.
  */
@@ -26,6 +39,7 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     const template = isNew ? await pgliteTemplate() : null;
     pg = await PGlite.create(dataDir ?? undefined, {
       parsers,
+      startParams: [...PGLITE_START_PARAMS],
       ...(template ? { loadDataDir: template } : {}),
     });
   } catch (error) {

@@ -1,11 +1,5 @@
-import { Agent, fetch as undiciFetch } from 'undici';
-import {
-  type AddressDecision,
-  type Dial,
-  guardedConnector,
-  type Resolver,
-  systemResolver,
-} from './guarded-connector.ts';
+import type { Agent, fetch as UndiciFetch } from 'undici';
+import type { AddressDecision, Dial, Resolver } from './guarded-connector.ts';
 import { findGuardedFetchError, GuardedFetchError } from './guarded-fetch-error.ts';
 
 export type {
@@ -83,16 +77,25 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
     maxBytes: options.maxBytes ?? 100 * 1024 * 1024,
     maxRedirects: options.maxRedirects ?? 3,
   };
-  const agent = new Agent({
-    connect: guardedConnector({
-      resolver: options.resolver ?? systemResolver,
-      allowPrivateAddresses: options.allowPrivateAddresses ?? false,
-      connectTimeoutMs: defaults.connectTimeoutMs,
-      ...(options.dial ? { dial: options.dial } : {}),
-      ...(options.onDecision ? { onDecision: options.onDecision } : {}),
-      ...(options.ca !== undefined ? { ca: options.ca } : {}),
-    }),
-  });
+  // undici and the connector are loaded with the first request, not at start: many gateways send none for a
+  // long time (the embedded default may never), and loading undici is a tenth of a second of start-up.
+  let client: Promise<{ fetch: typeof UndiciFetch; agent: Agent }> | undefined;
+  const connect = () => {
+    client ??= Promise.all([import('undici'), import('./guarded-connector.ts')]).then(([undici, guard]) => ({
+      fetch: undici.fetch,
+      agent: new undici.Agent({
+        connect: guard.guardedConnector({
+          resolver: options.resolver ?? guard.systemResolver,
+          allowPrivateAddresses: options.allowPrivateAddresses ?? false,
+          connectTimeoutMs: defaults.connectTimeoutMs,
+          ...(options.dial ? { dial: options.dial } : {}),
+          ...(options.onDecision ? { onDecision: options.onDecision } : {}),
+          ...(options.ca !== undefined ? { ca: options.ca } : {}),
+        }),
+      }),
+    }));
+    return client;
+  };
 
   const checkUrl = (raw: string | URL, base?: URL): URL => {
     let url: URL;
@@ -121,6 +124,7 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
     const callerSignal = rest.signal ?? (input instanceof Request ? input.signal : undefined);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
     const redirectMode = rest.redirect ?? 'follow';
+    const { fetch: undiciFetch, agent } = await connect();
     let hop = first;
     for (let count = 0; ; count++) {
       let response: Response;
@@ -155,7 +159,11 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
       hop = nextHop(hop, response.status, checkUrl(location, hop.url));
     }
   };
-  return Object.assign(guardedFetch, { close: () => agent.close() });
+  return Object.assign(guardedFetch, {
+    close: async () => {
+      if (client) await (await client).agent.close();
+    },
+  });
 }
 
 async function firstHop(

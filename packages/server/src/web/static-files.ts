@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
 
 /** A file the pages load: stylesheet or script, kept in memory (they are a few kilobytes each). */
 export interface StaticFile {
@@ -38,6 +38,8 @@ const staticFile = (body: Buffer, contentType: string): StaticFile => ({
  */
 export function bundleScripts(dir: string = SCRIPTS_DIR): Map<string, Buffer> {
   if (!existsSync(dir)) return new Map();
+  // esbuild is loaded only here: the production build has its scripts bundled already and never loads it.
+  const { buildSync } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
   const entries = readdirSync(dir).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'));
   const { outputFiles } = buildSync({
     entryPoints: entries.map((name) => join(dir, name)),

@@ -1,5 +1,3 @@
-import { SignJWT } from 'jose';
-
 /** Seconds a token is valid, as in Kling's own sample. */
 export const TOKEN_TTL_SECONDS = 1800;
 /** A token is replaced this long before it expires. */
@@ -24,6 +22,8 @@ export class KlingToken {
     const nowSeconds = Math.floor(this.now() / 1000);
     if (this.cached && nowSeconds < this.cached.exp - REFRESH_MARGIN_SECONDS) return this.cached.token;
     const exp = nowSeconds + TOKEN_TTL_SECONDS;
+    // jose is loaded with the first token, so a gateway without Kling configured never loads it.
+    const { SignJWT } = await import('jose');
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(this.accessKey)

@@ -1,6 +1,7 @@
 import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp, { type OverlayOptions } from 'sharp';
+import type { OverlayOptions } from 'sharp';
+import { loadSharp } from '../../media/media-libraries.ts';
 import { panCanvas, textOverlay } from './render-layers.ts';
 import { type ImageSpec, outputOf } from './render-spec.ts';
 
@@ -10,6 +11,7 @@ import { type ImageSpec, outputOf } from './render-spec.ts';
  */
 export async function renderImage(spec: ImageSpec, dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
+  const sharp = await loadSharp();
   const [canvas, overlay, tiles] = await Promise.all([
     panCanvas({ ...spec, images: [] }),
     textOverlay(spec),
@@ -36,6 +38,7 @@ export async function renderImage(spec: ImageSpec, dir: string): Promise<string>
 async function grid(spec: ImageSpec): Promise<OverlayOptions[]> {
   const n = spec.images.length;
   if (n === 0) return [];
+  const sharp = await loadSharp();
   const cols = Math.ceil(Math.sqrt(n));
   const rows = Math.ceil(n / cols);
   const cellW = Math.floor(spec.width / cols);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import { loadSharp } from '../../media/media-libraries.ts';
 import { useShippedFont } from './render-font.ts';
 import type { VideoSpec } from './render-spec.ts';
 
@@ -66,7 +66,7 @@ export async function textOverlay(spec: Omit<Frame, 'images'>): Promise<Buffer> 
   <text x="${width / 2}" y="${height - small * 1.6}" font-family="DejaVu Sans, sans-serif" font-size="${small}" fill="white" fill-opacity="0.8" text-anchor="middle">${escapeXml(spec.label)}</text>
 </svg>`;
   useShippedFont();
-  return sharp(Buffer.from(svg)).png().toBuffer();
+  return (await loadSharp())(Buffer.from(svg)).png().toBuffer();
 }
 
 /**
@@ -77,6 +77,7 @@ export async function panCanvas(
   spec: Omit<Frame, 'label'>,
 ): Promise<{ png: Buffer; width: number; height: number }> {
   const { width, height } = spec;
+  const sharp = await loadSharp();
   const [from, to] = palette(spec.prompt);
   const slotW = Math.round(width * 1.25);
   const canvasW = slotW * Math.max(1, spec.images.length);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileTypeFromFile } from 'file-type';
+import { loadFileType } from '../../media/media-libraries.ts';
 import { canonicalMediaType, demuxerFor, mediaInputArgs, pictureInputArgs } from '../../media/probe.ts';
 import { logProcessDetail, runProcess } from '../../media/run-process.ts';
 import { panCanvas, textOverlay } from './render-layers.ts';
@@ -111,6 +111,7 @@ export async function withInputTypes(spec: VideoSpec): Promise<VideoSpec> {
     if (!path) return null;
     let type = stored;
     if (!type) {
+      const { fileTypeFromFile } = await loadFileType();
       const sniffed = await fileTypeFromFile(path).catch(() => {
         // The error names the path: the generation's error says only what could not be read.
         throw new RenderError(`The ${what} could not be read.`);
