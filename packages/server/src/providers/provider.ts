@@ -70,7 +70,15 @@ export interface ProviderOutput {
 }
 
 export type ProviderStatus =
-  | { state: 'pending'; progress?: number }
+  | {
+      state: 'pending';
+      progress?: number;
+      /**
+       * When to ask again, where the provider knows better than its poll interval (the local renderer, for work
+       * waiting for a render slot: it wakes that work itself when a slot frees, so it is asked only rarely).
+       */
+      askAgainMs?: number;
+    }
   | { state: 'succeeded'; outputs: ProviderOutput[] }
   | { state: 'failed'; error: { code: string; message: string; retryable: boolean } };
 

@@ -122,7 +122,8 @@ export async function driveGeneration(
       if (status.progress !== undefined) {
         await setProgress(deps.db, g.id, status.progress);
       }
-      await rescheduleJob(deps.db, g.id, deps.workerId, deps.providers.pollIntervalMs(provider.id));
+      const wait = status.askAgainMs ?? deps.providers.pollIntervalMs(provider.id);
+      await rescheduleJob(deps.db, g.id, deps.workerId, wait);
     } else if (status.state === 'succeeded') {
       succeededSeq = g.providerAttempts.length;
       await succeed(deps, g, succeededSeq, status.outputs, signal);

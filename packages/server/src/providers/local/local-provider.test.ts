@@ -248,7 +248,12 @@ describe('local renderer', () => {
     const a = await busy.start(call({ prompt: 'takes the slot' }));
     const b = await busy.start(call({ prompt: 'waits for a slot' }));
     await busy.status({ operation: a.operation, signal });
-    expect(await busy.status({ operation: b.operation, signal })).toEqual({ state: 'pending', progress: 0 });
+    // Waiting for a slot, it is asked again only rarely: the run that frees a slot wakes it.
+    expect(await busy.status({ operation: b.operation, signal })).toEqual({
+      state: 'pending',
+      progress: 0,
+      askAgainMs: 3000,
+    });
     const renderId = (b.operation as { renderId: string }).renderId;
     expect(await book.renders().latest(renderId)).toBeNull();
     const free = new LocalProvider({ workDir: work, ffmpegPath, renders: book.renders() });

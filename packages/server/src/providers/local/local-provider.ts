@@ -61,6 +61,13 @@ const exists = (path: string) =>
  * (by the worker that stores it), when the generation ends, when a run is lost, and, for those a dead process
  * left, by the sweep every process makes of its renders folder as it renews.
  */
+/**
+ * How long work waiting for a render slot waits before it looks again: the run that frees a slot wakes the work
+ * that has waited longest, so this only covers slots freed otherwise (a canceled run, another process's worker).
+ * A burst of work polled every 200 ms kept the one embedded database session busy with nothing but looks.
+ */
+const SLOT_WAIT_MS = 3000;
+
 export class LocalProvider implements Provider {
   readonly id = 'local';
   readonly startIsIdempotent = true;
@@ -142,7 +149,8 @@ export class LocalProvider implements Provider {
     // Never run, or its process is gone: run it here, but only with a free slot, so that a worker that cannot
     // render it now never holds it.
     if (this.closed || this.active >= (this.options.maxConcurrent ?? 2)) {
-      return { state: 'pending', progress: latest?.progress ?? 0 };
+      // Woken when a run ends (LocalRenders `finish`/`fail`); the rare look is for a slot freed otherwise.
+      return { state: 'pending', progress: latest?.progress ?? 0, askAgainMs: SLOT_WAIT_MS };
     }
     this.active++;
     let claimed: { run: number; folder: string } | null;
