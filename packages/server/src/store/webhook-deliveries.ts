@@ -174,9 +174,9 @@ export async function unlockDelivery(db: Queryable, id: string, senderId: string
   );
 }
 
-/** Records one attempt and the delivery's next state, and hands it back, in one transaction `tx`. */
+/** Records one attempt and the delivery's next state, and hands it back, in one statement. */
 export async function recordDeliveryAttempt(
-  tx: Queryable,
+  db: Queryable,
   a: {
     id: string;
     senderId: string;
@@ -188,15 +188,14 @@ export async function recordDeliveryAttempt(
     retryInSeconds: number;
   },
 ): Promise<void> {
-  await runSql(
-    tx,
-    sql`INSERT INTO webhook_attempts (delivery_id, started_at, duration_ms, status, error)
-     VALUES (${a.id}, ${a.startedAt}, ${a.durationMs}, ${a.status}, ${a.error})`,
-  );
   const state = sql`${a.state}`;
+  // One statement, so the attempt and the delivery's new state are kept together or not at all.
   await runSql(
-    tx,
-    sql`UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = ${a.status}, last_error = ${a.error},
+    db,
+    sql`WITH attempt AS (
+       INSERT INTO webhook_attempts (delivery_id, started_at, duration_ms, status, error)
+       VALUES (${a.id}, ${a.startedAt}, ${a.durationMs}, ${a.status}, ${a.error}))
+     UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = ${a.status}, last_error = ${a.error},
            state = ${state}, next_attempt_at = clock_timestamp() + make_interval(secs => ${a.retryInSeconds}),
            delivered_at = CASE WHEN ${state} = 'succeeded' THEN clock_timestamp() END,
            locked_by = NULL, locked_until = NULL

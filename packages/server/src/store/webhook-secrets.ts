@@ -24,16 +24,20 @@ function secretFromRow(row: Row | undefined): WebhookSecretRow {
 
 /** The secret of the account's mode, stored as `secret` first if it has none. */
 export async function secretOrInsert(db: Queryable, owner: Owner, secret: string): Promise<WebhookSecretRow> {
+  const read = () =>
+    runSql(
+      db,
+      sql`SELECT * FROM webhook_secrets WHERE account_id = ${owner.accountId} AND mode = ${owner.mode}`,
+    );
+  // Read first: an account's secret exists from its first webhook on, and every delivery asks for it.
+  const existing = await read();
+  if (existing[0]) return secretFromRow(existing[0]);
   await runSql(
     db,
     sql`INSERT INTO webhook_secrets (account_id, mode, secret) VALUES (${owner.accountId}, ${owner.mode}, ${secret})
      ON CONFLICT DO NOTHING`,
   );
-  const rows = await runSql(
-    db,
-    sql`SELECT * FROM webhook_secrets WHERE account_id = ${owner.accountId} AND mode = ${owner.mode}`,
-  );
-  return secretFromRow(rows[0]);
+  return secretFromRow((await read())[0]);
 }
 
 /** Replaces the secret; the old one stays, as the previous secret, for `graceSeconds`. */

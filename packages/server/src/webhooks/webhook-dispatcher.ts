@@ -158,18 +158,16 @@ export class WebhookDispatcher {
     const retryAt =
       Date.now() + webhookBackoffMs(attempts, this.settings.backoffBaseMs, this.settings.backoffMaxMs);
     const gaveUp = !ok && retryAt - d.retryFrom.getTime() > this.settings.retryWindowMs;
-    await db.transaction((tx) =>
-      recordDeliveryAttempt(tx, {
-        id: d.id,
-        senderId: this.id,
-        startedAt,
-        durationMs: Date.now() - startedAt.getTime(),
-        status,
-        error,
-        state: ok ? 'succeeded' : gaveUp ? 'failed' : 'pending',
-        retryInSeconds: Math.max(0, retryAt - Date.now()) / 1000,
-      }),
-    );
+    await recordDeliveryAttempt(db, {
+      id: d.id,
+      senderId: this.id,
+      startedAt,
+      durationMs: Date.now() - startedAt.getTime(),
+      status,
+      error,
+      state: ok ? 'succeeded' : gaveUp ? 'failed' : 'pending',
+      retryInSeconds: Math.max(0, retryAt - Date.now()) / 1000,
+    });
   }
 }
 
