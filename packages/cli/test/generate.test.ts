@@ -100,6 +100,29 @@ describe('reelay generate and friends, as a subprocess against a gateway', { tim
     expect(cancel.stderr).toContain('409');
   });
 
+  it('shows what a generation costs: nothing once canceled uncharged, at most its quote while it runs', async () => {
+    const created = await t.api('POST', '/api/v1/generations', {
+      type: 'video',
+      model: 'kling-3.0-omni',
+      input: { prompt: 'a long slow pan', aspectRatio: '16:9', resolution: '1080p', duration: 15 },
+    });
+    expect(created.status, created.text).toBe(202);
+    const id = created.json.id as string;
+    const quote = String(created.json.quote.tokens);
+    const running = await reelay('generations', 'get', id);
+    if (running.stdout.includes(' queued ') || running.stdout.includes(' running ')) {
+      expect(running.stdout).toContain(`≤ ${quote} tokens`);
+    }
+    expect((await reelay('generations', 'cancel', id)).code).toBe(0);
+    const canceled = await reelay('generations', 'get', id);
+    expect(canceled.stdout).toContain(`${id} canceled`);
+    expect(canceled.stdout).toContain(', 0 tokens');
+    const listed = await reelay('generations', 'list', '--status', 'canceled');
+    const row = listed.stdout.split('\n').find((line) => line.includes(id)) ?? '';
+    expect(row.split(/\s{2,}|\s\|\s|\t/).map((c) => c.trim())).toContain('0');
+    expect(row).not.toContain(quote);
+  });
+
   it('names the wrong field, locally or from the gateway, with exit code 2', async () => {
     const local = await reelay('generate', 'kling-3.0-omni', '--prompt', 'x', '--set', 'duration=abc');
     expect(local.code).toBe(2);

@@ -8,10 +8,21 @@ import { formatBytes, ProgressBar } from '../progress-bar.ts';
 import { table } from '../table.ts';
 import { inputOptions } from './input-options.ts';
 
+/**
+ * What a generation costs as far as is known: what was charged; nothing for one that failed or was canceled
+ * uncharged; at most its quote (held) while it runs.
+ */
+export const costOf = (g: Generation): string =>
+  g.chargedTokens !== null
+    ? String(g.chargedTokens)
+    : g.status === 'failed' || g.status === 'canceled'
+      ? '0'
+      : `≤ ${g.quote.tokens}`;
+
 const summary = (g: Generation) => {
   const outputs = g.outputs.map((o) => `\n  ${o.uri} ${o.mediaType} ${formatBytes(o.bytes)}`).join('');
   const error = g.error ? `\n  ${g.error.code}: ${g.error.message}` : '';
-  return `${g.id} ${g.status} — ${g.model} ${g.mode} ${g.variant}, ${g.quote.tokens} tokens${outputs}${error}`;
+  return `${g.id} ${g.status} — ${g.model} ${g.mode} ${g.variant}, ${costOf(g)} tokens${outputs}${error}`;
 };
 
 /** Waits with a progress bar, then downloads the first output to `out` (from the caller's folder) with another. */
@@ -94,7 +105,7 @@ export function generationCommands(program: Command): void {
           ? 'no generations'
           : table(
               ['id', 'status', 'model', 'variant', 'tokens', 'created'],
-              data.map((g) => [g.id, g.status, g.model, g.variant, String(g.quote.tokens), g.createdAt]),
+              data.map((g) => [g.id, g.status, g.model, g.variant, costOf(g), g.createdAt]),
             ),
       );
     });

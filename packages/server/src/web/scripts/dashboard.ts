@@ -113,14 +113,16 @@ async function loadGenerations(key: string) {
       button.addEventListener('click', () => preview(key, g, button).catch(showError));
       shown = button;
     }
-    const cost = g.chargedTokens ?? g.quote.tokens;
+    // Charged; nothing for a generation that failed or was canceled uncharged; at most its quote while it runs.
+    const ended = g.status === 'failed' || g.status === 'canceled';
+    const cost = g.chargedTokens ?? (ended ? 0 : g.quote.tokens);
     const created = document.createElement('span');
     created.textContent = when(g.createdAt);
     tr.append(
       cell(created, document.createElement('br'), code(g.id)),
       cell(g.model),
       cell(m[`status.${g.status}`] ?? g.status),
-      cell(g.chargedTokens === null ? `≤ ${tokens(cost)}` : tokens(cost)),
+      cell(g.chargedTokens === null && !ended ? `≤ ${tokens(cost)}` : tokens(cost)),
       cell(shown),
     );
     return tr;
