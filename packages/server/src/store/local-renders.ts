@@ -161,6 +161,7 @@ export class LocalRenders {
               AND locked_by IS NULL
             RETURNING generation_id
           ), woken AS (
+            -- Counted below: a plain SELECT in WITH runs only when read, and these are the wake-ups.
             SELECT pg_notify(${JOBS_CHANNEL}, generation_id) FROM due
           )
           SELECT (SELECT count(*) FROM ended)::int AS ended, (SELECT count(*) FROM woken)::int AS woken`,

@@ -86,18 +86,16 @@ export class Worker {
       (this.options.leaseSeconds * 1000) / 3,
     );
     try {
-      // The first step drives the generation as the claim read it.
-      let next: GenerationRecord | undefined = claimed;
-      let first = true;
-      do {
-        if (!first && this.stopping.signal.aborted) {
+      // The first step drives the generation as the claim read it; each later one as the step before left it.
+      let next: GenerationRecord | null = await this.step(id, claimed);
+      while (next) {
+        if (this.stopping.signal.aborted) {
           // Stopping: the next step is left to another worker, at once.
           await rescheduleJob(this.db, id, this.id, 0).catch(() => {});
           break;
         }
-        first = false;
-        next = (await this.step(id, next)) ?? undefined;
-      } while (next);
+        next = await this.step(id, next);
+      }
     } finally {
       clearInterval(renew);
     }
@@ -105,7 +103,7 @@ export class Worker {
   }
 
   /** One step of a claimed job, under the step timeout; the generation when the next step is due at once. */
-  private async step(id: string, loaded?: GenerationRecord): Promise<GenerationRecord | null> {
+  private async step(id: string, loaded: GenerationRecord): Promise<GenerationRecord | null> {
     // A plain timer, not AbortSignal.timeout: Node 20 may collect a timeout signal held only by any().
     const step = new AbortController();
     const timer = setTimeout(() => step.abort(), this.options.stepTimeoutMs ?? 300_000);
