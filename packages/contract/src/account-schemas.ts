@@ -55,6 +55,14 @@ export const ApiKey = z.strictObject({
   prefix: z.string().meta({ description: 'The first characters of the key, to tell keys apart.' }),
   name: z.string(),
   budgets: z.strictObject({ dailyTokens: z.number().nullable(), monthlyTokens: z.number().nullable() }),
+  allowedModels: z
+    .array(z.string())
+    .nullable()
+    .meta({ description: 'The only models it may create generations of; `null`: any.' }),
+  allowedProviders: z.array(z.string()).nullable().meta({
+    description:
+      'The only providers its live generations may run on; `null`: any of the route. Test keys always run on the local renderer.',
+  }),
   createdAt: timestamp,
   lastUsedAt: nullableTimestamp.meta({ description: 'Its last use, recorded at most once a minute.' }),
   revokedAt: nullableTimestamp.meta({ description: 'When it was revoked.' }),

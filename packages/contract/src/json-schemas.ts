@@ -23,6 +23,8 @@ export const WIRE_COMPONENTS = {
   ApiKey: wire.ApiKey,
   NewApiKey: wire.NewApiKey,
   ApiKeyList: wire.ApiKeyList,
+  AuditEvent: wire.AuditEvent,
+  AuditPage: wire.AuditPage,
   WebhookSecret: wire.WebhookSecret,
   WebhookDelivery: wire.WebhookDelivery,
   WebhookDeliveryDetail: wire.WebhookDeliveryDetail,

@@ -6,9 +6,11 @@ import { AssetSweeper } from './assets/asset-sweeper.ts';
 import { AssetsService } from './assets/assets-service.ts';
 import { loadSigningSecret } from './assets/signing-secret.ts';
 import { createStorage } from './assets/storage/create-storage.ts';
+import { AuditService } from './audit/audit-service.ts';
 import { AccountsService } from './billing/accounts.ts';
 import { Authenticator } from './billing/authenticator.ts';
 import { settleDevAccount } from './billing/dev-account.ts';
+import { allowedCandidates } from './billing/key-allowlist.ts';
 import { UsageService } from './billing/usage-service.ts';
 import { openAiWebhookBody } from './compat/openai/openai-webhooks.ts';
 import { replicateWebhookBody } from './compat/replicate/replicate-webhooks.ts';
@@ -23,6 +25,7 @@ import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.ts';
 import { LocalProvider } from './providers/local/local-provider.ts';
 import type { Provider } from './providers/provider.ts';
 import { ProviderRegistry } from './providers/registry.ts';
+import { PROVIDER_IDS } from './providers/upstream-ids.ts';
 import { upstreamProviders } from './providers/upstream-providers.ts';
 import { IdempotencyKeys } from './store/idempotency-keys.ts';
 import { LocalRenders } from './store/local-renders.ts';
@@ -131,13 +134,19 @@ export async function createGateway(
           limits: config.limits,
           allowHttpWebhooks: config.fetch.allowHttp,
           allowPrivateWebhooks: config.fetch.allowPrivateAddresses,
-          providerFor: (p, model) => providers.route(model, p.mode),
+          providerFor: (p, model) =>
+            allowedCandidates(p, model, providers.routes.candidates(model, p.mode))[0] ?? 'local',
           // Nothing is accepted that no enabled provider can run with this configuration.
           checkRoute: (p, checked) => checkRoute({ db, providers, delivery: inputDelivery }, p, checked),
         }),
         assets,
-        accounts: new AccountsService(db, authenticator),
+        accounts: new AccountsService(
+          db,
+          authenticator,
+          (id) => PROVIDER_IDS.includes(id) || providers.find(id) !== null,
+        ),
         usage: new UsageService(db),
+        audit: new AuditService(db),
         webhooks: new WebhooksService(db, { secretGraceSeconds: config.webhooks.secretGraceSeconds }),
         authenticator,
         idempotency: new IdempotencyKeys(db),

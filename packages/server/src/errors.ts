@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'validation_failed'
   | 'unauthorized'
   | 'forbidden'
+  | 'model_not_allowed'
+  | 'provider_not_allowed'
   | 'insufficient_tokens'
   | 'budget_exceeded'
   | 'not_found'

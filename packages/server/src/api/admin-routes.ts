@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { adminActor } from '../audit/audit-service.ts';
 import type { AccountsService } from '../billing/accounts.ts';
+import { allowlist } from './keys-routes.ts';
 
 const limit = { anyOf: [{ type: 'integer', minimum: 1, maximum: 10_000_000 }, { type: 'null' }] };
 const budget = { anyOf: [{ type: 'number', minimum: 0, maximum: 1e12 }, { type: 'null' }] };
@@ -26,7 +28,8 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService): vo
         },
       },
     },
-    async (request, reply) => reply.status(201).send(await accounts.create(request.body.name, request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await accounts.create(request.body.name, request.body, adminActor(request.ip))),
   );
 
   app.get<{ Params: { id: string } }>(
@@ -50,7 +53,7 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService): vo
         },
       },
     },
-    async (request) => accounts.setLimits(request.params.id, request.body),
+    async (request) => accounts.setLimits(request.params.id, request.body, adminActor(request.ip)),
   );
 
   app.post<{
@@ -60,6 +63,8 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService): vo
       name?: string;
       dailyTokens?: number | null;
       monthlyTokens?: number | null;
+      allowedModels?: string[] | null;
+      allowedProviders?: string[] | null;
     };
   }>(
     '/api/v1/admin/accounts/:id/keys',
@@ -75,18 +80,26 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService): vo
             name: { type: 'string', maxLength: 200 },
             dailyTokens: budget,
             monthlyTokens: budget,
+            allowedModels: allowlist,
+            allowedProviders: allowlist,
           },
         },
       },
     },
     async (request, reply) => {
       const b = request.body;
-      const key = await accounts.createKey(request.params.id, {
-        mode: b.mode,
-        name: b.name ?? '',
-        dailyTokens: b.dailyTokens ?? null,
-        monthlyTokens: b.monthlyTokens ?? null,
-      });
+      const key = await accounts.createKey(
+        request.params.id,
+        {
+          mode: b.mode,
+          name: b.name ?? '',
+          dailyTokens: b.dailyTokens ?? null,
+          monthlyTokens: b.monthlyTokens ?? null,
+          allowedModels: b.allowedModels,
+          allowedProviders: b.allowedProviders,
+        },
+        adminActor(request.ip),
+      );
       return reply.status(201).send(key);
     },
   );
@@ -99,10 +112,28 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService): vo
     }),
   );
 
+  app.patch<{
+    Params: { id: string };
+    Body: { allowedModels?: string[] | null; allowedProviders?: string[] | null };
+  }>(
+    '/api/v1/admin/keys/:id',
+    {
+      schema: {
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { allowedModels: allowlist, allowedProviders: allowlist },
+        },
+      },
+    },
+    async (request) => accounts.setAllowlists(request.params.id, request.body ?? {}, adminActor(request.ip)),
+  );
+
   app.post<{ Params: { id: string } }>(
     '/api/v1/admin/keys/:id/revoke',
     { schema: { params: idParams } },
-    async (request) => accounts.revokeKey(request.params.id),
+    async (request) => accounts.revokeKey(request.params.id, adminActor(request.ip)),
   );
 
   app.post<{ Params: { id: string }; Body: { mode: 'test' | 'live'; tokens: number; note?: string } }>(
@@ -131,6 +162,7 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService): vo
             request.body.mode,
             request.body.tokens,
             request.body.note ?? 'grant',
+            adminActor(request.ip),
           ),
         ),
   );

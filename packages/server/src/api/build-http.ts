@@ -13,6 +13,7 @@ import { webRoutes } from '../web/web-routes.ts';
 import { accountRoutes } from './account-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { assetsRoutes } from './assets-routes.ts';
+import { auditRoutes } from './audit-routes.ts';
 import { bearerOf, requireAdmin } from './authenticate.ts';
 import { callbackRoutes } from './callback-routes.ts';
 import type { ApiDeps } from './deps.ts';
@@ -173,6 +174,7 @@ export function buildHttp(deps: ApiDeps, logger: boolean | HttpLogOptions): Fast
   keysRoutes(app, deps);
   webRoutes(app, deps);
   adminRoutes(app, deps.accounts);
+  auditRoutes(app, deps);
   callbackRoutes(app, deps);
   openAiRoutes(app, deps);
   replicateRoutes(app, replicateCoreOf(deps), deps.replicatePredictions, {

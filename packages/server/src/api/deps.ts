@@ -1,5 +1,6 @@
 import type { PriceOverrides } from '@reelay/catalog';
 import type { AssetsService } from '../assets/assets-service.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import type { AccountsService } from '../billing/accounts.ts';
 import type { Authenticator } from '../billing/authenticator.ts';
 import type { UsageService } from '../billing/usage-service.ts';
@@ -21,6 +22,8 @@ export interface ApiDeps {
   assets: AssetsService;
   accounts: AccountsService;
   usage: UsageService;
+  /** The operator's audit log. */
+  audit: AuditService;
   webhooks: WebhooksService;
   /** Bearer key → principal, with the key's rate counted. */
   authenticator: Authenticator;

@@ -1,10 +1,17 @@
+import type { ApiKey } from '@reelay/contract';
 import type { FastifyInstance } from 'fastify';
+import { keyActor } from '../audit/audit-service.ts';
 import type { Principal } from '../billing/api-keys.ts';
 import { ApiError } from '../errors.ts';
 import { callerOf } from './authenticate.ts';
 import type { ApiDeps } from './deps.ts';
 
 const budget = { anyOf: [{ type: 'number', minimum: 0, maximum: 1e12 }, { type: 'null' }] };
+/** A model or provider allowlist (the ids are checked by the service): a list of ids, or null for none. */
+export const allowlist = {
+  anyOf: [{ type: 'array', maxItems: 100, items: { type: 'string', maxLength: 200 } }, { type: 'null' }],
+};
+const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] };
 
 const testOnly = (param?: string) =>
   new ApiError(
@@ -16,7 +23,8 @@ const testOnly = (param?: string) =>
 
 /**
  * Self-service keys of the caller's account. A test key sees and manages test keys only; a key with a
- * budget may list keys but not create or revoke them, so it cannot make itself an unbudgeted one.
+ * budget or an allowlist may list keys but not create, change or revoke them, so it cannot make itself an
+ * unrestricted one.
  */
 export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const visibleKeys = async (p: Principal) => {
@@ -25,11 +33,12 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const visible = keys.filter((k) => p.mode === 'live' || k.mode === 'test');
     return { self, visible };
   };
-  const requireUnbudgeted = (
-    self: { budgets: { dailyTokens: number | null; monthlyTokens: number | null } } | undefined,
-  ) => {
+  const requireUnbudgeted = (self: ApiKey | undefined) => {
     if (self && (self.budgets.dailyTokens !== null || self.budgets.monthlyTokens !== null)) {
-      throw new ApiError('forbidden', 403, 'A key with a token budget cannot create or revoke keys.');
+      throw new ApiError('forbidden', 403, 'A key with a token budget cannot create, change or revoke keys.');
+    }
+    if (self && (self.allowedModels !== null || self.allowedProviders !== null)) {
+      throw new ApiError('forbidden', 403, 'A key with an allowlist cannot create, change or revoke keys.');
     }
   };
 
@@ -45,6 +54,8 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
       name?: string;
       dailyTokens?: number | null;
       monthlyTokens?: number | null;
+      allowedModels?: string[] | null;
+      allowedProviders?: string[] | null;
     };
   }>(
     '/api/v1/keys',
@@ -58,6 +69,8 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
             name: { type: 'string', maxLength: 200 },
             dailyTokens: budget,
             monthlyTokens: budget,
+            allowedModels: allowlist,
+            allowedProviders: allowlist,
           },
         },
       },
@@ -68,13 +81,45 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const mode = b.mode ?? p.mode;
       if (p.mode === 'test' && mode === 'live') throw testOnly('mode');
       requireUnbudgeted((await visibleKeys(p)).self);
-      const key = await deps.accounts.createKey(p.accountId, {
-        mode,
-        name: b.name ?? '',
-        dailyTokens: b.dailyTokens ?? null,
-        monthlyTokens: b.monthlyTokens ?? null,
-      });
+      const key = await deps.accounts.createKey(
+        p.accountId,
+        {
+          mode,
+          name: b.name ?? '',
+          dailyTokens: b.dailyTokens ?? null,
+          monthlyTokens: b.monthlyTokens ?? null,
+          allowedModels: b.allowedModels,
+          allowedProviders: b.allowedProviders,
+        },
+        keyActor(p.keyId, request.ip),
+      );
       return reply.status(201).send(key);
+    },
+  );
+
+  app.patch<{
+    Params: { id: string };
+    Body: { allowedModels?: string[] | null; allowedProviders?: string[] | null };
+  }>(
+    '/api/v1/keys/:id',
+    {
+      schema: {
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { allowedModels: allowlist, allowedProviders: allowlist },
+        },
+      },
+    },
+    async (request) => {
+      const p = callerOf(request);
+      const keys = await deps.accounts.listKeys(p.accountId);
+      const target = keys.find((k) => k.id === request.params.id);
+      if (!target) throw new ApiError('not_found', 404, `No key with id ${request.params.id}.`);
+      if (p.mode === 'test' && target.mode === 'live') throw testOnly();
+      requireUnbudgeted(keys.find((k) => k.id === p.keyId));
+      return deps.accounts.setAllowlists(target.id, request.body ?? {}, keyActor(p.keyId, request.ip));
     },
   );
 
@@ -85,6 +130,6 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (!target) throw new ApiError('not_found', 404, `No key with id ${request.params.id}.`);
     if (p.mode === 'test' && target.mode === 'live') throw testOnly();
     requireUnbudgeted(keys.find((k) => k.id === p.keyId));
-    return deps.accounts.revokeKey(target.id);
+    return deps.accounts.revokeKey(target.id, keyActor(p.keyId, request.ip));
   });
 }

@@ -38,7 +38,9 @@ export const ERROR_RESPONSES: Record<string, string> = {
     'is malformed (named in `param`).',
   Unauthorized: 'No key, or a key that is unknown or revoked.',
   AdminUnauthorized: 'No Bearer key, or not the admin key.',
-  Forbidden: 'The key may not do this (a test key for live keys, a budgeted key managing keys).',
+  Forbidden:
+    'The key may not do this (a test key for live keys, a budgeted or allowlisted key managing keys), or its ' +
+    'allowlist excludes the model (`model_not_allowed`) or every provider the model runs on (`provider_not_allowed`).',
   AdminOff: 'The admin API is off: the gateway was started without `REELAY_ADMIN_KEY`.',
   InsufficientTokens:
     'Not enough tokens for the quote (`insufficient_tokens`), or a key budget spent (`budget_exceeded`).',
@@ -114,6 +116,21 @@ const budget = (description: string) => ({
   description,
 });
 const MODE = { type: 'string', enum: ['test', 'live'] };
+const ALLOWLISTS = {
+  allowedModels: {
+    type: ['array', 'null'],
+    maxItems: 100,
+    items: { type: 'string' },
+    description: 'The only models the key may create generations of (catalog ids); `null`: any.',
+  },
+  allowedProviders: {
+    type: ['array', 'null'],
+    maxItems: 100,
+    items: { type: 'string' },
+    description:
+      'The only providers its live generations may run on (e.g. `kling`, `fal`, `replicate`, `local`); `null`: any of the model’s route. Test keys always run on the local renderer.',
+  },
+};
 /** A body the admin API checks against its schema: a wrong or unknown field is a 422 naming it. */
 const adminBody = (properties: Record<string, Json>, required: string[] = []) => ({
   required: true,
@@ -169,7 +186,13 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
             },
             content: json(ref('Generation')),
           },
-          ...errors('InsufficientTokens', 'Conflict', 'UnsupportedMediaType', 'ValidationFailed'),
+          ...errors(
+            'InsufficientTokens',
+            'Forbidden',
+            'Conflict',
+            'UnsupportedMediaType',
+            'ValidationFailed',
+          ),
         },
       },
       get: {
@@ -509,12 +532,30 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
               name: { type: 'string', maxLength: 200 },
               dailyTokens: { type: ['number', 'null'], minimum: 0, description: 'Budget per UTC day.' },
               monthlyTokens: { type: ['number', 'null'], minimum: 0, description: 'Budget per UTC month.' },
+              ...ALLOWLISTS,
             },
           }),
         },
         responses: {
           '201': ok('The key, with `key` (the secret).', ref('NewApiKey')),
           ...errors('Forbidden', 'ValidationFailed'),
+        },
+      },
+    },
+    '/api/v1/keys/{id}': {
+      patch: {
+        operationId: 'setKeyAllowlists',
+        tags: ['account'],
+        summary: 'Change a key’s model and provider allowlists; in force at once',
+        description: 'Only the fields sent change; `null` lifts a list.',
+        parameters: [pathId('key')],
+        requestBody: {
+          required: true,
+          content: json({ type: 'object', additionalProperties: false, properties: ALLOWLISTS }),
+        },
+        responses: {
+          '200': ok('The key.', ref('ApiKey')),
+          ...errors('Forbidden', 'NotFound', 'ValidationFailed'),
         },
       },
     },
@@ -599,11 +640,26 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
             name: { type: 'string', maxLength: 200 },
             dailyTokens: budget('Budget per UTC day; `null`: none.'),
             monthlyTokens: budget('Budget per UTC month; `null`: none.'),
+            ...ALLOWLISTS,
           },
           ['mode'],
         ),
         responses: {
           '201': ok('The key, with `key` (the secret, stored only as a hash).', ref('NewApiKey')),
+          ...errors('NotFound', 'UnsupportedMediaType', 'ValidationFailed'),
+        },
+      },
+    },
+    '/api/v1/admin/keys/{id}': {
+      patch: {
+        operationId: 'adminSetKeyAllowlists',
+        tags: ['admin'],
+        summary: 'Change any key’s model and provider allowlists; in force at once',
+        description: 'Only the fields sent change; `null` lifts a list.',
+        parameters: [pathId('key')],
+        requestBody: adminBody(ALLOWLISTS),
+        responses: {
+          '200': ok('The key.', ref('ApiKey')),
           ...errors('NotFound', 'UnsupportedMediaType', 'ValidationFailed'),
         },
       },

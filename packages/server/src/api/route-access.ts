@@ -5,7 +5,7 @@ import { ApiError } from '../errors.ts';
  * Who may call a route:
  * - `key`: an API key of an account (counted against the key's request rate); every `/api/` route but those listed
  *   public or admin, and every route of the Replicate shape under `/replicate/v1/`;
- * - `admin`: the operator's admin key only;
+ * - `admin`: the operator's admin key only (`/api/v1/admin/` and the audit log);
  * - `public`: anyone (health, the catalog, the OpenAPI document, the web pages and their files);
  * - `signed`: anyone holding a link the route itself verifies (`/files/{id}?expires&signature`);
  * - `callback`: an upstream, checked by its provider (signature or a lookup, never trusted as a result).
@@ -37,6 +37,9 @@ const PUBLIC_PATTERNS = new Set([
   '/static/:name',
 ]);
 
+/** Routes for the operator outside `/api/v1/admin/`. */
+const ADMIN_PATTERNS = new Set(['/api/v1/audit']);
+
 /**
  * The access of a route, decided once from its pattern when it is registered. Every route under `/api/` needs a
  * key unless it is listed as public; anything else must be listed, so a new route nobody classified stops the
@@ -46,7 +49,7 @@ export function accessOfPattern(pattern: string): RouteAccess {
   if (PUBLIC_PATTERNS.has(pattern)) return 'public';
   if (pattern === '/files/:id') return 'signed';
   if (pattern === '/callbacks/:provider') return 'callback';
-  if (pattern.startsWith('/api/v1/admin/')) return 'admin';
+  if (pattern.startsWith('/api/v1/admin/') || ADMIN_PATTERNS.has(pattern)) return 'admin';
   if (pattern.startsWith('/api/')) return 'key';
   // The OpenAI-shaped API (compat/openai): every route takes an API key.
   if (pattern.startsWith('/v1/')) return 'key';

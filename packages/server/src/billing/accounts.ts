@@ -1,8 +1,10 @@
 import type { AdminAccount, ApiKey } from '@reelay/contract';
+import type { Actor } from '../audit/audit-service.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { KeyMode } from '../key-mode.ts';
+import { PROVIDER_IDS } from '../providers/upstream-ids.ts';
 import {
   type AccountRecord,
   accountName,
@@ -10,10 +12,18 @@ import {
   insertAccount,
   updateAccountLimits,
 } from '../store/accounts.ts';
-import { insertKeyWithBudgets, type KeyRecord, keysOf, revokeKeyRow } from '../store/api-keys.ts';
+import {
+  insertKeyWithBudgets,
+  type KeyRecord,
+  keysOf,
+  revokeKeyRow,
+  updateKeyAllowlists,
+} from '../store/api-keys.ts';
+import { insertAuditEvent } from '../store/audit-events.ts';
 import { type Balance, getBalance, grant } from '../store/ledger.ts';
 import { generateKey, hashKey, type Principal } from './api-keys.ts';
 import type { KeyChanges } from './authenticator.ts';
+import { checkAllowlist } from './key-allowlist.ts';
 
 export interface AccountLimits {
   maxConcurrentGenerations?: number | null;
@@ -51,9 +61,27 @@ export const keyJson = (k: KeyRecord): ApiKey => ({
   prefix: k.prefix,
   name: k.name,
   budgets: { dailyTokens: orNull(k.budgetDailyMilli), monthlyTokens: orNull(k.budgetMonthlyMilli) },
+  allowedModels: k.allowedModels,
+  allowedProviders: k.allowedProviders,
   createdAt: k.createdAt.toISOString(),
   lastUsedAt: iso(k.lastUsedAt),
   revokedAt: iso(k.revokedAt),
+});
+
+const limitsOf = (a: AccountRecord) => ({
+  maxConcurrentGenerations: a.maxConcurrentGenerations,
+  keyRatePerMinute: a.keyRatePerMinute,
+});
+
+/** The account and target of an audit event about key `k`. */
+const keyEvent = (action: string, k: KeyRecord) => ({ action, accountId: k.accountId, targetId: k.id });
+
+const keyDetails = (k: KeyRecord) => ({
+  mode: k.mode,
+  name: k.name,
+  budgets: { dailyTokens: orNull(k.budgetDailyMilli), monthlyTokens: orNull(k.budgetMonthlyMilli) },
+  allowedModels: k.allowedModels,
+  allowedProviders: k.allowedProviders,
 });
 
 async function accountRow(db: Queryable, id: string): Promise<AccountRecord> {
@@ -62,20 +90,32 @@ async function accountRow(db: Queryable, id: string): Promise<AccountRecord> {
   return account;
 }
 
-/** Operator actions on accounts, keys and balances. */
+/** Operator actions on accounts, keys and balances; each change is recorded in the audit log in its own transaction. */
 export class AccountsService {
   constructor(
     private readonly db: Database,
     /** Runs revocations and rate changes so that every process keeping keys hears of them before the answer. */
     private readonly keyChanges: KeyChanges = { change: (work) => work() },
+    /** Whether a provider id is one a key's allowlist may name. */
+    private readonly knownProvider: (id: string) => boolean = (id) => PROVIDER_IDS.includes(id),
   ) {}
 
-  async create(name: string, limits: AccountLimits) {
-    const account = await insertAccount(this.db, {
-      id: newId('acct'),
-      name,
-      maxConcurrentGenerations: limits.maxConcurrentGenerations ?? null,
-      keyRatePerMinute: limits.keyRatePerMinute ?? null,
+  async create(name: string, limits: AccountLimits, by: Actor) {
+    const account = await this.db.transaction(async (tx) => {
+      const made = await insertAccount(tx, {
+        id: newId('acct'),
+        name,
+        maxConcurrentGenerations: limits.maxConcurrentGenerations ?? null,
+        keyRatePerMinute: limits.keyRatePerMinute ?? null,
+      });
+      await insertAuditEvent(tx, {
+        ...by,
+        action: 'account.created',
+        accountId: made.id,
+        targetId: made.id,
+        details: { name, limits: limitsOf(made) },
+      });
+      return made;
     });
     return accountJson(this.db, account);
   }
@@ -84,10 +124,21 @@ export class AccountsService {
     return accountJson(this.db, await accountRow(this.db, id));
   }
 
-  async setLimits(id: string, limits: AccountLimits) {
+  async setLimits(id: string, limits: AccountLimits, by: Actor) {
     const before = await accountRow(this.db, id);
     const updated = await this.keyChanges.change(
-      () => updateAccountLimits(this.db, id, limits),
+      () =>
+        this.db.transaction(async (tx) => {
+          const after = await updateAccountLimits(tx, id, limits);
+          await insertAuditEvent(tx, {
+            ...by,
+            action: 'account.limits_changed',
+            accountId: id,
+            targetId: id,
+            details: { before: limitsOf(before), after: limitsOf(after) },
+          });
+          return after;
+        }),
       (after) => (after.keyRatePerMinute !== before.keyRatePerMinute ? '*' : null),
     );
     return accountJson(this.db, updated);
@@ -96,19 +147,34 @@ export class AccountsService {
   /** A new key; its secret is in the answer once and only its hash is kept. */
   async createKey(
     accountId: string,
-    o: { mode: KeyMode; name: string; dailyTokens: number | null; monthlyTokens: number | null },
+    o: {
+      mode: KeyMode;
+      name: string;
+      dailyTokens: number | null;
+      monthlyTokens: number | null;
+      allowedModels?: unknown;
+      allowedProviders?: unknown;
+    },
+    by: Actor,
   ) {
+    const allow = checkAllowlist(o, this.knownProvider);
     await accountRow(this.db, accountId);
     const secret = generateKey(o.mode);
-    const key = await insertKeyWithBudgets(this.db, {
-      id: newId('key'),
-      accountId,
-      mode: o.mode,
-      keyHash: hashKey(secret),
-      prefix: secret.slice(0, 12),
-      name: o.name,
-      budgetDailyMilli: o.dailyTokens === null ? null : Math.round(o.dailyTokens * 1000),
-      budgetMonthlyMilli: o.monthlyTokens === null ? null : Math.round(o.monthlyTokens * 1000),
+    const key = await this.db.transaction(async (tx) => {
+      const made = await insertKeyWithBudgets(tx, {
+        id: newId('key'),
+        accountId,
+        mode: o.mode,
+        keyHash: hashKey(secret),
+        prefix: secret.slice(0, 12),
+        name: o.name,
+        budgetDailyMilli: o.dailyTokens === null ? null : Math.round(o.dailyTokens * 1000),
+        budgetMonthlyMilli: o.monthlyTokens === null ? null : Math.round(o.monthlyTokens * 1000),
+        allowedModels: allow.models ?? null,
+        allowedProviders: allow.providers ?? null,
+      });
+      await insertAuditEvent(tx, { ...by, ...keyEvent('key.created', made), details: keyDetails(made) });
+      return made;
     });
     return { ...keyJson(key), key: secret };
   }
@@ -118,9 +184,39 @@ export class AccountsService {
     return (await keysOf(this.db, accountId)).map(keyJson);
   }
 
-  async revokeKey(keyId: string) {
+  async revokeKey(keyId: string, by: Actor) {
     const key = await this.keyChanges.change(
-      () => revokeKeyRow(this.db, keyId),
+      () =>
+        this.db.transaction(async (tx) => {
+          const row = await revokeKeyRow(tx, keyId);
+          if (row) await insertAuditEvent(tx, { ...by, ...keyEvent('key.revoked', row), details: {} });
+          return row;
+        }),
+      (row) => row?.keyHash ?? null,
+    );
+    if (!key) throw new ApiError('not_found', 404, `No key with id ${keyId}.`);
+    return keyJson(key);
+  }
+
+  /**
+   * Sets a key's allowlists (an absent one is left as it is, null lifts it); the change is in force on every
+   * process when this returns (see `KeyChanges`).
+   */
+  async setAllowlists(keyId: string, a: { allowedModels?: unknown; allowedProviders?: unknown }, by: Actor) {
+    const allow = checkAllowlist(a, this.knownProvider);
+    const key = await this.keyChanges.change(
+      () =>
+        this.db.transaction(async (tx) => {
+          const row = await updateKeyAllowlists(tx, keyId, allow);
+          if (row) {
+            await insertAuditEvent(tx, {
+              ...by,
+              ...keyEvent('key.allowlists_changed', row),
+              details: { allowedModels: row.allowedModels, allowedProviders: row.allowedProviders },
+            });
+          }
+          return row;
+        }),
       (row) => row?.keyHash ?? null,
     );
     if (!key) throw new ApiError('not_found', 404, `No key with id ${keyId}.`);
@@ -128,9 +224,19 @@ export class AccountsService {
   }
 
   /** Adds tokens to an account's test or live balance, with its ledger entry. */
-  async grant(accountId: string, mode: KeyMode, tokens: number, note: string) {
+  async grant(accountId: string, mode: KeyMode, tokens: number, note: string, by: Actor) {
     await accountRow(this.db, accountId);
-    await this.db.transaction((tx) => grant(tx, { accountId, mode }, Math.round(tokens * 1000), note));
+    const milli = Math.round(tokens * 1000);
+    await this.db.transaction(async (tx) => {
+      await grant(tx, { accountId, mode }, milli, note);
+      await insertAuditEvent(tx, {
+        ...by,
+        action: 'balance.granted',
+        accountId,
+        targetId: accountId,
+        details: { mode, tokens: milli / 1000, note },
+      });
+    });
     return this.get(accountId);
   }
 

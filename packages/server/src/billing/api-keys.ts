@@ -7,6 +7,14 @@ import { insertKeyRow, liveKeyByHash } from '../store/api-keys.ts';
 /** Who is calling: resolved from a Bearer key. */
 export interface Principal extends Owner {
   keyId: string;
+  /** The models the key may create generations of, and the providers they may run on; null or absent: any. */
+  allowlist?: KeyAllowlist;
+}
+
+/** A key's allowlists (`null`: unrestricted). */
+export interface KeyAllowlist {
+  models: readonly string[] | null;
+  providers: readonly string[] | null;
 }
 
 const KEY_PATTERN = /^rl_(test|live)_[A-Za-z0-9]{16,64}$/;
@@ -34,5 +42,5 @@ export async function insertKey(tx: Queryable, accountId: string, key: string, n
 export async function authenticate(db: Queryable, key: string): Promise<Principal | null> {
   if (keyMode(key) === null) return null;
   const row = await liveKeyByHash(db, hashKey(key));
-  return row ? { keyId: row.id, accountId: row.accountId, mode: row.mode } : null;
+  return row ? { keyId: row.id, accountId: row.accountId, mode: row.mode, allowlist: row.allowlist } : null;
 }

@@ -1,5 +1,6 @@
 import type { FieldError, NormalisedInput, Quote } from '@reelay/catalog';
 import type { Principal } from '../billing/api-keys.ts';
+import { outsideAllowlist, providerAllowlist } from '../billing/key-allowlist.ts';
 import type { Queryable } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import type { InputDelivery } from '../providers/input-delivery.ts';
@@ -52,6 +53,12 @@ export async function checkRoute(
       quote: request.quote,
     },
     deps.delivery,
+    new Set(
+      outsideAllowlist(
+        deps.providers.routes.candidates(request.model, principal.mode),
+        providerAllowlist(principal),
+      ),
+    ),
   );
   if (decision.provider) return;
   const kinds = new Map(

@@ -3,6 +3,7 @@ import type { NormalisedInput, PriceOverrides } from '@reelay/catalog';
 import type { AssetRecord } from '../assets/asset-record.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import type { Principal } from '../billing/api-keys.ts';
+import { requireModelAllowed } from '../billing/key-allowlist.ts';
 import { type LimitDefaults, throwIfRefused } from '../billing/limits.ts';
 import { canonicalJson } from '../canonical-json.ts';
 import type { Database } from '../db/database.ts';
@@ -23,7 +24,10 @@ export interface CreateDeps {
   allowHttpWebhooks?: boolean;
   /** Accept webhook URLs on loopback and private addresses (development and tests). */
   allowPrivateWebhooks?: boolean;
-  /** The provider a generation of this principal and model runs on. */
+  /**
+   * The provider a generation of this principal and model is meant for: the first of its route the key allows
+   * (throws a 403 when the key allows none of them).
+   */
   providerFor(principal: Principal, model: string): string;
   /**
    * Refuses (throws) a request no enabled route can run with this configuration, before any token is held
@@ -83,6 +87,9 @@ export async function createGeneration(
     allowHttpWebhooks: deps.allowHttpWebhooks,
     allowPrivateWebhooks: deps.allowPrivateWebhooks,
   });
+  // A key's allowlists are decided before anything is stored or held.
+  requireModelAllowed(principal, prepared.model);
+  const provider = deps.providerFor(principal, prepared.model);
   const webhookUrl = (body as { webhookUrl?: string }).webhookUrl ?? null;
   const stored: AssetRecord[] = [];
   let accepted = false;
@@ -102,6 +109,7 @@ export async function createGeneration(
       principal,
       prepared,
       { input, mediaRefs },
+      provider,
       webhookUrl,
       idempotencyKey,
       hash,
@@ -135,6 +143,7 @@ async function insertGenerationOnce(
   principal: Principal,
   prepared: ReturnType<typeof parseGenerationRequest>,
   resolved: { input: NormalisedInput; mediaRefs: readonly GenerationMediaRef[] },
+  provider: string,
   webhookUrl: string | null,
   idempotencyKey: string | null,
   hash: string,
@@ -151,7 +160,7 @@ async function insertGenerationOnce(
     mediaRefs: resolved.mediaRefs,
     quote: prepared.quote,
     quoteMilli,
-    provider: deps.providerFor(principal, prepared.model),
+    provider,
     idempotencyKey,
     requestHash: hash,
     webhookUrl,

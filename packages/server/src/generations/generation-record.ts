@@ -75,6 +75,8 @@ export interface GenerationRecord {
   requestHash: string | null;
   /** Where status changes are posted (Standard Webhooks), or null. */
   webhookUrl: string | null;
+  /** The only providers it may run on (the allowlist of the live key that made it); null or absent: any of its route. */
+  allowedProviders?: readonly string[] | null;
   createdAt: Date;
   startedAt: Date | null;
   completedAt: Date | null;

@@ -1,3 +1,4 @@
+import type { KeyAllowlist } from '../billing/api-keys.ts';
 import type { Queryable } from '../db/database.ts';
 import { runSql, sql } from '../db/sql.ts';
 import type { KeyMode } from '../key-mode.ts';
@@ -16,6 +17,8 @@ export interface KeyRecord {
   lastUsedAt: Date | null;
   budgetDailyMilli: number | null;
   budgetMonthlyMilli: number | null;
+  allowedModels: string[] | null;
+  allowedProviders: string[] | null;
 }
 
 function keyFromRow(row: Row): KeyRecord {
@@ -31,6 +34,8 @@ function keyFromRow(row: Row): KeyRecord {
     lastUsedAt: r.dateOrNull('last_used_at'),
     budgetDailyMilli: r.numberOrNull('budget_daily_milli'),
     budgetMonthlyMilli: r.numberOrNull('budget_monthly_milli'),
+    allowedModels: r.textArrayOrNull('allowed_models'),
+    allowedProviders: r.textArrayOrNull('allowed_providers'),
   };
 }
 
@@ -44,6 +49,8 @@ export interface NewKey {
   name: string;
   budgetDailyMilli?: number | null;
   budgetMonthlyMilli?: number | null;
+  allowedModels?: readonly string[] | null;
+  allowedProviders?: readonly string[] | null;
 }
 
 /** Stores a key without budgets. */
@@ -55,13 +62,15 @@ export async function insertKeyRow(tx: Queryable, k: NewKey): Promise<void> {
   );
 }
 
-/** Stores a key with its budgets and returns it. */
+/** Stores a key with its budgets and allowlists and returns it. */
 export async function insertKeyWithBudgets(db: Queryable, k: NewKey): Promise<KeyRecord> {
   const rows = await runSql(
     db,
-    sql`INSERT INTO api_keys (id, account_id, mode, key_hash, prefix, name, budget_daily_milli, budget_monthly_milli)
+    sql`INSERT INTO api_keys (id, account_id, mode, key_hash, prefix, name, budget_daily_milli, budget_monthly_milli,
+         allowed_models, allowed_providers)
        VALUES (${k.id}, ${k.accountId}, ${k.mode}, ${k.keyHash}, ${k.prefix}, ${k.name}, ${k.budgetDailyMilli ?? null},
-         ${k.budgetMonthlyMilli ?? null}) RETURNING *`,
+         ${k.budgetMonthlyMilli ?? null}, ${k.allowedModels ?? null}::text[], ${k.allowedProviders ?? null}::text[])
+       RETURNING *`,
   );
   if (!rows[0]) throw new Error('INSERT … RETURNING gave no row');
   return keyFromRow(rows[0]);
@@ -71,14 +80,43 @@ export async function insertKeyWithBudgets(db: Queryable, k: NewKey): Promise<Ke
 export async function liveKeyByHash(
   db: Queryable,
   keyHash: string,
-): Promise<{ id: string; accountId: string; mode: KeyMode } | null> {
+): Promise<{ id: string; accountId: string; mode: KeyMode; allowlist: KeyAllowlist } | null> {
   const rows = await runSql(
     db,
-    sql`SELECT id, account_id, mode FROM api_keys WHERE key_hash = ${keyHash} AND revoked_at IS NULL`,
+    sql`SELECT id, account_id, mode, allowed_models, allowed_providers FROM api_keys
+     WHERE key_hash = ${keyHash} AND revoked_at IS NULL`,
   );
   if (!rows[0]) return null;
   const r = readRow(rows[0]);
-  return { id: r.text('id'), accountId: r.text('account_id'), mode: r.oneOf('mode', KEY_MODES) };
+  return {
+    id: r.text('id'),
+    accountId: r.text('account_id'),
+    mode: r.oneOf('mode', KEY_MODES),
+    allowlist: {
+      models: r.textArrayOrNull('allowed_models'),
+      providers: r.textArrayOrNull('allowed_providers'),
+    },
+  };
+}
+
+/**
+ * Sets a key's allowlists (`undefined` leaves one as it is; null lifts it); null when there is no such key. The
+ * hash comes back too: the commit announces it (migrations 016 and 021).
+ */
+export async function updateKeyAllowlists(
+  db: Queryable,
+  keyId: string,
+  a: { models?: readonly string[] | null; providers?: readonly string[] | null },
+): Promise<(KeyRecord & { keyHash: string }) | null> {
+  const rows = await runSql(
+    db,
+    sql`UPDATE api_keys SET
+         allowed_models = CASE WHEN ${a.models !== undefined} THEN ${a.models ?? null}::text[] ELSE allowed_models END,
+         allowed_providers = CASE WHEN ${a.providers !== undefined}
+           THEN ${a.providers ?? null}::text[] ELSE allowed_providers END
+       WHERE id = ${keyId} RETURNING *`,
+  );
+  return rows[0] ? { ...keyFromRow(rows[0]), keyHash: readRow(rows[0]).text('key_hash') } : null;
 }
 
 /** Whether the key with this hash is revoked; null when there is none. */

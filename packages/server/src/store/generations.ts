@@ -1,5 +1,6 @@
 import type { Json, NormalisedInput, Quote } from '@reelay/catalog';
 import type { Principal } from '../billing/api-keys.ts';
+import { providerAllowlist } from '../billing/key-allowlist.ts';
 import type { LimitDefaults, LimitsVerdict } from '../billing/limits.ts';
 import { type Database, isUniqueViolation, type Queryable, sqlLiteral } from '../db/database.ts';
 import { runSql, sql } from '../db/sql.ts';
@@ -57,6 +58,7 @@ export function generationFromRow(row: Row): GenerationRecord {
     idempotencyKey: r.textOrNull('idempotency_key'),
     requestHash: r.textOrNull('request_hash'),
     webhookUrl: r.textOrNull('webhook_url'),
+    allowedProviders: r.textArrayOrNull('allowed_providers'),
     createdAt: r.date('created_at'),
     startedAt: r.dateOrNull('started_at'),
     completedAt: r.dateOrNull('completed_at'),
@@ -234,6 +236,7 @@ export async function insertGenerations(
     idempotencyKey: g.idempotencyKey,
     requestHash: g.requestHash,
     webhookUrl: g.webhookUrl,
+    allowedProviders: providerAllowlist(g.principal),
   }));
   const ids = gs.map((g) => sqlLiteral(g.id)).join(', ');
   const [decided = [], created = []] = await db.script(

@@ -21,6 +21,8 @@ export interface RowReader {
   booleanOrNull(column: string): boolean | null;
   date(column: string): Date;
   dateOrNull(column: string): Date | null;
+  /** A text[] column, or null. */
+  textArrayOrNull(column: string): string[] | null;
   /** One of `allowed` (an enum or check-constrained text column). */
   oneOf<T extends string>(column: string, allowed: readonly T[]): T;
   json<T>(column: string): T;
@@ -63,6 +65,12 @@ export function readRow(row: Row): RowReader {
     booleanOrNull: boolean,
     date: (column) => present(column, date(column), 'a timestamp'),
     dateOrNull: date,
+    textArrayOrNull(column) {
+      const v = value(column);
+      if (v === null) return null;
+      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
+      throw new RowShapeError(column, 'a text array', v);
+    },
     oneOf<T extends string>(column: string, allowed: readonly T[]): T {
       const v = value(column);
       const found = allowed.find((a) => a === v);

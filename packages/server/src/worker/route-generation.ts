@@ -1,4 +1,5 @@
 import type { Json } from '@reelay/catalog';
+import { outsideAllowlist } from '../billing/key-allowlist.ts';
 import type { Database } from '../db/database.ts';
 import type { GenerationRecord } from '../generations/generation-record.ts';
 import type { InputDelivery } from '../providers/input-delivery.ts';
@@ -71,8 +72,17 @@ const callOf = (g: GenerationRecord, media: ResolvedMedia[]) => ({
   media,
 });
 
-const rejectedProviders = (g: GenerationRecord) =>
-  new Set(g.providerAttempts.filter((a) => a.outcome === 'rejected').map((a) => a.provider));
+/** Providers not to start on: those that refused it, and those outside the allowlist it was created under. */
+function skippedProviders(deps: RouteDeps, g: GenerationRecord): Set<string> {
+  const skip = new Set(g.providerAttempts.filter((a) => a.outcome === 'rejected').map((a) => a.provider));
+  for (const id of outsideAllowlist(
+    deps.providers.routes.candidates(g.model, g.runMode),
+    g.allowedProviders,
+  )) {
+    skip.add(id);
+  }
+  return skip;
+}
 
 /** The inputs as `provider` receives them: links signed for this attempt, uploads made or reused, inline data. */
 async function delivered(
@@ -110,7 +120,7 @@ function choose(
     deps.providers,
     { ...callOf(g, media), runMode: g.runMode, quote: g.quote },
     deps.upstream.inputs.delivery,
-    rejectedProviders(g),
+    skippedProviders(deps, g),
   );
   if (decision.provider) {
     const warnings = [...decision.assessment.warnings];
