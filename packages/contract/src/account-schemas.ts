@@ -30,6 +30,26 @@ export const Usage = z.strictObject({
   ),
 });
 
+/** One group of `GET /api/v1/usage/export`: the values of the dimensions grouped by, and its charges. */
+export const UsageExportRow = z.strictObject({
+  day: z.string().optional().meta({ description: 'UTC day, `YYYY-MM-DD`.' }),
+  model: z.string().optional(),
+  key: z.string().optional().meta({ description: 'The id of the key that spent.' }),
+  provider: z.string().optional().meta({ description: 'Where the generation ran.' }),
+  tokens: z.number().meta({ description: 'Tokens charged (captured), summed from the ledger.' }),
+  generations: wholeNumber.meta({ description: 'Charges counted: one per charged generation.' }),
+});
+
+/** `GET /api/v1/usage/export?format=json`: the key's environment's charges in a period, grouped, with their total. */
+export const UsageExport = z.strictObject({
+  from: timestamp,
+  to: timestamp,
+  groupBy: z.array(z.enum(['day', 'model', 'key', 'provider'])),
+  environment: Environment,
+  data: z.array(UsageExportRow),
+  total: z.strictObject({ tokens: z.number(), generations: wholeNumber }),
+});
+
 /** One change of a balance: a grant, hold, capture or release. */
 export const LedgerEntry = z.strictObject({
   id: wholeNumber,

@@ -16,6 +16,8 @@ export const WIRE_COMPONENTS = {
   Asset: wire.Asset,
   Account: wire.Account,
   Usage: wire.Usage,
+  UsageExport: wire.UsageExport,
+  UsageExportRow: wire.UsageExportRow,
   LedgerEntry: wire.LedgerEntry,
   LedgerPage: wire.LedgerPage,
   AdminAccount: wire.AdminAccount,

@@ -431,6 +431,48 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         },
       },
     },
+    '/api/v1/usage/export': {
+      get: {
+        operationId: 'exportUsage',
+        tags: ['account'],
+        summary: 'Tokens charged in a period, grouped, as JSON or CSV',
+        description:
+          'Summed from the ledger’s charges (capture entries) of the key’s environment, so the groups and the total ' +
+          'equal the ledger exactly. A bad parameter is a 400 naming it.',
+        parameters: [
+          query('from', 'Start (date or date-time); 30 days before `to` by default.', { type: 'string' }),
+          query('to', 'End (date or date-time, exclusive); now by default.', { type: 'string' }),
+          query(
+            'groupBy',
+            'Dimensions, comma-separated, each once, in column order: `day`, `model`, `key`, `provider`.',
+            {
+              type: 'string',
+              default: 'day',
+              examples: ['day,model', 'key,provider'],
+            },
+          ),
+          query('format', '`json`, or `csv` (a header row, then one row per group; RFC 4180 quoting).', {
+            type: 'string',
+            enum: ['json', 'csv'],
+            default: 'json',
+          }),
+        ],
+        responses: {
+          '200': {
+            description: 'The groups and their total (JSON), or the groups as CSV.',
+            content: {
+              ...json(ref('UsageExport')),
+              'text/csv': {
+                schema: {
+                  type: 'string',
+                  examples: ['day,model,tokens,generations\r\n2026-12-01,kling-3.0,12.5,3\r\n'],
+                },
+              },
+            },
+          },
+        },
+      },
+    },
     '/api/v1/ledger': {
       get: {
         operationId: 'getLedger',
@@ -503,6 +545,26 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
           '202': ok('Send a webhook delivery again.', ref('WebhookDelivery')),
           ...errors('NotFound'),
         },
+      },
+    },
+    '/api/v1/audit': {
+      get: {
+        operationId: 'adminListAudit',
+        tags: ['admin'],
+        summary: 'The audit log: who changed keys, balances and account settings, newest first',
+        description:
+          'Every account made, key made, changed or revoked, grant and limit change, written in the transaction ' +
+          'of the change. A bad parameter is a 400 naming it.',
+        parameters: [
+          query('accountId', 'Only this account’s events.', { type: 'string' }),
+          query('action', 'Only this action, e.g. `key.revoked`.', { type: 'string' }),
+          query('actor', '`admin`, or a key id: only changes it made.', { type: 'string' }),
+          query('from', 'Start (date or date-time).', { type: 'string' }),
+          query('to', 'End (date or date-time, exclusive).', { type: 'string' }),
+          query('limit', 'Page size.', { type: 'integer', minimum: 1, maximum: 200, default: 50 }),
+          query('cursor', 'The `nextCursor` of the previous page.', { type: 'string' }),
+        ],
+        responses: { '200': ok('A page of events.', ref('AuditPage')) },
       },
     },
     '/api/v1/keys': {

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import { runSql, type Sql, sql } from '../db/sql.ts';
+import { runSql, Sql, sql } from '../db/sql.ts';
 import type { KeyMode, Owner } from '../key-mode.ts';
 import { readRow } from './row-reader.ts';
 
@@ -48,6 +48,61 @@ export async function usageReport(
       generations: r.number('generations'),
     };
   });
+}
+
+/** What an export may group by; each is an SQL expression over a capture entry `e` and its generation `g`. */
+export const EXPORT_DIMENSIONS = ['day', 'model', 'key', 'provider'] as const;
+export type ExportDimension = (typeof EXPORT_DIMENSIONS)[number];
+
+/** Each dimension as a column of the export's SELECT (constant SQL text, never a value from outside). */
+const DIMENSION_SQL: Record<ExportDimension, Sql> = {
+  day: sql`to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "day"`,
+  model: sql`coalesce(g.model, '') AS "model"`,
+  key: sql`coalesce(e.key_id, '') AS "key"`,
+  provider: sql`coalesce(g.provider, '') AS "provider"`,
+};
+
+/** Fragments joined by `, `. */
+const commaList = (parts: readonly Sql[]): Sql =>
+  parts.length === 0 ? sql`` : new Sql(['', ...parts.slice(1).map(() => ', '), ''], parts);
+
+/** The 1-based positions of the first `n` columns, as GROUP BY and ORDER BY take them (constant text). */
+const positions = (n: number): Sql =>
+  commaList(Array.from({ length: n }, (_, i) => new Sql([String(i + 1)], [])));
+
+/** One group of an export: its value of each dimension, the tokens charged (milli) and the charges counted. */
+export interface ExportRow {
+  groups: Record<ExportDimension, string>;
+  milli: number;
+  charges: number;
+}
+
+/**
+ * The owner's charges (capture entries of the ledger) between `from` and `to`, summed per group of `groupBy`
+ * (in that order), in milli-tokens, so the groups add up to the ledger exactly.
+ */
+export async function usageExport(
+  db: Queryable,
+  q: Owner & { from: Date; to: Date; groupBy: readonly ExportDimension[] },
+): Promise<ExportRow[]> {
+  const columns = q.groupBy.map((d) => DIMENSION_SQL[d]);
+  const by = positions(q.groupBy.length);
+  const rows = await runSql(
+    db,
+    sql`SELECT ${commaList([...columns, sql`sum(e.amount_milli)::float8 AS milli`, sql`count(*)::int AS charges`])}
+     FROM ledger_entries e LEFT JOIN generations g ON g.id = e.generation_id
+     WHERE e.account_id = ${q.accountId} AND e.mode = ${q.mode} AND e.kind = 'capture'
+       AND e.created_at >= ${q.from} AND e.created_at < ${q.to}
+     ${q.groupBy.length > 0 ? sql`GROUP BY ${by} ORDER BY ${by}` : sql``}`,
+  );
+  return rows
+    .map((row) => {
+      const r = readRow(row);
+      const groups = {} as Record<ExportDimension, string>;
+      for (const d of q.groupBy) groups[d] = r.text(d);
+      return { groups, milli: r.numberOrNull('milli') ?? 0, charges: r.number('charges') };
+    })
+    .filter((row) => row.charges > 0);
 }
 
 export interface LedgerEntry {
