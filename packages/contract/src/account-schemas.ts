@@ -50,6 +50,37 @@ export const UsageExport = z.strictObject({
   total: z.strictObject({ tokens: z.number(), generations: wholeNumber }),
 });
 
+/** An account's balance fell below its low-balance threshold (once per crossing). */
+export const BalanceLowAlert = z.strictObject({
+  id: wholeNumber,
+  type: z.literal('account.balance_low'),
+  thresholdTokens: z.number(),
+  balanceTokens: z.number().meta({ description: 'The balance just after the change that crossed it.' }),
+  createdAt: timestamp,
+});
+
+/** A key's spend (charges and open holds) reached a share of its daily or monthly budget (once per period). */
+export const BudgetThresholdAlert = z.strictObject({
+  id: wholeNumber,
+  type: z.literal('key.budget_threshold'),
+  keyId: z.string(),
+  period: z.enum(['day', 'month']),
+  periodStart: timestamp.meta({ description: 'Start of the UTC day or month the budget is for.' }),
+  percent: wholeNumber.meta({ examples: [80, 100] }),
+  budgetTokens: z.number(),
+  spentTokens: z.number().meta({ description: 'The spend just after the create that crossed it.' }),
+  createdAt: timestamp,
+});
+
+/** One alert of `GET /api/v1/alerts`. */
+export const Alert = z.discriminatedUnion('type', [BalanceLowAlert, BudgetThresholdAlert]);
+
+/** `GET /api/v1/alerts`: a page of the environment's alerts, newest first. */
+export const AlertPage = z.strictObject({
+  data: z.array(Alert),
+  nextCursor: z.string().nullable().meta({ description: 'Pass it as `cursor` for the next page.' }),
+});
+
 /** One change of a balance: a grant, hold, capture or release. */
 export const LedgerEntry = z.strictObject({
   id: wholeNumber,
@@ -113,5 +144,9 @@ export const AdminAccount = z.strictObject({
     })
     .meta({ description: '`null`: the gateway default.' }),
   tokens: z.strictObject({ test: AdminBalance, live: AdminBalance }),
+  lowBalanceTokens: z.number().nullable().meta({
+    description:
+      'A balance (test or live) falling below it raises an `account.balance_low` alert; `null`: none.',
+  }),
   createdAt: timestamp,
 });

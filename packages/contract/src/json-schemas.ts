@@ -18,6 +18,8 @@ export const WIRE_COMPONENTS = {
   Usage: wire.Usage,
   UsageExport: wire.UsageExport,
   UsageExportRow: wire.UsageExportRow,
+  Alert: wire.Alert,
+  AlertPage: wire.AlertPage,
   LedgerEntry: wire.LedgerEntry,
   LedgerPage: wire.LedgerPage,
   AdminAccount: wire.AdminAccount,

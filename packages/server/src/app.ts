@@ -8,6 +8,7 @@ import { loadSigningSecret } from './assets/signing-secret.ts';
 import { createStorage } from './assets/storage/create-storage.ts';
 import { AuditService } from './audit/audit-service.ts';
 import { AccountsService } from './billing/accounts.ts';
+import { AlertsService } from './billing/alerts-service.ts';
 import { Authenticator } from './billing/authenticator.ts';
 import { settleDevAccount } from './billing/dev-account.ts';
 import { allowedCandidates } from './billing/key-allowlist.ts';
@@ -147,6 +148,7 @@ export async function createGateway(
         ),
         usage: new UsageService(db),
         audit: new AuditService(db),
+        alerts: new AlertsService(db),
         webhooks: new WebhooksService(db, { secretGraceSeconds: config.webhooks.secretGraceSeconds }),
         authenticator,
         idempotency: new IdempotencyKeys(db),

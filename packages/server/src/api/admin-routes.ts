@@ -6,12 +6,18 @@ import { allowlist } from './keys-routes.ts';
 const limit = { anyOf: [{ type: 'integer', minimum: 1, maximum: 10_000_000 }, { type: 'null' }] };
 const budget = { anyOf: [{ type: 'number', minimum: 0, maximum: 1e12 }, { type: 'null' }] };
 const mode = { type: 'string', enum: ['test', 'live'] };
+const threshold = { anyOf: [{ type: 'number', minimum: 0, maximum: 1e12 }, { type: 'null' }] };
 const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] };
 
 /** The operator's API (admin key only): accounts, their limits, keys and token grants. */
 export function adminRoutes(app: FastifyInstance, accounts: AccountsService): void {
   app.post<{
-    Body: { name: string; maxConcurrentGenerations?: number | null; keyRatePerMinute?: number | null };
+    Body: {
+      name: string;
+      maxConcurrentGenerations?: number | null;
+      keyRatePerMinute?: number | null;
+      lowBalanceTokens?: number | null;
+    };
   }>(
     '/api/v1/admin/accounts',
     {
@@ -24,6 +30,7 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService): vo
             name: { type: 'string', minLength: 1, maxLength: 200 },
             maxConcurrentGenerations: limit,
             keyRatePerMinute: limit,
+            lowBalanceTokens: threshold,
           },
         },
       },
@@ -40,7 +47,11 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService): vo
 
   app.patch<{
     Params: { id: string };
-    Body: { maxConcurrentGenerations?: number | null; keyRatePerMinute?: number | null };
+    Body: {
+      maxConcurrentGenerations?: number | null;
+      keyRatePerMinute?: number | null;
+      lowBalanceTokens?: number | null;
+    };
   }>(
     '/api/v1/admin/accounts/:id',
     {
@@ -49,7 +60,11 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService): vo
         body: {
           type: 'object',
           additionalProperties: false,
-          properties: { maxConcurrentGenerations: limit, keyRatePerMinute: limit },
+          properties: {
+            maxConcurrentGenerations: limit,
+            keyRatePerMinute: limit,
+            lowBalanceTokens: threshold,
+          },
         },
       },
     },

@@ -2,6 +2,7 @@ import type { PriceOverrides } from '@reelay/catalog';
 import type { AssetsService } from '../assets/assets-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { AccountsService } from '../billing/accounts.ts';
+import type { AlertsService } from '../billing/alerts-service.ts';
 import type { Authenticator } from '../billing/authenticator.ts';
 import type { UsageService } from '../billing/usage-service.ts';
 import type { OpenAiWebhookShapes } from '../compat/openai/openai-core.ts';
@@ -22,6 +23,8 @@ export interface ApiDeps {
   assets: AssetsService;
   accounts: AccountsService;
   usage: UsageService;
+  /** An account's low-balance and budget alerts. */
+  alerts: AlertsService;
   /** The operator's audit log. */
   audit: AuditService;
   webhooks: WebhooksService;

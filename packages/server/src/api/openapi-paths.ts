@@ -116,6 +116,9 @@ const budget = (description: string) => ({
   description,
 });
 const MODE = { type: 'string', enum: ['test', 'live'] };
+const LOW_BALANCE = budget(
+  'A balance (test or live) falling below it raises an `account.balance_low` alert; `null`: none.',
+);
 const ALLOWLISTS = {
   allowedModels: {
     type: ['array', 'null'],
@@ -431,6 +434,22 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         },
       },
     },
+    '/api/v1/alerts': {
+      get: {
+        operationId: 'listAlerts',
+        tags: ['account'],
+        summary: 'The environment’s alerts: low balance, key budget thresholds',
+        description:
+          '`account.balance_low` when a balance falls below the account’s `lowBalanceTokens` (once per crossing), ' +
+          '`key.budget_threshold` when a key’s spend reaches 80 % and 100 % of its daily or monthly budget (once ' +
+          'per threshold and period). Each is decided in the transaction of the balance change that crosses it.',
+        parameters: [
+          query('limit', 'Page size.', { type: 'integer', minimum: 1, maximum: 200, default: 50 }),
+          query('cursor', 'The `nextCursor` of the previous page.', { type: 'string' }),
+        ],
+        responses: { '200': ok('A page of alerts.', ref('AlertPage')) },
+      },
+    },
     '/api/v1/usage/export': {
       get: {
         operationId: 'exportUsage',
@@ -643,6 +662,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
             name: { type: 'string', minLength: 1, maxLength: 200 },
             maxConcurrentGenerations: limit('Queued and running generations at once.'),
             keyRatePerMinute: limit('Requests per minute of each key.'),
+            lowBalanceTokens: LOW_BALANCE,
           },
           ['name'],
         ),
@@ -669,6 +689,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         requestBody: adminBody({
           maxConcurrentGenerations: limit('Queued and running generations at once.'),
           keyRatePerMinute: limit('Requests per minute of each key.'),
+          lowBalanceTokens: LOW_BALANCE,
         }),
         responses: {
           '200': ok('The account.', ref('AdminAccount')),

@@ -28,7 +28,19 @@ import { checkAllowlist } from './key-allowlist.ts';
 export interface AccountLimits {
   maxConcurrentGenerations?: number | null;
   keyRatePerMinute?: number | null;
+  /** Tokens; a balance falling below raises an `account.balance_low` alert. */
+  lowBalanceTokens?: number | null;
 }
+
+/** The limits as stored: the low-balance threshold in milli-tokens. */
+const storedLimits = (l: AccountLimits) => ({
+  maxConcurrentGenerations: l.maxConcurrentGenerations,
+  keyRatePerMinute: l.keyRatePerMinute,
+  lowBalanceMilli:
+    l.lowBalanceTokens === undefined || l.lowBalanceTokens === null
+      ? l.lowBalanceTokens
+      : Math.round(l.lowBalanceTokens * 1000),
+});
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const orNull = (milli: number | null) => (milli === null ? null : milli / 1000);
@@ -49,6 +61,7 @@ async function accountJson(db: Queryable, r: AccountRecord): Promise<AdminAccoun
       keyRatePerMinute: r.keyRatePerMinute,
     },
     tokens: { test: tokens(test), live: tokens(live) },
+    lowBalanceTokens: orNull(r.lowBalanceMilli),
     createdAt: r.createdAt.toISOString(),
   };
 }
@@ -71,6 +84,7 @@ export const keyJson = (k: KeyRecord): ApiKey => ({
 const limitsOf = (a: AccountRecord) => ({
   maxConcurrentGenerations: a.maxConcurrentGenerations,
   keyRatePerMinute: a.keyRatePerMinute,
+  lowBalanceTokens: orNull(a.lowBalanceMilli),
 });
 
 /** The account and target of an audit event about key `k`. */
@@ -107,6 +121,7 @@ export class AccountsService {
         name,
         maxConcurrentGenerations: limits.maxConcurrentGenerations ?? null,
         keyRatePerMinute: limits.keyRatePerMinute ?? null,
+        lowBalanceMilli: storedLimits(limits).lowBalanceMilli ?? null,
       });
       await insertAuditEvent(tx, {
         ...by,
@@ -129,7 +144,7 @@ export class AccountsService {
     const updated = await this.keyChanges.change(
       () =>
         this.db.transaction(async (tx) => {
-          const after = await updateAccountLimits(tx, id, limits);
+          const after = await updateAccountLimits(tx, id, storedLimits(limits));
           await insertAuditEvent(tx, {
             ...by,
             action: 'account.limits_changed',

@@ -8,6 +8,8 @@ export interface AccountRecord {
   name: string;
   maxConcurrentGenerations: number | null;
   keyRatePerMinute: number | null;
+  /** A balance falling below it raises an alert (migration 021); null: none. */
+  lowBalanceMilli: number | null;
   createdAt: Date;
 }
 
@@ -18,6 +20,7 @@ function accountFromRow(row: Row): AccountRecord {
     name: r.text('name'),
     maxConcurrentGenerations: r.numberOrNull('max_concurrent_generations'),
     keyRatePerMinute: r.numberOrNull('key_rate_per_minute'),
+    lowBalanceMilli: r.numberOrNull('low_balance_milli'),
     createdAt: r.date('created_at'),
   };
 }
@@ -40,12 +43,19 @@ export async function accountName(db: Queryable, id: string): Promise<string> {
 
 export async function insertAccount(
   db: Queryable,
-  a: { id: string; name: string; maxConcurrentGenerations: number | null; keyRatePerMinute: number | null },
+  a: {
+    id: string;
+    name: string;
+    maxConcurrentGenerations: number | null;
+    keyRatePerMinute: number | null;
+    lowBalanceMilli?: number | null;
+  },
 ): Promise<AccountRecord> {
   const rows = await runSql(
     db,
-    sql`INSERT INTO accounts (id, name, max_concurrent_generations, key_rate_per_minute)
-     VALUES (${a.id}, ${a.name}, ${a.maxConcurrentGenerations}, ${a.keyRatePerMinute}) RETURNING *`,
+    sql`INSERT INTO accounts (id, name, max_concurrent_generations, key_rate_per_minute, low_balance_milli)
+     VALUES (${a.id}, ${a.name}, ${a.maxConcurrentGenerations}, ${a.keyRatePerMinute}, ${a.lowBalanceMilli ?? null}::bigint)
+     RETURNING *`,
   );
   return accountFromRow(onlyRow(rows));
 }
@@ -54,7 +64,11 @@ export async function insertAccount(
 export async function updateAccountLimits(
   db: Queryable,
   id: string,
-  limits: { maxConcurrentGenerations?: number | null; keyRatePerMinute?: number | null },
+  limits: {
+    maxConcurrentGenerations?: number | null;
+    keyRatePerMinute?: number | null;
+    lowBalanceMilli?: number | null;
+  },
 ): Promise<AccountRecord> {
   const rows = await runSql(
     db,
@@ -62,7 +76,9 @@ export async function updateAccountLimits(
          max_concurrent_generations = CASE WHEN ${limits.maxConcurrentGenerations !== undefined}
            THEN ${limits.maxConcurrentGenerations ?? null}::int ELSE max_concurrent_generations END,
          key_rate_per_minute = CASE WHEN ${limits.keyRatePerMinute !== undefined}
-           THEN ${limits.keyRatePerMinute ?? null}::int ELSE key_rate_per_minute END
+           THEN ${limits.keyRatePerMinute ?? null}::int ELSE key_rate_per_minute END,
+         low_balance_milli = CASE WHEN ${limits.lowBalanceMilli !== undefined}
+           THEN ${limits.lowBalanceMilli ?? null}::bigint ELSE low_balance_milli END
        WHERE id = ${id} RETURNING *`,
   );
   return accountFromRow(onlyRow(rows));

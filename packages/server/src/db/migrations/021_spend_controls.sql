@@ -12,7 +12,56 @@ CREATE TRIGGER api_keys_changed
   AFTER UPDATE OF revoked_at, key_hash, account_id, mode, allowed_models, allowed_providers OR DELETE ON api_keys
   FOR EACH ROW EXECUTE FUNCTION reelay_key_changed();
 
--- The create function of migration 019, storing the key's provider list on the generation.
+-- Alerts, decided in the transaction of the balance change that crosses them: an account's balance falling below
+-- its threshold (`accounts.low_balance_milli`, checked by a trigger whenever a statement lowers a balance: captures,
+-- never the holds of a create), and a key's spend (captures and open holds, as budgets count it) reaching 80 % and
+-- 100 % of its daily or monthly budget (compared by the create function with the spend it already read). A budget
+-- alert is written once per threshold and budget period (the unique index); a balance alert once per crossing from
+-- at or above the threshold to below it.
+ALTER TABLE accounts ADD COLUMN low_balance_milli bigint CHECK (low_balance_milli >= 0);
+CREATE TABLE alerts (
+  id           bigserial PRIMARY KEY,
+  account_id   text NOT NULL,
+  mode         text NOT NULL CHECK (mode IN ('test', 'live')),
+  type         text NOT NULL CHECK (type IN ('account.balance_low', 'key.budget_threshold')),
+  key_id       text,
+  period       text CHECK (period IN ('day', 'month')),
+  period_start timestamptz,
+  percent      int,
+  details      jsonb NOT NULL,
+  created_at   timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+-- Balance alerts have no key, period or percent, so they never collide here.
+CREATE UNIQUE INDEX alerts_once_per_period ON alerts (key_id, period, period_start, percent);
+CREATE INDEX alerts_owner ON alerts (account_id, mode, id);
+
+CREATE FUNCTION reelay_budget_alert(p_account text, p_mode text, p_key text, p_period text, p_percent int,
+  p_budget bigint, p_spent float8) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO alerts (account_id, mode, type, key_id, period, period_start, percent, details)
+  VALUES (p_account, p_mode, 'key.budget_threshold', p_key, p_period,
+    date_trunc(p_period, clock_timestamp() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', p_percent,
+    jsonb_build_object('budgetMilli', p_budget, 'spentMilli', p_spent))
+  ON CONFLICT (key_id, period, period_start, percent) DO NOTHING
+$$;
+
+CREATE FUNCTION reelay_balance_low() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  v_threshold bigint;
+BEGIN
+  SELECT a.low_balance_milli INTO v_threshold FROM accounts a WHERE a.id = NEW.account_id;
+  IF v_threshold IS NOT NULL AND OLD.balance_milli >= v_threshold AND NEW.balance_milli < v_threshold THEN
+    INSERT INTO alerts (account_id, mode, type, details)
+    VALUES (NEW.account_id, NEW.mode, 'account.balance_low',
+      jsonb_build_object('thresholdMilli', v_threshold, 'balanceMilli', NEW.balance_milli));
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER token_balances_low AFTER UPDATE OF balance_milli ON token_balances
+  FOR EACH ROW WHEN (NEW.balance_milli < OLD.balance_milli) EXECUTE FUNCTION reelay_balance_low();
+
+-- The create function of migration 019, storing the key's provider list on the generation and deciding budget
+-- alerts.
 CREATE OR REPLACE FUNCTION reelay_create_generations(p_creates jsonb, p_default_max_active int)
 RETURNS TABLE (o_kind text, o_refused text, o_max_active int, o_budget_day bigint, o_budget_month bigint,
   o_spent_day float8, o_spent_month float8, o_available_milli bigint)
@@ -25,6 +74,7 @@ DECLARE
   v_key text;
   v_amount bigint;
   v_active int;
+  v_pct int;
 BEGIN
   PERFORM 1 FROM accounts
     WHERE id IN (SELECT DISTINCT x ->> 'accountId' FROM jsonb_array_elements(p_creates) AS x)
@@ -81,6 +131,19 @@ BEGIN
     INSERT INTO ledger_entries (account_id, mode, kind, amount_milli, generation_id, note, key_id)
     VALUES (v_account, v_mode, 'hold', v_amount, c ->> 'id', '', v_key);
     INSERT INTO jobs (generation_id) VALUES (c ->> 'id');
+    -- Budget alerts: the spend before this hold and after it, against each threshold; written only on a crossing.
+    IF o_budget_day IS NOT NULL OR o_budget_month IS NOT NULL THEN
+      FOREACH v_pct IN ARRAY ARRAY[80, 100] LOOP
+        IF o_budget_day IS NOT NULL AND o_spent_day * 100 < o_budget_day * v_pct
+            AND (o_spent_day + v_amount) * 100 >= o_budget_day * v_pct THEN
+          PERFORM reelay_budget_alert(v_account, v_mode, v_key, 'day', v_pct, o_budget_day, o_spent_day + v_amount);
+        END IF;
+        IF o_budget_month IS NOT NULL AND o_spent_month * 100 < o_budget_month * v_pct
+            AND (o_spent_month + v_amount) * 100 >= o_budget_month * v_pct THEN
+          PERFORM reelay_budget_alert(v_account, v_mode, v_key, 'month', v_pct, o_budget_month, o_spent_month + v_amount);
+        END IF;
+      END LOOP;
+    END IF;
     o_kind := 'created';
     RETURN NEXT;
   END LOOP;
