@@ -148,5 +148,9 @@ export const AdminAccount = z.strictObject({
     description:
       'A balance (test or live) falling below it raises an `account.balance_low` alert; `null`: none.',
   }),
+  alertWebhookUrl: z
+    .string()
+    .nullable()
+    .meta({ description: 'Where its alerts are sent as webhooks; `null`: nowhere.' }),
   createdAt: timestamp,
 });

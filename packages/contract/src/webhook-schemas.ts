@@ -11,7 +11,10 @@ export const WebhookSecret = z.strictObject({
 /** One webhook: the event it tells of, where it goes and how sending it went. */
 export const WebhookDelivery = z.strictObject({
   id: z.string(),
-  generationId: z.string(),
+  generationId: z
+    .string()
+    .nullable()
+    .meta({ description: 'The generation it tells of; `null` for an alert.' }),
   eventType: z.string().meta({ examples: ['generation.succeeded'] }),
   url: z.string(),
   state: z.enum(['pending', 'succeeded', 'failed']),

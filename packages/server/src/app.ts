@@ -23,6 +23,7 @@ import { GenerationEventHub } from './generations/generation-events.ts';
 import { GenerationsService } from './generations/generations-service.ts';
 import { findFfmpeg, findFfprobe } from './media/ffmpeg-binaries.ts';
 import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.ts';
+import { webhookUrlError } from './net/webhook-url.ts';
 import { LocalProvider } from './providers/local/local-provider.ts';
 import type { Provider } from './providers/provider.ts';
 import { ProviderRegistry } from './providers/registry.ts';
@@ -145,6 +146,8 @@ export async function createGateway(
           db,
           authenticator,
           (id) => PROVIDER_IDS.includes(id) || providers.find(id) !== null,
+          (url) =>
+            webhookUrlError(url, config.fetch.allowHttp, config.fetch.allowPrivateAddresses)?.message ?? null,
         ),
         usage: new UsageService(db),
         audit: new AuditService(db),

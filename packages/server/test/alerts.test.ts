@@ -1,5 +1,7 @@
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, startGateway, type TestGateway, waitForFinal } from './harness.ts';
+import { startReceiver } from './webhook-receiver.ts';
 
 const ADMIN = 'admin-key-for-alert-tests-0123456789';
 const admin = { authorization: `Bearer ${ADMIN}` };
@@ -10,6 +12,7 @@ describe.each(DATABASES)('low-balance and budget alerts on %s', (kind) => {
   let t: TestGateway;
   let accountId: string;
   let key: Record<string, string>;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
   /** Runs a generation to its end (its charge is captured by then). */
   async function run(headers: Record<string, string>, prompt: string) {
@@ -22,11 +25,16 @@ describe.each(DATABASES)('low-balance and budget alerts on %s', (kind) => {
     (await t.api('GET', '/api/v1/alerts', undefined, headers)).json;
 
   beforeAll(async () => {
-    t = await startGateway(kind, { REELAY_ADMIN_KEY: ADMIN });
+    receiver = await startReceiver('/alerts');
+    t = await startGateway(kind, {
+      REELAY_ADMIN_KEY: ADMIN,
+      REELAY_FETCH_ALLOW_HTTP: 'on',
+      REELAY_FETCH_ALLOW_PRIVATE: 'on',
+    });
     const account = await t.api(
       'POST',
       '/api/v1/admin/accounts',
-      { name: 'Alerted', lowBalanceTokens: 7 },
+      { name: 'Alerted', lowBalanceTokens: 7, alertWebhookUrl: receiver.url },
       admin,
     );
     expect(account.status, account.text).toBe(201);
@@ -36,7 +44,10 @@ describe.each(DATABASES)('low-balance and budget alerts on %s', (kind) => {
     const made = await t.api('POST', `/api/v1/admin/accounts/${accountId}/keys`, { mode: 'test' }, admin);
     key = bearer(made.json.key);
   });
-  afterAll(() => t?.stop());
+  afterAll(async () => {
+    await t?.stop();
+    await receiver?.close();
+  });
 
   it('raises account.balance_low once per crossing below the threshold', async () => {
     const price = await run(key, 'first');
@@ -85,6 +96,39 @@ describe.each(DATABASES)('low-balance and budget alerts on %s', (kind) => {
     }
     // The monthly budget (100) is far from 80 %; the balance alerts of the account stay as they were.
     expect(page.data.length - budgetAlerts.length).toBe(before);
+  });
+
+  it('sends every alert once as a signed webhook, through the deliveries of its environment', async () => {
+    const listed = (await alerts(key)).data;
+    await expect.poll(() => receiver.received.length, { timeout: 20_000 }).toBe(listed.length);
+    const verifier = new Webhook((await t.api('GET', '/api/v1/webhooks/secret', undefined, key)).json.secret);
+    const bodies = receiver.received.map((m) => {
+      expect(verifier.verify(m.body, m.headers as Record<string, string>)).toBeTruthy();
+      return JSON.parse(m.body);
+    });
+    const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+    expect(bodies.map((b) => b.data).sort(byId)).toEqual([...listed].sort(byId));
+    expect(new Set(bodies.map((b) => b.type))).toEqual(
+      new Set(['account.balance_low', 'key.budget_threshold']),
+    );
+    const deliveries = await t.api('GET', '/api/v1/webhooks/deliveries?limit=100', undefined, key);
+    expect(deliveries.status, deliveries.text).toBe(200);
+    const alertDeliveries = deliveries.json.data.filter(
+      (d: { generationId: string | null }) => d.generationId === null,
+    );
+    expect(alertDeliveries).toHaveLength(listed.length);
+    expect(alertDeliveries.every((d: { url: string }) => d.url === receiver.url)).toBe(true);
+  });
+
+  it('refuses an alert URL that is no webhook URL, naming the field', async () => {
+    const r = await t.api(
+      'PATCH',
+      `/api/v1/admin/accounts/${accountId}`,
+      { alertWebhookUrl: 'ftp://example.com' },
+      admin,
+    );
+    expect(r.status, r.text).toBe(422);
+    expect(r.json.error.param).toBe('alertWebhookUrl');
   });
 
   it('shows an environment’s alerts to its own keys only', async () => {

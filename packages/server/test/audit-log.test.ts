@@ -48,8 +48,18 @@ describe.each(DATABASES)('the audit log on %s', (kind) => {
     expect(revoked.targetId).toBe(key.json.id);
     expect(allowlists.details).toEqual({ allowedModels: ['nano-banana'], allowedProviders: null });
     expect(limits.details).toEqual({
-      before: { maxConcurrentGenerations: null, keyRatePerMinute: null, lowBalanceTokens: null },
-      after: { maxConcurrentGenerations: null, keyRatePerMinute: 30, lowBalanceTokens: null },
+      before: {
+        maxConcurrentGenerations: null,
+        keyRatePerMinute: null,
+        lowBalanceTokens: null,
+        alertWebhookUrl: null,
+      },
+      after: {
+        maxConcurrentGenerations: null,
+        keyRatePerMinute: 30,
+        lowBalanceTokens: null,
+        alertWebhookUrl: null,
+      },
     });
     expect(granted.details).toEqual({ mode: 'live', tokens: 12.5, note: 'pilot' });
     expect(created.details).toMatchObject({ mode: 'live', name: 'ci', allowedModels: null });

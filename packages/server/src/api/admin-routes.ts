@@ -6,6 +6,7 @@ import { allowlist } from './keys-routes.ts';
 const limit = { anyOf: [{ type: 'integer', minimum: 1, maximum: 10_000_000 }, { type: 'null' }] };
 const budget = { anyOf: [{ type: 'number', minimum: 0, maximum: 1e12 }, { type: 'null' }] };
 const mode = { type: 'string', enum: ['test', 'live'] };
+const alertUrl = { anyOf: [{ type: 'string', maxLength: 2048 }, { type: 'null' }] };
 const threshold = { anyOf: [{ type: 'number', minimum: 0, maximum: 1e12 }, { type: 'null' }] };
 const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] };
 
@@ -31,6 +32,7 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService): vo
             maxConcurrentGenerations: limit,
             keyRatePerMinute: limit,
             lowBalanceTokens: threshold,
+            alertWebhookUrl: alertUrl,
           },
         },
       },
@@ -64,6 +66,7 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService): vo
             maxConcurrentGenerations: limit,
             keyRatePerMinute: limit,
             lowBalanceTokens: threshold,
+            alertWebhookUrl: alertUrl,
           },
         },
       },

@@ -116,6 +116,12 @@ const budget = (description: string) => ({
   description,
 });
 const MODE = { type: 'string', enum: ['test', 'live'] };
+const ALERT_URL = {
+  type: ['string', 'null'],
+  maxLength: 2048,
+  description:
+    'Where the account’s alerts are sent as webhooks (`account.balance_low`, `key.budget_threshold`, signed with the secret of the alert’s environment); `null`: nowhere.',
+};
 const LOW_BALANCE = budget(
   'A balance (test or live) falling below it raises an `account.balance_low` alert; `null`: none.',
 );
@@ -663,6 +669,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
             maxConcurrentGenerations: limit('Queued and running generations at once.'),
             keyRatePerMinute: limit('Requests per minute of each key.'),
             lowBalanceTokens: LOW_BALANCE,
+            alertWebhookUrl: ALERT_URL,
           },
           ['name'],
         ),
@@ -690,6 +697,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
           maxConcurrentGenerations: limit('Queued and running generations at once.'),
           keyRatePerMinute: limit('Requests per minute of each key.'),
           lowBalanceTokens: LOW_BALANCE,
+          alertWebhookUrl: ALERT_URL,
         }),
         responses: {
           '200': ok('The account.', ref('AdminAccount')),

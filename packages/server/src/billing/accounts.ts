@@ -1,9 +1,10 @@
 import type { AdminAccount, ApiKey } from '@reelay/contract';
 import type { Actor } from '../audit/audit-service.ts';
 import type { Database, Queryable } from '../db/database.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, validationFailed } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { KeyMode } from '../key-mode.ts';
+import { webhookUrlError } from '../net/webhook-url.ts';
 import { PROVIDER_IDS } from '../providers/upstream-ids.ts';
 import {
   type AccountRecord,
@@ -30,6 +31,8 @@ export interface AccountLimits {
   keyRatePerMinute?: number | null;
   /** Tokens; a balance falling below raises an `account.balance_low` alert. */
   lowBalanceTokens?: number | null;
+  /** Where alerts are sent as webhooks (signed like a generation's); null: nowhere. */
+  alertWebhookUrl?: string | null;
 }
 
 /** The limits as stored: the low-balance threshold in milli-tokens. */
@@ -40,6 +43,7 @@ const storedLimits = (l: AccountLimits) => ({
     l.lowBalanceTokens === undefined || l.lowBalanceTokens === null
       ? l.lowBalanceTokens
       : Math.round(l.lowBalanceTokens * 1000),
+  alertWebhookUrl: l.alertWebhookUrl,
 });
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -62,6 +66,7 @@ async function accountJson(db: Queryable, r: AccountRecord): Promise<AdminAccoun
     },
     tokens: { test: tokens(test), live: tokens(live) },
     lowBalanceTokens: orNull(r.lowBalanceMilli),
+    alertWebhookUrl: r.alertWebhookUrl,
     createdAt: r.createdAt.toISOString(),
   };
 }
@@ -85,6 +90,7 @@ const limitsOf = (a: AccountRecord) => ({
   maxConcurrentGenerations: a.maxConcurrentGenerations,
   keyRatePerMinute: a.keyRatePerMinute,
   lowBalanceTokens: orNull(a.lowBalanceMilli),
+  alertWebhookUrl: a.alertWebhookUrl,
 });
 
 /** The account and target of an audit event about key `k`. */
@@ -112,9 +118,27 @@ export class AccountsService {
     private readonly keyChanges: KeyChanges = { change: (work) => work() },
     /** Whether a provider id is one a key's allowlist may name. */
     private readonly knownProvider: (id: string) => boolean = (id) => PROVIDER_IDS.includes(id),
+    /** Why an alert webhook URL is refused (the rules of a generation's `webhookUrl`), or null. */
+    private readonly alertUrlError: (url: string) => string | null = (url) =>
+      webhookUrlError(url, false)?.message ?? null,
   ) {}
 
+  private checkAlertUrl(limits: AccountLimits): void {
+    const url = limits.alertWebhookUrl;
+    const message = typeof url === 'string' ? this.alertUrlError(url) : null;
+    if (message !== null) {
+      throw validationFailed([
+        {
+          param: 'alertWebhookUrl',
+          code: 'invalid_value',
+          message: message.replace('webhookUrl', 'alertWebhookUrl'),
+        },
+      ]);
+    }
+  }
+
   async create(name: string, limits: AccountLimits, by: Actor) {
+    this.checkAlertUrl(limits);
     const account = await this.db.transaction(async (tx) => {
       const made = await insertAccount(tx, {
         id: newId('acct'),
@@ -122,6 +146,7 @@ export class AccountsService {
         maxConcurrentGenerations: limits.maxConcurrentGenerations ?? null,
         keyRatePerMinute: limits.keyRatePerMinute ?? null,
         lowBalanceMilli: storedLimits(limits).lowBalanceMilli ?? null,
+        alertWebhookUrl: limits.alertWebhookUrl ?? null,
       });
       await insertAuditEvent(tx, {
         ...by,
@@ -140,6 +165,7 @@ export class AccountsService {
   }
 
   async setLimits(id: string, limits: AccountLimits, by: Actor) {
+    this.checkAlertUrl(limits);
     const before = await accountRow(this.db, id);
     const updated = await this.keyChanges.change(
       () =>

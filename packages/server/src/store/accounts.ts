@@ -10,6 +10,8 @@ export interface AccountRecord {
   keyRatePerMinute: number | null;
   /** A balance falling below it raises an alert (migration 021); null: none. */
   lowBalanceMilli: number | null;
+  /** Where its alerts are sent as webhooks; null: nowhere. */
+  alertWebhookUrl: string | null;
   createdAt: Date;
 }
 
@@ -21,6 +23,7 @@ function accountFromRow(row: Row): AccountRecord {
     maxConcurrentGenerations: r.numberOrNull('max_concurrent_generations'),
     keyRatePerMinute: r.numberOrNull('key_rate_per_minute'),
     lowBalanceMilli: r.numberOrNull('low_balance_milli'),
+    alertWebhookUrl: r.textOrNull('alert_webhook_url'),
     createdAt: r.date('created_at'),
   };
 }
@@ -49,12 +52,15 @@ export async function insertAccount(
     maxConcurrentGenerations: number | null;
     keyRatePerMinute: number | null;
     lowBalanceMilli?: number | null;
+    alertWebhookUrl?: string | null;
   },
 ): Promise<AccountRecord> {
   const rows = await runSql(
     db,
-    sql`INSERT INTO accounts (id, name, max_concurrent_generations, key_rate_per_minute, low_balance_milli)
-     VALUES (${a.id}, ${a.name}, ${a.maxConcurrentGenerations}, ${a.keyRatePerMinute}, ${a.lowBalanceMilli ?? null}::bigint)
+    sql`INSERT INTO accounts (id, name, max_concurrent_generations, key_rate_per_minute, low_balance_milli,
+       alert_webhook_url)
+     VALUES (${a.id}, ${a.name}, ${a.maxConcurrentGenerations}, ${a.keyRatePerMinute}, ${a.lowBalanceMilli ?? null}::bigint,
+       ${a.alertWebhookUrl ?? null}::text)
      RETURNING *`,
   );
   return accountFromRow(onlyRow(rows));
@@ -68,6 +74,7 @@ export async function updateAccountLimits(
     maxConcurrentGenerations?: number | null;
     keyRatePerMinute?: number | null;
     lowBalanceMilli?: number | null;
+    alertWebhookUrl?: string | null;
   },
 ): Promise<AccountRecord> {
   const rows = await runSql(
@@ -78,7 +85,9 @@ export async function updateAccountLimits(
          key_rate_per_minute = CASE WHEN ${limits.keyRatePerMinute !== undefined}
            THEN ${limits.keyRatePerMinute ?? null}::int ELSE key_rate_per_minute END,
          low_balance_milli = CASE WHEN ${limits.lowBalanceMilli !== undefined}
-           THEN ${limits.lowBalanceMilli ?? null}::bigint ELSE low_balance_milli END
+           THEN ${limits.lowBalanceMilli ?? null}::bigint ELSE low_balance_milli END,
+         alert_webhook_url = CASE WHEN ${limits.alertWebhookUrl !== undefined}
+           THEN ${limits.alertWebhookUrl ?? null}::text ELSE alert_webhook_url END
        WHERE id = ${id} RETURNING *`,
   );
   return accountFromRow(onlyRow(rows));

@@ -18,7 +18,7 @@ export function deliveryFromRow(row: Row): WebhookDelivery {
     id: r.text('id'),
     accountId: r.text('account_id'),
     mode: r.oneOf('mode', KEY_MODES),
-    generationId: r.text('generation_id'),
+    generationId: r.textOrNull('generation_id'),
     eventType: r.text('event_type'),
     url: r.text('url'),
     snapshot: r.json<Record<string, unknown>>('snapshot'),

@@ -1,8 +1,10 @@
 import type { WebhookDelivery as WireDelivery } from '@reelay/contract';
+import { alertJson } from '../billing/alerts-service.ts';
 import type { Queryable } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { generationJson } from '../generations/generation-json.ts';
 import type { KeyMode, Owner } from '../key-mode.ts';
+import { alertFromSnapshot } from '../store/alerts.ts';
 import {
   deliveriesPage,
   deliveryExists,
@@ -19,7 +21,8 @@ export interface WebhookDelivery {
   accountId: string;
   /** The mode of the generation it tells of: test deliveries are seen and signed apart from live ones. */
   mode: KeyMode;
-  generationId: string;
+  /** The generation it tells of; null for an alert (`account.balance_low`, `key.budget_threshold`). */
+  generationId: string | null;
   eventType: string;
   url: string;
   snapshot: Record<string, unknown>;
@@ -36,12 +39,15 @@ export interface WebhookDelivery {
 /** The generation as it was at the delivery's event. */
 export const generationAtDelivery = snapshotGeneration;
 
-/** The message body: `{type, timestamp, data}` with the generation as it was at the event. */
+/** The message body: `{type, timestamp, data}` with the generation as it was at the event, or the alert. */
 export function webhookPayload(d: WebhookDelivery, publicUrl: string): string {
   return JSON.stringify({
     type: d.eventType,
     timestamp: d.createdAt.toISOString(),
-    data: generationJson(snapshotGeneration(d), publicUrl),
+    data:
+      d.generationId === null
+        ? alertJson(alertFromSnapshot(d.snapshot))
+        : generationJson(snapshotGeneration(d), publicUrl),
   });
 }
 

@@ -3,7 +3,7 @@ import type { WebhookDelivery } from '../../webhooks/webhook-deliveries.ts';
 
 /** OpenAI's event for a video that has ended: `video.completed`, else `video.failed` (failed or canceled). */
 export function openAiVideoEvent(
-  d: Pick<WebhookDelivery, 'id' | 'eventType' | 'generationId' | 'createdAt'>,
+  d: Pick<WebhookDelivery, 'id' | 'eventType' | 'createdAt'> & { generationId: string },
 ) {
   return {
     id: `evt_${d.id.replace(/^msg_/, '')}`,
@@ -20,5 +20,10 @@ export function openAiVideoEvent(
  * Only ends are sent at all (a trigger in `014_openai_videos.sql` drops the rest).
  */
 export function openAiWebhookBody(store: OpenAiVideosStore): (d: WebhookDelivery) => Promise<string | null> {
-  return async (d) => ((await store.has(d.generationId)) ? JSON.stringify(openAiVideoEvent(d)) : null);
+  return async (d) => {
+    const id = d.generationId;
+    return id !== null && (await store.has(id))
+      ? JSON.stringify(openAiVideoEvent({ ...d, generationId: id }))
+      : null;
+  };
 }

@@ -12,6 +12,7 @@ export function replicateWebhookBody(
   links: { publicUrl: string; signedUrl: (assetId: string) => string },
 ): (d: WebhookDelivery) => Promise<string | null> {
   return async (d) => {
+    if (d.generationId === null) return null;
     const prediction = await store.prediction(d.generationId);
     if (!prediction) return null;
     return JSON.stringify(predictionJson(generationAtDelivery(d), prediction, links));

@@ -164,3 +164,26 @@ CREATE TABLE audit_events (
   details    jsonb NOT NULL DEFAULT '{}'::jsonb
 );
 CREATE INDEX audit_events_account ON audit_events (account_id, id);
+
+-- Alerts are also webhooks: when the account has an alert URL, the transaction that writes an alert queues its
+-- delivery in the same table as a generation's (any process sends it, with retries). Such a delivery has no
+-- generation; its snapshot is the alert.
+ALTER TABLE accounts ADD COLUMN alert_webhook_url text;
+ALTER TABLE webhook_deliveries ALTER COLUMN generation_id DROP NOT NULL;
+
+CREATE FUNCTION reelay_alert_webhook() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  v_url text;
+  v_id text;
+BEGIN
+  SELECT a.alert_webhook_url INTO v_url FROM accounts a WHERE a.id = NEW.account_id;
+  IF v_url IS NOT NULL THEN
+    v_id := 'msg_' || replace(gen_random_uuid()::text, '-', '');
+    INSERT INTO webhook_deliveries (id, account_id, mode, generation_id, event_id, event_type, url, snapshot)
+      VALUES (v_id, NEW.account_id, NEW.mode, NULL, NEW.id, NEW.type, v_url, to_jsonb(NEW));
+    PERFORM pg_notify('reelay_webhooks', v_id);
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER alerts_webhook AFTER INSERT ON alerts FOR EACH ROW EXECUTE FUNCTION reelay_alert_webhook();
