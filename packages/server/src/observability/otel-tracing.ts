@@ -98,11 +98,18 @@ export function otelTracing(processor: SpanProcessor, serviceName: string): Trac
         kind: SpanKind.SERVER,
         attributes: { 'http.request.method': method },
       });
-      response.once('close', () => {
+      // Ended when the answer has been handed to the connection (before the client can read it), or when the
+      // connection closed first.
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
         span.setAttribute('http.response.status_code', response.statusCode);
         if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
-      });
+      };
+      response.once('finish', end);
+      response.once('close', end);
       context.with(trace.setSpan(ROOT_CONTEXT, span), handle);
     },
     shutdown: () => provider.shutdown(),
