@@ -106,6 +106,7 @@ export async function createGateway(
       ...fetchOptions,
       ...(caFile !== null ? { ca: readFileSync(caFile, 'utf8') } : {}),
     });
+    const signingSecret = await loadSigningSecret(config.assets.signingSecret, config.dataDir);
     const ffprobePath = findFfprobe(config.render.ffprobePath, config.render.searchPath);
     const assets = new AssetsService(db, storage, {
       ffprobePath,
@@ -114,7 +115,7 @@ export async function createGateway(
       maxPixels: config.assets.maxPixels,
       maxDataUriBytes: config.limits.maxDataUriBytes,
       publicUrl: config.publicUrl,
-      signingSecret: await loadSigningSecret(config.assets.signingSecret, config.dataDir),
+      signingSecret,
       signedUrlTtlSeconds: config.assets.signedUrlTtlSeconds,
       fetch: outboundFetch,
     });
@@ -189,6 +190,7 @@ export async function createGateway(
         metrics,
         metricsScrape: scrape,
         metricsToken: config.observability.metricsToken,
+        logSecrets: [signingSecret, ...(devKey ? [devKey] : []), ...configuredSecrets(config)],
         tracing: traces,
       },
       options.logger ?? false,
@@ -312,6 +314,22 @@ export async function createGateway(
     await tracing?.shutdown();
     throw error;
   }
+}
+
+/** Every secret the configuration holds, so that no log line can show one. */
+function configuredSecrets(config: Config): string[] {
+  const { kling, fal, replicate } = config.upstreams;
+  const s3 = config.storage.driver === 's3' ? config.storage.credentials?.secretAccessKey : undefined;
+  return [
+    config.adminKey,
+    config.observability.metricsToken,
+    kling?.accessKey,
+    kling?.secretKey,
+    fal?.key,
+    replicate?.token,
+    replicate?.webhookSecret,
+    s3,
+  ].filter((secret): secret is string => typeof secret === 'string' && secret !== '');
 }
 
 /**

@@ -10,6 +10,7 @@ import { replicateCoreOf } from '../compat/replicate/replicate-core.ts';
 import { replicateRoutes } from '../compat/replicate/replicate-routes.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { logStream } from '../observability/log-stream.ts';
 import { webRoutes } from '../web/web-routes.ts';
 import { accountRoutes } from './account-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
@@ -38,7 +39,10 @@ import { webhooksRoutes } from './webhooks-routes.ts';
 /** Where and how much the HTTP application logs (a stream is for tests that read the log). */
 export interface HttpLogOptions {
   level: string;
+  /** Where lines go (standard output when unset); every line is scrubbed of secrets on its way there. */
   stream?: NodeJS.WritableStream;
+  /** `pretty`: a readable line for a terminal (observability/log-stream.ts); `json` (default): one JSON line. */
+  format?: 'json' | 'pretty';
 }
 
 declare module 'fastify' {
@@ -106,7 +110,12 @@ export function buildHttp(deps: ApiDeps, logger: boolean | HttpLogOptions): Fast
       logger === false
         ? false
         : {
-            ...(logger === true ? {} : logger),
+            level: logger === true ? 'info' : logger.level,
+            stream: logStream({
+              out: (logger !== true && logger.stream) || process.stdout,
+              pretty: logger !== true && logger.format === 'pretty',
+              secrets: deps.logSecrets,
+            }),
             serializers: {
               req: requestForLog,
               res: responseForLog as (reply: unknown) => { statusCode: number },

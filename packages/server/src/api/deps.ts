@@ -54,6 +54,8 @@ export interface ApiDeps {
   metricsToken: string | null;
   /** What this process counts (hot paths add to it in memory). */
   metrics: Metrics;
+  /** Configured secrets (keys, tokens) no log line may show: replaced wherever they appear. */
+  logSecrets: readonly string[];
   /** Spans of requests and the trace id of error answers; `NO_TRACING` when tracing is off. */
   tracing: Tracing;
   /** Which videos made through the OpenAI shape have their webhooks sent as OpenAI events. */
