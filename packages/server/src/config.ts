@@ -291,7 +291,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       metricsToken: s.REELAY_METRICS_TOKEN,
       metricsPort: s.REELAY_METRICS_PORT ?? null,
       otlpEndpoint: s.OTEL_EXPORTER_OTLP_ENDPOINT,
-      serviceName: s.OTEL_SERVICE_NAME,
+      serviceName: s.OTEL_SERVICE_NAME ?? 'reelay',
     },
     fetch: {
       allowHttp: s.REELAY_FETCH_ALLOW_HTTP,

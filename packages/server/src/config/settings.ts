@@ -118,7 +118,11 @@ export const settings = z.object({
   REELAY_METRICS_PORT: optionalWholeNumber(1, 65_535),
   /** Unset: no traces. An OTLP/HTTP collector's base URL (the exporter adds /v1/traces). */
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalHttpUrl(),
-  OTEL_SERVICE_NAME: text('reelay'),
+  /** Unset: reelay. */
+  OTEL_SERVICE_NAME: optionalText({
+    valid: (name) => /^[A-Za-z0-9._-]{1,100}$/.test(name),
+    must: 'must be 1 to 100 letters, digits, dots, dashes or underscores',
+  }),
 
   // Limits per account and key, and prices.
   REELAY_KEY_RATE_PER_MINUTE: wholeNumber(600, 1, 10_000_000),
