@@ -21,6 +21,17 @@ function sample(text: string, name: string, ...parts: string[]): number | null {
 const scrape = (t: TestGateway, token: string | null = TOKEN) =>
   fetch(`${t.baseUrl}/metrics`, token === null ? {} : { headers: { authorization: `Bearer ${token}` } });
 
+/** Scrapes until `ready` holds of the text (asked again every 50 ms, for at most 10 s). */
+async function scrapeUntil(t: TestGateway, ready: (text: string) => boolean): Promise<string> {
+  let text = '';
+  for (let i = 0; i < 200; i++) {
+    text = await (await scrape(t)).text();
+    if (ready(text)) return text;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return text;
+}
+
 describe.each(DATABASES)('/metrics on %s', (kind) => {
   let t: TestGateway;
   beforeAll(async () => {
@@ -46,7 +57,12 @@ describe.each(DATABASES)('/metrics on %s', (kind) => {
     const done = await waitForFinal(t, id);
     expect(done.json.status).toBe('succeeded');
     await t.api('GET', '/api/v1/generations/gen_doesnotexist');
-    const text = await (await scrape(t)).text();
+    // The worker counts the success just after its commit, which the client may see first.
+    const text = await scrapeUntil(
+      t,
+      (body) =>
+        sample(body, 'reelay_generations_ended_total', 'provider="local"', 'status="succeeded"') === 1,
+    );
 
     // The route pattern, never the raw URL (no generation id in any label).
     expect(text).not.toContain(id);

@@ -10,6 +10,19 @@ const REQUEST = {
   input: { prompt: 'one trace end to end', audioEnabled: false },
 };
 
+/** The finished spans once `ready` holds of them (asked again every 50 ms, for at most 10 s). */
+async function finishedWhen(
+  exporter: InMemorySpanExporter,
+  ready: (spans: ReadableSpan[]) => boolean,
+): Promise<ReadableSpan[]> {
+  for (let i = 0; i < 200; i++) {
+    const spans = exporter.getFinishedSpans();
+    if (ready(spans)) return spans;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return exporter.getFinishedSpans();
+}
+
 /** The parent span id of a span (the SDK's field for it). */
 const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
 
@@ -39,7 +52,11 @@ describe.each(DATABASES)('traces of one generation on the local renderer, on %s'
     const id = created.json.id as string;
     expect((await waitForFinal(t, id)).json.status).toBe('succeeded');
 
-    const spans = exporter.getFinishedSpans();
+    // The step that stored the output ends just after its commit, which the client may see first.
+    const spans = await finishedWhen(exporter, (all) => {
+      const stored = all.find((s) => s.name === 'generation.store_output');
+      return stored !== undefined && all.some((s) => s.spanContext().spanId === parentOf(stored));
+    });
     const create = spans.find(
       (s) => s.name === 'generation.create' && s.attributes['reelay.generation_id'] === id,
     );
