@@ -176,4 +176,16 @@ describe('the production build', () => {
       await pgdb.drop();
     }
   }, 120_000);
+
+  it('keeps prom-client and the OpenTelemetry SDK out of a start that does not ask for them', async () => {
+    const files = (await readdir(DIST)).filter((f) => f.endsWith('.js'));
+    const importing = async (pattern: RegExp) => {
+      const found: string[] = [];
+      for (const file of files) if (pattern.test(await readFile(join(DIST, file), 'utf8'))) found.push(file);
+      return found.map((f) => f.replace(/-[A-Z0-9]{8}\.js$/, ''));
+    };
+    // Each is imported only by its own chunk, which the gateway imports when metrics or tracing is configured.
+    expect(await importing(/from\s*"prom-client"/)).toEqual(['prometheus-metrics']);
+    expect(await importing(/from\s*"@opentelemetry\//)).toEqual(['otel-tracing']);
+  });
 });

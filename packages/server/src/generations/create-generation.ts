@@ -34,6 +34,8 @@ export interface CreateDeps {
   decide(generation: NewGeneration): Promise<InsertOutcome>;
   /** Told when an input stored for a refused create could not be removed, or the workers could not be woken. */
   log?: { warn(details: object, message: string): void };
+  /** The trace of the create running now (W3C traceparent), stored for the worker; null or unset: none. */
+  traceCarrier?: () => string | null;
 }
 
 /**
@@ -155,6 +157,7 @@ async function insertGenerationOnce(
     idempotencyKey,
     requestHash: hash,
     webhookUrl,
+    traceContext: deps.traceCarrier?.() ?? null,
   });
   if (outcome.kind === 'duplicate_key') {
     const existing =

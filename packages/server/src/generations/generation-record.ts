@@ -75,6 +75,8 @@ export interface GenerationRecord {
   requestHash: string | null;
   /** Where status changes are posted (Standard Webhooks), or null. */
   webhookUrl: string | null;
+  /** The trace it was created in (W3C traceparent) when tracing was on, for the worker to continue. */
+  traceContext: string | null;
   createdAt: Date;
   startedAt: Date | null;
   completedAt: Date | null;

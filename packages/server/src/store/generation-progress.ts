@@ -216,8 +216,8 @@ export async function recordFailed(
   db: Database,
   g: GenerationRecord,
   error: { code: string; message: string },
-): Promise<void> {
-  await db.transaction(async (tx) => {
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
     const rows = await runSql(
       tx,
       sql`UPDATE generations SET status = 'failed', error = ${JSON.stringify(error)}, reconciling = NULL,
@@ -227,6 +227,7 @@ export async function recordFailed(
     if (rows.length > 0)
       await release(tx, { accountId: g.accountId, mode: g.runMode, keyId: g.keyId }, g.id, g.holdMilli);
     await deleteJob(tx, g.id);
+    return rows.length > 0;
   });
 }
 

@@ -57,6 +57,7 @@ export function generationFromRow(row: Row): GenerationRecord {
     idempotencyKey: r.textOrNull('idempotency_key'),
     requestHash: r.textOrNull('request_hash'),
     webhookUrl: r.textOrNull('webhook_url'),
+    traceContext: r.textOrNull('trace_context'),
     createdAt: r.date('created_at'),
     startedAt: r.dateOrNull('started_at'),
     completedAt: r.dateOrNull('completed_at'),
@@ -173,6 +174,8 @@ export interface NewGeneration {
   idempotencyKey: string | null;
   requestHash: string;
   webhookUrl: string | null;
+  /** The create's trace (W3C traceparent) when tracing is on, stored for the worker to continue. */
+  traceContext?: string | null;
 }
 
 /** What {@link insertGeneration} did: inserted, refused by a limit or the balance, or a duplicate key. */
@@ -236,11 +239,21 @@ export async function insertGenerations(
     webhookUrl: g.webhookUrl,
   }));
   const ids = gs.map((g) => sqlLiteral(g.id)).join(', ');
-  const [decided = [], created = []] = await db.script(
+  // With tracing on, each create's trace is written on its generation in the same script, before anything reads
+  // or claims it (a column the triggers do not watch, so no event comes of it).
+  const traced = gs.filter((g) => typeof g.traceContext === 'string');
+  const traces =
+    traced.length === 0
+      ? ''
+      : `UPDATE generations g SET trace_context = t.tc FROM (VALUES ${traced
+          .map((g) => `(${sqlLiteral(g.id)}, ${sqlLiteral(g.traceContext ?? null)})`)
+          .join(', ')}) AS t(id, tc) WHERE g.id = t.id;\n`;
+  const [decided = [], ...rest] = await db.script(
     `SELECT * FROM reelay_create_generations(${sqlLiteral(JSON.stringify(creates))}::jsonb, ${sqlLiteral(limits.maxConcurrentGenerations)}::int);
-SELECT * FROM generations WHERE id IN (${ids});
+${traces}SELECT * FROM generations WHERE id IN (${ids});
 SELECT pg_notify(${sqlLiteral(JOBS_CHANNEL)}, '') WHERE EXISTS (SELECT 1 FROM jobs WHERE generation_id IN (${ids}))`,
   );
+  const created = rest[traced.length === 0 ? 0 : 1] ?? [];
   const byId = new Map(created.map((row) => [row.id, row]));
   return gs.map((g, i) => insertOutcome(decided[i] ?? {}, byId.get(g.id)));
 }
