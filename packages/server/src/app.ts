@@ -20,6 +20,7 @@ import { GenerationEventHub } from './generations/generation-events.ts';
 import { GenerationsService } from './generations/generations-service.ts';
 import { findFfmpeg, findFfprobe } from './media/ffmpeg-binaries.ts';
 import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.ts';
+import { OperationsService } from './operations/operations-service.ts';
 import { LocalProvider } from './providers/local/local-provider.ts';
 import type { Provider } from './providers/provider.ts';
 import { ProviderRegistry } from './providers/registry.ts';
@@ -139,6 +140,7 @@ export async function createGateway(
         accounts: new AccountsService(db, authenticator),
         usage: new UsageService(db),
         webhooks: new WebhooksService(db, { secretGraceSeconds: config.webhooks.secretGraceSeconds }),
+        operations: new OperationsService(db, providers),
         authenticator,
         idempotency: new IdempotencyKeys(db),
         idempotencyLeaseMs: config.limits.idempotencyLeaseMs,

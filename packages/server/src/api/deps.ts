@@ -8,6 +8,7 @@ import type { ReplicateShape } from '../compat/replicate/replicate-core.ts';
 import type { Config } from '../config.ts';
 import type { GenerationEventHub } from '../generations/generation-events.ts';
 import type { GenerationsService } from '../generations/generations-service.ts';
+import type { OperationsService } from '../operations/operations-service.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import type { WebhooksService } from '../webhooks/webhooks-service.ts';
 import type { IdempotencyStore } from './idempotency.ts';
@@ -22,6 +23,8 @@ export interface ApiDeps {
   accounts: AccountsService;
   usage: UsageService;
   webhooks: WebhooksService;
+  /** Provider health and the work queue, over every account (the operator's console). */
+  operations: OperationsService;
   /** Bearer key → principal, with the key's rate counted. */
   authenticator: Authenticator;
   /** Where `Idempotency-Key`s and their answers are kept. */
