@@ -26,6 +26,7 @@ import { NO_METRICS } from './observability/metrics.ts';
 import { listenForMetrics } from './observability/metrics-listener.ts';
 import { startMetrics } from './observability/observability.ts';
 import { loadTracing, type Tracing } from './observability/tracing.ts';
+import { OperationsService } from './operations/operations-service.ts';
 import { LocalProvider } from './providers/local/local-provider.ts';
 import type { Provider } from './providers/provider.ts';
 import { ProviderRegistry } from './providers/registry.ts';
@@ -171,6 +172,7 @@ export async function createGateway(
         accounts: new AccountsService(db, authenticator),
         usage: new UsageService(db),
         webhooks: new WebhooksService(db, { secretGraceSeconds: config.webhooks.secretGraceSeconds }),
+        operations: new OperationsService(db, providers),
         authenticator,
         idempotency: new IdempotencyKeys(db),
         idempotencyLeaseMs: config.limits.idempotencyLeaseMs,

@@ -241,7 +241,7 @@ export function buildHttp(deps: ApiDeps, logger: boolean | HttpLogOptions): Fast
   usageRoutes(app, deps);
   keysRoutes(app, deps);
   webRoutes(app, deps);
-  adminRoutes(app, deps.accounts);
+  adminRoutes(app, deps);
   callbackRoutes(app, deps);
   openAiRoutes(app, deps);
   replicateRoutes(app, replicateCoreOf(deps), deps.replicatePredictions, {

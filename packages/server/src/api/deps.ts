@@ -11,6 +11,7 @@ import type { GenerationsService } from '../generations/generations-service.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { MetricsScrape } from '../observability/observability.ts';
 import type { Tracing } from '../observability/tracing.ts';
+import type { OperationsService } from '../operations/operations-service.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import type { WebhooksService } from '../webhooks/webhooks-service.ts';
 import type { IdempotencyStore } from './idempotency.ts';
@@ -25,6 +26,8 @@ export interface ApiDeps {
   accounts: AccountsService;
   usage: UsageService;
   webhooks: WebhooksService;
+  /** Provider health and the work queue, over every account (the operator's console). */
+  operations: OperationsService;
   /** Bearer key → principal, with the key's rate counted. */
   authenticator: Authenticator;
   /** Where `Idempotency-Key`s and their answers are kept. */

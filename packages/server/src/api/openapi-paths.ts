@@ -531,6 +531,19 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
       },
     },
     '/api/v1/admin/accounts': {
+      get: {
+        operationId: 'adminListAccounts',
+        tags: ['admin'],
+        summary: 'List accounts with both balances, newest first',
+        parameters: [
+          query('limit', 'Page size.', { type: 'integer', minimum: 1, maximum: 200, default: 50 }),
+          query('cursor', 'The `nextCursor` of the previous page.', { type: 'string' }),
+        ],
+        responses: {
+          '200': ok('A page of accounts.', ref('AdminAccountPage')),
+          ...errors('BadRequest'),
+        },
+      },
       post: {
         operationId: 'adminCreateAccount',
         tags: ['admin'],
@@ -635,6 +648,65 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         responses: {
           '201': ok('The account, with its new balances.', ref('AdminAccount')),
           ...errors('NotFound', 'UnsupportedMediaType', 'ValidationFailed'),
+        },
+      },
+    },
+    '/api/v1/admin/providers': {
+      get: {
+        operationId: 'adminProviderHealth',
+        tags: ['admin'],
+        summary: 'How each provider has done: start calls by outcome, failure rate, run times, slots, errors',
+        description:
+          'Read from the attempt log of the generations made in the window and the slots held now; lists every ' +
+          'provider this gateway has and any other seen in the window.',
+        parameters: [
+          query('hours', 'The window: generations made in the last this many hours.', {
+            type: 'integer',
+            minimum: 1,
+            maximum: 2160,
+            default: 24,
+          }),
+        ],
+        responses: {
+          '200': ok('Every provider, by id.', ref('ProviderHealthReport')),
+          ...errors('BadRequest'),
+        },
+      },
+    },
+    '/api/v1/admin/queue': {
+      get: {
+        operationId: 'adminQueueStatus',
+        tags: ['admin'],
+        summary: 'Generations queued and running over every account, and the oldest of each',
+        responses: { '200': ok('The queue now.', ref('QueueStatus')) },
+      },
+    },
+    '/api/v1/admin/webhooks/deliveries': {
+      get: {
+        operationId: 'adminListWebhookDeliveries',
+        tags: ['admin'],
+        summary: 'List webhook deliveries of every account, newest first',
+        parameters: [
+          query('limit', 'Page size.', { type: 'integer', minimum: 1, maximum: 100, default: 20 }),
+          query('cursor', 'The `nextCursor` of the previous page.', { type: 'string' }),
+          query('accountId', 'Only this account’s.', { type: 'string' }),
+          query('state', 'Only this state.', { type: 'string', enum: ['pending', 'succeeded', 'failed'] }),
+        ],
+        responses: {
+          '200': ok('A page of deliveries.', ref('AdminWebhookDeliveryPage')),
+          ...errors('BadRequest'),
+        },
+      },
+    },
+    '/api/v1/admin/webhooks/deliveries/{id}/replay': {
+      post: {
+        operationId: 'adminReplayWebhookDelivery',
+        tags: ['admin'],
+        summary: 'Send any account’s webhook delivery again now',
+        parameters: [pathId('delivery')],
+        responses: {
+          '202': ok('The delivery, pending again.', ref('AdminWebhookDelivery')),
+          ...errors('NotFound'),
         },
       },
     },

@@ -35,6 +35,9 @@ const PUBLIC_PATTERNS = new Set([
   '/:locale/models/:id',
   '/dashboard',
   '/:locale/dashboard',
+  // The console page is public HTML; its script calls the admin API with the admin key the operator enters.
+  '/console',
+  '/:locale/console',
   '/static/:name',
 ]);
 

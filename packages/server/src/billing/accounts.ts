@@ -1,11 +1,13 @@
-import type { AdminAccount, ApiKey } from '@reelay/contract';
+import type { AdminAccount, AdminAccountPage, ApiKey } from '@reelay/contract';
 import type { Database, Queryable } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { KeyMode } from '../key-mode.ts';
 import {
   type AccountRecord,
+  type AccountWithBalances,
   accountName,
+  accountsPage,
   findAccount,
   insertAccount,
   updateAccountLimits,
@@ -27,6 +29,17 @@ async function accountJson(db: Queryable, r: AccountRecord): Promise<AdminAccoun
   const [test, live] = await Promise.all(
     (['test', 'live'] as const).map((mode) => getBalance(db, { accountId: r.id, mode })),
   );
+  return accountWithBalancesJson({
+    account: r,
+    balances: {
+      test: test ?? { balanceMilli: 0, heldMilli: 0 },
+      live: live ?? { balanceMilli: 0, heldMilli: 0 },
+    },
+  });
+}
+
+function accountWithBalancesJson({ account: r, balances }: AccountWithBalances): AdminAccount {
+  const { test, live } = balances;
   const tokens = (b: { balanceMilli: number; heldMilli: number } | undefined) => ({
     balance: (b?.balanceMilli ?? 0) / 1000,
     held: (b?.heldMilli ?? 0) / 1000,
@@ -82,6 +95,26 @@ export class AccountsService {
 
   async get(id: string) {
     return accountJson(this.db, await accountRow(this.db, id));
+  }
+
+  /** A page of accounts with both balances, newest first; the cursor is the last one's id. */
+  async list(q: { limit: number; cursor: string | null }): Promise<AdminAccountPage> {
+    if (q.cursor !== null && !(await findAccount(this.db, q.cursor))) {
+      throw new ApiError(
+        'invalid_request',
+        400,
+        'cursor is not one this API returned; pass nextCursor unchanged.',
+        {
+          param: 'cursor',
+        },
+      );
+    }
+    const rows = await accountsPage(this.db, { limit: q.limit + 1, cursor: q.cursor });
+    const page = rows.slice(0, q.limit);
+    return {
+      data: page.map(accountWithBalancesJson),
+      nextCursor: rows.length > q.limit ? (page.at(-1)?.account.id ?? null) : null,
+    };
   }
 
   async setLimits(id: string, limits: AccountLimits) {
