@@ -90,6 +90,7 @@ export async function createGateway(
       signingSecret: await loadSigningSecret(config.assets.signingSecret, config.dataDir),
       signedUrlTtlSeconds: config.assets.signedUrlTtlSeconds,
       fetch: outboundFetch,
+      retentionSeconds: config.assets.retentionHours * 3600,
     });
     const ffmpegPath = findFfmpeg(config.render.ffmpegPath, config.render.searchPath);
     const providers = new ProviderRegistry().register(

@@ -48,7 +48,7 @@ async function follow(client: ReelayClient, ctx: CliContext, created: Generation
   return done;
 }
 
-/** `reelay generate` and `reelay generations list|get|cancel`. */
+/** `reelay generate` and `reelay generations list|get|cancel|delete`. */
 export function generationCommands(program: Command): void {
   inputOptions(
     program
@@ -79,7 +79,7 @@ export function generationCommands(program: Command): void {
       ctx.print(done, () => `${summary(done)}${o.out ? `\nsaved ${o.out}` : ''}`);
     });
 
-  const generations = program.command('generations').description('list, show and cancel generations');
+  const generations = program.command('generations').description('list, show, cancel and delete generations');
   generations
     .command('list')
     .description('your generations, newest first')
@@ -124,5 +124,19 @@ export function generationCommands(program: Command): void {
       const ctx = contextOf(command);
       const g = await ctx.client().generations.cancel(id);
       ctx.print(g, () => summary(g));
+    });
+  generations
+    .command('delete <id>')
+    .description(
+      'delete a finished generation’s outputs and the inputs only it used (the record and the ledger stay)',
+    )
+    .action(async (id: string, _o, command: Command) => {
+      const ctx = contextOf(command);
+      const g = await ctx.client().generations.delete(id);
+      ctx.print(
+        g,
+        () => `${summary(g)}
+  media deleted at ${g.mediaDeletedAt ?? '?'}`,
+      );
     });
 }

@@ -24,6 +24,7 @@ export const ERROR_STATUS: Record<string, string> = {
   InsufficientTokens: '402',
   NotFound: '404',
   Conflict: '409',
+  Gone: '410',
   PayloadTooLarge: '413',
   UnsupportedMediaType: '415',
   ValidationFailed: '422',
@@ -46,6 +47,9 @@ export const ERROR_RESPONSES: Record<string, string> = {
   Conflict:
     'The Idempotency-Key was used with another request, or its first request is still running; or the ' +
     'state forbids it (a finished generation, an asset a running generation uses).',
+  Gone:
+    'The asset’s bytes are no longer stored: deleted with its generation (`asset_deleted`) or past its ' +
+    '`expiresAt` (`asset_expired`). Its row, and `GET /api/v1/assets/{id}`, say when.',
   PayloadTooLarge:
     'The body is larger than the gateway accepts: `REELAY_MAX_JSON_BYTES` (40 MB by default) for JSON, ' +
     '`REELAY_MAX_UPLOAD_BYTES` or the limit of its kind for an upload.',
@@ -201,6 +205,18 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
           ...errors('NotFound'),
         },
       },
+      delete: {
+        operationId: 'deleteGeneration',
+        tags: ['generations'],
+        summary: "Delete a finished generation's media",
+        description:
+          "Deletes the bytes of its outputs and of the input assets it alone used (an input another generation names, or another generation's output, is kept). The generation and the asset rows stay, marked `deleted` (`mediaDeletedAt`, each output's `status`; downloads answer 410), and the ledger is untouched. A queued or running generation, or one still settling with its upstream, is a 409 `generation_active`; one whose output a queued or running generation uses is a 409 `asset_in_use`. Deleting again answers the same.",
+        parameters: [pathId('generation')],
+        responses: {
+          '200': ok('Its media is deleted.', ref('Generation')),
+          ...errors('NotFound', 'Conflict'),
+        },
+      },
     },
     '/api/v1/generations/{id}/cancel': {
       post: {
@@ -342,7 +358,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
           '200': bytes('The bytes, with their media type.'),
           '206': bytes('The range asked for.'),
           '416': ok('The range lies past the end.', ref('Error')),
-          ...errors('NotFound'),
+          ...errors('NotFound', 'Gone'),
         },
       },
     },
@@ -381,6 +397,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
           },
           '403': ok('The link has expired, or its signature does not match.', ref('Error')),
           '404': ok('No such asset, or its bytes are no longer stored.', ref('Error')),
+          ...errors('Gone'),
           '416': ok('The range lies past the end.', ref('Error')),
         },
       },

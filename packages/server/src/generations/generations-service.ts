@@ -10,6 +10,7 @@ import { cancelGeneration } from './cancel-generation.ts';
 import type { CheckedRequest } from './check-route.ts';
 import { CreateBatcher } from './create-batcher.ts';
 import { createGeneration } from './create-generation.ts';
+import { deleteGenerationMedia } from './delete-generation-media.ts';
 import type { GenerationEvent } from './generation-events.ts';
 import { GenerationReads } from './generation-reads.ts';
 import type { GenerationRecord } from './generation-record.ts';
@@ -84,6 +85,11 @@ export class GenerationsService {
 
   cancel(owner: Owner, id: string): Promise<GenerationRecord> {
     return cancelGeneration(this.db, owner, id);
+  }
+
+  /** Deletes a finished generation's outputs and the inputs it alone used (see delete-generation-media.ts). */
+  deleteMedia(owner: Owner, id: string, log: { warn(details: object, message: string): void }) {
+    return deleteGenerationMedia(this.db, (key) => this.settings.assets.storage.delete(key), owner, id, log);
   }
 
   /** The events of one generation after `afterId`, oldest first. */

@@ -18,6 +18,7 @@ import { type Row, readRow } from './row-reader.ts';
 
 const STATUSES: readonly GenerationStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
 const TYPES: readonly GenerationRecord['type'][] = ['video', 'image', 'audio'];
+const MEDIA_GONE = ['deleted', 'expired'] as const;
 
 /** A `generations` row as a record: the one mapping of that table. */
 const stopOf = (v: string | null): GenerationRecord['stopRequested'] =>
@@ -57,6 +58,9 @@ export function generationFromRow(row: Row): GenerationRecord {
     idempotencyKey: r.textOrNull('idempotency_key'),
     requestHash: r.textOrNull('request_hash'),
     webhookUrl: r.textOrNull('webhook_url'),
+    retentionSeconds: r.numberOrNull('retention_seconds'),
+    mediaDeletedAt: r.dateOrNull('media_deleted_at'),
+    mediaDeletedReason: MEDIA_GONE.find((reason) => reason === r.textOrNull('media_deleted_reason')) ?? null,
     createdAt: r.date('created_at'),
     startedAt: r.dateOrNull('started_at'),
     completedAt: r.dateOrNull('completed_at'),
@@ -77,6 +81,31 @@ export async function findGeneration(
   const rows = await runSql(
     db,
     sql`SELECT * FROM generations WHERE id = ${id} AND account_id = ${owner.accountId} AND run_mode = ${owner.mode}`,
+  );
+  return rows[0] ? generationFromRow(rows[0]) : null;
+}
+
+/** The owner's generation `id`, locked for the rest of the transaction (so it cannot start or end meanwhile). */
+export async function lockGeneration(
+  tx: Queryable,
+  owner: Owner,
+  id: string,
+): Promise<GenerationRecord | null> {
+  const rows = await runSql(
+    tx,
+    sql`SELECT * FROM generations WHERE id = ${id} AND account_id = ${owner.accountId} AND run_mode = ${owner.mode}
+        FOR UPDATE`,
+  );
+  return rows[0] ? generationFromRow(rows[0]) : null;
+}
+
+/** Records that a generation's media was deleted on request (the first time only); the generation as it now is. */
+export async function markMediaDeleted(tx: Queryable, id: string): Promise<GenerationRecord | null> {
+  const rows = await runSql(
+    tx,
+    sql`UPDATE generations SET media_deleted_at = COALESCE(media_deleted_at, now()),
+          media_deleted_reason = COALESCE(media_deleted_reason, 'deleted')
+        WHERE id = ${id} RETURNING *`,
   );
   return rows[0] ? generationFromRow(rows[0]) : null;
 }

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AssetRecord } from '../assets/asset-record.ts';
+import type { NewAsset } from '../assets/asset-record.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import { presentFacts } from '../assets/media-facts.ts';
 import { StorageKeyMissing } from '../assets/storage.ts';
@@ -361,14 +361,23 @@ async function succeed(
 ): Promise<void> {
   if (outputs.length === 0)
     throw new StepFailure('no_output', 'the provider finished without an output', false);
-  const assets: Omit<AssetRecord, 'createdAt'>[] = [];
+  const assets: NewAsset[] = [];
   const renderDirs: string[] = [];
   try {
     for (const output of outputs) {
       if (!output.url.startsWith('file:')) {
         // An upstream's output: streamed into storage (size-capped) and probed before anything is captured.
         const file = await downloadOutput(deps.upstream, output.url, signal);
-        assets.push(await deps.assets.storeOutput(ownerOf(g), file.path, file.bytes, file.sha256, g.id));
+        assets.push(
+          await deps.assets.storeOutput(
+            ownerOf(g),
+            file.path,
+            file.bytes,
+            file.sha256,
+            g.id,
+            g.retentionSeconds,
+          ),
+        );
         continue;
       }
       const path = resolve(fileURLToPath(output.url));
@@ -380,7 +389,16 @@ async function succeed(
         );
       }
       const bytes = (await stat(path)).size;
-      assets.push(await deps.assets.storeOutput(ownerOf(g), path, bytes, await sha256Of(path), g.id));
+      assets.push(
+        await deps.assets.storeOutput(
+          ownerOf(g),
+          path,
+          bytes,
+          await sha256Of(path),
+          g.id,
+          g.retentionSeconds,
+        ),
+      );
       renderDirs.push(dirname(path));
     }
   } catch (error) {
@@ -419,7 +437,7 @@ async function succeed(
 }
 
 /** Removes stored output files that no row will name (best effort: the sweeper collects what is left). */
-async function discardStored(deps: DriveDeps, assets: readonly Omit<AssetRecord, 'createdAt'>[]) {
+async function discardStored(deps: DriveDeps, assets: readonly NewAsset[]) {
   for (const asset of assets) await deps.assets.discardStored(asset.storageKey).catch(() => undefined);
 }
 

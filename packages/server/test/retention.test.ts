@@ -1,0 +1,154 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASES, makePng, startGateway, type TestGateway, upload, waitForFinal } from './harness.ts';
+
+const ADMIN = 'admin-key-for-retention-tests-0123456789';
+const admin = { authorization: `Bearer ${ADMIN}` };
+
+/** A quick image generation (the local renderer for test keys) with these reference images. */
+const image = (refs: string[] = [], extra: object = {}) => ({
+  type: 'image',
+  model: 'nano-banana',
+  input: { prompt: 'a paper boat on a pond', ...(refs.length > 0 ? { referenceAssetUris: refs } : {}) },
+  ...extra,
+});
+
+describe.each(DATABASES)('deleting a generation and retention on %s', (kind) => {
+  let t: TestGateway;
+
+  beforeAll(async () => {
+    t = await startGateway(kind, { REELAY_ADMIN_KEY: ADMIN, REELAY_MAX_CONCURRENT_GENERATIONS: '100' });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  /** A new account with a test key and tokens, through the admin API. */
+  async function otherAccount(key: object = {}) {
+    const account = await t.api('POST', '/api/v1/admin/accounts', { name: 'Other' }, admin);
+    const made = await t.api(
+      'POST',
+      `/api/v1/admin/accounts/${account.json.id}/keys`,
+      { mode: 'test', ...key },
+      admin,
+    );
+    expect(made.status, made.text).toBe(201);
+    await t.api(
+      'POST',
+      `/api/v1/admin/accounts/${account.json.id}/grants`,
+      { mode: 'test', tokens: 100 },
+      admin,
+    );
+    return { id: made.json.id as string, headers: { authorization: `Bearer ${made.json.key}` } };
+  }
+
+  /** The names of the files in local storage. */
+  async function storedFiles(): Promise<Set<string>> {
+    const entries = await readdir(join(t.dataDir, 'storage'), { recursive: true, withFileTypes: true });
+    return new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
+  }
+  const fileOf = (assetId: string, files: Set<string>) => [...files].some((f) => f.startsWith(`${assetId}.`));
+
+  const ledgerSums = async () =>
+    t.gateway.db.query<{ kind: string; total: number }>(
+      `SELECT kind, sum(amount_milli)::float8 AS total FROM ledger_entries WHERE account_id = 'acct_dev'
+       GROUP BY kind ORDER BY kind`,
+    );
+
+  it('deletes a finished generation’s outputs and the inputs it alone used; the ledger stays', async () => {
+    const own = await upload(t, await makePng(400, 400, [10, 20, 30]), 'image/png');
+    const shared = await upload(t, await makePng(410, 410, [10, 20, 30]), 'image/png');
+    const a = await t.api('POST', '/api/v1/generations', image([own.uri, shared.uri]));
+    const b = await t.api('POST', '/api/v1/generations', image([shared.uri]));
+    expect(a.status, a.text).toBe(202);
+    const done = await waitForFinal(t, a.json.id);
+    await waitForFinal(t, b.json.id);
+    expect(done.json.status).toBe('succeeded');
+    const output = done.json.outputs[0].uri.slice('asset://'.length);
+    expect(done.json.outputs[0].status).toBe('available');
+    expect(done.json.mediaDeletedAt).toBeNull();
+    const account = (await t.api('GET', '/api/v1/account')).json;
+    const sums = await ledgerSums();
+    expect(fileOf(output, await storedFiles())).toBe(true);
+
+    const deleted = await t.api('DELETE', `/api/v1/generations/${a.json.id}`);
+    expect(deleted.status, deleted.text).toBe(200);
+    expect(deleted.json.status).toBe('succeeded');
+    expect(deleted.json.mediaDeletedAt).toEqual(expect.any(String));
+    expect(deleted.json.outputs.map((o: { status: string }) => o.status)).toEqual(['deleted']);
+    expect((await t.api('GET', `/api/v1/generations/${a.json.id}`)).json.outputs[0].status).toBe('deleted');
+
+    const files = await storedFiles();
+    expect(fileOf(output, files)).toBe(false);
+    expect(fileOf(own.id, files)).toBe(false);
+    expect(fileOf(shared.id, files)).toBe(true);
+    const gone = await t.api('GET', `/api/v1/assets/${output}`);
+    expect(gone.status).toBe(200);
+    expect(gone.json).toMatchObject({ status: 'deleted', deletedAt: expect.any(String) });
+    const download = await t.api('GET', `/api/v1/assets/${output}/content`);
+    expect(download.status).toBe(410);
+    expect(download.json.error.code).toBe('asset_deleted');
+    expect((await t.api('GET', `/api/v1/assets/${own.id}/content`)).json.error.code).toBe('asset_deleted');
+    expect((await t.api('GET', `/api/v1/assets/${shared.id}`)).json.status).toBe('available');
+    const link = new URL(deleted.json.outputs[0].url);
+    const signed = await fetch(`${t.baseUrl}${link.pathname}${link.search}`);
+    expect(signed.status).toBe(410);
+
+    // The money is untouched: the same balance and the same ledger sums.
+    expect((await t.api('GET', '/api/v1/account')).json).toEqual(account);
+    expect(await ledgerSums()).toEqual(sums);
+
+    // Deleting again changes nothing; a deleted input cannot be used again.
+    const again = await t.api('DELETE', `/api/v1/generations/${a.json.id}`);
+    expect(again.status).toBe(200);
+    expect(again.json.mediaDeletedAt).toBe(deleted.json.mediaDeletedAt);
+    const reuse = await t.api('POST', '/api/v1/generations', image([own.uri]));
+    expect(reuse.status).toBe(404);
+    expect(reuse.json.error.param).toBe('input.referenceAssetUris[0]');
+  });
+
+  it('refuses a queued or running generation (409 generation_active)', async () => {
+    // Set back to running once it finished, as if the worker had not ended it yet.
+    const queued = await t.api('POST', '/api/v1/generations', image());
+    await waitForFinal(t, queued.json.id);
+    await t.gateway.db.query(`UPDATE generations SET status = 'running' WHERE id = $1`, [queued.json.id]);
+    const running = await t.api('DELETE', `/api/v1/generations/${queued.json.id}`);
+    expect(running.status).toBe(409);
+    expect(running.json.error).toMatchObject({ code: 'generation_active' });
+    expect(running.json.error.message).toMatch(/is running/);
+    await t.gateway.db.query(`UPDATE generations SET status = 'succeeded' WHERE id = $1`, [queued.json.id]);
+    expect((await t.api('DELETE', `/api/v1/generations/${queued.json.id}`)).status).toBe(200);
+  });
+
+  it('refuses while an output is the input of a running generation (409 asset_in_use)', async () => {
+    const first = await t.api('POST', '/api/v1/generations', image());
+    const done = await waitForFinal(t, first.json.id);
+    const second = await t.api('POST', '/api/v1/generations', image([done.json.outputs[0].uri]));
+    expect(second.status, second.text).toBe(202);
+    await waitForFinal(t, second.json.id);
+    await t.gateway.db.query(`UPDATE generations SET status = 'running' WHERE id = $1`, [second.json.id]);
+    const refused = await t.api('DELETE', `/api/v1/generations/${first.json.id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.code).toBe('asset_in_use');
+    await t.gateway.db.query(`UPDATE generations SET status = 'succeeded' WHERE id = $1`, [second.json.id]);
+    // Once that one has finished, the first one's output goes; the second keeps its own.
+    expect((await t.api('DELETE', `/api/v1/generations/${first.json.id}`)).status).toBe(200);
+    expect((await t.api('GET', `/api/v1/generations/${second.json.id}`)).json.outputs[0].status).toBe(
+      'available',
+    );
+  });
+
+  it('is owner-scoped: another account’s generation is a 404 and keeps its files', async () => {
+    const mine = await t.api('POST', '/api/v1/generations', image());
+    const done = await waitForFinal(t, mine.json.id);
+    const other = await otherAccount();
+    const refused = await t.api('DELETE', `/api/v1/generations/${mine.json.id}`, undefined, other.headers);
+    expect(refused.status).toBe(404);
+    expect(refused.json.error.code).toBe('not_found');
+    expect((await t.api('GET', `/api/v1/generations/${mine.json.id}`)).json.mediaDeletedAt).toBeNull();
+    const output = done.json.outputs[0].uri.slice('asset://'.length);
+    expect((await t.api('GET', `/api/v1/assets/${output}/content`)).status).toBe(200);
+    expect((await t.api('DELETE', '/api/v1/generations/gen_nope')).status).toBe(404);
+  });
+});
