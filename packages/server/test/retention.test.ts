@@ -18,7 +18,12 @@ describe.each(DATABASES)('deleting a generation and retention on %s', (kind) => 
   let t: TestGateway;
 
   beforeAll(async () => {
-    t = await startGateway(kind, { REELAY_ADMIN_KEY: ADMIN, REELAY_MAX_CONCURRENT_GENERATIONS: '100' });
+    t = await startGateway(kind, {
+      REELAY_ADMIN_KEY: ADMIN,
+      REELAY_MAX_CONCURRENT_GENERATIONS: '100',
+      // The server's setting, the last in line after a request's retention and its key's default.
+      REELAY_ASSET_RETENTION_HOURS: '48',
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -150,5 +155,88 @@ describe.each(DATABASES)('deleting a generation and retention on %s', (kind) => 
     const output = done.json.outputs[0].uri.slice('asset://'.length);
     expect((await t.api('GET', `/api/v1/assets/${output}/content`)).status).toBe(200);
     expect((await t.api('DELETE', '/api/v1/generations/gen_nope')).status).toBe(404);
+  });
+
+  const seconds = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;
+
+  it('keeps outputs and stored inputs as long as the request asks, in seconds or as an ISO-8601 duration', async () => {
+    const png = await makePng(420, 420, [90, 20, 30]);
+    const dataUri = `data:image/png;base64,${png.toString('base64')}`;
+    const created = await t.api('POST', '/api/v1/generations', image([dataUri], { retention: 'PT2H' }));
+    expect(created.status, created.text).toBe(202);
+    expect(created.json).toMatchObject({ retentionSeconds: 7200, expiresAt: null });
+    const done = await waitForFinal(t, created.json.id);
+    expect(done.json.retentionSeconds).toBe(7200);
+    expect(seconds(done.json.completedAt, done.json.expiresAt)).toBe(7200);
+    const output = await t.api('GET', `/api/v1/assets/${done.json.outputs[0].uri.slice('asset://'.length)}`);
+    expect(output.json.status).toBe('available');
+    // Counted from when the file was stored, a moment before its row was written.
+    expect(seconds(output.json.createdAt, output.json.expiresAt)).toBeGreaterThan(7190);
+    expect(Date.parse(output.json.expiresAt)).toBeLessThanOrEqual(Date.parse(done.json.expiresAt));
+    const input = await t.api('GET', `/api/v1/assets/${done.json.input.referenceAssetUris[0].slice(8)}`);
+    expect(input.json.source).toBe('data');
+    expect(seconds(input.json.createdAt, input.json.expiresAt)).toBeGreaterThan(7190);
+    expect(seconds(input.json.createdAt, input.json.expiresAt)).toBeLessThan(7200 + 600);
+
+    const inSeconds = await t.api('POST', '/api/v1/generations', image([], { retention: 600 }));
+    expect(inSeconds.json.retentionSeconds).toBe(600);
+  });
+
+  it('refuses a retention it cannot read or outside its bounds with a 422 naming the field', async () => {
+    for (const [retention, code] of [
+      ['1h', 'invalid_type'],
+      ['P1Y', 'invalid_type'],
+      [true, 'invalid_type'],
+      [30, 'out_of_range'],
+      ['P400D', 'out_of_range'],
+    ] as const) {
+      const r = await t.api('POST', '/api/v1/generations', image([], { retention }));
+      expect(r.status, String(retention)).toBe(422);
+      expect(r.json.error.param).toBe('retention');
+      expect(r.json.error.details).toEqual([expect.objectContaining({ param: 'retention', code })]);
+    }
+  });
+
+  it('takes the request’s retention, else the key’s default, else the server’s setting', async () => {
+    const other = await otherAccount({ defaultRetention: 'P1D' });
+    const keys = await t.api('GET', '/api/v1/keys', undefined, other.headers);
+    expect(keys.json.data[0].defaultRetentionSeconds).toBe(86_400);
+
+    const byKey = await t.api('POST', '/api/v1/generations', image(), other.headers);
+    expect(byKey.json.retentionSeconds).toBe(86_400);
+    const byRequest = await t.api(
+      'POST',
+      '/api/v1/generations',
+      image([], { retention: 'PT1H' }),
+      other.headers,
+    );
+    expect(byRequest.json.retentionSeconds).toBe(3600);
+
+    const bad = await t.api('PATCH', `/api/v1/admin/keys/${other.id}`, { defaultRetention: 'soon' }, admin);
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.param).toBe('defaultRetention');
+    const changed = await t.api(
+      'PATCH',
+      `/api/v1/keys/${other.id}`,
+      { defaultRetention: 1800 },
+      other.headers,
+    );
+    expect(changed.status, changed.text).toBe(200);
+    expect(changed.json.defaultRetentionSeconds).toBe(1800);
+    expect((await t.api('POST', '/api/v1/generations', image(), other.headers)).json.retentionSeconds).toBe(
+      1800,
+    );
+
+    const cleared = await t.api('PATCH', `/api/v1/admin/keys/${other.id}`, { defaultRetention: null }, admin);
+    expect(cleared.json.defaultRetentionSeconds).toBeNull();
+    const byServer = await t.api('POST', '/api/v1/generations', image(), other.headers);
+    expect(byServer.json.retentionSeconds).toBeNull();
+    const done = await waitForFinal(t, byServer.json.id, other.headers);
+    expect(seconds(done.json.completedAt, done.json.expiresAt)).toBe(48 * 3600);
+
+    // Another account's key is as unknown as a missing one.
+    const foreign = await t.api('PATCH', `/api/v1/keys/${other.id}`, { defaultRetention: 600 });
+    expect(foreign.status).toBe(404);
+    for (const g of [byKey, byRequest]) await waitForFinal(t, g.json.id, other.headers);
   });
 });

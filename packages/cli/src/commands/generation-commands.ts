@@ -61,13 +61,26 @@ export function generationCommands(program: Command): void {
     .option('--out <file>', 'download the output here (implies --wait)')
     .option('--idempotency-key <key>', 'the same key and request give back the same generation')
     .option('--webhook-url <url>', 'an https URL told of every state change')
+    .option(
+      '--retention <duration>',
+      'how long its outputs and stored inputs are kept: seconds or an ISO-8601 duration such as P7D or PT12H',
+    )
     .action(async (modelId: string, o, command: Command) => {
       const ctx = contextOf(command);
       const client = ctx.client();
       const model = await client.models.get(modelId);
       const input = await buildInput(client, model, o);
       const created = await client.generations.create(
-        { type: model.type, model: model.id, input, ...(o.webhookUrl ? { webhookUrl: o.webhookUrl } : {}) },
+        {
+          type: model.type,
+          model: model.id,
+          input,
+          ...(o.webhookUrl ? { webhookUrl: o.webhookUrl } : {}),
+          // Digits alone are seconds; anything else goes as written, for the gateway to check.
+          ...(o.retention
+            ? { retention: /^\d+$/.test(o.retention) ? Number(o.retention) : o.retention }
+            : {}),
+        },
         o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {},
       );
       if (!o.wait && !o.out) {

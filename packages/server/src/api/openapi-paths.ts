@@ -57,6 +57,17 @@ export const ERROR_RESPONSES: Record<string, string> = {
   ValidationFailed: 'Every bad field at once, in `details`.',
 };
 
+/** A key's `defaultRetention`, as create and change take it. */
+const DEFAULT_RETENTION: Schema = {
+  description:
+    "Default retention of what the key's requests store when a request sends no `retention`: whole seconds or an ISO-8601 duration (`P7D`, `PT12H`), from 60 seconds to 365 days; `null`: the server's setting.",
+  anyOf: [
+    { type: 'integer', minimum: 60, maximum: 31_536_000 },
+    { type: 'string', maxLength: 40 },
+    { type: 'null' },
+  ],
+};
+
 const pathId = (what: string) => ({
   name: 'id',
   in: 'path',
@@ -526,12 +537,36 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
               name: { type: 'string', maxLength: 200 },
               dailyTokens: { type: ['number', 'null'], minimum: 0, description: 'Budget per UTC day.' },
               monthlyTokens: { type: ['number', 'null'], minimum: 0, description: 'Budget per UTC month.' },
+              defaultRetention: DEFAULT_RETENTION,
             },
           }),
         },
         responses: {
           '201': ok('The key, with `key` (the secret).', ref('NewApiKey')),
           ...errors('Forbidden', 'ValidationFailed'),
+        },
+      },
+    },
+    '/api/v1/keys/{id}': {
+      patch: {
+        operationId: 'setKeyRetention',
+        tags: ['account'],
+        summary: 'Change an API key’s default retention',
+        description:
+          'Under the rules of revoking: a test key changes test keys only, and a key with a budget changes none. Generations created before keep the retention they were created with.',
+        parameters: [pathId('key')],
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            additionalProperties: false,
+            required: ['defaultRetention'],
+            properties: { defaultRetention: DEFAULT_RETENTION },
+          }),
+        },
+        responses: {
+          '200': ok('The key.', ref('ApiKey')),
+          ...errors('Forbidden', 'NotFound', 'ValidationFailed'),
         },
       },
     },
@@ -616,11 +651,25 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
             name: { type: 'string', maxLength: 200 },
             dailyTokens: budget('Budget per UTC day; `null`: none.'),
             monthlyTokens: budget('Budget per UTC month; `null`: none.'),
+            defaultRetention: DEFAULT_RETENTION,
           },
           ['mode'],
         ),
         responses: {
           '201': ok('The key, with `key` (the secret, stored only as a hash).', ref('NewApiKey')),
+          ...errors('NotFound', 'UnsupportedMediaType', 'ValidationFailed'),
+        },
+      },
+    },
+    '/api/v1/admin/keys/{id}': {
+      patch: {
+        operationId: 'adminSetKeyRetention',
+        tags: ['admin'],
+        summary: 'Change any API key’s default retention',
+        parameters: [pathId('key')],
+        requestBody: adminBody({ defaultRetention: DEFAULT_RETENTION }, ['defaultRetention']),
+        responses: {
+          '200': ok('The key.', ref('ApiKey')),
           ...errors('NotFound', 'UnsupportedMediaType', 'ValidationFailed'),
         },
       },

@@ -202,6 +202,8 @@ export interface NewGeneration {
   idempotencyKey: string | null;
   requestHash: string;
   webhookUrl: string | null;
+  /** The request's or its key's retention in seconds; null: the server's setting. */
+  retentionSeconds?: number | null;
 }
 
 /** What {@link insertGeneration} did: inserted, refused by a limit or the balance, or a duplicate key. */
@@ -265,11 +267,24 @@ export async function insertGenerations(
     webhookUrl: g.webhookUrl,
   }));
   const ids = gs.map((g) => sqlLiteral(g.id)).join(', ');
-  const [decided = [], created = []] = await db.script(
+  // A retention the request or key chose is set on the rows just created (the creating function knows none of it);
+  // only creates that chose one pay for this statement.
+  const kept = gs.filter((g) => (g.retentionSeconds ?? null) !== null);
+  const retention =
+    kept.length === 0
+      ? ''
+      : `UPDATE generations SET retention_seconds = r.seconds FROM (VALUES ${kept
+          .map((g) => `(${sqlLiteral(g.id)}, ${sqlLiteral(g.retentionSeconds ?? null)}::int)`)
+          .join(
+            ', ',
+          )}) AS r(id, seconds) WHERE generations.id = r.id AND generations.retention_seconds IS NULL;\n`;
+  const results = await db.script(
     `SELECT * FROM reelay_create_generations(${sqlLiteral(JSON.stringify(creates))}::jsonb, ${sqlLiteral(limits.maxConcurrentGenerations)}::int);
-SELECT * FROM generations WHERE id IN (${ids});
+${retention}SELECT * FROM generations WHERE id IN (${ids});
 SELECT pg_notify(${sqlLiteral(JOBS_CHANNEL)}, '') WHERE EXISTS (SELECT 1 FROM jobs WHERE generation_id IN (${ids}))`,
   );
+  const decided = results[0] ?? [];
+  const created = results[retention === '' ? 1 : 2] ?? [];
   const byId = new Map(created.map((row) => [row.id, row]));
   return gs.map((g, i) => insertOutcome(decided[i] ?? {}, byId.get(g.id)));
 }

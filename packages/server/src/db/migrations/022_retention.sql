@@ -14,3 +14,7 @@ ALTER TABLE generations ADD COLUMN media_deleted_reason text CHECK (media_delete
 
 -- A key's default retention for what its requests store (null: the server's setting).
 ALTER TABLE api_keys ADD COLUMN retention_seconds integer CHECK (retention_seconds > 0);
+
+-- A key's retention is part of what every process keeps of it in memory, so changing it is announced like a revocation.
+CREATE TRIGGER api_keys_retention_changed AFTER UPDATE OF retention_seconds ON api_keys
+  FOR EACH ROW EXECUTE FUNCTION reelay_key_changed();
