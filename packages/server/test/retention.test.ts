@@ -1,6 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AssetSweeper } from '../src/assets/asset-sweeper.ts';
+import { LocalStorage } from '../src/assets/storage/local-storage.ts';
 import { DATABASES, makePng, startGateway, type TestGateway, upload, waitForFinal } from './harness.ts';
 
 const ADMIN = 'admin-key-for-retention-tests-0123456789';
@@ -238,5 +240,72 @@ describe.each(DATABASES)('deleting a generation and retention on %s', (kind) => 
     const foreign = await t.api('PATCH', `/api/v1/keys/${other.id}`, { defaultRetention: 600 });
     expect(foreign.status).toBe(404);
     for (const g of [byKey, byRequest]) await waitForFinal(t, g.json.id, other.headers);
+  });
+
+  const sweeper = () =>
+    new AssetSweeper(t.gateway.db, new LocalStorage(join(t.dataDir, 'storage')), {
+      retentionHours: 48,
+      intervalMs: 60_000,
+    });
+  const expireNow = (ids: string[]) =>
+    t.gateway.db.query(`UPDATE assets SET expires_at = now() - interval '1 second' WHERE id = ANY($1)`, [
+      ids,
+    ]);
+
+  it('sweeps expired outputs: the bytes go, the rows stay marked expired, downloads answer 410', async () => {
+    const created = await t.api('POST', '/api/v1/generations', image([], { retention: 'PT1M' }));
+    const done = await waitForFinal(t, created.json.id);
+    const output = done.json.outputs[0].uri.slice('asset://'.length);
+    const account = (await t.api('GET', '/api/v1/account')).json;
+    await expireNow([output]);
+    expect(await sweeper().sweepOnce()).toBeGreaterThanOrEqual(1);
+
+    expect(fileOf(output, await storedFiles())).toBe(false);
+    const asset = await t.api('GET', `/api/v1/assets/${output}`);
+    expect(asset.json).toMatchObject({ status: 'expired', deletedAt: expect.any(String) });
+    const download = await t.api('GET', `/api/v1/assets/${output}/content`);
+    expect(download.status).toBe(410);
+    expect(download.json.error).toMatchObject({
+      code: 'asset_expired',
+      message: expect.stringMatching(/expired/),
+    });
+    const after = await t.api('GET', `/api/v1/generations/${created.json.id}`);
+    expect(after.json.outputs[0].status).toBe('expired');
+    expect(after.json.mediaDeletedAt).toBe(asset.json.deletedAt);
+    expect((await t.api('GET', '/api/v1/account')).json).toEqual(account);
+    // Deleting it now only records what is already gone.
+    expect((await t.api('DELETE', `/api/v1/generations/${created.json.id}`)).json.outputs[0].status).toBe(
+      'expired',
+    );
+  });
+
+  it('never sweeps an input of a running generation; once it has finished, the input goes', async () => {
+    const input = await upload(t, await makePng(430, 430, [5, 6, 7]), 'image/png');
+    const created = await t.api('POST', '/api/v1/generations', image([input.uri]));
+    await waitForFinal(t, created.json.id);
+    // As if it were still running (a worker between steps): its input is needed.
+    await t.gateway.db.query(`UPDATE generations SET status = 'running' WHERE id = $1`, [created.json.id]);
+    await expireNow([input.id]);
+    await sweeper().sweepOnce();
+    expect((await t.api('GET', `/api/v1/assets/${input.id}`)).json.status).toBe('available');
+    expect(fileOf(input.id, await storedFiles())).toBe(true);
+
+    await t.gateway.db.query(`UPDATE generations SET status = 'succeeded' WHERE id = $1`, [created.json.id]);
+    await sweeper().sweepOnce();
+    expect((await t.api('GET', `/api/v1/assets/${input.id}`)).json.status).toBe('expired');
+    expect(fileOf(input.id, await storedFiles())).toBe(false);
+  });
+
+  it('applies the server’s setting to assets stored without an expiry, and leaves unexpired ones', async () => {
+    const old = await upload(t, await makePng(440, 440, [8, 9, 10]), 'image/png');
+    const fresh = await upload(t, await makePng(450, 450, [8, 9, 10]), 'image/png');
+    expect(seconds(fresh.createdAt, fresh.expiresAt)).toBeGreaterThan(48 * 3600 - 10);
+    await t.gateway.db.query(
+      `UPDATE assets SET expires_at = NULL, created_at = now() - interval '49 hours' WHERE id = $1`,
+      [old.id],
+    );
+    await sweeper().sweepOnce();
+    expect((await t.api('GET', `/api/v1/assets/${old.id}`)).json.status).toBe('expired');
+    expect((await t.api('GET', `/api/v1/assets/${fresh.id}`)).json.status).toBe('available');
   });
 });

@@ -112,11 +112,36 @@ export async function deleteAssetRow(db: Queryable, owner: Owner, id: string): P
   return rows.length > 0;
 }
 
-/** Up to `limit` assets created before `before` that no queued or running generation needs, oldest first. */
-export async function findExpiredAssets(db: Queryable, before: Date, limit: number): Promise<AssetRecord[]> {
+/**
+ * Marks expired (row kept, `deleted_reason = 'expired'`) up to `limit` assets still holding their bytes whose
+ * `expires_at` has passed `now`, or, with `createdBefore`, that have no `expires_at` and were created before it
+ * (the server's retention setting applied to assets stored without one); never one that a queued or running
+ * generation needs. A generation whose output expires says so too (`media_deleted_reason = 'expired'`). Returns
+ * the assets marked, whose bytes are then to go.
+ */
+export async function expireAssets(
+  db: Queryable,
+  now: Date,
+  createdBefore: Date | null,
+  limit: number,
+): Promise<AssetRecord[]> {
+  const before = sql`${createdBefore}::timestamptz`;
   const rows = await runSql(
     db,
-    sql`SELECT * FROM assets WHERE created_at < ${before} AND NOT ${NEEDED} ORDER BY created_at LIMIT ${limit}`,
+    sql`WITH due AS (
+         SELECT id FROM assets
+         WHERE deleted_at IS NULL
+           AND (expires_at < ${now} OR (expires_at IS NULL AND ${before} IS NOT NULL AND created_at < ${before}))
+           AND NOT ${NEEDED}
+         ORDER BY coalesce(expires_at, created_at) LIMIT ${limit}),
+       gone AS (
+         UPDATE assets SET deleted_at = now(), deleted_reason = 'expired'
+         WHERE id IN (SELECT id FROM due) AND deleted_at IS NULL AND NOT ${NEEDED}
+         RETURNING *),
+       outputs AS (
+         UPDATE generations SET media_deleted_at = now(), media_deleted_reason = 'expired'
+         WHERE id IN (SELECT generation_id FROM gone WHERE source = 'output') AND media_deleted_at IS NULL)
+       SELECT * FROM gone`,
   );
   return rows.map(fromRow);
 }
