@@ -26,6 +26,7 @@ export type CoreGeneration = Pick<
   | 'error'
   | 'createdAt'
   | 'completedAt'
+  | 'retentionSeconds'
 >;
 
 /** A stored file as the OpenAI shape reads it. */
