@@ -55,6 +55,10 @@ export const ApiKey = z.strictObject({
   prefix: z.string().meta({ description: 'The first characters of the key, to tell keys apart.' }),
   name: z.string(),
   budgets: z.strictObject({ dailyTokens: z.number().nullable(), monthlyTokens: z.number().nullable() }),
+  defaultRetentionSeconds: z.number().int().nullable().meta({
+    description:
+      "How long what its requests store is kept when a request sends no `retention`; null: the server's setting.",
+  }),
   createdAt: timestamp,
   lastUsedAt: nullableTimestamp.meta({ description: 'Its last use, recorded at most once a minute.' }),
   revokedAt: nullableTimestamp.meta({ description: 'When it was revoked.' }),

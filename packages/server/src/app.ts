@@ -119,6 +119,7 @@ export async function createGateway(
       signingSecret,
       signedUrlTtlSeconds: config.assets.signedUrlTtlSeconds,
       fetch: outboundFetch,
+      retentionSeconds: config.assets.retentionHours * 3600,
     });
     const ffmpegPath = findFfmpeg(config.render.ffmpegPath, config.render.searchPath);
     const providers = new ProviderRegistry().register(

@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.ts';
+import { keyRetention } from '../retention/parse-retention.ts';
 import { adminDeliveryJson, type DeliveryState } from '../webhooks/webhook-deliveries.ts';
 import type { ApiDeps } from './deps.ts';
 
 const limit = { anyOf: [{ type: 'integer', minimum: 1, maximum: 10_000_000 }, { type: 'null' }] };
 const budget = { anyOf: [{ type: 'number', minimum: 0, maximum: 1e12 }, { type: 'null' }] };
 const mode = { type: 'string', enum: ['test', 'live'] };
+/** Seconds or an ISO-8601 duration, checked by `keyRetention` (which names the field in its 422). */
+const retention = { anyOf: [{ type: 'number' }, { type: 'string', maxLength: 40 }, { type: 'null' }] };
 const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] };
 
 const invalid = (param: string, message: string) => new ApiError('invalid_request', 400, message, { param });
@@ -130,6 +133,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
       name?: string;
       dailyTokens?: number | null;
       monthlyTokens?: number | null;
+      defaultRetention?: unknown;
     };
   }>(
     '/api/v1/admin/accounts/:id/keys',
@@ -145,17 +149,20 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
             name: { type: 'string', maxLength: 200 },
             dailyTokens: budget,
             monthlyTokens: budget,
+            defaultRetention: retention,
           },
         },
       },
     },
     async (request, reply) => {
       const b = request.body;
+      const retentionSeconds = keyRetention(b.defaultRetention) ?? null;
       const key = await accounts.createKey(request.params.id, {
         mode: b.mode,
         name: b.name ?? '',
         dailyTokens: b.dailyTokens ?? null,
         monthlyTokens: b.monthlyTokens ?? null,
+        retentionSeconds,
       });
       return reply.status(201).send(key);
     },
@@ -173,6 +180,23 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
     '/api/v1/admin/keys/:id/revoke',
     { schema: { params: idParams } },
     async (request) => accounts.revokeKey(request.params.id),
+  );
+
+  app.patch<{ Params: { id: string }; Body: { defaultRetention?: unknown } }>(
+    '/api/v1/admin/keys/:id',
+    {
+      schema: {
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['defaultRetention'],
+          properties: { defaultRetention: retention },
+        },
+      },
+    },
+    async (request) =>
+      accounts.setKeyRetention(request.params.id, keyRetention(request.body.defaultRetention) ?? null),
   );
 
   app.post<{ Params: { id: string }; Body: { mode: 'test' | 'live'; tokens: number; note?: string } }>(

@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../billing/api-keys.ts';
 import { ApiError } from '../errors.ts';
+import { keyRetention } from '../retention/parse-retention.ts';
 import { callerOf } from './authenticate.ts';
 import type { ApiDeps } from './deps.ts';
 
 const budget = { anyOf: [{ type: 'number', minimum: 0, maximum: 1e12 }, { type: 'null' }] };
+/** Seconds or an ISO-8601 duration, checked by `keyRetention` (which names the field in its 422). */
+const retention = { anyOf: [{ type: 'number' }, { type: 'string', maxLength: 40 }, { type: 'null' }] };
 
 const testOnly = (param?: string) =>
   new ApiError(
@@ -45,6 +48,7 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
       name?: string;
       dailyTokens?: number | null;
       monthlyTokens?: number | null;
+      defaultRetention?: unknown;
     };
   }>(
     '/api/v1/keys',
@@ -58,6 +62,7 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
             name: { type: 'string', maxLength: 200 },
             dailyTokens: budget,
             monthlyTokens: budget,
+            defaultRetention: retention,
           },
         },
       },
@@ -65,6 +70,7 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (request, reply) => {
       const p = callerOf(request);
       const b = request.body ?? {};
+      const retentionSeconds = keyRetention(b.defaultRetention) ?? null;
       const mode = b.mode ?? p.mode;
       if (p.mode === 'test' && mode === 'live') throw testOnly('mode');
       requireUnbudgeted((await visibleKeys(p)).self);
@@ -73,6 +79,7 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
         name: b.name ?? '',
         dailyTokens: b.dailyTokens ?? null,
         monthlyTokens: b.monthlyTokens ?? null,
+        retentionSeconds,
       });
       return reply.status(201).send(key);
     },
@@ -87,4 +94,30 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
     requireUnbudgeted(keys.find((k) => k.id === p.keyId));
     return deps.accounts.revokeKey(target.id);
   });
+
+  // Changes a key's default retention, under the rules of revoking one (a test key changes test keys only, and a
+  // key with a budget changes none).
+  app.patch<{ Params: { id: string }; Body: { defaultRetention?: unknown } }>(
+    '/api/v1/keys/:id',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['defaultRetention'],
+          properties: { defaultRetention: retention },
+        },
+      },
+    },
+    async (request) => {
+      const p = callerOf(request);
+      const seconds = keyRetention(request.body.defaultRetention) ?? null;
+      const keys = await deps.accounts.listKeys(p.accountId);
+      const target = keys.find((k) => k.id === request.params.id);
+      if (!target) throw new ApiError('not_found', 404, `No key with id ${request.params.id}.`);
+      if (p.mode === 'test' && target.mode === 'live') throw testOnly();
+      requireUnbudgeted(keys.find((k) => k.id === p.keyId));
+      return deps.accounts.setKeyRetention(target.id, seconds);
+    },
+  );
 }

@@ -24,6 +24,7 @@ export const ERROR_STATUS: Record<string, string> = {
   InsufficientTokens: '402',
   NotFound: '404',
   Conflict: '409',
+  Gone: '410',
   PayloadTooLarge: '413',
   UnsupportedMediaType: '415',
   ValidationFailed: '422',
@@ -46,11 +47,25 @@ export const ERROR_RESPONSES: Record<string, string> = {
   Conflict:
     'The Idempotency-Key was used with another request, or its first request is still running; or the ' +
     'state forbids it (a finished generation, an asset a running generation uses).',
+  Gone:
+    'The asset’s bytes are no longer stored: deleted with its generation (`asset_deleted`) or past its ' +
+    '`expiresAt` (`asset_expired`). Its row, and `GET /api/v1/assets/{id}`, say when.',
   PayloadTooLarge:
     'The body is larger than the gateway accepts: `REELAY_MAX_JSON_BYTES` (40 MB by default) for JSON, ' +
     '`REELAY_MAX_UPLOAD_BYTES` or the limit of its kind for an upload.',
   UnsupportedMediaType: 'Not JSON where JSON is expected, or not a supported media file.',
   ValidationFailed: 'Every bad field at once, in `details`.',
+};
+
+/** A key's `defaultRetention`, as create and change take it. */
+const DEFAULT_RETENTION: Schema = {
+  description:
+    "Default retention of what the key's requests store when a request sends no `retention`: whole seconds or an ISO-8601 duration (`P7D`, `PT12H`), from 60 seconds to 365 days; `null`: the server's setting.",
+  anyOf: [
+    { type: 'integer', minimum: 60, maximum: 31_536_000 },
+    { type: 'string', maxLength: 40 },
+    { type: 'null' },
+  ],
 };
 
 const pathId = (what: string) => ({
@@ -201,6 +216,18 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
           ...errors('NotFound'),
         },
       },
+      delete: {
+        operationId: 'deleteGeneration',
+        tags: ['generations'],
+        summary: "Delete a finished generation's media",
+        description:
+          "Deletes the bytes of its outputs and of the input assets it alone used (an input another generation names, or another generation's output, is kept). The generation and the asset rows stay, marked `deleted` (`mediaDeletedAt`, each output's `status`; downloads answer 410), and the ledger is untouched. A queued or running generation, or one still settling with its upstream, is a 409 `generation_active`; one whose output a queued or running generation uses is a 409 `asset_in_use`. Deleting again answers the same.",
+        parameters: [pathId('generation')],
+        responses: {
+          '200': ok('Its media is deleted.', ref('Generation')),
+          ...errors('NotFound', 'Conflict'),
+        },
+      },
     },
     '/api/v1/generations/{id}/cancel': {
       post: {
@@ -342,7 +369,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
           '200': bytes('The bytes, with their media type.'),
           '206': bytes('The range asked for.'),
           '416': ok('The range lies past the end.', ref('Error')),
-          ...errors('NotFound'),
+          ...errors('NotFound', 'Gone'),
         },
       },
     },
@@ -381,6 +408,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
           },
           '403': ok('The link has expired, or its signature does not match.', ref('Error')),
           '404': ok('No such asset, or its bytes are no longer stored.', ref('Error')),
+          ...errors('Gone'),
           '416': ok('The range lies past the end.', ref('Error')),
         },
       },
@@ -509,12 +537,36 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
               name: { type: 'string', maxLength: 200 },
               dailyTokens: { type: ['number', 'null'], minimum: 0, description: 'Budget per UTC day.' },
               monthlyTokens: { type: ['number', 'null'], minimum: 0, description: 'Budget per UTC month.' },
+              defaultRetention: DEFAULT_RETENTION,
             },
           }),
         },
         responses: {
           '201': ok('The key, with `key` (the secret).', ref('NewApiKey')),
           ...errors('Forbidden', 'ValidationFailed'),
+        },
+      },
+    },
+    '/api/v1/keys/{id}': {
+      patch: {
+        operationId: 'setKeyRetention',
+        tags: ['account'],
+        summary: 'Change an API key’s default retention',
+        description:
+          'Under the rules of revoking: a test key changes test keys only, and a key with a budget changes none. Generations created before keep the retention they were created with.',
+        parameters: [pathId('key')],
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            additionalProperties: false,
+            required: ['defaultRetention'],
+            properties: { defaultRetention: DEFAULT_RETENTION },
+          }),
+        },
+        responses: {
+          '200': ok('The key.', ref('ApiKey')),
+          ...errors('Forbidden', 'NotFound', 'ValidationFailed'),
         },
       },
     },
@@ -612,11 +664,25 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
             name: { type: 'string', maxLength: 200 },
             dailyTokens: budget('Budget per UTC day; `null`: none.'),
             monthlyTokens: budget('Budget per UTC month; `null`: none.'),
+            defaultRetention: DEFAULT_RETENTION,
           },
           ['mode'],
         ),
         responses: {
           '201': ok('The key, with `key` (the secret, stored only as a hash).', ref('NewApiKey')),
+          ...errors('NotFound', 'UnsupportedMediaType', 'ValidationFailed'),
+        },
+      },
+    },
+    '/api/v1/admin/keys/{id}': {
+      patch: {
+        operationId: 'adminSetKeyRetention',
+        tags: ['admin'],
+        summary: 'Change any API key’s default retention',
+        parameters: [pathId('key')],
+        requestBody: adminBody({ defaultRetention: DEFAULT_RETENTION }, ['defaultRetention']),
+        responses: {
+          '200': ok('The key.', ref('ApiKey')),
           ...errors('NotFound', 'UnsupportedMediaType', 'ValidationFailed'),
         },
       },

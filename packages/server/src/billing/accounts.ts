@@ -12,7 +12,13 @@ import {
   insertAccount,
   updateAccountLimits,
 } from '../store/accounts.ts';
-import { insertKeyWithBudgets, type KeyRecord, keysOf, revokeKeyRow } from '../store/api-keys.ts';
+import {
+  insertKeyWithBudgets,
+  type KeyRecord,
+  keysOf,
+  revokeKeyRow,
+  setKeyRetention,
+} from '../store/api-keys.ts';
 import { type Balance, getBalance, grant } from '../store/ledger.ts';
 import { generateKey, hashKey, type Principal } from './api-keys.ts';
 import type { KeyChanges } from './authenticator.ts';
@@ -64,6 +70,7 @@ export const keyJson = (k: KeyRecord): ApiKey => ({
   prefix: k.prefix,
   name: k.name,
   budgets: { dailyTokens: orNull(k.budgetDailyMilli), monthlyTokens: orNull(k.budgetMonthlyMilli) },
+  defaultRetentionSeconds: k.retentionSeconds,
   createdAt: k.createdAt.toISOString(),
   lastUsedAt: iso(k.lastUsedAt),
   revokedAt: iso(k.revokedAt),
@@ -129,7 +136,13 @@ export class AccountsService {
   /** A new key; its secret is in the answer once and only its hash is kept. */
   async createKey(
     accountId: string,
-    o: { mode: KeyMode; name: string; dailyTokens: number | null; monthlyTokens: number | null },
+    o: {
+      mode: KeyMode;
+      name: string;
+      dailyTokens: number | null;
+      monthlyTokens: number | null;
+      retentionSeconds?: number | null;
+    },
   ) {
     await accountRow(this.db, accountId);
     const secret = generateKey(o.mode);
@@ -142,6 +155,7 @@ export class AccountsService {
       name: o.name,
       budgetDailyMilli: o.dailyTokens === null ? null : Math.round(o.dailyTokens * 1000),
       budgetMonthlyMilli: o.monthlyTokens === null ? null : Math.round(o.monthlyTokens * 1000),
+      retentionSeconds: o.retentionSeconds ?? null,
     });
     return { ...keyJson(key), key: secret };
   }
@@ -154,6 +168,16 @@ export class AccountsService {
   async revokeKey(keyId: string) {
     const key = await this.keyChanges.change(
       () => revokeKeyRow(this.db, keyId),
+      (row) => row?.keyHash ?? null,
+    );
+    if (!key) throw new ApiError('not_found', 404, `No key with id ${keyId}.`);
+    return keyJson(key);
+  }
+
+  /** Sets a key's default retention in seconds (null: the server's setting); every process reads the key again. */
+  async setKeyRetention(keyId: string, seconds: number | null) {
+    const key = await this.keyChanges.change(
+      () => setKeyRetention(this.db, keyId, seconds),
       (row) => row?.keyHash ?? null,
     );
     if (!key) throw new ApiError('not_found', 404, `No key with id ${keyId}.`);

@@ -7,6 +7,8 @@ import { insertKeyRow, liveKeyByHash } from '../store/api-keys.ts';
 /** Who is calling: resolved from a Bearer key. */
 export interface Principal extends Owner {
   keyId: string;
+  /** The key's default retention in seconds for what its requests store; null or unset: the server's setting. */
+  retentionSeconds?: number | null;
 }
 
 const KEY_PATTERN = /^rl_(test|live)_[A-Za-z0-9]{16,64}$/;

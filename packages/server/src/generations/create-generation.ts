@@ -86,6 +86,8 @@ export async function createGeneration(
     allowPrivateWebhooks: deps.allowPrivateWebhooks,
   });
   const webhookUrl = (body as { webhookUrl?: string }).webhookUrl ?? null;
+  // The request's retention, else its key's default; null leaves it to the server's setting.
+  const retentionSeconds = prepared.retentionSeconds ?? principal.retentionSeconds ?? null;
   const stored: AssetRecord[] = [];
   let accepted = false;
   try {
@@ -96,6 +98,7 @@ export async function createGeneration(
       prepared.input,
       prepared.media,
       stored,
+      retentionSeconds,
     );
     await deps.checkRoute?.(principal, { ...prepared, input, mediaRefs });
     const result = await insertGenerationOnce(
@@ -104,7 +107,7 @@ export async function createGeneration(
       principal,
       prepared,
       { input, mediaRefs },
-      webhookUrl,
+      { webhookUrl, retentionSeconds },
       idempotencyKey,
       hash,
     );
@@ -137,7 +140,7 @@ async function insertGenerationOnce(
   principal: Principal,
   prepared: ReturnType<typeof parseGenerationRequest>,
   resolved: { input: NormalisedInput; mediaRefs: readonly GenerationMediaRef[] },
-  webhookUrl: string | null,
+  extra: { webhookUrl: string | null; retentionSeconds: number | null },
   idempotencyKey: string | null,
   hash: string,
 ): Promise<{ generation: GenerationRecord; created: boolean }> {
@@ -156,7 +159,8 @@ async function insertGenerationOnce(
     provider: deps.providerFor(principal, prepared.model),
     idempotencyKey,
     requestHash: hash,
-    webhookUrl,
+    webhookUrl: extra.webhookUrl,
+    retentionSeconds: extra.retentionSeconds,
     traceContext: deps.traceCarrier?.() ?? null,
   });
   if (outcome.kind === 'duplicate_key') {

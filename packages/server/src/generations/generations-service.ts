@@ -12,6 +12,7 @@ import { cancelGeneration } from './cancel-generation.ts';
 import type { CheckedRequest } from './check-route.ts';
 import { CreateBatcher } from './create-batcher.ts';
 import { createGeneration } from './create-generation.ts';
+import { deleteGenerationMedia } from './delete-generation-media.ts';
 import type { GenerationEvent } from './generation-events.ts';
 import { GenerationReads } from './generation-reads.ts';
 import type { GenerationRecord } from './generation-record.ts';
@@ -104,6 +105,11 @@ export class GenerationsService {
     const g = await cancelGeneration(this.db, owner, id);
     this.settings.metrics?.generationEnded(g.model, g.provider ?? 'local', 'canceled');
     return g;
+  }
+
+  /** Deletes a finished generation's outputs and the inputs it alone used (see delete-generation-media.ts). */
+  deleteMedia(owner: Owner, id: string, log: { warn(details: object, message: string): void }) {
+    return deleteGenerationMedia(this.db, (key) => this.settings.assets.storage.delete(key), owner, id, log);
   }
 
   /** The events of one generation after `afterId`, oldest first. */

@@ -16,6 +16,8 @@ export interface KeyRecord {
   lastUsedAt: Date | null;
   budgetDailyMilli: number | null;
   budgetMonthlyMilli: number | null;
+  /** Default retention in seconds of what its requests store; null: the server's setting. */
+  retentionSeconds: number | null;
 }
 
 function keyFromRow(row: Row): KeyRecord {
@@ -31,6 +33,7 @@ function keyFromRow(row: Row): KeyRecord {
     lastUsedAt: r.dateOrNull('last_used_at'),
     budgetDailyMilli: r.numberOrNull('budget_daily_milli'),
     budgetMonthlyMilli: r.numberOrNull('budget_monthly_milli'),
+    retentionSeconds: r.numberOrNull('retention_seconds'),
   };
 }
 
@@ -44,6 +47,7 @@ export interface NewKey {
   name: string;
   budgetDailyMilli?: number | null;
   budgetMonthlyMilli?: number | null;
+  retentionSeconds?: number | null;
 }
 
 /** Stores a key without budgets. */
@@ -59,9 +63,10 @@ export async function insertKeyRow(tx: Queryable, k: NewKey): Promise<void> {
 export async function insertKeyWithBudgets(db: Queryable, k: NewKey): Promise<KeyRecord> {
   const rows = await runSql(
     db,
-    sql`INSERT INTO api_keys (id, account_id, mode, key_hash, prefix, name, budget_daily_milli, budget_monthly_milli)
+    sql`INSERT INTO api_keys (id, account_id, mode, key_hash, prefix, name, budget_daily_milli, budget_monthly_milli,
+         retention_seconds)
        VALUES (${k.id}, ${k.accountId}, ${k.mode}, ${k.keyHash}, ${k.prefix}, ${k.name}, ${k.budgetDailyMilli ?? null},
-         ${k.budgetMonthlyMilli ?? null}) RETURNING *`,
+         ${k.budgetMonthlyMilli ?? null}, ${k.retentionSeconds ?? null}) RETURNING *`,
   );
   if (!rows[0]) throw new Error('INSERT … RETURNING gave no row');
   return keyFromRow(rows[0]);
@@ -110,6 +115,22 @@ export async function revokeKeyRow(
   const rows = await runSql(
     db,
     sql`UPDATE api_keys SET revoked_at = COALESCE(revoked_at, clock_timestamp()) WHERE id = ${keyId} RETURNING *`,
+  );
+  return rows[0] ? { ...keyFromRow(rows[0]), keyHash: readRow(rows[0]).text('key_hash') } : null;
+}
+
+/**
+ * Sets a key's default retention (null: the server's setting); null when there is no such key. The hash comes back
+ * too: the commit announces it (migration 022), so every process reads the key again.
+ */
+export async function setKeyRetention(
+  db: Queryable,
+  keyId: string,
+  seconds: number | null,
+): Promise<(KeyRecord & { keyHash: string }) | null> {
+  const rows = await runSql(
+    db,
+    sql`UPDATE api_keys SET retention_seconds = ${seconds}::int WHERE id = ${keyId} RETURNING *`,
   );
   return rows[0] ? { ...keyFromRow(rows[0]), keyHash: readRow(rows[0]).text('key_hash') } : null;
 }

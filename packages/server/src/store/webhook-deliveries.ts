@@ -33,7 +33,14 @@ export function deliveryFromRow(row: Row): WebhookDelivery {
   };
 }
 
-const SNAPSHOT_TIMESTAMPS = ['created_at', 'started_at', 'completed_at', 'start_requested_at'];
+const SNAPSHOT_TIMESTAMPS = [
+  'created_at',
+  'started_at',
+  'completed_at',
+  'start_requested_at',
+  'stop_sent_at',
+  'media_deleted_at',
+];
 
 /**
  * The generation as it was at the delivery's event. The snapshot is the row as JSON (written by the trigger),

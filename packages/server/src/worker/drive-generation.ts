@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AssetRecord } from '../assets/asset-record.ts';
+import type { NewAsset } from '../assets/asset-record.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import { presentFacts } from '../assets/media-facts.ts';
 import { StorageKeyMissing } from '../assets/storage.ts';
@@ -367,7 +367,7 @@ async function succeed(
 ): Promise<void> {
   if (outputs.length === 0)
     throw new StepFailure('no_output', 'the provider finished without an output', false);
-  const assets: Omit<AssetRecord, 'createdAt'>[] = [];
+  const assets: NewAsset[] = [];
   const renderDirs: string[] = [];
   const tracing = deps.tracing ?? NO_TRACING;
   try {
@@ -432,23 +432,30 @@ async function storeOne(
   output: ProviderOutput,
   renderDirs: string[],
   signal: AbortSignal,
-): Promise<Omit<AssetRecord, 'createdAt'>> {
+): Promise<NewAsset> {
   if (!output.url.startsWith('file:')) {
     const file = await downloadOutput(deps.upstream, output.url, signal);
-    return deps.assets.storeOutput(ownerOf(g), file.path, file.bytes, file.sha256, g.id);
+    return deps.assets.storeOutput(ownerOf(g), file.path, file.bytes, file.sha256, g.id, g.retentionSeconds);
   }
   const path = resolve(fileURLToPath(output.url));
   if (!path.startsWith(resolve(deps.trustedOutputDir) + sep)) {
     throw new StepFailure('output_rejected', 'the provider returned a file outside its work folder', false);
   }
   const bytes = (await stat(path)).size;
-  const stored = await deps.assets.storeOutput(ownerOf(g), path, bytes, await sha256Of(path), g.id);
+  const stored = await deps.assets.storeOutput(
+    ownerOf(g),
+    path,
+    bytes,
+    await sha256Of(path),
+    g.id,
+    g.retentionSeconds,
+  );
   renderDirs.push(dirname(path));
   return stored;
 }
 
 /** Removes stored output files that no row will name (best effort: the sweeper collects what is left). */
-async function discardStored(deps: DriveDeps, assets: readonly Omit<AssetRecord, 'createdAt'>[]) {
+async function discardStored(deps: DriveDeps, assets: readonly NewAsset[]) {
   for (const asset of assets) await deps.assets.discardStored(asset.storageKey).catch(() => undefined);
 }
 
