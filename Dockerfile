@@ -48,6 +48,8 @@ COPY --from=build /app/packages/server/dist packages/server/dist
 # another account has a live key (REELAY_DEV_ACCOUNT decides otherwise).
 ENV HOST=0.0.0.0 \
   PORT=8080 \
+  MALLOC_ARENA_MAX=2 \
+  MALLOC_MMAP_THRESHOLD_=262144 \
   REELAY_DATA_DIR=/data
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]

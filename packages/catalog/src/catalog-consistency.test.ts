@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MODE_LABELS } from './labels.ts';
 import { prepare } from './prepare.ts';
 import { priceTable } from './pricing.ts';
 import { models } from './registry.ts';
@@ -107,7 +108,10 @@ describe.each(models.map((m) => [m.id, m] as const))('catalog entry %s', (_id, m
       ...model.fields.map((f): [LocalizedText, string] => [f.label, f.name]),
       ...model.pricing.variants.map((v): [LocalizedText] => [v.label]),
     ];
-    for (const f of model.fields) if (f.kind === 'media') expect(f.label.en, f.name).not.toBe(f.name);
+    // Every field reads as words in each language (the playground's labels), never as its raw name.
+    for (const f of model.fields) {
+      for (const locale of LOCALES) expect(f.label[locale], `${f.name} ${locale}`).not.toBe(f.name);
+    }
     for (const [label, name] of labels) {
       for (const locale of LOCALES) expect(label[locale]?.trim(), `${label.en} ${locale}`).toBeTruthy();
       // What stays as it is everywhere: the field's name, resolutions and sizes (720p, 4K), numbers.
@@ -156,10 +160,14 @@ describe.each(models.map((m) => [m.id, m] as const))('catalog entry %s', (_id, m
     expect(defaults[0]?.informational).toBeUndefined();
   });
 
-  it('lists its capabilities as a superset of its modes, and a provider', () => {
+  it('lists its capabilities as a superset of its modes, each named in every language, and a provider', () => {
     const capabilities = model.capabilities ?? model.modes;
     for (const mode of model.modes) expect(capabilities).toContain(mode);
     expect(new Set(capabilities).size).toBe(capabilities.length);
+    // Each capability has a name in every language (the pages list them by name).
+    for (const c of capabilities) {
+      for (const locale of LOCALES) expect(MODE_LABELS[c]?.[locale]?.trim(), `${c} ${locale}`).toBeTruthy();
+    }
     expect(model.provider.length).toBeGreaterThan(1);
     expect(model.notes ?? []).not.toContain('');
     // `always` has no switch; `source` is what the switch means.

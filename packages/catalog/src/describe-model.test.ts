@@ -44,7 +44,7 @@ describe('describeModel', () => {
       'referenceAssetUris',
     ]);
     expect(fields.prompt).toMatchObject({
-      label: 'prompt',
+      label: 'Prompt',
       type: 'string',
       required: true,
       default: null,
@@ -90,7 +90,7 @@ describe('describeModel', () => {
     expect(d.pricing.map((p) => p.label)).toEqual(kling?.pricing.variants.map((v) => v.label[locale]));
   });
 
-  it('gives labels in the asked language: slots and price words translated, names and resolutions kept', () => {
+  it('gives labels in the asked language: fields, slots and price words translated, resolutions kept', () => {
     const label = (locale: 'en' | 'es' | 'ru', name: string) =>
       describeModel(ID, { locale }).fields.find((f) => f.name === name)?.label;
     const row = (locale: 'en' | 'es' | 'ru', variant: string) =>
@@ -105,7 +105,12 @@ describe('describeModel', () => {
       '720p · Con audio',
       '720p · Со звуком',
     ]);
-    expect(label('ru', 'prompt')).toBe('prompt');
+    expect([label('en', 'aspectRatio'), label('es', 'aspectRatio'), label('ru', 'aspectRatio')]).toEqual([
+      'Aspect ratio',
+      'Relación de aspecto',
+      'Соотношение сторон',
+    ]);
+    expect(label('ru', 'prompt')).toBe('Запрос');
     expect(row('ru', '1080p')).toBe('1080p');
   });
 

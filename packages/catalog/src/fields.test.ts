@@ -13,13 +13,18 @@ function errorsOf(model: ModelEntry, input: unknown): [string, string][] {
 }
 
 describe('field builders', () => {
-  it('label scalar fields by name and fill in the usual choices', () => {
+  it('label scalar fields by their shared name, else by name, and fill in the usual choices', () => {
     expect(field.text('prompt', { description: text })).toEqual({
       kind: 'string',
       name: 'prompt',
-      label: { en: 'prompt', es: 'prompt', ru: 'prompt' },
+      label: { en: 'Prompt', es: 'Instrucción', ru: 'Запрос' },
       description: text,
       required: false,
+    });
+    expect(field.text('caption', { description: text }).label).toEqual({
+      en: 'caption',
+      es: 'caption',
+      ru: 'caption',
     });
     const label = { en: 'Start image', es: 'Imagen inicial', ru: 'Начальное изображение' };
     expect(field.media('startImage', 'image', { label, description: text })).toMatchObject({

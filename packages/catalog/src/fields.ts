@@ -1,4 +1,4 @@
-import { sameText } from './labels.ts';
+import { FIELD_LABELS, sameText } from './labels.ts';
 import type {
   BooleanField,
   EnumField,
@@ -15,14 +15,14 @@ const ALL_SCHEMES: readonly UriScheme[] = ['asset', 'https', 'data'];
 
 interface Common {
   description: LocalizedText;
-  /** The field's name in every language when unset (the usual case for scalar fields). */
+  /** When unset: the shared name of a field so called (`FIELD_LABELS`), else the field's name in every language. */
   label?: LocalizedText;
   required?: boolean;
 }
 
 const base = (name: string, o: Common) => ({
   name,
-  label: o.label ?? sameText(name),
+  label: o.label ?? FIELD_LABELS[name] ?? sameText(name),
   description: o.description,
   required: o.required ?? false,
 });

@@ -11,7 +11,16 @@ export {
 export { excludes, needs, needsOneOf } from './field-rules.ts';
 export { field } from './fields.ts';
 export { inputSchema } from './json-schema.ts';
-export { joinLabels, numbered, SLOT_LABELS, sameText, VARIANT_WORDS } from './labels.ts';
+export {
+  FIELD_LABELS,
+  joinLabels,
+  MODE_LABELS,
+  modeLabel,
+  numbered,
+  SLOT_LABELS,
+  sameText,
+  VARIANT_WORDS,
+} from './labels.ts';
 export { checkMediaUri } from './media-uri.ts';
 export { prepare } from './prepare.ts';
 export type * from './prepared-values.ts';

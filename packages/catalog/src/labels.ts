@@ -1,7 +1,8 @@
-import type { LocalizedText } from './types.ts';
+import type { Locale, LocalizedText } from './types.ts';
 
 /**
- * The human labels of the catalog, in every language: names of media slots and the words of price rows. A label
+ * The human labels of the catalog, in every language: names of fields and media slots, of modes, and the words of
+ * price rows. A label
  * that reads the same everywhere (a field name, a resolution such as `720p` or `4K`) is written with `sameText`.
  */
 
@@ -18,6 +19,39 @@ export const joinLabels = (...parts: readonly LocalizedText[]): LocalizedText =>
 /** A numbered label (`Reference video 2`); the first of a series has no number. */
 export const numbered = (label: LocalizedText, n: number): LocalizedText =>
   n === 1 ? label : { en: `${label.en} ${n}`, es: `${label.es} ${n}`, ru: `${label.ru} ${n}` };
+
+/** Names of the scalar fields models share; a field named otherwise is labelled by its model file or its name. */
+export const FIELD_LABELS: Readonly<Record<string, LocalizedText>> = {
+  prompt: { en: 'Prompt', es: 'Instrucción', ru: 'Запрос' },
+  aspectRatio: { en: 'Aspect ratio', es: 'Relación de aspecto', ru: 'Соотношение сторон' },
+  resolution: { en: 'Resolution', es: 'Resolución', ru: 'Разрешение' },
+  duration: { en: 'Duration', es: 'Duración', ru: 'Длительность' },
+  audioEnabled: { en: 'Generate audio', es: 'Generar audio', ru: 'Генерировать звук' },
+  quality: { en: 'Quality', es: 'Calidad', ru: 'Качество' },
+  imageSize: { en: 'Image size', es: 'Tamaño de imagen', ru: 'Размер изображения' },
+};
+
+/** Names of the modes (what a request does), as capabilities are listed. */
+export const MODE_LABELS: Readonly<Record<string, LocalizedText>> = {
+  text_to_video: { en: 'Text to video', es: 'Texto a vídeo', ru: 'Текст в видео' },
+  image_to_video: { en: 'Image to video', es: 'Imagen a vídeo', ru: 'Изображение в видео' },
+  video_to_video: { en: 'Video to video', es: 'Vídeo a vídeo', ru: 'Видео в видео' },
+  reference_to_video: {
+    en: 'Video from references',
+    es: 'Vídeo desde referencias',
+    ru: 'Видео по референсам',
+  },
+  text_to_image: { en: 'Text to image', es: 'Texto a imagen', ru: 'Текст в изображение' },
+  image_edit: { en: 'Image editing', es: 'Edición de imagen', ru: 'Редактирование изображения' },
+  image_reference: {
+    en: 'Image from references',
+    es: 'Imagen desde referencias',
+    ru: 'Изображение по референсам',
+  },
+};
+
+/** A mode's name in `locale`, or its id when the catalog has no name for it. */
+export const modeLabel = (mode: string, locale: Locale): string => MODE_LABELS[mode]?.[locale] ?? mode;
 
 /** Names of the media slots. */
 export const SLOT_LABELS = {

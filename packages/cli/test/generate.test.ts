@@ -98,6 +98,12 @@ describe('reelay generate and friends, as a subprocess against a gateway', { tim
     const cancel = await reelay('generations', 'cancel', id);
     expect(cancel.code).toBe(2);
     expect(cancel.stderr).toContain('409');
+    const deleted = await reelay('generations', 'delete', id);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stdout).toMatch(/media deleted at \d{4}-/);
+    expect(JSON.parse((await reelay('generations', 'get', id, '--json')).stdout).outputs[0].status).toBe(
+      'deleted',
+    );
   });
 
   it('shows what a generation costs: nothing once canceled uncharged, at most its quote while it runs', async () => {

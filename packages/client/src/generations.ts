@@ -50,7 +50,7 @@ export class GenerationList implements AsyncIterable<Generation> {
 
 const path = (id: string) => `/api/v1/generations/${encodeURIComponent(id)}`;
 
-/** `client.generations`: create, get, list, cancel and wait. */
+/** `client.generations`: create, get, list, cancel, delete and wait. */
 export class Generations {
   constructor(private readonly t: Transport) {}
 
@@ -84,6 +84,15 @@ export class Generations {
       idempotencyKey: options.idempotencyKey,
       signal: options.signal,
     });
+  }
+
+  /**
+   * Deletes a finished generation's media: the bytes of its outputs and of the inputs it alone used (their rows
+   * stay, marked `deleted`; the ledger is untouched). Answers the generation, its outputs `deleted`. A queued or
+   * running one is a ConflictError (`generation_active`); another account's id a NotFoundError.
+   */
+  delete(id: string, options: RequestOptions = {}): Promise<Generation> {
+    return this.t.json({ method: 'DELETE', path: path(id), signal: options.signal });
   }
 
   /**

@@ -26,7 +26,8 @@ export interface TransportOptions {
 
 /** One API call. */
 export interface Call {
-  method: 'GET' | 'POST';
+  /** DELETE is idempotent here (deleting again answers the same), so it is retried like GET. */
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   query?: Record<string, string | number | null | undefined>;
   /** A JSON body. */

@@ -37,8 +37,21 @@ export type KnownModel = keyof ModelInputs;
 
 /** A request for a model of the catalog this SDK was generated from: typed field by field. */
 export type KnownGenerationRequest<M extends KnownModel = KnownModel> = {
-  [K in M]: { type: ModelInputs[K]['type']; model: K; input: ModelInputs[K]['input']; webhookUrl?: string };
+  [K in M]: {
+    type: ModelInputs[K]['type'];
+    model: K;
+    input: ModelInputs[K]['input'];
+    webhookUrl?: string;
+    retention?: Retention;
+  };
 }[M];
+
+/**
+ * How long a generation's outputs and the inputs it stores are kept: whole seconds, or an ISO-8601 duration in
+ * days, hours, minutes and seconds (`'P7D'`, `'PT12H'`); 60 seconds to 365 days. Unset: the key's default, else
+ * the server's setting.
+ */
+export type Retention = number | string;
 
 /** A request for a model this SDK does not know (added to the gateway later): typed loosely. */
 export interface LooseGenerationRequest {
@@ -47,6 +60,7 @@ export interface LooseGenerationRequest {
   input: Record<string, unknown>;
   /** An https URL told of every state change (verify it with `webhooks.verify`). */
   webhookUrl?: string;
+  retention?: Retention;
 }
 
 /** `{type, model, input}`: exact for known model ids, loose for others. */

@@ -96,6 +96,22 @@ describe('@reelay/client against the gateway', () => {
     expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 720, height: 1280 });
   });
 
+  it('deletes a finished generation’s media, and refuses another account’s id', async () => {
+    const created = await client.generations.create({
+      type: 'image',
+      model: 'nano-banana',
+      input: { prompt: 'a red square' },
+    });
+    await expect(client.generations.wait(created.id)).resolves.toMatchObject({ status: 'succeeded' });
+    const other = createClient({ baseUrl: t.baseUrl, apiKey: (await account(10)).key });
+    await expect(other.generations.delete(created.id)).rejects.toBeInstanceOf(NotFoundError);
+    const deleted = await client.generations.delete(created.id);
+    expect(deleted.mediaDeletedAt).not.toBeNull();
+    expect(deleted.outputs.map((o) => o.status)).toEqual(['deleted']);
+    const asset = await client.assets.get(deleted.outputs[0]?.uri ?? '');
+    expect(asset).toMatchObject({ status: 'deleted', deletedAt: deleted.mediaDeletedAt });
+  });
+
   it('falls back to polling when the gateway has no event stream', async () => {
     const noEvents: typeof fetch = async (input, init) =>
       String(input).endsWith('/events')

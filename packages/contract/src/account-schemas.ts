@@ -114,6 +114,10 @@ export const ApiKey = z.strictObject({
     description:
       'The only providers its live generations may run on; `null`: any of the route. Test keys always run on the local renderer.',
   }),
+  defaultRetentionSeconds: z.number().int().nullable().meta({
+    description:
+      "How long what its requests store is kept when a request sends no `retention`; null: the server's setting.",
+  }),
   createdAt: timestamp,
   lastUsedAt: nullableTimestamp.meta({ description: 'Its last use, recorded at most once a minute.' }),
   revokedAt: nullableTimestamp.meta({ description: 'When it was revoked.' }),

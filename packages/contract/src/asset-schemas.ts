@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { mediaFacts } from './generation-schemas.ts';
-import { MediaKind, timestamp, wholeNumber } from './wire-fields.ts';
+import { MediaStatus, mediaFacts } from './generation-schemas.ts';
+import { MediaKind, nullableTimestamp, timestamp, wholeNumber } from './wire-fields.ts';
 
 /** A stored media file: uploaded, fetched for an input, or produced by a generation. */
 export const Asset = z.strictObject({
@@ -20,4 +20,12 @@ export const Asset = z.strictObject({
   }),
   sourceUrl: z.string().optional().meta({ description: 'The `https:` URL it was fetched from.' }),
   createdAt: timestamp,
+  status: MediaStatus.meta({
+    description:
+      'Whether its bytes are kept: `deleted` (with its generation) or `expired` (retention) answer 410 on download.',
+  }),
+  expiresAt: nullableTimestamp.meta({
+    description: 'When its bytes are deleted by retention; null when kept until deleted.',
+  }),
+  deletedAt: nullableTimestamp.meta({ description: 'When its bytes were deleted or expired.' }),
 });

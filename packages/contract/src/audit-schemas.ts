@@ -9,6 +9,7 @@ export const AuditEvent = z.strictObject({
       'key.created',
       'key.revoked',
       'key.allowlists_changed',
+      'key.retention_changed',
       'balance.granted',
       'account.limits_changed',
     ],

@@ -20,5 +20,13 @@ export const ErrorEnvelope = z.strictObject({
       .meta({ description: 'The field, header or query parameter that was wrong.' }),
     details: z.array(FieldError).optional(),
     requestId: z.string().meta({ examples: ['req_3k2j4h5g6f7d8s9a'] }),
+    traceId: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          'The OpenTelemetry trace id of the request, when the gateway sends traces to a collector.',
+        examples: ['4bf92f3577b34da6a3ce929d0e0e4736'],
+      }),
   }),
 });

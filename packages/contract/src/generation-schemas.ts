@@ -37,10 +37,14 @@ export const QuoteResult = z.strictObject({
   input: jsonObject.meta({ description: 'The normalised input: defaults applied.' }),
 });
 
+/** Whether a stored file still has its bytes: `deleted` on request, `expired` by retention (downloads answer 410). */
+export const MediaStatus = z.enum(['available', 'deleted', 'expired']);
+
 /** A stored media file produced by a generation. */
 export const Output = z.strictObject({
   uri: z.string().meta({ examples: ['asset://asset_8f7d6s5a4'] }),
   url: z.url().meta({ description: 'GET it with the key to download the bytes.' }),
+  status: MediaStatus,
   mediaType: z.string().meta({ examples: ['video/mp4'] }),
   bytes: wholeNumber,
   ...mediaFacts,
@@ -92,6 +96,18 @@ export const Generation = z.strictObject({
   createdAt: timestamp,
   startedAt: nullableTimestamp.meta({ description: 'When a worker started it.' }),
   completedAt: nullableTimestamp.meta({ description: 'When it reached succeeded, failed or canceled.' }),
+  retentionSeconds: z.number().int().nullable().meta({
+    description:
+      "How long its inputs and outputs are kept, from the request's `retention` or its key's default; null: the server's setting.",
+  }),
+  expiresAt: nullableTimestamp.meta({
+    description:
+      'When its outputs expire (their bytes are deleted; the rows stay, marked `expired`); null while it runs, or when they are kept until deleted.',
+  }),
+  mediaDeletedAt: nullableTimestamp.meta({
+    description:
+      'When its outputs and the inputs it alone used were deleted (`DELETE /api/v1/generations/{id}`) or expired; null while they are kept.',
+  }),
 });
 
 /** `GET /api/v1/generations`: a page, newest first. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { HttpLogOptions } from './api/build-http.ts';
@@ -24,6 +25,12 @@ import { GenerationsService } from './generations/generations-service.ts';
 import { findFfmpeg, findFfprobe } from './media/ffmpeg-binaries.ts';
 import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.ts';
 import { webhookUrlError } from './net/webhook-url.ts';
+import { instrumentProvider } from './observability/instrument-provider.ts';
+import { NO_METRICS } from './observability/metrics.ts';
+import { listenForMetrics } from './observability/metrics-listener.ts';
+import { startMetrics } from './observability/observability.ts';
+import { loadTracing, type Tracing } from './observability/tracing.ts';
+import { OperationsService } from './operations/operations-service.ts';
 import { LocalProvider } from './providers/local/local-provider.ts';
 import type { Provider } from './providers/provider.ts';
 import { ProviderRegistry } from './providers/registry.ts';
@@ -53,6 +60,10 @@ export interface Gateway {
   devKey: string | null;
   /** Why the development account is off (or its keys were revoked), to say at start; null when nothing to say. */
   devAccountNote: string | null;
+  /** The listener a worker-only process serves `/metrics` on (REELAY_METRICS_PORT), else null. */
+  metricsServer: Server | null;
+  /** Spans of requests, steps and provider calls (`NO_TRACING` when off). */
+  tracing: Tracing;
   /** Stops serving and claiming; in-flight steps get up to `graceMs` to finish before they are handed back. */
   close(graceMs?: number): Promise<void>;
 }
@@ -68,15 +79,32 @@ export async function createGateway(
     logger?: boolean | HttpLogOptions;
     /** Providers registered after the built-in ones; one with a built-in's id replaces it (benchmarks). */
     providers?: { provider: Provider; pollIntervalMs: number }[];
+    /** Tracing to use instead of the configured one (tests give one with an in-memory exporter). */
+    tracing?: Tracing;
   } = {},
 ): Promise<Gateway> {
   const role = options.role ?? 'all';
+  // The tracing SDK is imported only when a collector is configured, meanwhile the database opens.
+  const tracingLoad = options.tracing ? Promise.resolve(options.tracing) : loadTracing(config.observability);
+  tracingLoad.catch(() => {});
   // The HTTP application's modules (Fastify, every route) load while the database opens: most of opening it is
   // waiting for its files and its WebAssembly to compile, time the loading can use.
   const httpModule = import('./api/build-http.ts');
   httpModule.catch(() => {});
   const db = await openDatabase(config.database);
+  let tracing: Tracing | null = null;
   try {
+    const traces = await tracingLoad;
+    tracing = traces;
+    const { metrics, scrape } = await startMetrics({
+      token: config.observability.metricsToken,
+      db,
+      role,
+      caps: config.upstreams.caps,
+    });
+    // Provider calls are timed, counted and traced only when metrics or tracing are on.
+    const observed = (p: Provider): Provider =>
+      metrics === NO_METRICS && !traces.enabled ? p : instrumentProvider(p, metrics, traces);
     const storage = await createStorage(config.storage);
     // The one outbound fetcher: https inputs, upstream outputs and webhooks only reach public addresses.
     const { caFile, ...fetchOptions } = config.fetch;
@@ -84,6 +112,7 @@ export async function createGateway(
       ...fetchOptions,
       ...(caFile !== null ? { ca: readFileSync(caFile, 'utf8') } : {}),
     });
+    const signingSecret = await loadSigningSecret(config.assets.signingSecret, config.dataDir);
     const ffprobePath = findFfprobe(config.render.ffprobePath, config.render.searchPath);
     const assets = new AssetsService(db, storage, {
       ffprobePath,
@@ -92,28 +121,31 @@ export async function createGateway(
       maxPixels: config.assets.maxPixels,
       maxDataUriBytes: config.limits.maxDataUriBytes,
       publicUrl: config.publicUrl,
-      signingSecret: await loadSigningSecret(config.assets.signingSecret, config.dataDir),
+      signingSecret,
       signedUrlTtlSeconds: config.assets.signedUrlTtlSeconds,
       fetch: outboundFetch,
+      retentionSeconds: config.assets.retentionHours * 3600,
     });
     const ffmpegPath = findFfmpeg(config.render.ffmpegPath, config.render.searchPath);
     const providers = new ProviderRegistry().register(
-      new LocalProvider({
-        workDir: config.render.workDir,
-        ffmpegPath,
-        maxConcurrent: config.render.concurrency,
-        renders: new LocalRenders(db),
-        leaseMs: config.worker.leaseSeconds * 1000,
-      }),
+      observed(
+        new LocalProvider({
+          workDir: config.render.workDir,
+          ffmpegPath,
+          maxConcurrent: config.render.concurrency,
+          renders: new LocalRenders(db),
+          leaseMs: config.worker.leaseSeconds * 1000,
+        }),
+      ),
       { pollIntervalMs: 200 },
     );
     // Upstream APIs are called at their configured origins only; their outputs come in via outboundFetch.
     const uploadFetch = outboundFetch as typeof fetch;
     for (const upstream of upstreamProviders(config.upstreams, { fetch, now: Date.now, uploadFetch }))
-      providers.register(upstream, { pollIntervalMs: config.upstreams.pollIntervalMs });
+      providers.register(observed(upstream), { pollIntervalMs: config.upstreams.pollIntervalMs });
     providers.routing(config.upstreams);
     for (const extra of options.providers ?? [])
-      providers.register(extra.provider, { pollIntervalMs: extra.pollIntervalMs });
+      providers.register(observed(extra.provider), { pollIntervalMs: extra.pollIntervalMs });
     const inputDelivery = { preference: config.upstreams.inputs, linksReachable: linksReachable(config) };
     const devAccount = await settleDevAccount(db, { dataDir: config.dataDir, ...config.devAccount });
     const devKey = devAccount.key;
@@ -140,6 +172,8 @@ export async function createGateway(
             allowedCandidates(p, model, providers.routes.candidates(model, p.mode))[0] ?? 'local',
           // Nothing is accepted that no enabled provider can run with this configuration.
           checkRoute: (p, checked) => checkRoute({ db, providers, delivery: inputDelivery }, p, checked),
+          metrics,
+          tracing: traces,
         }),
         assets,
         accounts: new AccountsService(
@@ -153,6 +187,7 @@ export async function createGateway(
         audit: new AuditService(db),
         alerts: new AlertsService(db),
         webhooks: new WebhooksService(db, { secretGraceSeconds: config.webhooks.secretGraceSeconds }),
+        operations: new OperationsService(db, providers),
         authenticator,
         idempotency: new IdempotencyKeys(db),
         idempotencyLeaseMs: config.limits.idempotencyLeaseMs,
@@ -169,6 +204,11 @@ export async function createGateway(
         assetRetentionHours: config.assets.retentionHours,
         replicatePredictions,
         openAiVideos,
+        metrics,
+        metricsScrape: scrape,
+        metricsToken: config.observability.metricsToken,
+        logSecrets: [signingSecret, ...(devKey ? [devKey] : []), ...configuredSecrets(config)],
+        tracing: traces,
       },
       options.logger ?? false,
     );
@@ -182,6 +222,8 @@ export async function createGateway(
         reconcileGiveUpMs: config.worker.reconcileGiveUpMs,
         log: http.log,
         faults: config.testFaults,
+        metrics,
+        tracing: traces,
         upstream: {
           fetchOutput: outboundFetch as typeof fetch,
           maxOutputBytes: config.fetch.maxBytes,
@@ -216,6 +258,7 @@ export async function createGateway(
         fetch: outboundFetch as typeof fetch,
         publicUrl: config.publicUrl,
         log: http.log,
+        metrics,
         bodyFor: firstBody([
           replicateWebhookBody(replicatePredictions, {
             publicUrl: config.publicUrl,
@@ -230,7 +273,13 @@ export async function createGateway(
         pollIntervalMs: config.worker.pollIntervalMs,
       },
     );
-    const deadlines = new DeadlineSweeper(db, config.deadlines, config.worker.pollIntervalMs, http.log);
+    const deadlines = new DeadlineSweeper(
+      db,
+      config.deadlines,
+      config.worker.pollIntervalMs,
+      http.log,
+      metrics,
+    );
     const sweeper = new AssetSweeper(db, storage, {
       retentionHours: config.assets.retentionHours,
       orphanGraceSeconds: config.assets.orphanGraceSeconds,
@@ -244,6 +293,13 @@ export async function createGateway(
     }
     await webhooks.start();
     if (runsWork) deadlines.start();
+    // A worker-only process has no API listener: its metrics get one of their own, when a port is set.
+    const { metricsPort, metricsToken } = config.observability;
+    const metricsServer =
+      role === 'worker' && metricsPort !== null && metricsToken !== null && scrape !== null
+        ? await listenForMetrics({ host: config.host, port: metricsPort, token: metricsToken, scrape })
+        : null;
+    const tracer = traces;
     return {
       config,
       db,
@@ -253,8 +309,11 @@ export async function createGateway(
       authenticator,
       devKey,
       devAccountNote: devAccount.note,
+      metricsServer,
+      tracing: tracer,
       async close(graceMs = 0) {
         await http.close();
+        if (metricsServer) await new Promise((resolve) => metricsServer.close(resolve));
         await sweeper.stop();
         await deadlines.stop();
         await worker.stop(graceMs);
@@ -264,12 +323,30 @@ export async function createGateway(
         await providers.close();
         await outboundFetch.close();
         await db.close();
+        await tracer.shutdown();
       },
     };
   } catch (error) {
     await db.close();
+    await tracing?.shutdown();
     throw error;
   }
+}
+
+/** Every secret the configuration holds, so that no log line can show one. */
+function configuredSecrets(config: Config): string[] {
+  const { kling, fal, replicate } = config.upstreams;
+  const s3 = config.storage.driver === 's3' ? config.storage.credentials?.secretAccessKey : undefined;
+  return [
+    config.adminKey,
+    config.observability.metricsToken,
+    kling?.accessKey,
+    kling?.secretKey,
+    fal?.key,
+    replicate?.token,
+    replicate?.webhookSecret,
+    s3,
+  ].filter((secret): secret is string => typeof secret === 'string' && secret !== '');
 }
 
 /**

@@ -64,6 +64,18 @@ export interface Config {
   adminKey: string | null;
   prices: PriceOverrides;
   logLevel: string;
+  /** How request log lines are written: `auto` picks `pretty` on a terminal, else `json`. */
+  logFormat: 'auto' | 'json' | 'pretty';
+  /** Metrics and traces (see observability/). */
+  observability: {
+    /** The bearer token `/metrics` takes; null: no metrics are kept and `/metrics` answers 404. */
+    metricsToken: string | null;
+    /** Where a worker-only process serves `/metrics`; null: it serves none. */
+    metricsPort: number | null;
+    /** The OTLP/HTTP collector traces are sent to; null: tracing is off (and its SDK never loaded). */
+    otlpEndpoint: string | null;
+    serviceName: string;
+  };
   /** The outbound fetcher (https inputs, upstream outputs, webhooks): see net/guarded-fetch.ts. */
   fetch: {
     /** Plain http:// URLs (development only). */
@@ -274,6 +286,13 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     adminKey: s.REELAY_ADMIN_KEY,
     prices: s.REELAY_PRICES,
     logLevel: s.LOG_LEVEL,
+    logFormat: s.REELAY_LOG_FORMAT,
+    observability: {
+      metricsToken: s.REELAY_METRICS_TOKEN,
+      metricsPort: s.REELAY_METRICS_PORT ?? null,
+      otlpEndpoint: s.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: s.OTEL_SERVICE_NAME ?? 'reelay',
+    },
     fetch: {
       allowHttp: s.REELAY_FETCH_ALLOW_HTTP,
       allowPrivateAddresses: s.REELAY_FETCH_ALLOW_PRIVATE,

@@ -14,7 +14,9 @@ async function main(): Promise<void> {
       `"${role}" alone needs DATABASE_URL: the embedded database serves one process, which runs both API and worker.`,
     );
   }
-  const gateway = await createGateway(config, { role, logger: { level: config.logLevel } });
+  // A terminal gets readable lines; anything else (a file, a collector) one JSON line each.
+  const format = config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat;
+  const gateway = await createGateway(config, { role, logger: { level: config.logLevel, format } });
   if (role !== 'worker') {
     try {
       await gateway.http.listen({ port: config.port, host: config.host });

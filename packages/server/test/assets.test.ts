@@ -376,12 +376,17 @@ describe.each(DATABASES)('assets on %s', (kind) => {
         intervalMs: 60_000,
       });
       expect(await sweeper.sweepOnce()).toBeGreaterThanOrEqual(1);
-      expect((await t.api('GET', `/api/v1/assets/${old.id}`)).status).toBe(404);
+      // The row stays and says why the file is gone; its bytes answer 410.
+      expect((await t.api('GET', `/api/v1/assets/${old.id}`)).json).toMatchObject({
+        status: 'expired',
+        deletedAt: expect.any(String),
+      });
+      expect((await t.api('GET', `/api/v1/assets/${old.id}/content`)).status).toBe(410);
       expect((await t.api('GET', `/api/v1/assets/${needed.id}/content`)).status).toBe(200);
-      expect((await t.api('GET', `/api/v1/assets/${fresh.id}`)).status).toBe(200);
+      expect((await t.api('GET', `/api/v1/assets/${fresh.id}`)).json.status).toBe('available');
       await t.api('POST', `/api/v1/generations/${g.json.id}/cancel`);
       await sweeper.sweepOnce();
-      expect((await t.api('GET', `/api/v1/assets/${needed.id}`)).status).toBe(404);
+      expect((await t.api('GET', `/api/v1/assets/${needed.id}`)).json.status).toBe('expired');
     });
   });
 

@@ -73,7 +73,10 @@ describe('the production build', () => {
 
   it('is what npm start runs: plain node, no tsx, serving the API, the pages and a generation', async () => {
     const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
-    expect(manifest.scripts.start).toBe('exec node --enable-source-maps packages/server/dist/main.js');
+    // glibc's malloc variables get defaults (docs/deploy.md, "Memory"), then node runs the build.
+    expect(manifest.scripts.start).toMatch(
+      /^(MALLOC_\w+=\S+ )+exec node --enable-source-maps packages\/server\/dist\/main\.js$/,
+    );
     const data = await mkdtemp(join(tmpdir(), 'reelay-start-'));
     scratch.push(data);
     const port = await freePort();
@@ -173,4 +176,16 @@ describe('the production build', () => {
       await pgdb.drop();
     }
   }, 120_000);
+
+  it('keeps prom-client and the OpenTelemetry SDK out of a start that does not ask for them', async () => {
+    const files = (await readdir(DIST)).filter((f) => f.endsWith('.js'));
+    const importing = async (pattern: RegExp) => {
+      const found: string[] = [];
+      for (const file of files) if (pattern.test(await readFile(join(DIST, file), 'utf8'))) found.push(file);
+      return found.map((f) => f.replace(/-[A-Z0-9]{8}\.js$/, ''));
+    };
+    // Each is imported only by its own chunk, which the gateway imports when metrics or tracing is configured.
+    expect(await importing(/from\s*"prom-client"/)).toEqual(['prometheus-metrics']);
+    expect(await importing(/from\s*"@opentelemetry\//)).toEqual(['otel-tracing']);
+  });
 });

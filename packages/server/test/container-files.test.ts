@@ -168,7 +168,14 @@ describe('Dockerfile', () => {
 
   it('starts the compiled main that `npm start` runs, copied from the build stage', () => {
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
-    const start = (pkg.scripts.start ?? '').replace(/^exec\s+/, '').split(/\s+/);
+    // The script sets glibc's malloc variables unless the caller did; the image sets the same values.
+    const prefix = /^((?:MALLOC_\w+=\$\{MALLOC_\w+:-\d+\}\s+)+)exec\s+/.exec(pkg.scripts.start ?? '');
+    expect(prefix).not.toBeNull();
+    const defaults = [...(prefix?.[1] ?? '').matchAll(/(MALLOC_\w+)=\$\{\1:-(\d+)\}/g)];
+    expect(defaults.map((d) => d[1])).toEqual(['MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_']);
+    const env = args('ENV').join(' ');
+    for (const [, name, value] of defaults) expect(env).toMatch(new RegExp(`(^|\\s)${name}=${value}(\\s|$)`));
+    const start = (pkg.scripts.start ?? '').slice(prefix?.[0].length).split(/\s+/);
     const entrypoint = args('ENTRYPOINT');
     expect(entrypoint).toHaveLength(1);
     expect(JSON.parse(entrypoint[0] as string)).toEqual(start);

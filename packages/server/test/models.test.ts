@@ -162,13 +162,13 @@ describe('the catalog over HTTP', () => {
     const ru = await t.api('GET', '/api/v1/models/kling-3.0-omni?locale=ru');
     expect(ru.json.description).toMatch(/[а-я]/);
     expect(ru.json.fields[0].description).toMatch(/[а-я]/);
-    // Labels follow the language too; field names and resolutions stay as they are.
+    // Labels follow the language too; resolutions stay as they are.
     expect(ru.json.fields.map((f: { label: string }) => f.label)).toEqual([
-      'prompt',
-      'aspectRatio',
-      'resolution',
-      'duration',
-      'audioEnabled',
+      'Запрос',
+      'Соотношение сторон',
+      'Разрешение',
+      'Длительность',
+      'Генерировать звук',
       'Референсное видео',
       'Референсные изображения',
     ]);

@@ -49,6 +49,8 @@ const WEB_PAGES = new Set([
   '/:locale/models/:id',
   '/dashboard',
   '/:locale/dashboard',
+  '/console',
+  '/:locale/console',
   '/static/:name',
 ]);
 

@@ -306,6 +306,59 @@ describe('web pages in Chromium', () => {
     await page.close();
   });
 
+  it('prices the defaults as soon as a key is given, before any text is typed, beside the description', async () => {
+    const page = await context.newPage();
+    await page.goto(`${t.baseUrl}/en/models/${MODEL}`);
+    await page.fill('#api-key', t.key);
+    await page.click('[data-use-key]');
+    const expected = await t.api('POST', '/api/v1/quotes', {
+      type: 'video',
+      model: MODEL,
+      input: { prompt: 'x' },
+    });
+    await expect
+      .poll(() => page.locator('[data-quote]').textContent(), WAIT)
+      .toContain(`= ${expected.json.tokens} tokens · variant ${expected.json.variant}`);
+    // The required prompt was only stood in for: the field stays empty and shows no error.
+    expect(await page.locator('#f-prompt').inputValue()).toBe('');
+    expect(await page.locator('#f-prompt-error').isVisible()).toBe(false);
+    // A field that sets the price changes the quote.
+    await page.selectOption('#f-resolution', '1080p');
+    const hd = await t.api('POST', '/api/v1/quotes', {
+      type: 'video',
+      model: MODEL,
+      input: { prompt: 'x', resolution: '1080p' },
+    });
+    expect(hd.json.tokens).not.toBe(expected.json.tokens);
+    await expect
+      .poll(() => page.locator('[data-quote]').textContent(), WAIT)
+      .toContain(`= ${hd.json.tokens} tokens · variant ${hd.json.variant}`);
+
+    // On a wide screen the playground stands beside the description, above the reference sections.
+    const box = async (selector: string) => {
+      const b = await page.locator(selector).first().boundingBox();
+      if (!b) throw new Error(`${selector} is not shown`);
+      return b;
+    };
+    const lead = await box('.lead');
+    const playground = await box('[data-playground]');
+    const example = await box('#example-title');
+    expect(playground.x).toBeGreaterThanOrEqual(lead.x + lead.width);
+    expect(playground.y).toBeLessThan(lead.y + lead.height);
+    expect(playground.y).toBeLessThan(example.y);
+    // On a phone it follows the description, still above the reference sections, and nothing spills sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const narrowLead = await box('.lead');
+    const narrow = await box('[data-playground]');
+    expect(narrow.y).toBeGreaterThan(narrowLead.y + narrowLead.height);
+    expect(narrow.y).toBeLessThan((await box('#example-title')).y);
+    expect(narrow.x + narrow.width).toBeLessThanOrEqual(390);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+    ).toBe(0);
+    await page.close();
+  });
+
   it('shows the API error next to the field it names', async () => {
     const page = await context.newPage();
     await page.goto(`${t.baseUrl}/en/models/${MODEL}`);
@@ -344,10 +397,21 @@ describe('web pages in Chromium', () => {
     await page.goto(`${t.baseUrl}/en/models/kling-3.0-motion`);
     await page.fill('#api-key', t.key);
     await page.click('[data-use-key]');
-    // Before Run, the live quote does not shout about the files nobody has picked yet.
+    // Before Run, the live quote does not shout about the files nobody has picked yet, and shows the price at
+    // once: the files are in every request of this model, so they set no price of their own.
     await page.fill('#f-prompt', 'a dancer');
-    await expect.poll(() => page.locator('[data-quote]').textContent(), WAIT).toBe('—');
+    const expected = await t.api('POST', '/api/v1/quotes', {
+      type: 'video',
+      model: 'kling-3.0-motion',
+      input: { prompt: 'a dancer', referencePhoto: 'asset://asset_a', motionVideo: 'asset://asset_b' },
+    });
+    expect(expected.status, expected.text).toBe(200);
+    await expect
+      .poll(() => page.locator('[data-quote]').textContent(), WAIT)
+      .toContain(`variant ${expected.json.variant} · mode ${expected.json.mode}`);
+    expect(await page.locator('[data-quote]').textContent()).toContain(`${expected.json.tokens} tokens`);
     expect(await page.locator('#f-referencePhoto-error').isVisible()).toBe(false);
+    expect(await page.locator('#f-prompt').inputValue()).toBe('a dancer');
     // Run (the prompt's change event fires as it loses focus, so a quote follows the run).
     const quoted = page.waitForResponse((r) => r.url().endsWith('/api/v1/quotes'));
     await page.click('[data-run-button]');

@@ -98,6 +98,30 @@ describe('web pages over HTTP', () => {
     }
   });
 
+  it('labels every playground field and capability with words of the page’s language, not ids', async () => {
+    const words = {
+      en: { aspectRatio: 'Aspect ratio', duration: 'Duration', mode: 'Image to video' },
+      es: { aspectRatio: 'Relación de aspecto', duration: 'Duración', mode: 'Imagen a vídeo' },
+      ru: { aspectRatio: 'Соотношение сторон', duration: 'Длительность', mode: 'Изображение в видео' },
+    } as const;
+    for (const locale of LOCALES) {
+      const page = await (await get(`/${locale}/models/kling-3.0-omni`)).text();
+      const want = words[locale];
+      expect(page).toContain(`<label for="f-aspectRatio">${want.aspectRatio} (aspectRatio)</label>`);
+      expect(page).toContain(`<label for="f-duration">${want.duration} (duration)</label>`);
+      expect(page).toContain(`<li title="image_to_video">${want.mode}</li>`);
+      // No label of any model reads as its bare field id.
+      for (const model of models) {
+        const html = await (await get(`/${locale}/models/${model.id}`)).text();
+        for (const f of model.fields)
+          expect(html, `${model.id} ${f.name}`).not.toContain(`<label for="f-${f.name}">${f.name}`);
+      }
+      const catalog = await (await get(`/${locale}/models`)).text();
+      expect(catalog).toContain(`<option value="image_to_video">${want.mode}</option>`);
+      expect(catalog).not.toContain('<li>image_to_video</li>');
+    }
+  });
+
   it('picks the language of unprefixed paths from Accept-Language', async () => {
     const ru = await get('/models', { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5' });
     expect(ru.status).toBe(200);

@@ -150,6 +150,27 @@ describe('the wire contract against real answers', () => {
     conforms(wire.NewApiKey, key, 201, 'POST /admin/accounts/{id}/keys');
     const grant = await t.api('POST', `${path}/grants`, { mode: 'test', tokens: 5 }, admin);
     conforms(wire.AdminAccount, grant, 201, 'POST /admin/accounts/{id}/grants');
+    const accounts = await t.api('GET', '/api/v1/admin/accounts?limit=1', undefined, admin);
+    conforms(wire.AdminAccountPage, accounts, 200, 'GET /admin/accounts');
+    const providers = await t.api('GET', '/api/v1/admin/providers', undefined, admin);
+    conforms(wire.ProviderHealthReport, providers, 200, 'GET /admin/providers');
+    conforms(
+      wire.QueueStatus,
+      await t.api('GET', '/api/v1/admin/queue', undefined, admin),
+      200,
+      'GET /admin/queue',
+    );
+    const deliveries = await t.api('GET', '/api/v1/admin/webhooks/deliveries', undefined, admin);
+    conforms(wire.AdminWebhookDeliveryPage, deliveries, 200, 'GET /admin/webhooks/deliveries');
+    const delivery = deliveries.json.data[0];
+    expect(delivery, 'a delivery made by the webhook test above').toBeDefined();
+    const replayed = await t.api(
+      'POST',
+      `/api/v1/admin/webhooks/deliveries/${delivery.id}/replay`,
+      undefined,
+      admin,
+    );
+    conforms(wire.AdminWebhookDelivery, replayed, 202, 'POST /admin/webhooks/deliveries/{id}/replay');
   });
 
   it('errors: 401, 404, 422 with every bad field, 400', async () => {

@@ -48,7 +48,7 @@ async function follow(client: ReelayClient, ctx: CliContext, created: Generation
   return done;
 }
 
-/** `reelay generate` and `reelay generations list|get|cancel`. */
+/** `reelay generate` and `reelay generations list|get|cancel|delete`. */
 export function generationCommands(program: Command): void {
   inputOptions(
     program
@@ -61,13 +61,26 @@ export function generationCommands(program: Command): void {
     .option('--out <file>', 'download the output here (implies --wait)')
     .option('--idempotency-key <key>', 'the same key and request give back the same generation')
     .option('--webhook-url <url>', 'an https URL told of every state change')
+    .option(
+      '--retention <duration>',
+      'how long its outputs and stored inputs are kept: seconds or an ISO-8601 duration such as P7D or PT12H',
+    )
     .action(async (modelId: string, o, command: Command) => {
       const ctx = contextOf(command);
       const client = ctx.client();
       const model = await client.models.get(modelId);
       const input = await buildInput(client, model, o);
       const created = await client.generations.create(
-        { type: model.type, model: model.id, input, ...(o.webhookUrl ? { webhookUrl: o.webhookUrl } : {}) },
+        {
+          type: model.type,
+          model: model.id,
+          input,
+          ...(o.webhookUrl ? { webhookUrl: o.webhookUrl } : {}),
+          // Digits alone are seconds; anything else goes as written, for the gateway to check.
+          ...(o.retention
+            ? { retention: /^\d+$/.test(o.retention) ? Number(o.retention) : o.retention }
+            : {}),
+        },
         o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {},
       );
       if (!o.wait && !o.out) {
@@ -79,7 +92,7 @@ export function generationCommands(program: Command): void {
       ctx.print(done, () => `${summary(done)}${o.out ? `\nsaved ${o.out}` : ''}`);
     });
 
-  const generations = program.command('generations').description('list, show and cancel generations');
+  const generations = program.command('generations').description('list, show, cancel and delete generations');
   generations
     .command('list')
     .description('your generations, newest first')
@@ -124,5 +137,19 @@ export function generationCommands(program: Command): void {
       const ctx = contextOf(command);
       const g = await ctx.client().generations.cancel(id);
       ctx.print(g, () => summary(g));
+    });
+  generations
+    .command('delete <id>')
+    .description(
+      'delete a finished generation’s outputs and the inputs only it used (the record and the ledger stay)',
+    )
+    .action(async (id: string, _o, command: Command) => {
+      const ctx = contextOf(command);
+      const g = await ctx.client().generations.delete(id);
+      ctx.print(
+        g,
+        () => `${summary(g)}
+  media deleted at ${g.mediaDeletedAt ?? '?'}`,
+      );
     });
 }

@@ -28,9 +28,20 @@ export function serverMain(resolveModule: (specifier: string) => string = import
   return main;
 }
 
-/** Runs the gateway with plain node in this terminal, passing signals on and exiting with its code. */
+/**
+ * Runs the gateway with plain node in this terminal, passing signals on and exiting with its code. As `npm start`
+ * does, it sets glibc's malloc up for a long-running process unless the caller did (docs/deploy.md, "Memory").
+ */
 function runServer(role: 'all' | 'worker'): void {
-  const child = spawn(process.execPath, ['--enable-source-maps', serverMain(), role], { stdio: 'inherit' });
+  const env = {
+    ...process.env,
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+    MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '262144',
+  };
+  const child = spawn(process.execPath, ['--enable-source-maps', serverMain(), role], {
+    stdio: 'inherit',
+    env,
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
   child.on('exit', (code) => process.exit(code ?? 1));
 }

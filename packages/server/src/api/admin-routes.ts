@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { adminActor } from '../audit/audit-service.ts';
-import type { AccountsService } from '../billing/accounts.ts';
+import { ApiError } from '../errors.ts';
+import { keyRetention } from '../retention/parse-retention.ts';
+import { adminDeliveryJson, type DeliveryState } from '../webhooks/webhook-deliveries.ts';
+import type { ApiDeps } from './deps.ts';
 import { allowlist } from './keys-routes.ts';
 
 const limit = { anyOf: [{ type: 'integer', minimum: 1, maximum: 10_000_000 }, { type: 'null' }] };
@@ -8,10 +11,80 @@ const budget = { anyOf: [{ type: 'number', minimum: 0, maximum: 1e12 }, { type: 
 const mode = { type: 'string', enum: ['test', 'live'] };
 const alertUrl = { anyOf: [{ type: 'string', maxLength: 2048 }, { type: 'null' }] };
 const threshold = { anyOf: [{ type: 'number', minimum: 0, maximum: 1e12 }, { type: 'null' }] };
+/** Seconds or an ISO-8601 duration, checked by `keyRetention` (which names the field in its 422). */
+const retention = { anyOf: [{ type: 'number' }, { type: 'string', maxLength: 40 }, { type: 'null' }] };
 const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] };
 
-/** The operator's API (admin key only): accounts, their limits, keys and token grants. */
-export function adminRoutes(app: FastifyInstance, accounts: AccountsService): void {
+const invalid = (param: string, message: string) => new ApiError('invalid_request', 400, message, { param });
+
+/** A whole number query parameter from `min` to `max`, or `fallback` when it is not sent. */
+function wholeParam(
+  q: Record<string, unknown>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (q[name] === undefined) return fallback;
+  const n = Number(q[name]);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw invalid(name, `${name} must be a whole number from ${min} to ${max}.`);
+  }
+  return n;
+}
+
+/** An optional text query parameter (an empty one counts as not sent). */
+const textParam = (q: Record<string, unknown>, name: string): string | null => {
+  const v = q[name];
+  if (v === undefined || v === '') return null;
+  if (typeof v !== 'string') throw invalid(name, `${name} must be sent once.`);
+  return v;
+};
+
+const DELIVERY_STATES: readonly DeliveryState[] = ['pending', 'succeeded', 'failed'];
+
+/**
+ * The operator's API (admin key only): accounts, their limits, keys and token grants; and what the console
+ * watches over every account: provider health, the queue and webhook deliveries (with replay).
+ */
+export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const { accounts } = deps;
+
+  app.get('/api/v1/admin/accounts', async (request) => {
+    const q = request.query as Record<string, unknown>;
+    return accounts.list({ limit: wholeParam(q, 'limit', 50, 1, 200), cursor: textParam(q, 'cursor') });
+  });
+
+  app.get('/api/v1/admin/providers', async (request) => {
+    const q = request.query as Record<string, unknown>;
+    const hours = wholeParam(q, 'hours', 24, 1, 24 * 90);
+    return deps.operations.providerHealth(new Date(Date.now() - hours * 3_600_000));
+  });
+
+  app.get('/api/v1/admin/queue', async () => deps.operations.queue());
+
+  app.get('/api/v1/admin/webhooks/deliveries', async (request) => {
+    const q = request.query as Record<string, unknown>;
+    const state = textParam(q, 'state');
+    if (state !== null && !DELIVERY_STATES.some((s) => s === state)) {
+      throw invalid('state', 'state must be pending, succeeded or failed.');
+    }
+    const page = await deps.webhooks.listAllDeliveries({
+      limit: wholeParam(q, 'limit', 20, 1, 100),
+      cursor: textParam(q, 'cursor'),
+      state: DELIVERY_STATES.find((s) => s === state) ?? null,
+      accountId: textParam(q, 'accountId'),
+    });
+    return { data: page.data.map(adminDeliveryJson), nextCursor: page.nextCursor };
+  });
+
+  app.post<{ Params: { id: string } }>(
+    '/api/v1/admin/webhooks/deliveries/:id/replay',
+    { schema: { params: idParams } },
+    async (request, reply) =>
+      reply.status(202).send(adminDeliveryJson(await deps.webhooks.replayAny(request.params.id))),
+  );
+
   app.post<{
     Body: {
       name: string;
@@ -83,6 +156,7 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService): vo
       monthlyTokens?: number | null;
       allowedModels?: string[] | null;
       allowedProviders?: string[] | null;
+      defaultRetention?: unknown;
     };
   }>(
     '/api/v1/admin/accounts/:id/keys',
@@ -100,12 +174,14 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService): vo
             monthlyTokens: budget,
             allowedModels: allowlist,
             allowedProviders: allowlist,
+            defaultRetention: retention,
           },
         },
       },
     },
     async (request, reply) => {
       const b = request.body;
+      const retentionSeconds = keyRetention(b.defaultRetention) ?? null;
       const key = await accounts.createKey(
         request.params.id,
         {
@@ -115,6 +191,7 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService): vo
           monthlyTokens: b.monthlyTokens ?? null,
           allowedModels: b.allowedModels,
           allowedProviders: b.allowedProviders,
+          retentionSeconds,
         },
         adminActor(request.ip),
       );
@@ -132,7 +209,7 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService): vo
 
   app.patch<{
     Params: { id: string };
-    Body: { allowedModels?: string[] | null; allowedProviders?: string[] | null };
+    Body: { allowedModels?: string[] | null; allowedProviders?: string[] | null; defaultRetention?: unknown };
   }>(
     '/api/v1/admin/keys/:id',
     {
@@ -141,11 +218,11 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService): vo
         body: {
           type: 'object',
           additionalProperties: false,
-          properties: { allowedModels: allowlist, allowedProviders: allowlist },
+          properties: { allowedModels: allowlist, allowedProviders: allowlist, defaultRetention: retention },
         },
       },
     },
-    async (request) => accounts.setAllowlists(request.params.id, request.body ?? {}, adminActor(request.ip)),
+    async (request) => accounts.changeKey(request.params.id, request.body ?? {}, adminActor(request.ip)),
   );
 
   app.post<{ Params: { id: string } }>(

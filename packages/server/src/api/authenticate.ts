@@ -45,6 +45,19 @@ export function requireAdmin(request: FastifyRequest, adminKey: string | null): 
   }
 }
 
+/** `/metrics` takes only the operator's metrics token, compared in constant time. */
+export function requireMetricsToken(request: FastifyRequest, token: string | null): void {
+  const sent = request.headers.authorization;
+  const match = sent === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(sent);
+  if (token === null || !match?.[1] || !timingSafeEqual(digest(match[1]), digest(token))) {
+    throw new ApiError(
+      'unauthorized',
+      401,
+      'Send the metrics token (REELAY_METRICS_TOKEN) as "Authorization: Bearer <token>".',
+    );
+  }
+}
+
 /** The principal set by the auth hook; routes behind it always have one. */
 export function callerOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new ApiError('unauthorized', 401, 'Missing API key.');

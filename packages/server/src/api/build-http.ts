@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import Fastify, {
   type FastifyInstance,
@@ -9,12 +10,13 @@ import { replicateCoreOf } from '../compat/replicate/replicate-core.ts';
 import { replicateRoutes } from '../compat/replicate/replicate-routes.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { logStream } from '../observability/log-stream.ts';
 import { webRoutes } from '../web/web-routes.ts';
 import { accountRoutes } from './account-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { assetsRoutes } from './assets-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
-import { bearerOf, requireAdmin } from './authenticate.ts';
+import { bearerOf, requireAdmin, requireMetricsToken } from './authenticate.ts';
 import { callbackRoutes } from './callback-routes.ts';
 import type { ApiDeps } from './deps.ts';
 import { answerClientError, answerUnroutable, installErrorHandler } from './error-handler.ts';
@@ -24,9 +26,11 @@ import { healthRoutes } from './health-routes.ts';
 import { installIdempotency } from './idempotency.ts';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
 import { keysRoutes } from './keys-routes.ts';
-import { requestForLog } from './log-redaction.ts';
+import { requestForLog, responseForLog } from './log-redaction.ts';
+import { metricsRoutes } from './metrics-routes.ts';
 import { modelsRoutes } from './models-routes.ts';
 import { openApiRoutes } from './openapi-routes.ts';
+import { OneLinePerRequest } from './request-log.ts';
 import { assertCanonicalPath, classifyRoutes } from './route-access.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { refuseNulCharacters } from './text-in-body.ts';
@@ -36,7 +40,17 @@ import { webhooksRoutes } from './webhooks-routes.ts';
 /** Where and how much the HTTP application logs (a stream is for tests that read the log). */
 export interface HttpLogOptions {
   level: string;
+  /** Where lines go (standard output when unset); every line is scrubbed of secrets on its way there. */
   stream?: NodeJS.WritableStream;
+  /** `pretty`: a readable line for a terminal (observability/log-stream.ts); `json` (default): one JSON line. */
+  format?: 'json' | 'pretty';
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The request's trace id when tracing is on (its log line and error answers carry it), else null. */
+    traceId: string | null;
+  }
 }
 
 /** A route part's validator as Fastify calls it. */
@@ -91,9 +105,25 @@ function lazySerializers(...factoryArgs: FactoryArgs): FastifySerializerCompiler
 
 /** The HTTP application: routes, the auth hook and the one error handler. */
 export function buildHttp(deps: ApiDeps, logger: boolean | HttpLogOptions): FastifyInstance {
+  const tracing = deps.tracing;
   const app = Fastify({
     logger:
-      logger === false ? false : { ...(logger === true ? {} : logger), serializers: { req: requestForLog } },
+      logger === false
+        ? false
+        : {
+            level: logger === true ? 'info' : logger.level,
+            stream: logStream({
+              out: (logger !== true && logger.stream) || process.stdout,
+              pretty: logger !== true && logger.format === 'pretty',
+              secrets: deps.logSecrets,
+            }),
+            serializers: {
+              req: requestForLog,
+              res: responseForLog as (reply: unknown) => { statusCode: number },
+            },
+          },
+    // One line per request, written when it is answered, instead of Fastify's two.
+    logController: new OneLinePerRequest(),
     bodyLimit: deps.maxJsonBytes,
     // A request must be complete within requestTimeout, and a connection on which nothing moves is closed
     // after connectionTimeout (a body that stalls mid-way); long waits (SSE, Prefer: wait) lift it themselves.
@@ -137,13 +167,51 @@ export function buildHttp(deps: ApiDeps, logger: boolean | HttpLogOptions): Fast
     } else parseJson(request, text, done);
   });
   app.server.headersTimeout = Math.min(deps.http.headersTimeoutMs, deps.http.requestTimeoutMs);
+  if (tracing.enabled) {
+    // Each request is handled inside a span of its own, so everything it does (its statements, the create and its
+    // errors) is a child of it: Fastify's request handler is called from within the span.
+    const handlers = app.server.listeners('request') as ((
+      req: IncomingMessage,
+      res: ServerResponse,
+    ) => void)[];
+    app.server.removeAllListeners('request');
+    app.server.on('request', (req: IncomingMessage, res: ServerResponse) =>
+      tracing.serveRequest(req.method ?? 'GET', res, () => {
+        for (const handle of handlers) handle(req, res);
+      }),
+    );
+  }
   classifyRoutes(app);
   app.decorateRequest('principal', null);
+  app.decorateRequest('traceId', null);
+  if (tracing.enabled) {
+    app.addHook('onRequest', async (request) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      tracing.nameCurrent(`${request.method} ${route}`, { 'http.route': route });
+      request.traceId = tracing.traceId();
+    });
+  }
+  // Each answer is counted (in memory only) under its matched route's pattern.
+  if (deps.metricsScrape !== null) {
+    app.addHook('onResponse', (request, reply, done) => {
+      deps.metrics.httpRequest(
+        request.method,
+        request.routeOptions.url ?? 'unmatched',
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
+      done();
+    });
+  }
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
     // Decided on the route the router matched, never on the URL as sent; another spelling of a route is refused.
     assertCanonicalPath(request);
     const access = request.routeOptions.config.access;
+    if (access === 'metrics') {
+      requireMetricsToken(request, deps.metricsToken);
+      return;
+    }
     if (access === 'admin') {
       requireAdmin(request, deps.adminKey);
       request.isAdmin = true;
@@ -163,6 +231,7 @@ export function buildHttp(deps: ApiDeps, logger: boolean | HttpLogOptions): Fast
   installIdempotency(app, deps.idempotency, deps.idempotencyLeaseMs);
   installErrorHandler(app);
   healthRoutes(app, deps);
+  metricsRoutes(app, deps);
   modelsRoutes(app, deps);
   openApiRoutes(app, deps);
   generationsRoutes(app, deps);
@@ -173,7 +242,7 @@ export function buildHttp(deps: ApiDeps, logger: boolean | HttpLogOptions): Fast
   usageRoutes(app, deps);
   keysRoutes(app, deps);
   webRoutes(app, deps);
-  adminRoutes(app, deps.accounts);
+  adminRoutes(app, deps);
   auditRoutes(app, deps);
   callbackRoutes(app, deps);
   openAiRoutes(app, deps);

@@ -10,6 +10,10 @@ import type { ReplicateShape } from '../compat/replicate/replicate-core.ts';
 import type { Config } from '../config.ts';
 import type { GenerationEventHub } from '../generations/generation-events.ts';
 import type { GenerationsService } from '../generations/generations-service.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { MetricsScrape } from '../observability/observability.ts';
+import type { Tracing } from '../observability/tracing.ts';
+import type { OperationsService } from '../operations/operations-service.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import type { WebhooksService } from '../webhooks/webhooks-service.ts';
 import type { IdempotencyStore } from './idempotency.ts';
@@ -28,6 +32,8 @@ export interface ApiDeps {
   /** The operator's audit log. */
   audit: AuditService;
   webhooks: WebhooksService;
+  /** Provider health and the work queue, over every account (the operator's console). */
+  operations: OperationsService;
   /** Bearer key → principal, with the key's rate counted. */
   authenticator: Authenticator;
   /** Where `Idempotency-Key`s and their answers are kept. */
@@ -51,6 +57,16 @@ export interface ApiDeps {
   assetRetentionHours: number;
   /** What the Replicate shape keeps of its predictions and files beside the generations. */
   replicatePredictions: ReplicateShape['store'];
+  /** This process's metrics as a scrape reads them; null when metrics are off (no REELAY_METRICS_TOKEN). */
+  metricsScrape: MetricsScrape | null;
+  /** The bearer token `/metrics` takes (REELAY_METRICS_TOKEN). */
+  metricsToken: string | null;
+  /** What this process counts (hot paths add to it in memory). */
+  metrics: Metrics;
+  /** Configured secrets (keys, tokens) no log line may show: replaced wherever they appear. */
+  logSecrets: readonly string[];
+  /** Spans of requests and the trace id of error answers; `NO_TRACING` when tracing is off. */
+  tracing: Tracing;
   /** Which videos made through the OpenAI shape have their webhooks sent as OpenAI events. */
   openAiVideos: OpenAiWebhookShapes;
 }

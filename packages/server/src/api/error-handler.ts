@@ -6,7 +6,14 @@ import { ApiError, validationFailed } from '../errors.ts';
 import { newId } from '../ids.ts';
 
 interface ErrorBody {
-  error: { code: string; message: string; param?: string; details?: unknown[]; requestId: string };
+  error: {
+    code: string;
+    message: string;
+    param?: string;
+    details?: unknown[];
+    requestId: string;
+    traceId?: string;
+  };
 }
 
 /** Turns every thrown error into the one error JSON; 5xx only for real faults, which are logged. */
@@ -21,6 +28,7 @@ export function installErrorHandler(app: FastifyInstance): void {
         ...(error.extra.param !== undefined ? { param: error.extra.param } : {}),
         ...(error.extra.details !== undefined ? { details: error.extra.details } : {}),
         requestId: String(request.id),
+        ...(request.traceId !== null ? { traceId: request.traceId } : {}),
       },
     };
     if (error.extra.retryAfterSeconds !== undefined)
@@ -33,6 +41,7 @@ export function installErrorHandler(app: FastifyInstance): void {
         code: 'not_found',
         message: `No route ${request.method} ${request.url.split('?')[0]}.`,
         requestId: String(request.id),
+        ...(request.traceId !== null ? { traceId: request.traceId } : {}),
       },
     } satisfies ErrorBody),
   );

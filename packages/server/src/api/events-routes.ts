@@ -87,7 +87,12 @@ export function eventsRoutes(app: FastifyInstance, deps: ApiDeps): void {
             const final = await deps.generations.load(generation.id);
             // The same generation JSON as GET gives: outputs as expiring signed links a player can open.
             const json = final
-              ? generationJson(final, deps.publicUrl, (assetId) => deps.assets.signedFileUrl(assetId))
+              ? generationJson(
+                  final,
+                  deps.publicUrl,
+                  (assetId) => deps.assets.signedFileUrl(assetId),
+                  deps.assetRetentionHours * 3600,
+                )
               : null;
             send(event, { ...data, generation: json });
             finish();

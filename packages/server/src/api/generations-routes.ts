@@ -12,7 +12,12 @@ import { preferredWaitSeconds } from './prefer-wait.ts';
 
 export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const json = (g: Parameters<typeof generationJson>[0]) =>
-    generationJson(g, deps.publicUrl, (assetId) => deps.assets.signedFileUrl(assetId));
+    generationJson(
+      g,
+      deps.publicUrl,
+      (assetId) => deps.assets.signedFileUrl(assetId),
+      deps.assetRetentionHours * 3600,
+    );
   const waiting = new Set<AbortController>();
   app.addHook('preClose', async () => {
     for (const controller of waiting) controller.abort();
@@ -72,6 +77,10 @@ export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.post<{ Params: { id: string } }>('/api/v1/generations/:id/cancel', async (request) =>
     json(await deps.generations.cancel(callerOf(request), request.params.id)),
+  );
+
+  app.delete<{ Params: { id: string } }>('/api/v1/generations/:id', async (request) =>
+    json(await deps.generations.deleteMedia(callerOf(request), request.params.id, request.log)),
   );
 
   app.post('/api/v1/quotes', async (request) => {

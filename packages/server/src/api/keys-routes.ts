@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { keyActor } from '../audit/audit-service.ts';
 import type { Principal } from '../billing/api-keys.ts';
 import { ApiError } from '../errors.ts';
+import { keyRetention } from '../retention/parse-retention.ts';
 import { callerOf } from './authenticate.ts';
 import type { ApiDeps } from './deps.ts';
 
@@ -12,6 +13,8 @@ export const allowlist = {
   anyOf: [{ type: 'array', maxItems: 100, items: { type: 'string', maxLength: 200 } }, { type: 'null' }],
 };
 const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] };
+/** Seconds or an ISO-8601 duration, checked by `keyRetention` (which names the field in its 422). */
+const retention = { anyOf: [{ type: 'number' }, { type: 'string', maxLength: 40 }, { type: 'null' }] };
 
 const testOnly = (param?: string) =>
   new ApiError(
@@ -56,6 +59,7 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
       monthlyTokens?: number | null;
       allowedModels?: string[] | null;
       allowedProviders?: string[] | null;
+      defaultRetention?: unknown;
     };
   }>(
     '/api/v1/keys',
@@ -71,6 +75,7 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
             monthlyTokens: budget,
             allowedModels: allowlist,
             allowedProviders: allowlist,
+            defaultRetention: retention,
           },
         },
       },
@@ -78,6 +83,7 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (request, reply) => {
       const p = callerOf(request);
       const b = request.body ?? {};
+      const retentionSeconds = keyRetention(b.defaultRetention) ?? null;
       const mode = b.mode ?? p.mode;
       if (p.mode === 'test' && mode === 'live') throw testOnly('mode');
       requireUnbudgeted((await visibleKeys(p)).self);
@@ -90,6 +96,7 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
           monthlyTokens: b.monthlyTokens ?? null,
           allowedModels: b.allowedModels,
           allowedProviders: b.allowedProviders,
+          retentionSeconds,
         },
         keyActor(p.keyId, request.ip),
       );
@@ -97,9 +104,11 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
   );
 
+  // Changes a key's allowlists and default retention, under the rules of revoking one (a test key changes test keys
+  // only, and a key with a budget or an allowlist changes none).
   app.patch<{
     Params: { id: string };
-    Body: { allowedModels?: string[] | null; allowedProviders?: string[] | null };
+    Body: { allowedModels?: string[] | null; allowedProviders?: string[] | null; defaultRetention?: unknown };
   }>(
     '/api/v1/keys/:id',
     {
@@ -108,7 +117,7 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
         body: {
           type: 'object',
           additionalProperties: false,
-          properties: { allowedModels: allowlist, allowedProviders: allowlist },
+          properties: { allowedModels: allowlist, allowedProviders: allowlist, defaultRetention: retention },
         },
       },
     },
@@ -119,7 +128,7 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
       if (!target) throw new ApiError('not_found', 404, `No key with id ${request.params.id}.`);
       if (p.mode === 'test' && target.mode === 'live') throw testOnly();
       requireUnbudgeted(keys.find((k) => k.id === p.keyId));
-      return deps.accounts.setAllowlists(target.id, request.body ?? {}, keyActor(p.keyId, request.ip));
+      return deps.accounts.changeKey(target.id, request.body ?? {}, keyActor(p.keyId, request.ip));
     },
   );
 

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Query parameters whose value is a credential: a signed link's signature (ours, S3's) or a token. */
 const SECRET_PARAMS =
@@ -17,4 +17,9 @@ export function requestForLog(request: FastifyRequest): Record<string, unknown> 
     host: request.host,
     remoteAddress: request.ip,
   };
+}
+
+/** How an answer appears in the access log: its status only (no header, so no cookie or signed link). */
+export function responseForLog(reply: Pick<FastifyReply, 'statusCode'>): { statusCode: number } {
+  return { statusCode: reply.statusCode };
 }

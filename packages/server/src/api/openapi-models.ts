@@ -8,6 +8,19 @@ const WEBHOOK_URL: Schema = {
   description: 'An https URL told of every state change, signed with the Standard Webhooks headers.',
 };
 
+const RETENTION: Schema = {
+  description:
+    "How long the generation's outputs, and the inputs it stores from `data:` and `https:` URIs, are kept: whole seconds or an ISO-8601 duration in days, hours, minutes and seconds (`P7D`, `PT12H`), from 60 seconds to 365 days. Unset: the key's default, else the server's setting.",
+  anyOf: [
+    { type: 'integer', minimum: 60, maximum: 31_536_000 },
+    {
+      type: 'string',
+      pattern: '^[Pp](\\d+[Dd])?([Tt](\\d+[Hh])?(\\d+[Mm])?(\\d+[Ss])?)?$',
+      examples: ['P7D'],
+    },
+  ],
+};
+
 /** `kling-3.0-omni` → `Kling3_0Omni`: a component name that keeps the id's parts apart. */
 export function componentBase(id: string): string {
   return id
@@ -70,6 +83,7 @@ export function modelSchemas(models: readonly ModelEntry[]): Record<string, Sche
         model: { type: 'string', const: model.id },
         input: { $ref: `#/components/schemas/${base}Input` },
         webhookUrl: WEBHOOK_URL,
+        retention: RETENTION,
       },
       examples: [{ type: model.type, model: model.id, input: model.exampleInput }],
     };

@@ -24,6 +24,7 @@ export const ERROR_STATUS: Record<string, string> = {
   InsufficientTokens: '402',
   NotFound: '404',
   Conflict: '409',
+  Gone: '410',
   PayloadTooLarge: '413',
   UnsupportedMediaType: '415',
   ValidationFailed: '422',
@@ -48,11 +49,25 @@ export const ERROR_RESPONSES: Record<string, string> = {
   Conflict:
     'The Idempotency-Key was used with another request, or its first request is still running; or the ' +
     'state forbids it (a finished generation, an asset a running generation uses).',
+  Gone:
+    'The asset’s bytes are no longer stored: deleted with its generation (`asset_deleted`) or past its ' +
+    '`expiresAt` (`asset_expired`). Its row, and `GET /api/v1/assets/{id}`, say when.',
   PayloadTooLarge:
     'The body is larger than the gateway accepts: `REELAY_MAX_JSON_BYTES` (40 MB by default) for JSON, ' +
     '`REELAY_MAX_UPLOAD_BYTES` or the limit of its kind for an upload.',
   UnsupportedMediaType: 'Not JSON where JSON is expected, or not a supported media file.',
   ValidationFailed: 'Every bad field at once, in `details`.',
+};
+
+/** A key's `defaultRetention`, as create and change take it. */
+const DEFAULT_RETENTION: Schema = {
+  description:
+    "Default retention of what the key's requests store when a request sends no `retention`: whole seconds or an ISO-8601 duration (`P7D`, `PT12H`), from 60 seconds to 365 days; `null`: the server's setting.",
+  anyOf: [
+    { type: 'integer', minimum: 60, maximum: 31_536_000 },
+    { type: 'string', maxLength: 40 },
+    { type: 'null' },
+  ],
 };
 
 const pathId = (what: string) => ({
@@ -233,6 +248,18 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
           ...errors('NotFound'),
         },
       },
+      delete: {
+        operationId: 'deleteGeneration',
+        tags: ['generations'],
+        summary: "Delete a finished generation's media",
+        description:
+          "Deletes the bytes of its outputs and of the input assets it alone used (an input another generation names, or another generation's output, is kept). The generation and the asset rows stay, marked `deleted` (`mediaDeletedAt`, each output's `status`; downloads answer 410), and the ledger is untouched. A queued or running generation, or one still settling with its upstream, is a 409 `generation_active`; one whose output a queued or running generation uses is a 409 `asset_in_use`. Deleting again answers the same.",
+        parameters: [pathId('generation')],
+        responses: {
+          '200': ok('Its media is deleted.', ref('Generation')),
+          ...errors('NotFound', 'Conflict'),
+        },
+      },
     },
     '/api/v1/generations/{id}/cancel': {
       post: {
@@ -374,7 +401,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
           '200': bytes('The bytes, with their media type.'),
           '206': bytes('The range asked for.'),
           '416': ok('The range lies past the end.', ref('Error')),
-          ...errors('NotFound'),
+          ...errors('NotFound', 'Gone'),
         },
       },
     },
@@ -413,6 +440,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
           },
           '403': ok('The link has expired, or its signature does not match.', ref('Error')),
           '404': ok('No such asset, or its bytes are no longer stored.', ref('Error')),
+          ...errors('Gone'),
           '416': ok('The range lies past the end.', ref('Error')),
         },
       },
@@ -620,6 +648,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
               dailyTokens: { type: ['number', 'null'], minimum: 0, description: 'Budget per UTC day.' },
               monthlyTokens: { type: ['number', 'null'], minimum: 0, description: 'Budget per UTC month.' },
               ...ALLOWLISTS,
+              defaultRetention: DEFAULT_RETENTION,
             },
           }),
         },
@@ -631,14 +660,19 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
     },
     '/api/v1/keys/{id}': {
       patch: {
-        operationId: 'setKeyAllowlists',
+        operationId: 'updateKey',
         tags: ['account'],
-        summary: 'Change a key’s model and provider allowlists; in force at once',
-        description: 'Only the fields sent change; `null` lifts a list.',
+        summary: 'Change a key’s allowlists or default retention; in force at once',
+        description:
+          'Only the fields sent change; `null` lifts a list, or returns the retention to the server’s setting. Under the rules of revoking: a test key changes test keys only, and a key with a budget or an allowlist changes none. Generations created before keep the retention they were created with.',
         parameters: [pathId('key')],
         requestBody: {
           required: true,
-          content: json({ type: 'object', additionalProperties: false, properties: ALLOWLISTS }),
+          content: json({
+            type: 'object',
+            additionalProperties: false,
+            properties: { ...ALLOWLISTS, defaultRetention: DEFAULT_RETENTION },
+          }),
         },
         responses: {
           '200': ok('The key.', ref('ApiKey')),
@@ -659,6 +693,19 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
       },
     },
     '/api/v1/admin/accounts': {
+      get: {
+        operationId: 'adminListAccounts',
+        tags: ['admin'],
+        summary: 'List accounts with both balances, newest first',
+        parameters: [
+          query('limit', 'Page size.', { type: 'integer', minimum: 1, maximum: 200, default: 50 }),
+          query('cursor', 'The `nextCursor` of the previous page.', { type: 'string' }),
+        ],
+        responses: {
+          '200': ok('A page of accounts.', ref('AdminAccountPage')),
+          ...errors('BadRequest'),
+        },
+      },
       post: {
         operationId: 'adminCreateAccount',
         tags: ['admin'],
@@ -732,6 +779,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
             dailyTokens: budget('Budget per UTC day; `null`: none.'),
             monthlyTokens: budget('Budget per UTC month; `null`: none.'),
             ...ALLOWLISTS,
+            defaultRetention: DEFAULT_RETENTION,
           },
           ['mode'],
         ),
@@ -743,12 +791,13 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
     },
     '/api/v1/admin/keys/{id}': {
       patch: {
-        operationId: 'adminSetKeyAllowlists',
+        operationId: 'adminUpdateKey',
         tags: ['admin'],
-        summary: 'Change any key’s model and provider allowlists; in force at once',
-        description: 'Only the fields sent change; `null` lifts a list.',
+        summary: 'Change any key’s allowlists or default retention; in force at once',
+        description:
+          'Only the fields sent change; `null` lifts a list, or returns the retention to the server’s setting.',
         parameters: [pathId('key')],
-        requestBody: adminBody(ALLOWLISTS),
+        requestBody: adminBody({ ...ALLOWLISTS, defaultRetention: DEFAULT_RETENTION }),
         responses: {
           '200': ok('The key.', ref('ApiKey')),
           ...errors('NotFound', 'UnsupportedMediaType', 'ValidationFailed'),
@@ -782,6 +831,65 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         responses: {
           '201': ok('The account, with its new balances.', ref('AdminAccount')),
           ...errors('NotFound', 'UnsupportedMediaType', 'ValidationFailed'),
+        },
+      },
+    },
+    '/api/v1/admin/providers': {
+      get: {
+        operationId: 'adminProviderHealth',
+        tags: ['admin'],
+        summary: 'How each provider has done: start calls by outcome, failure rate, run times, slots, errors',
+        description:
+          'Read from the attempt log of the generations made in the window and the slots held now; lists every ' +
+          'provider this gateway has and any other seen in the window.',
+        parameters: [
+          query('hours', 'The window: generations made in the last this many hours.', {
+            type: 'integer',
+            minimum: 1,
+            maximum: 2160,
+            default: 24,
+          }),
+        ],
+        responses: {
+          '200': ok('Every provider, by id.', ref('ProviderHealthReport')),
+          ...errors('BadRequest'),
+        },
+      },
+    },
+    '/api/v1/admin/queue': {
+      get: {
+        operationId: 'adminQueueStatus',
+        tags: ['admin'],
+        summary: 'Generations queued and running over every account, and the oldest of each',
+        responses: { '200': ok('The queue now.', ref('QueueStatus')) },
+      },
+    },
+    '/api/v1/admin/webhooks/deliveries': {
+      get: {
+        operationId: 'adminListWebhookDeliveries',
+        tags: ['admin'],
+        summary: 'List webhook deliveries of every account, newest first',
+        parameters: [
+          query('limit', 'Page size.', { type: 'integer', minimum: 1, maximum: 100, default: 20 }),
+          query('cursor', 'The `nextCursor` of the previous page.', { type: 'string' }),
+          query('accountId', 'Only this account’s.', { type: 'string' }),
+          query('state', 'Only this state.', { type: 'string', enum: ['pending', 'succeeded', 'failed'] }),
+        ],
+        responses: {
+          '200': ok('A page of deliveries.', ref('AdminWebhookDeliveryPage')),
+          ...errors('BadRequest'),
+        },
+      },
+    },
+    '/api/v1/admin/webhooks/deliveries/{id}/replay': {
+      post: {
+        operationId: 'adminReplayWebhookDelivery',
+        tags: ['admin'],
+        summary: 'Send any account’s webhook delivery again now',
+        parameters: [pathId('delivery')],
+        responses: {
+          '202': ok('The delivery, pending again.', ref('AdminWebhookDelivery')),
+          ...errors('NotFound'),
         },
       },
     },

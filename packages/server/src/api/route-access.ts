@@ -8,9 +8,10 @@ import { ApiError } from '../errors.ts';
  * - `admin`: the operator's admin key only (`/api/v1/admin/` and the audit log);
  * - `public`: anyone (health, the catalog, the OpenAPI document, the web pages and their files);
  * - `signed`: anyone holding a link the route itself verifies (`/files/{id}?expires&signature`);
- * - `callback`: an upstream, checked by its provider (signature or a lookup, never trusted as a result).
+ * - `callback`: an upstream, checked by its provider (signature or a lookup, never trusted as a result);
+ * - `metrics`: a scraper holding the operator's metrics token (REELAY_METRICS_TOKEN), `/metrics` only.
  */
-export type RouteAccess = 'key' | 'admin' | 'public' | 'signed' | 'callback';
+export type RouteAccess = 'key' | 'admin' | 'public' | 'signed' | 'callback' | 'metrics';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -34,6 +35,9 @@ const PUBLIC_PATTERNS = new Set([
   '/:locale/models/:id',
   '/dashboard',
   '/:locale/dashboard',
+  // The console page is public HTML; its script calls the admin API with the admin key the operator enters.
+  '/console',
+  '/:locale/console',
   '/static/:name',
 ]);
 
@@ -49,6 +53,7 @@ export function accessOfPattern(pattern: string): RouteAccess {
   if (PUBLIC_PATTERNS.has(pattern)) return 'public';
   if (pattern === '/files/:id') return 'signed';
   if (pattern === '/callbacks/:provider') return 'callback';
+  if (pattern === '/metrics') return 'metrics';
   if (pattern.startsWith('/api/v1/admin/') || ADMIN_PATTERNS.has(pattern)) return 'admin';
   if (pattern.startsWith('/api/')) return 'key';
   // The OpenAI-shaped API (compat/openai): every route takes an API key.

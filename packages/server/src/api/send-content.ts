@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { AssetRecord } from '../assets/asset-record.ts';
-import type { AssetsService } from '../assets/assets-service.ts';
+import { type AssetsService, assertHasBytes } from '../assets/assets-service.ts';
 import { parseRange } from '../assets/byte-range.ts';
 import { StorageKeyMissing } from '../assets/storage.ts';
 import { ApiError } from '../errors.ts';
@@ -25,6 +25,7 @@ export async function sendContent(
   rangeHeader: string | undefined,
   cacheControl: string,
 ) {
+  assertHasBytes(asset);
   const range = parseRange(rangeHeader, asset.bytes);
   reply
     .header('accept-ranges', 'bytes')

@@ -14,5 +14,14 @@ export interface AssetRecord extends MediaFacts {
   /** The https:// URL a `url` asset was fetched from. */
   sourceUrl: string | null;
   generationId: string | null;
+  /** When the sweeper may delete its bytes (null: kept until deleted, or by the server's retention setting). */
+  expiresAt: Date | null;
+  /** When its bytes were deleted; the row stays so a client learns why the file is gone. */
+  deletedAt: Date | null;
+  /** Why its bytes are gone: deleted on request (with its generation) or expired. */
+  deletedReason: 'deleted' | 'expired' | null;
   createdAt: Date;
 }
+
+/** What a new asset's row is written from: the row's own bookkeeping (creation, deletion) comes later. */
+export type NewAsset = Omit<AssetRecord, 'createdAt' | 'deletedAt' | 'deletedReason'>;

@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import { deleteAssetRow, findExpiredAssets, referencedStorageKeys } from '../store/assets.ts';
+import { expireAssets, referencedStorageKeys } from '../store/assets.ts';
 import type { Storage } from './storage.ts';
 
 interface Log {
@@ -7,9 +7,13 @@ interface Log {
 }
 
 /**
- * Deletes assets older than the retention period, oldest first, skipping any that a queued or running
- * generation still names as an input (checked again in the DELETE itself, so a generation created meanwhile
- * keeps its inputs). The row goes first, then the bytes: a failure leaves an orphan file, never a dangling row.
+ * Deletes the bytes of expired assets, soonest expired first: those past their `expiresAt` (set when they were
+ * stored, from the request's, the key's or the server's retention), and, with `retentionHours`, those stored
+ * without one that are older than that. It skips any that a queued or running generation still names as an
+ * input (checked again in the statement that marks them, so a generation created meanwhile keeps its inputs).
+ * The row is kept, marked `expired` (so a client learns why the file is gone, and downloads answer 410), and
+ * marked first, then the bytes go: a failure leaves an orphan file, which the orphan sweep removes, never a row
+ * whose bytes are missing without saying so.
  * It also deletes stored files no asset row names once they are older than the orphan grace period (a file
  * stored by a process that died before its row was inserted, or whose bytes outlived a failed delete): a file
  * is always stored before its row is inserted, so the grace period is what keeps one about to be named.
@@ -33,7 +37,7 @@ export class AssetSweeper {
 
   /** One pass: deletes up to `limit` expired assets, then orphan files; returns how many assets went. */
   async sweepOnce(limit = 200): Promise<number> {
-    const deleted = this.options.retentionHours > 0 ? await this.sweepExpired(limit) : 0;
+    const deleted = await this.sweepExpired(limit);
     await this.sweepOrphans();
     return deleted;
   }
@@ -69,10 +73,10 @@ export class AssetSweeper {
 
   private async sweepExpired(limit: number): Promise<number> {
     const now = this.options.now?.() ?? Date.now();
-    const before = new Date(now - this.options.retentionHours * 3_600_000);
+    const hours = this.options.retentionHours;
+    const before = hours > 0 ? new Date(now - hours * 3_600_000) : null;
     let deleted = 0;
-    for (const asset of await findExpiredAssets(this.db, before, limit)) {
-      if (!(await deleteAssetRow(this.db, asset, asset.id))) continue;
+    for (const asset of await expireAssets(this.db, new Date(now), before, limit)) {
       try {
         await this.storage.delete(asset.storageKey);
       } catch (error) {
@@ -86,9 +90,9 @@ export class AssetSweeper {
     return deleted;
   }
 
+  /** Sweeps now and then every interval: a request or key may set a retention whatever the server's setting. */
   start(): void {
-    const orphans = (this.options.orphanGraceSeconds ?? 0) > 0;
-    if ((this.options.retentionHours <= 0 && !orphans) || this.timer !== null) return;
+    if (this.timer !== null) return;
     const tick = () => {
       this.running = this.sweepOnce().catch((error) => {
         this.options.log?.warn({ err: error }, 'asset sweep failed');

@@ -15,6 +15,7 @@ import {
   findAsset,
   findAssetById,
   insertAsset,
+  type NewAsset,
 } from '../store/assets.ts';
 import { decodeDataUri } from './data-uri.ts';
 import { DEFAULT_IMAGE_LIMITS, identifyMedia, pictureTooLarge } from './identify-media.ts';
@@ -43,8 +44,13 @@ export interface AssetsOptions {
   signedUrlTtlSeconds: number;
   /** The SSRF-guarded fetch for https:// inputs; null refuses them. */
   fetch: GuardedFetch | null;
+  /** How long a stored file is kept when neither its request nor its key says (0: until it is deleted). */
+  retentionSeconds?: number;
   now?: () => number;
 }
+
+/** How long to keep a new asset: seconds, or null for the server's setting. */
+type Retention = { retentionSeconds?: number | null };
 
 const EXTENSIONS: Record<string, string> = {
   'image/png': 'png',
@@ -127,7 +133,7 @@ export class AssetsService {
       source?: 'upload' | 'data' | 'url';
       sourceUrl?: string;
       limits?: InputLimits;
-    } = {},
+    } & Retention = {},
   ): Promise<AssetRecord> {
     const received = await receiveFile(body, this.storage.incomingDir(), this.options.maxUploadBytes);
     if (received.bytes === 0) {
@@ -137,6 +143,7 @@ export class AssetsService {
     return this.adopt(owner, received.path, received.bytes, received.sha256, how.source ?? 'upload', null, {
       declaredType: how.declaredType ?? null,
       sourceUrl: how.sourceUrl ?? null,
+      retentionSeconds: how.retentionSeconds ?? null,
       ...(how.limits !== undefined ? { limits: how.limits } : {}),
     });
   }
@@ -147,6 +154,7 @@ export class AssetsService {
     uri: string,
     param: string,
     limits: InputLimits = {},
+    retentionSeconds: number | null = null,
   ): Promise<AssetRecord> {
     const decoded = decodeDataUri(uri, this.options.maxDataUriBytes);
     if (!decoded.ok) {
@@ -165,6 +173,7 @@ export class AssetsService {
         declaredType: decoded.mediaType,
         source: 'data',
         limits,
+        retentionSeconds,
       });
     } catch (error) {
       throw error instanceof ApiError ? onField(error, param) : error;
@@ -175,7 +184,13 @@ export class AssetsService {
    * Fetches an https:// input once through the SSRF guard and stores it as an asset of `owner`, so
    * upstreams and the local renderer see stable bytes. Every failure is a 422 on `param`.
    */
-  async fromUrl(owner: Owner, url: string, param: string, limits: InputLimits = {}): Promise<AssetRecord> {
+  async fromUrl(
+    owner: Owner,
+    url: string,
+    param: string,
+    limits: InputLimits = {},
+    retentionSeconds: number | null = null,
+  ): Promise<AssetRecord> {
     const fail = (message: string) =>
       new ApiError('validation_failed', 422, `${param}: ${message}.`, { param });
     if (this.options.fetch === null) throw fail('https:// inputs are not fetched by this gateway');
@@ -196,6 +211,7 @@ export class AssetsService {
         source: 'url',
         sourceUrl: url,
         limits,
+        retentionSeconds,
       });
     } catch (error) {
       if (error instanceof GuardedFetchError) throw fail(`could not fetch ${url}: ${error.message}`);
@@ -212,7 +228,7 @@ export class AssetsService {
     sha256: string,
     source: AssetRecord['source'],
     generationId: string | null,
-    extra: { declaredType?: string | null; sourceUrl?: string | null; limits?: InputLimits } = {},
+    extra: { declaredType?: string | null; sourceUrl?: string | null; limits?: InputLimits } & Retention = {},
   ): Promise<AssetRecord> {
     const stored = await this.store(owner, path, bytes, sha256, source, generationId, extra);
     try {
@@ -235,8 +251,15 @@ export class AssetsService {
     bytes: number,
     sha256: string,
     generationId: string,
-  ): Promise<Omit<AssetRecord, 'createdAt'>> {
-    return this.store(owner, path, bytes, sha256, 'output', generationId, {});
+    retentionSeconds: number | null = null,
+  ): Promise<NewAsset> {
+    return this.store(owner, path, bytes, sha256, 'output', generationId, { retentionSeconds });
+  }
+
+  /** When a file stored now with this retention (null: the server's setting) expires; null when it is kept. */
+  expiryOf(retentionSeconds: number | null): Date | null {
+    const seconds = retentionSeconds ?? this.options.retentionSeconds ?? 0;
+    return seconds > 0 ? new Date(this.now() + seconds * 1000) : null;
   }
 
   /** Removes a stored file no row names (an output whose generation ended otherwise meanwhile). */
@@ -251,8 +274,8 @@ export class AssetsService {
     sha256: string,
     source: AssetRecord['source'],
     generationId: string | null,
-    extra: { declaredType?: string | null; sourceUrl?: string | null; limits?: InputLimits },
-  ): Promise<Omit<AssetRecord, 'createdAt'>> {
+    extra: { declaredType?: string | null; sourceUrl?: string | null; limits?: InputLimits } & Retention,
+  ): Promise<NewAsset> {
     try {
       const facts = await identifyMedia(path, this.options.ffprobePath, extra.declaredType, {
         maxPixels: this.maxPixels.image,
@@ -284,6 +307,7 @@ export class AssetsService {
         source,
         sourceUrl: extra.sourceUrl ?? null,
         generationId,
+        expiresAt: this.expiryOf(extra.retentionSeconds ?? null),
       };
     } finally {
       await rm(path, { force: true });
@@ -360,11 +384,13 @@ export class AssetsService {
     }
     const asset = await findAssetById(this.db, assetId);
     if (!asset) throw new ApiError('not_found', 404, `No asset with id ${assetId}.`);
+    assertHasBytes(asset);
     return asset;
   }
 
   /** The bytes of an asset, or of an inclusive range of them. */
   read(asset: AssetRecord, range?: ByteRange): Promise<Readable> {
+    assertHasBytes(asset);
     return this.storage.read(asset.storageKey, range);
   }
 
@@ -391,5 +417,21 @@ export function assetJson(a: AssetRecord, publicUrl: string): Asset {
     source: a.source,
     ...(a.sourceUrl !== null ? { sourceUrl: a.sourceUrl } : {}),
     createdAt: a.createdAt.toISOString(),
+    status: a.deletedReason ?? 'available',
+    expiresAt: a.expiresAt?.toISOString() ?? null,
+    deletedAt: a.deletedAt?.toISOString() ?? null,
   };
+}
+
+/** Refuses (410) the bytes of an asset whose file was deleted with its generation or expired. */
+export function assertHasBytes(a: AssetRecord): void {
+  if (a.deletedAt === null) return;
+  const when = a.deletedAt.toISOString();
+  throw a.deletedReason === 'expired'
+    ? new ApiError(
+        'asset_expired',
+        410,
+        `Asset ${a.id} expired at ${when}: its file was deleted by retention.`,
+      )
+    : new ApiError('asset_deleted', 410, `Asset ${a.id} was deleted at ${when} with its generation.`);
 }

@@ -1,4 +1,4 @@
-import type { AdminAccount, ApiKey } from '@reelay/contract';
+import type { AdminAccount, AdminAccountPage, ApiKey } from '@reelay/contract';
 import type { Actor } from '../audit/audit-service.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { ApiError, validationFailed } from '../errors.ts';
@@ -6,9 +6,12 @@ import { newId } from '../ids.ts';
 import type { KeyMode } from '../key-mode.ts';
 import { webhookUrlError } from '../net/webhook-url.ts';
 import { PROVIDER_IDS } from '../providers/upstream-ids.ts';
+import { keyRetention } from '../retention/parse-retention.ts';
 import {
   type AccountRecord,
+  type AccountWithBalances,
   accountName,
+  accountsPage,
   findAccount,
   insertAccount,
   updateAccountLimits,
@@ -18,6 +21,7 @@ import {
   type KeyRecord,
   keysOf,
   revokeKeyRow,
+  setKeyRetention,
   updateKeyAllowlists,
 } from '../store/api-keys.ts';
 import { insertAuditEvent } from '../store/audit-events.ts';
@@ -53,6 +57,17 @@ async function accountJson(db: Queryable, r: AccountRecord): Promise<AdminAccoun
   const [test, live] = await Promise.all(
     (['test', 'live'] as const).map((mode) => getBalance(db, { accountId: r.id, mode })),
   );
+  return accountWithBalancesJson({
+    account: r,
+    balances: {
+      test: test ?? { balanceMilli: 0, heldMilli: 0 },
+      live: live ?? { balanceMilli: 0, heldMilli: 0 },
+    },
+  });
+}
+
+function accountWithBalancesJson({ account: r, balances }: AccountWithBalances): AdminAccount {
+  const { test, live } = balances;
   const tokens = (b: { balanceMilli: number; heldMilli: number } | undefined) => ({
     balance: (b?.balanceMilli ?? 0) / 1000,
     held: (b?.heldMilli ?? 0) / 1000,
@@ -81,6 +96,7 @@ export const keyJson = (k: KeyRecord): ApiKey => ({
   budgets: { dailyTokens: orNull(k.budgetDailyMilli), monthlyTokens: orNull(k.budgetMonthlyMilli) },
   allowedModels: k.allowedModels,
   allowedProviders: k.allowedProviders,
+  defaultRetentionSeconds: k.retentionSeconds,
   createdAt: k.createdAt.toISOString(),
   lastUsedAt: iso(k.lastUsedAt),
   revokedAt: iso(k.revokedAt),
@@ -164,6 +180,26 @@ export class AccountsService {
     return accountJson(this.db, await accountRow(this.db, id));
   }
 
+  /** A page of accounts with both balances, newest first; the cursor is the last one's id. */
+  async list(q: { limit: number; cursor: string | null }): Promise<AdminAccountPage> {
+    if (q.cursor !== null && !(await findAccount(this.db, q.cursor))) {
+      throw new ApiError(
+        'invalid_request',
+        400,
+        'cursor is not one this API returned; pass nextCursor unchanged.',
+        {
+          param: 'cursor',
+        },
+      );
+    }
+    const rows = await accountsPage(this.db, { limit: q.limit + 1, cursor: q.cursor });
+    const page = rows.slice(0, q.limit);
+    return {
+      data: page.map(accountWithBalancesJson),
+      nextCursor: rows.length > q.limit ? (page.at(-1)?.account.id ?? null) : null,
+    };
+  }
+
   async setLimits(id: string, limits: AccountLimits, by: Actor) {
     this.checkAlertUrl(limits);
     const before = await accountRow(this.db, id);
@@ -195,6 +231,7 @@ export class AccountsService {
       monthlyTokens: number | null;
       allowedModels?: unknown;
       allowedProviders?: unknown;
+      retentionSeconds?: number | null;
     },
     by: Actor,
   ) {
@@ -213,6 +250,7 @@ export class AccountsService {
         budgetMonthlyMilli: o.monthlyTokens === null ? null : Math.round(o.monthlyTokens * 1000),
         allowedModels: allow.models ?? null,
         allowedProviders: allow.providers ?? null,
+        retentionSeconds: o.retentionSeconds ?? null,
       });
       await insertAuditEvent(tx, { ...by, ...keyEvent('key.created', made), details: keyDetails(made) });
       return made;
@@ -240,21 +278,41 @@ export class AccountsService {
   }
 
   /**
-   * Sets a key's allowlists (an absent one is left as it is, null lifts it); the change is in force on every
-   * process when this returns (see `KeyChanges`).
+   * Changes a key: its allowlists (an absent one is left as it is, null lifts it) and its default retention
+   * (`defaultRetention`: seconds or an ISO-8601 duration, null for the server's setting, absent to leave it), each
+   * with its audit event in one transaction; the change is in force on every process when this returns (see
+   * `KeyChanges`).
    */
-  async setAllowlists(keyId: string, a: { allowedModels?: unknown; allowedProviders?: unknown }, by: Actor) {
-    const allow = checkAllowlist(a, this.knownProvider);
+  async changeKey(
+    keyId: string,
+    c: { allowedModels?: unknown; allowedProviders?: unknown; defaultRetention?: unknown },
+    by: Actor,
+  ) {
+    const allow = checkAllowlist(c, this.knownProvider);
+    const allowlists = allow.models !== undefined || allow.providers !== undefined;
+    const retention =
+      c.defaultRetention === undefined ? undefined : (keyRetention(c.defaultRetention) ?? null);
     const key = await this.keyChanges.change(
       () =>
         this.db.transaction(async (tx) => {
-          const row = await updateKeyAllowlists(tx, keyId, allow);
-          if (row) {
+          let row =
+            allowlists || retention === undefined ? await updateKeyAllowlists(tx, keyId, allow) : null;
+          if (row && allowlists) {
             await insertAuditEvent(tx, {
               ...by,
               ...keyEvent('key.allowlists_changed', row),
               details: { allowedModels: row.allowedModels, allowedProviders: row.allowedProviders },
             });
+          }
+          if (retention !== undefined) {
+            row = await setKeyRetention(tx, keyId, retention);
+            if (row) {
+              await insertAuditEvent(tx, {
+                ...by,
+                ...keyEvent('key.retention_changed', row),
+                details: { defaultRetentionSeconds: row.retentionSeconds },
+              });
+            }
           }
           return row;
         }),

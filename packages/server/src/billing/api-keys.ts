@@ -9,6 +9,8 @@ export interface Principal extends Owner {
   keyId: string;
   /** The models the key may create generations of, and the providers they may run on; null or absent: any. */
   allowlist?: KeyAllowlist;
+  /** The key's default retention in seconds for what its requests store; null or unset: the server's setting. */
+  retentionSeconds?: number | null;
 }
 
 /** A key's allowlists (`null`: unrestricted). */

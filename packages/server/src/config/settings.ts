@@ -88,6 +88,8 @@ export const settings = z.object({
   /** Unset: $REELAY_DATA_DIR/storage (local storage only). */
   REELAY_STORAGE_DIR: optionalText(),
   LOG_LEVEL: text('info'),
+  /** auto: a readable line per request when standard output is a terminal, else one JSON line. */
+  REELAY_LOG_FORMAT: oneOf(['auto', 'json', 'pretty'], 'auto'),
   /** `production` turns the development account off unless REELAY_DEV_ACCOUNT says otherwise. */
   NODE_ENV: optionalText(),
 
@@ -104,6 +106,22 @@ export const settings = z.object({
   REELAY_ADMIN_KEY: optionalText({
     valid: (key) => /^[\x21-\x7e]{24,256}$/.test(key),
     must: 'must be 24 to 256 printable characters without spaces',
+  }),
+
+  // Metrics and traces for the operator.
+  /** Unset: no metrics are kept and /metrics answers 404. */
+  REELAY_METRICS_TOKEN: optionalText({
+    valid: (token) => /^[\x21-\x7e]{16,256}$/.test(token),
+    must: 'must be 16 to 256 printable characters without spaces',
+  }),
+  /** A worker-only process (`npm run worker`) serves /metrics on this port; unset: it serves none. */
+  REELAY_METRICS_PORT: optionalWholeNumber(1, 65_535),
+  /** Unset: no traces. An OTLP/HTTP collector's base URL (the exporter adds /v1/traces). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalHttpUrl(),
+  /** Unset: reelay. */
+  OTEL_SERVICE_NAME: optionalText({
+    valid: (name) => /^[A-Za-z0-9._-]{1,100}$/.test(name),
+    must: 'must be 1 to 100 letters, digits, dots, dashes or underscores',
   }),
 
   // Limits per account and key, and prices.

@@ -38,6 +38,8 @@ export interface CreateDeps {
   decide(generation: NewGeneration): Promise<InsertOutcome>;
   /** Told when an input stored for a refused create could not be removed, or the workers could not be woken. */
   log?: { warn(details: object, message: string): void };
+  /** The trace of the create running now (W3C traceparent), stored for the worker; null or unset: none. */
+  traceCarrier?: () => string | null;
 }
 
 /**
@@ -91,6 +93,8 @@ export async function createGeneration(
   requireModelAllowed(principal, prepared.model);
   const provider = deps.providerFor(principal, prepared.model);
   const webhookUrl = (body as { webhookUrl?: string }).webhookUrl ?? null;
+  // The request's retention, else its key's default; null leaves it to the server's setting.
+  const retentionSeconds = prepared.retentionSeconds ?? principal.retentionSeconds ?? null;
   const stored: AssetRecord[] = [];
   let accepted = false;
   try {
@@ -101,6 +105,7 @@ export async function createGeneration(
       prepared.input,
       prepared.media,
       stored,
+      retentionSeconds,
     );
     await deps.checkRoute?.(principal, { ...prepared, input, mediaRefs });
     const result = await insertGenerationOnce(
@@ -110,7 +115,7 @@ export async function createGeneration(
       prepared,
       { input, mediaRefs },
       provider,
-      webhookUrl,
+      { webhookUrl, retentionSeconds },
       idempotencyKey,
       hash,
     );
@@ -144,7 +149,7 @@ async function insertGenerationOnce(
   prepared: ReturnType<typeof parseGenerationRequest>,
   resolved: { input: NormalisedInput; mediaRefs: readonly GenerationMediaRef[] },
   provider: string,
-  webhookUrl: string | null,
+  extra: { webhookUrl: string | null; retentionSeconds: number | null },
   idempotencyKey: string | null,
   hash: string,
 ): Promise<{ generation: GenerationRecord; created: boolean }> {
@@ -163,7 +168,9 @@ async function insertGenerationOnce(
     provider,
     idempotencyKey,
     requestHash: hash,
-    webhookUrl,
+    webhookUrl: extra.webhookUrl,
+    retentionSeconds: extra.retentionSeconds,
+    traceContext: deps.traceCarrier?.() ?? null,
   });
   if (outcome.kind === 'duplicate_key') {
     const existing =

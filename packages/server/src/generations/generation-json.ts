@@ -32,7 +32,12 @@ export function generationJson(
   g: GenerationRecord,
   publicUrl: string,
   contentUrl?: (assetId: string) => string,
+  /** The server's retention setting in seconds (0: kept until deleted), for a generation that chose none. */
+  serverRetentionSeconds = 0,
 ): Generation {
+  const retention = g.retentionSeconds ?? serverRetentionSeconds;
+  const expiresAt =
+    g.completedAt !== null && retention > 0 ? new Date(g.completedAt.getTime() + retention * 1000) : null;
   return {
     id: g.id,
     type: g.type,
@@ -51,6 +56,7 @@ export function generationJson(
     outputs: g.outputs.map((o) => ({
       uri: `asset://${o.assetId}`,
       url: contentUrl ? contentUrl(o.assetId) : `${publicUrl}/api/v1/assets/${o.assetId}/content`,
+      status: g.mediaDeletedReason ?? 'available',
       mediaType: o.mediaType,
       bytes: o.bytes,
       ...presentFacts(o),
@@ -61,5 +67,8 @@ export function generationJson(
     createdAt: g.createdAt.toISOString(),
     startedAt: iso(g.startedAt),
     completedAt: iso(g.completedAt),
+    retentionSeconds: g.retentionSeconds,
+    expiresAt: iso(expiresAt),
+    mediaDeletedAt: iso(g.mediaDeletedAt),
   };
 }

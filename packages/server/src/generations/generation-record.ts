@@ -77,6 +77,13 @@ export interface GenerationRecord {
   webhookUrl: string | null;
   /** The only providers it may run on (the allowlist of the live key that made it); null or absent: any of its route. */
   allowedProviders?: readonly string[] | null;
+  /** The trace it was created in (W3C traceparent) when tracing was on, for the worker to continue. */
+  traceContext: string | null;
+  /** How long its inputs and outputs are kept, as chosen at create (the request's, else its key's); null: the server's setting. */
+  retentionSeconds: number | null;
+  /** When its outputs (and the inputs it alone used) were deleted on request or expired; null while they are kept. */
+  mediaDeletedAt: Date | null;
+  mediaDeletedReason: 'deleted' | 'expired' | null;
   createdAt: Date;
   startedAt: Date | null;
   completedAt: Date | null;

@@ -4,12 +4,15 @@ import type { Principal } from '../billing/api-keys.ts';
 import type { LimitDefaults } from '../billing/limits.ts';
 import type { Database } from '../db/database.ts';
 import type { Owner } from '../key-mode.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { NO_TRACING, type Tracing } from '../observability/tracing.ts';
 import { eventsAfter } from '../store/generation-events.ts';
 import { loadGeneration } from '../store/generations.ts';
 import { cancelGeneration } from './cancel-generation.ts';
 import type { CheckedRequest } from './check-route.ts';
 import { CreateBatcher } from './create-batcher.ts';
 import { createGeneration } from './create-generation.ts';
+import { deleteGenerationMedia } from './delete-generation-media.ts';
 import type { GenerationEvent } from './generation-events.ts';
 import { GenerationReads } from './generation-reads.ts';
 import type { GenerationRecord } from './generation-record.ts';
@@ -29,6 +32,10 @@ export interface GenerationsSettings {
   providerFor(principal: Principal, model: string): string;
   /** Refuses (422) a request no enabled provider can run, before any token is held. */
   checkRoute?(principal: Principal, request: CheckedRequest): Promise<void>;
+  /** Where created and canceled generations are counted (none when unset). */
+  metrics?: Metrics;
+  /** Spans of creates, whose trace the worker continues (none when unset). */
+  tracing?: Tracing;
 }
 
 /** A generation's request side as the HTTP layer sees it: create, read, list, cancel, events, callbacks. */
@@ -54,18 +61,30 @@ export class GenerationsService {
     /** The new generation's id, when the caller records something under it first (a compat shape). */
     id?: string,
   ): Promise<{ generation: GenerationRecord; created: boolean }> {
-    return createGeneration(
-      {
-        db: this.db,
-        ...this.settings,
-        decide: (g) => this.batcher.decide(g),
-        log,
-      },
-      principal,
-      body,
-      idempotencyKey,
-      id,
-    );
+    const tracing = this.settings.tracing ?? NO_TRACING;
+    return tracing.inSpan('generation.create', { 'reelay.account_id': principal.accountId }, async (span) => {
+      const outcome = await createGeneration(
+        {
+          db: this.db,
+          ...this.settings,
+          decide: (g) => this.batcher.decide(g),
+          log,
+          ...(tracing.enabled ? { traceCarrier: () => tracing.carrier() } : {}),
+        },
+        principal,
+        body,
+        idempotencyKey,
+        id,
+      );
+      const g = outcome.generation;
+      span.setAttributes({
+        'reelay.generation_id': g.id,
+        'reelay.model': g.model,
+        'reelay.created': outcome.created,
+      });
+      if (outcome.created) this.settings.metrics?.generationCreated(g.model, g.provider ?? 'local');
+      return outcome;
+    });
   }
 
   /** The generation if it is the owner's (its account and mode), else null. */
@@ -82,8 +101,15 @@ export class GenerationsService {
     return listGenerations(this.db, owner, query);
   }
 
-  cancel(owner: Owner, id: string): Promise<GenerationRecord> {
-    return cancelGeneration(this.db, owner, id);
+  async cancel(owner: Owner, id: string): Promise<GenerationRecord> {
+    const g = await cancelGeneration(this.db, owner, id);
+    this.settings.metrics?.generationEnded(g.model, g.provider ?? 'local', 'canceled');
+    return g;
+  }
+
+  /** Deletes a finished generation's outputs and the inputs it alone used (see delete-generation-media.ts). */
+  deleteMedia(owner: Owner, id: string, log: { warn(details: object, message: string): void }) {
+    return deleteGenerationMedia(this.db, (key) => this.settings.assets.storage.delete(key), owner, id, log);
   }
 
   /** The events of one generation after `afterId`, oldest first. */

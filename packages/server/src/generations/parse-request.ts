@@ -8,13 +8,15 @@ import {
 } from '@reelay/catalog';
 import { ApiError, validationFailed } from '../errors.ts';
 import { webhookUrlError } from '../net/webhook-url.ts';
+import { parseRetention } from '../retention/parse-retention.ts';
 
 const TYPES = ['video', 'image', 'audio'] as const;
-const TOP_LEVEL = new Set(['type', 'model', 'input', 'webhookUrl']);
+const TOP_LEVEL = new Set(['type', 'model', 'input', 'webhookUrl', 'retention']);
 
 /**
- * Checks the request envelope `{type, model, input}` and the model's input in one pass, so a client
- * sees every problem at once. Throws a 422 (or 400 for a non-object body); returns the prepared request.
+ * Checks the request envelope `{type, model, input, webhookUrl?, retention?}` and the model's input in one pass, so
+ * a client sees every problem at once. Throws a 422 (or 400 for a non-object body); returns the prepared request
+ * with the retention it asked for in seconds (null when it sent none).
  */
 export function parseGenerationRequest(
   body: unknown,
@@ -30,6 +32,7 @@ export function parseGenerationRequest(
   }
   const b = body as Record<string, unknown>;
   const errors: FieldError[] = [];
+  let retentionSeconds: number | null = null;
   for (const key of Object.keys(b)) {
     if (key === 'variant') {
       errors.push({
@@ -44,11 +47,15 @@ export function parseGenerationRequest(
         options.allowPrivateWebhooks ?? false,
       );
       if (error) errors.push(error);
+    } else if (key === 'retention') {
+      const retention = parseRetention(b.retention, 'retention');
+      if ('error' in retention) errors.push(retention.error);
+      else retentionSeconds = retention.seconds;
     } else if (!TOP_LEVEL.has(key)) {
       errors.push({
         param: key,
         code: 'unknown_field',
-        message: `${key} is not a field of a generation request (type, model, input).`,
+        message: `${key} is not a field of a generation request (type, model, input, webhookUrl, retention).`,
       });
     }
   }
@@ -104,5 +111,5 @@ export function parseGenerationRequest(
   }
   if (!result.ok) errors.push(...result.errors);
   if (errors.length > 0 || !result.ok) throw validationFailed(errors);
-  return result.value;
+  return { ...result.value, retentionSeconds };
 }

@@ -38,6 +38,8 @@ export async function resolveInputMedia(
   input: NormalisedInput,
   media: readonly MediaRef[],
   stored: AssetRecord[],
+  /** How long the inputs stored here are kept (the request's or its key's retention); null: the server's setting. */
+  retentionSeconds: number | null = null,
 ): Promise<{ input: NormalisedInput; mediaRefs: GenerationMediaRef[] }> {
   const ids = media.filter((m) => m.scheme === 'asset').map((m) => m.uri.slice('asset://'.length));
   const owned = new Map((await findAssets(db, owner, ids)).map((a) => [a.id, a]));
@@ -45,7 +47,8 @@ export async function resolveInputMedia(
   // (several at once would add up: four large images would cost four times as much). A failure stops the
   // loop with no other input still being stored.
   const resolved: Resolved[] = [];
-  for (const ref of media) resolved.push(await resolveOne(assets, owner, owned, ref, stored));
+  for (const ref of media)
+    resolved.push(await resolveOne(assets, owner, owned, ref, stored, retentionSeconds));
   const errors: FieldError[] = [];
   const uris = new Map<string, string>();
   const mediaRefs: GenerationMediaRef[] = [];
@@ -85,6 +88,7 @@ async function resolveOne(
   owned: ReadonlyMap<string, AssetRecord>,
   ref: MediaRef,
   stored: AssetRecord[],
+  retentionSeconds: number | null,
 ): Promise<Resolved> {
   let asset: AssetRecord;
   if (ref.scheme === 'asset') {
@@ -107,8 +111,8 @@ async function resolveOne(
     try {
       asset =
         ref.scheme === 'https'
-          ? await assets.fromUrl(owner, ref.uri, ref.param, limits)
-          : await assets.fromDataUri(owner, ref.uri, ref.param, limits);
+          ? await assets.fromUrl(owner, ref.uri, ref.param, limits, retentionSeconds)
+          : await assets.fromDataUri(owner, ref.uri, ref.param, limits, retentionSeconds);
       stored.push(asset);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;

@@ -9,9 +9,16 @@ import type Sharp from 'sharp';
 let sharpModule: Promise<typeof Sharp> | undefined;
 let fileTypeModule: Promise<typeof FileType> | undefined;
 
-/** sharp's default export. */
+/**
+ * sharp's default export, with its operation cache off: the gateway never reads the same file twice (every
+ * stored file has a new path), so the cache only held up to 50 MB of decoded images for nothing, and it answered
+ * for a path from memory even when the file there had changed.
+ */
 export function loadSharp(): Promise<typeof Sharp> {
-  sharpModule ??= import('sharp').then((m) => m.default);
+  sharpModule ??= import('sharp').then((m) => {
+    m.default.cache(false);
+    return m.default;
+  });
   return sharpModule;
 }
 

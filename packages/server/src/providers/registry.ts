@@ -24,6 +24,11 @@ export class ProviderRegistry {
     return this;
   }
 
+  /** The ids of every registered provider, in the order they were registered. */
+  ids(): string[] {
+    return [...this.entries.keys()];
+  }
+
   /** The provider with this id, or null when it is not configured here. */
   find(id: string): Provider | null {
     return this.entries.get(id)?.provider ?? null;

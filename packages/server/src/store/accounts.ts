@@ -101,3 +101,41 @@ export async function insertAccountIfMissing(db: Queryable, id: string, name: st
   );
   return rows.length > 0;
 }
+
+/** An account with its test and live balances (thousandths of a token). */
+export interface AccountWithBalances {
+  account: AccountRecord;
+  balances: Record<'test' | 'live', { balanceMilli: number; heldMilli: number }>;
+}
+
+/**
+ * Up to `limit` accounts, newest first, after the one with id `cursor`, each read with both of its balances in
+ * the same statement (an account that never had tokens in a mode shows 0 there).
+ */
+export async function accountsPage(
+  db: Queryable,
+  q: { limit: number; cursor: string | null },
+): Promise<AccountWithBalances[]> {
+  const cursor = sql`${q.cursor}`;
+  const rows = await runSql(
+    db,
+    sql`SELECT a.*,
+         COALESCE(t.balance_milli, 0) AS test_balance_milli, COALESCE(t.held_milli, 0) AS test_held_milli,
+         COALESCE(l.balance_milli, 0) AS live_balance_milli, COALESCE(l.held_milli, 0) AS live_held_milli
+       FROM accounts a
+       LEFT JOIN token_balances t ON t.account_id = a.id AND t.mode = 'test'
+       LEFT JOIN token_balances l ON l.account_id = a.id AND l.mode = 'live'
+       WHERE ${cursor}::text IS NULL OR (a.created_at, a.id) < (SELECT c.created_at, c.id FROM accounts c WHERE c.id = ${cursor})
+       ORDER BY a.created_at DESC, a.id DESC LIMIT ${q.limit}`,
+  );
+  return rows.map((row) => {
+    const r = readRow(row);
+    return {
+      account: accountFromRow(row),
+      balances: {
+        test: { balanceMilli: r.number('test_balance_milli'), heldMilli: r.number('test_held_milli') },
+        live: { balanceMilli: r.number('live_balance_milli'), heldMilli: r.number('live_held_milli') },
+      },
+    };
+  });
+}

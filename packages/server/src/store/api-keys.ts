@@ -19,6 +19,8 @@ export interface KeyRecord {
   budgetMonthlyMilli: number | null;
   allowedModels: string[] | null;
   allowedProviders: string[] | null;
+  /** Default retention in seconds of what its requests store; null: the server's setting. */
+  retentionSeconds: number | null;
 }
 
 function keyFromRow(row: Row): KeyRecord {
@@ -36,6 +38,7 @@ function keyFromRow(row: Row): KeyRecord {
     budgetMonthlyMilli: r.numberOrNull('budget_monthly_milli'),
     allowedModels: r.textArrayOrNull('allowed_models'),
     allowedProviders: r.textArrayOrNull('allowed_providers'),
+    retentionSeconds: r.numberOrNull('retention_seconds'),
   };
 }
 
@@ -51,6 +54,7 @@ export interface NewKey {
   budgetMonthlyMilli?: number | null;
   allowedModels?: readonly string[] | null;
   allowedProviders?: readonly string[] | null;
+  retentionSeconds?: number | null;
 }
 
 /** Stores a key without budgets. */
@@ -67,10 +71,10 @@ export async function insertKeyWithBudgets(db: Queryable, k: NewKey): Promise<Ke
   const rows = await runSql(
     db,
     sql`INSERT INTO api_keys (id, account_id, mode, key_hash, prefix, name, budget_daily_milli, budget_monthly_milli,
-         allowed_models, allowed_providers)
+         allowed_models, allowed_providers, retention_seconds)
        VALUES (${k.id}, ${k.accountId}, ${k.mode}, ${k.keyHash}, ${k.prefix}, ${k.name}, ${k.budgetDailyMilli ?? null},
-         ${k.budgetMonthlyMilli ?? null}, ${k.allowedModels ?? null}::text[], ${k.allowedProviders ?? null}::text[])
-       RETURNING *`,
+         ${k.budgetMonthlyMilli ?? null}, ${k.allowedModels ?? null}::text[], ${k.allowedProviders ?? null}::text[],
+         ${k.retentionSeconds ?? null}) RETURNING *`,
   );
   if (!rows[0]) throw new Error('INSERT … RETURNING gave no row');
   return keyFromRow(rows[0]);
@@ -148,6 +152,22 @@ export async function revokeKeyRow(
   const rows = await runSql(
     db,
     sql`UPDATE api_keys SET revoked_at = COALESCE(revoked_at, clock_timestamp()) WHERE id = ${keyId} RETURNING *`,
+  );
+  return rows[0] ? { ...keyFromRow(rows[0]), keyHash: readRow(rows[0]).text('key_hash') } : null;
+}
+
+/**
+ * Sets a key's default retention (null: the server's setting); null when there is no such key. The hash comes back
+ * too: the commit announces it (migration 022), so every process reads the key again.
+ */
+export async function setKeyRetention(
+  db: Queryable,
+  keyId: string,
+  seconds: number | null,
+): Promise<(KeyRecord & { keyHash: string }) | null> {
+  const rows = await runSql(
+    db,
+    sql`UPDATE api_keys SET retention_seconds = ${seconds}::int WHERE id = ${keyId} RETURNING *`,
   );
   return rows[0] ? { ...keyFromRow(rows[0]), keyHash: readRow(rows[0]).text('key_hash') } : null;
 }

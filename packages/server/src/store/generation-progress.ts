@@ -2,7 +2,7 @@ import type { Json } from '@reelay/catalog';
 import type { Database, Queryable } from '../db/database.ts';
 import { runSql, sql } from '../db/sql.ts';
 import type { GenerationOutput, GenerationRecord } from '../generations/generation-record.ts';
-import { type AssetRecord, insertAssetsWhen } from './assets.ts';
+import { insertAssetsWhen, type NewAsset } from './assets.ts';
 import { generationFromRow } from './generations.ts';
 import { deleteJob } from './jobs.ts';
 import { captureWith, release } from './ledger.ts';
@@ -144,7 +144,7 @@ export async function recordSucceeded(
   seq: number,
   outputs: readonly GenerationOutput[],
   chargeMilli: number,
-  assets: readonly Omit<AssetRecord, 'createdAt'>[] = [],
+  assets: readonly NewAsset[] = [],
 ): Promise<boolean> {
   const target = { accountId: g.accountId, mode: g.runMode, keyId: g.keyId };
   const id = sql`${g.id}`;
@@ -173,7 +173,7 @@ export async function recordCanceledCharged(
   seq: number,
   outputs: readonly GenerationOutput[],
   chargedMilli: number,
-  assets: readonly Omit<AssetRecord, 'createdAt'>[],
+  assets: readonly NewAsset[],
   error: { code: string; message: string },
 ): Promise<boolean> {
   const target = { accountId: g.accountId, mode: g.runMode, keyId: g.keyId };
@@ -216,8 +216,8 @@ export async function recordFailed(
   db: Database,
   g: GenerationRecord,
   error: { code: string; message: string },
-): Promise<void> {
-  await db.transaction(async (tx) => {
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
     const rows = await runSql(
       tx,
       sql`UPDATE generations SET status = 'failed', error = ${JSON.stringify(error)}, reconciling = NULL,
@@ -227,6 +227,7 @@ export async function recordFailed(
     if (rows.length > 0)
       await release(tx, { accountId: g.accountId, mode: g.runMode, keyId: g.keyId }, g.id, g.holdMilli);
     await deleteJob(tx, g.id);
+    return rows.length > 0;
   });
 }
 

@@ -19,6 +19,7 @@ import { type Row, readRow } from './row-reader.ts';
 
 const STATUSES: readonly GenerationStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
 const TYPES: readonly GenerationRecord['type'][] = ['video', 'image', 'audio'];
+const MEDIA_GONE = ['deleted', 'expired'] as const;
 
 /** A `generations` row as a record: the one mapping of that table. */
 const stopOf = (v: string | null): GenerationRecord['stopRequested'] =>
@@ -59,6 +60,10 @@ export function generationFromRow(row: Row): GenerationRecord {
     requestHash: r.textOrNull('request_hash'),
     webhookUrl: r.textOrNull('webhook_url'),
     allowedProviders: r.textArrayOrNull('allowed_providers'),
+    traceContext: r.textOrNull('trace_context'),
+    retentionSeconds: r.numberOrNull('retention_seconds'),
+    mediaDeletedAt: r.dateOrNull('media_deleted_at'),
+    mediaDeletedReason: MEDIA_GONE.find((reason) => reason === r.textOrNull('media_deleted_reason')) ?? null,
     createdAt: r.date('created_at'),
     startedAt: r.dateOrNull('started_at'),
     completedAt: r.dateOrNull('completed_at'),
@@ -79,6 +84,31 @@ export async function findGeneration(
   const rows = await runSql(
     db,
     sql`SELECT * FROM generations WHERE id = ${id} AND account_id = ${owner.accountId} AND run_mode = ${owner.mode}`,
+  );
+  return rows[0] ? generationFromRow(rows[0]) : null;
+}
+
+/** The owner's generation `id`, locked for the rest of the transaction (so it cannot start or end meanwhile). */
+export async function lockGeneration(
+  tx: Queryable,
+  owner: Owner,
+  id: string,
+): Promise<GenerationRecord | null> {
+  const rows = await runSql(
+    tx,
+    sql`SELECT * FROM generations WHERE id = ${id} AND account_id = ${owner.accountId} AND run_mode = ${owner.mode}
+        FOR UPDATE`,
+  );
+  return rows[0] ? generationFromRow(rows[0]) : null;
+}
+
+/** Records that a generation's media was deleted on request (the first time only); the generation as it now is. */
+export async function markMediaDeleted(tx: Queryable, id: string): Promise<GenerationRecord | null> {
+  const rows = await runSql(
+    tx,
+    sql`UPDATE generations SET media_deleted_at = COALESCE(media_deleted_at, now()),
+          media_deleted_reason = COALESCE(media_deleted_reason, 'deleted')
+        WHERE id = ${id} RETURNING *`,
   );
   return rows[0] ? generationFromRow(rows[0]) : null;
 }
@@ -175,6 +205,10 @@ export interface NewGeneration {
   idempotencyKey: string | null;
   requestHash: string;
   webhookUrl: string | null;
+  /** The create's trace (W3C traceparent) when tracing is on, stored for the worker to continue. */
+  traceContext?: string | null;
+  /** The request's or its key's retention in seconds; null: the server's setting. */
+  retentionSeconds?: number | null;
 }
 
 /** What {@link insertGeneration} did: inserted, refused by a limit or the balance, or a duplicate key. */
@@ -239,11 +273,28 @@ export async function insertGenerations(
     allowedProviders: providerAllowlist(g.principal),
   }));
   const ids = gs.map((g) => sqlLiteral(g.id)).join(', ');
-  const [decided = [], created = []] = await db.script(
+  // What the creating function knows nothing of is set on the rows just created, in the same script, before anything
+  // reads or claims them: the create's trace (W3C traceparent) when tracing is on, and a retention the request or its
+  // key chose. Columns the triggers do not watch, so no event comes of it; only batches with either pay for it.
+  const extra = gs.filter((g) => typeof g.traceContext === 'string' || (g.retentionSeconds ?? null) !== null);
+  const setExtra =
+    extra.length === 0
+      ? ''
+      : `UPDATE generations g SET trace_context = COALESCE(t.tc, g.trace_context),
+           retention_seconds = COALESCE(g.retention_seconds, t.seconds)
+         FROM (VALUES ${extra
+           .map(
+             (g) =>
+               `(${sqlLiteral(g.id)}, ${sqlLiteral(g.traceContext ?? null)}::text, ${sqlLiteral(g.retentionSeconds ?? null)}::int)`,
+           )
+           .join(', ')}) AS t(id, tc, seconds) WHERE g.id = t.id;\n`;
+  const results = await db.script(
     `SELECT * FROM reelay_create_generations(${sqlLiteral(JSON.stringify(creates))}::jsonb, ${sqlLiteral(limits.maxConcurrentGenerations)}::int);
-SELECT * FROM generations WHERE id IN (${ids});
+${setExtra}SELECT * FROM generations WHERE id IN (${ids});
 SELECT pg_notify(${sqlLiteral(JOBS_CHANNEL)}, '') WHERE EXISTS (SELECT 1 FROM jobs WHERE generation_id IN (${ids}))`,
   );
+  const decided = results[0] ?? [];
+  const created = results[setExtra === '' ? 1 : 2] ?? [];
   const byId = new Map(created.map((row) => [row.id, row]));
   return gs.map((g, i) => insertOutcome(decided[i] ?? {}, byId.get(g.id)));
 }

@@ -101,3 +101,36 @@ export async function makeDueByUpstreamId(
   for (const row of rows) await notifyJobs(db, readRow(row).text('generation_id'));
   return rows.length > 0;
 }
+
+/** Generations waiting and running over every account, the oldest of each, and jobs due that no worker holds. */
+export interface QueueCounts {
+  queued: number;
+  running: number;
+  oldestQueuedAt: Date | null;
+  oldestQueuedSeconds: number | null;
+  oldestRunningAt: Date | null;
+  dueJobs: number;
+}
+
+export async function queueCounts(db: Queryable): Promise<QueueCounts> {
+  const rows = await runSql(
+    db,
+    sql`SELECT count(*) FILTER (WHERE status = 'queued')::int AS queued,
+       count(*) FILTER (WHERE status = 'running')::int AS running,
+       min(created_at) FILTER (WHERE status = 'queued') AS oldest_queued_at,
+       (EXTRACT(EPOCH FROM clock_timestamp() - min(created_at) FILTER (WHERE status = 'queued')))::float8 AS oldest_queued_seconds,
+       min(started_at) FILTER (WHERE status = 'running') AS oldest_running_at,
+       (SELECT count(*)::int FROM jobs WHERE run_at <= clock_timestamp()
+          AND (locked_until IS NULL OR locked_until < clock_timestamp())) AS due_jobs
+     FROM generations WHERE status IN ('queued', 'running')`,
+  );
+  const r = readRow(rows[0] ?? {});
+  return {
+    queued: r.number('queued'),
+    running: r.number('running'),
+    oldestQueuedAt: r.dateOrNull('oldest_queued_at'),
+    oldestQueuedSeconds: r.numberOrNull('oldest_queued_seconds'),
+    oldestRunningAt: r.dateOrNull('oldest_running_at'),
+    dueJobs: r.number('due_jobs'),
+  };
+}

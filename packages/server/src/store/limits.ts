@@ -28,14 +28,14 @@ export async function liveKey(
 ): Promise<LiveKey | null> {
   const rows = await runSql(
     db,
-    sql`WITH k AS (SELECT id, account_id, mode, allowed_models, allowed_providers FROM api_keys
+    sql`WITH k AS (SELECT id, account_id, mode, allowed_models, allowed_providers, retention_seconds FROM api_keys
        WHERE key_hash = ${keyHash} AND revoked_at IS NULL),
      touched AS (
        UPDATE api_keys SET last_used_at = clock_timestamp()
        WHERE ${touch}::boolean AND id IN (SELECT k.id FROM k)
          AND (last_used_at IS NULL OR last_used_at < clock_timestamp() - interval '1 minute')
      )
-     SELECT k.id, k.account_id, k.mode, k.allowed_models, k.allowed_providers, coalesce(a.key_rate_per_minute, ${defaults.keyRatePerMinute}::int) AS lim,
+     SELECT k.id, k.account_id, k.mode, k.allowed_models, k.allowed_providers, k.retention_seconds, coalesce(a.key_rate_per_minute, ${defaults.keyRatePerMinute}::int) AS lim,
        coalesce((SELECT w.count FROM rate_windows w WHERE w.key_id = k.id AND w.window_start = ${windowStart}), 0) AS counted
      FROM k JOIN accounts a ON a.id = k.account_id`,
   );
@@ -50,6 +50,7 @@ export async function liveKey(
         models: r.textArrayOrNull('allowed_models'),
         providers: r.textArrayOrNull('allowed_providers'),
       },
+      retentionSeconds: r.numberOrNull('retention_seconds'),
     },
     limit: r.number('lim'),
     counted: r.number('counted'),

@@ -56,3 +56,13 @@ export async function slotsInUse(db: Queryable, provider: string): Promise<numbe
   );
   return rows[0] ? readRow(rows[0]).number('n') : 0;
 }
+
+/** Slots held now by queued or running generations, per provider (providers holding none are left out). */
+export async function slotsInUseByProvider(db: Queryable): Promise<Map<string, number>> {
+  const rows = await runSql(
+    db,
+    sql`SELECT s.provider, count(*)::int AS n FROM provider_slots s JOIN generations g ON g.id = s.generation_id
+     WHERE g.status IN ('queued', 'running') GROUP BY s.provider`,
+  );
+  return new Map(rows.map((row) => [readRow(row).text('provider'), readRow(row).number('n')]));
+}

@@ -33,7 +33,14 @@ export function deliveryFromRow(row: Row): WebhookDelivery {
   };
 }
 
-const SNAPSHOT_TIMESTAMPS = ['created_at', 'started_at', 'completed_at', 'start_requested_at'];
+const SNAPSHOT_TIMESTAMPS = [
+  'created_at',
+  'started_at',
+  'completed_at',
+  'start_requested_at',
+  'stop_sent_at',
+  'media_deleted_at',
+];
 
 /**
  * The generation as it was at the delivery's event. The snapshot is the row as JSON (written by the trigger),
@@ -201,4 +208,30 @@ export async function recordDeliveryAttempt(
            locked_by = NULL, locked_until = NULL
          WHERE id = ${a.id} AND locked_by = ${a.senderId}`,
   );
+}
+
+/** A delivery of any account, by id (the operator's view). */
+export async function findDeliveryById(db: Queryable, id: string): Promise<WebhookDelivery | null> {
+  const rows = await runSql(db, sql`SELECT * FROM webhook_deliveries WHERE id = ${id}`);
+  return rows[0] ? deliveryFromRow(rows[0]) : null;
+}
+
+/** Up to `limit` deliveries of every account, newest first, after the one with id `cursor` (the operator's view). */
+export async function allDeliveriesPage(
+  db: Queryable,
+  q: { limit: number; cursor: string | null; state: DeliveryState | null; accountId: string | null },
+): Promise<WebhookDelivery[]> {
+  const state = sql`${q.state}`;
+  const account = sql`${q.accountId}`;
+  const cursor = sql`${q.cursor}`;
+  const rows = await runSql(
+    db,
+    sql`SELECT d.* FROM webhook_deliveries d
+     WHERE (${state}::text IS NULL OR d.state = ${state})
+       AND (${account}::text IS NULL OR d.account_id = ${account})
+       AND (${cursor}::text IS NULL OR (d.created_at, d.id) < (
+         SELECT c.created_at, c.id FROM webhook_deliveries c WHERE c.id = ${cursor}))
+     ORDER BY d.created_at DESC, d.id DESC LIMIT ${q.limit}`,
+  );
+  return rows.map(deliveryFromRow);
 }

@@ -1,4 +1,4 @@
-import type { Locale, ModelDescription } from '@reelay/catalog';
+import { type Locale, type ModelDescription, modeLabel } from '@reelay/catalog';
 import { costHeadline } from './format.ts';
 import { html } from './html.ts';
 import { layout, localePath } from './layout.ts';
@@ -40,7 +40,7 @@ export function catalogPage(locale: Locale, all: readonly ModelDescription[], fi
 <p class="meta">${sayOr(locale, `type.${m.type}`, m.type)} · ${say(locale, 'provider', { name: m.provider })}</p>
 <p>${m.description}</p>
 <p class="price">${costHeadline(locale, m.pricing)}</p>
-<ul class="chips" aria-label="${say(locale, 'capabilities')}">${m.capabilities.map((c) => html`<li>${c}</li>`)}</ul>
+<ul class="chips" aria-label="${say(locale, 'capabilities')}">${m.capabilities.map((c) => html`<li>${modeLabel(c, locale)}</li>`)}</ul>
 </li>`,
   );
   const body = html`<h1>${say(locale, 'catalogTitle')}</h1>
@@ -51,7 +51,7 @@ export function catalogPage(locale: Locale, all: readonly ModelDescription[], fi
 <div><label for="type">${say(locale, 'type')}</label>
 <select id="type" name="type">${option('', say(locale, 'anyType'), filter.type)}${types.map((t) => option(t, sayOr(locale, `type.${t}`, t), filter.type))}</select></div>
 <div><label for="capability">${say(locale, 'capability')}</label>
-<select id="capability" name="capability">${option('', say(locale, 'anyCapability'), filter.capability)}${capabilities.map((c) => option(c, c, filter.capability))}</select></div>
+<select id="capability" name="capability">${option('', say(locale, 'anyCapability'), filter.capability)}${capabilities.map((c) => option(c, modeLabel(c, locale), filter.capability))}</select></div>
 <button type="submit">${say(locale, 'applyFilters')}</button>
 </form>
 <p class="count" role="status" data-count-template="${say(locale, 'shown')}">${say(locale, 'shown', { n: shown.length, total: all.length })}</p>

@@ -9,8 +9,8 @@ export interface PageParts {
   path: string;
   title: string;
   description?: string;
-  /** `models` or `dashboard`: the navigation entry to mark as current. */
-  section: 'models' | 'dashboard';
+  /** `models`, `dashboard` or `console`: the navigation entry to mark as current. */
+  section: 'models' | 'dashboard' | 'console';
   body: SafeHtml;
   /** Page scripts (ES modules under /static/). */
   scripts?: readonly string[];
@@ -47,7 +47,7 @@ ${(p.scripts ?? []).map((s) => html`<script type="module" src="/static/${s}"></s
 <a class="skip" href="#main">${say(p.locale, 'skip')}</a>
 <header class="top">
 <a class="brand" href="${localePath(p.locale, '/models')}">Reelay</a>
-<nav aria-label="Reelay">${navLink('models', '/models')} ${navLink('dashboard', '/dashboard')} <a href="/docs">${say(p.locale, 'apiReference')}</a></nav>
+<nav aria-label="Reelay">${navLink('models', '/models')} ${navLink('dashboard', '/dashboard')} ${navLink('console', '/console')} <a href="/docs">${say(p.locale, 'apiReference')}</a></nav>
 <nav class="langs" aria-label="${say(p.locale, 'language')}"><ul>${switcher}</ul></nav>
 </header>
 <main id="main" tabindex="-1">

@@ -1,4 +1,4 @@
-import type { FieldDescription, Locale, ModelDescription } from '@reelay/catalog';
+import { type FieldDescription, type Locale, type ModelDescription, modeLabel } from '@reelay/catalog';
 import { curlExample } from './curl-example.ts';
 import { allowedText, costHeadline, defaultText, priceText, slotNotation } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
@@ -41,7 +41,7 @@ function capabilitiesSection(locale: Locale, d: ModelDescription): SafeHtml {
   return html`<section aria-labelledby="capabilities-title">
 <h2 id="capabilities-title">${say(locale, 'capabilities')}</h2>
 <dl class="facts">
-<dt>${say(locale, 'modes')}</dt><dd><ul class="chips">${d.capabilities.map((m) => html`<li><code>${m}</code></li>`)}</ul></dd>
+<dt>${say(locale, 'modes')}</dt><dd><ul class="chips">${d.capabilities.map((m) => html`<li title="${m}">${modeLabel(m, locale)}</li>`)}</ul></dd>
 <dt>${say(locale, 'slots')}</dt><dd>${d.slots.length > 0 ? html`<ul class="chips">${d.slots.map((s) => html`<li><code>${slotNotation(s)}</code></li>`)}</ul>` : say(locale, 'noSlots')}</dd>
 </dl>
 ${d.rules.length > 0 ? html`<h3>${say(locale, 'rules')}</h3><ul>${d.rules.map((r) => html`<li>${r.description}</li>`)}</ul>` : ''}
@@ -49,14 +49,24 @@ ${notes ? html`<h3>${say(locale, 'notes')}</h3><ul>${d.notes.map((n) => html`<li
 </section>`;
 }
 
-/** One model's page: description, cost, curl example, fields, prices, capabilities and the playground. */
+/**
+ * One model's page: its description and capabilities beside the playground, then the curl example, the fields
+ * and the prices.
+ */
 export function modelPage(locale: Locale, d: ModelDescription, baseUrl: string): string {
   const type = sayOr(locale, `type.${d.type}`, d.type);
+  // The description and the playground side by side (one above the other on a narrow screen), the reference below.
   const body = html`<p class="crumbs"><a href="${localePath(locale, '/models')}">${say(locale, 'backToModels')}</a></p>
 <h1>${d.title}</h1>
+<div class="model-top">
+<div class="model-about">
 <p class="meta">${type} · ${say(locale, 'provider', { name: d.provider })}</p>
 <p class="lead">${d.description}</p>
 <p class="price headline">${costHeadline(locale, d.pricing)}</p>
+${capabilitiesSection(locale, d)}
+</div>
+${playgroundForm(locale, d)}
+</div>
 <section aria-labelledby="example-title">
 <h2 id="example-title">${say(locale, 'example')}</h2>
 <div class="code"><pre id="curl-example" tabindex="0"><code>${curlExample(d, baseUrl)}</code></pre>
@@ -71,9 +81,7 @@ export function modelPage(locale: Locale, d: ModelDescription, baseUrl: string):
 <tbody>${d.fields.map((f) => fieldRow(locale, f))}</tbody>
 </table></div>
 </section>
-${pricingSection(locale, d)}
-${capabilitiesSection(locale, d)}
-${playgroundForm(locale, d)}`;
+${pricingSection(locale, d)}`;
   return layout({
     locale,
     path: `/models/${d.id}`,

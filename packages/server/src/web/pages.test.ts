@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { describeModel, type Locale, type ModelEntry, models } from '@reelay/catalog';
+import { describeModel, type Locale, type ModelEntry, modeLabel, models } from '@reelay/catalog';
 import { describe, expect, it } from 'vitest';
 import { catalogPage } from './catalog-page.ts';
 import { ASSET_PLACEHOLDER, curlExample, exampleRequest, shellQuote } from './curl-example.ts';
@@ -65,7 +65,8 @@ describe('pages', () => {
           expect(page).toContain(`name="${f.name}"`);
         }
         for (const p of d.pricing) expect(page).toContain(priceText(locale, p));
-        for (const c of d.capabilities) expect(page).toContain(`<code>${c}</code>`);
+        for (const c of d.capabilities)
+          expect(page).toContain(`<li title="${c}">${modeLabel(c, locale)}</li>`);
         for (const p of d.pricing.filter((p) => p.informational)) expect(page).toContain(p.label);
         expect(page).toContain(d.variantSelection);
         expect(page).toContain(costHeadline(locale, d.pricing));

@@ -78,6 +78,7 @@ export function playgroundForm(locale: Locale, d: ModelDescription): SafeHtml {
       name: f.name,
       type: f.type,
       default: f.default,
+      required: f.required,
       ...(f.media
         ? { media: f.media.kind, many: f.media.maxItems !== undefined, maxItems: f.media.maxItems ?? null }
         : {}),

@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Negotiator from 'negotiator';
 import type { ApiDeps } from '../api/deps.ts';
 import { type CatalogFilter, catalogPage } from './catalog-page.ts';
+import { consolePage } from './console-page.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { html } from './html.ts';
 import { layout, localePath } from './layout.ts';
@@ -43,7 +44,7 @@ export const negotiateLocale = (acceptLanguage: string | undefined): Locale => {
 
 const text = (value: unknown): string => (typeof value === 'string' ? value.slice(0, 200) : '');
 
-/** The web pages: catalog, model pages with the playground, the dashboard, and their stylesheet and scripts. */
+/** The web pages: catalog, model pages with the playground, the dashboard, the operator console, and their stylesheet and scripts. */
 export function webRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const files = loadStaticFiles();
   // The catalog and the prices are fixed while the process runs, so each language is described once.
@@ -116,6 +117,8 @@ export function webRoutes(app: FastifyInstance, deps: ApiDeps): void {
       ),
     );
 
+    const operatorConsole = page((locale) => consolePage(locale));
+
     scope.get('/', async (request, reply) =>
       reply
         .header('vary', 'Accept-Language')
@@ -127,6 +130,8 @@ export function webRoutes(app: FastifyInstance, deps: ApiDeps): void {
     scope.get('/:locale/models/:id', model.prefixed);
     scope.get('/dashboard', dashboard.unprefixed);
     scope.get('/:locale/dashboard', dashboard.prefixed);
+    scope.get('/console', operatorConsole.unprefixed);
+    scope.get('/:locale/console', operatorConsole.prefixed);
 
     scope.get<{ Params: { name: string } }>('/static/:name', async (request, reply) => {
       const file = files.get(request.params.name);

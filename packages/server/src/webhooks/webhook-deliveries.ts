@@ -1,4 +1,4 @@
-import type { WebhookDelivery as WireDelivery } from '@reelay/contract';
+import type { AdminWebhookDelivery, WebhookDelivery as WireDelivery } from '@reelay/contract';
 import { alertJson } from '../billing/alerts-service.ts';
 import type { Queryable } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
@@ -67,6 +67,13 @@ export function deliveryJson(d: WebhookDelivery): WireDelivery {
     deliveredAt: d.deliveredAt ? d.deliveredAt.toISOString() : null,
   };
 }
+
+/** A delivery as the operator sees it: with the account and mode it belongs to. */
+export const adminDeliveryJson = (d: WebhookDelivery): AdminWebhookDelivery => ({
+  ...deliveryJson(d),
+  accountId: d.accountId,
+  mode: d.mode,
+});
 
 /** Whose deliveries: an account in one mode (a test key sees test deliveries only, a live key live ones). */
 export type DeliveryOwner = Owner;

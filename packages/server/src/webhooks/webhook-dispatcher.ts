@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.ts';
 import { randomBase62 } from '../ids.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import {
   claimDelivery,
   msUntilNextDelivery,
@@ -36,6 +37,8 @@ export interface WebhookDispatcherDeps {
   /** Unix seconds for `webhook-timestamp`. */
   now?: () => number;
   log: { warn(obj: unknown, msg: string): void };
+  /** Where attempts are counted by outcome, with their lag behind the event (none when unset). */
+  metrics?: Metrics;
   /**
    * The body of a delivery sent in another shape (a compat API's own webhook), or null for Reelay's
    * `{type, timestamp, data}`. Signed and retried the same either way.
@@ -158,6 +161,10 @@ export class WebhookDispatcher {
     const retryAt =
       Date.now() + webhookBackoffMs(attempts, this.settings.backoffBaseMs, this.settings.backoffMaxMs);
     const gaveUp = !ok && retryAt - d.retryFrom.getTime() > this.settings.retryWindowMs;
+    this.deps.metrics?.webhookDelivery(
+      ok ? 'succeeded' : gaveUp ? 'failed' : 'retrying',
+      (startedAt.getTime() - d.createdAt.getTime()) / 1000,
+    );
     await recordDeliveryAttempt(db, {
       id: d.id,
       senderId: this.id,

@@ -1,4 +1,6 @@
 import type { Database } from '../db/database.ts';
+import type { GenerationRecord } from '../generations/generation-record.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import { failOverdue } from '../store/generation-progress.ts';
 import { makeJobDue, notifyJobs } from '../store/jobs.ts';
 import { release } from '../store/ledger.ts';
@@ -23,11 +25,14 @@ export async function failOverdueGenerations(
   db: Database,
   deadlines: Deadlines,
   batch = 100,
+  metrics?: Metrics,
 ): Promise<string[]> {
-  return db.transaction(async (tx) => {
+  const failed: GenerationRecord[] = [];
+  const ids = await db.transaction(async (tx) => {
     const overdue = await failOverdue(tx, deadlines, batch);
     const ids: string[] = [];
     for (const g of overdue) {
+      if (g.status === 'failed') failed.push(g);
       if (g.status === 'failed')
         await release(tx, { accountId: g.accountId, mode: g.runMode, keyId: g.keyId }, g.id, g.holdMilli);
       await makeJobDue(tx, g.id);
@@ -36,6 +41,8 @@ export async function failOverdueGenerations(
     if (ids[0] !== undefined) await notifyJobs(tx, ids[0]);
     return ids;
   });
+  for (const g of failed) metrics?.generationEnded(g.model, g.provider ?? 'local', 'failed');
+  return ids;
 }
 
 /** Runs `failOverdueGenerations` every `intervalMs` until stopped. */
@@ -48,12 +55,13 @@ export class DeadlineSweeper {
     private readonly deadlines: Deadlines,
     private readonly intervalMs: number,
     private readonly log: { error(obj: unknown, msg: string): void },
+    private readonly metrics?: Metrics,
   ) {}
 
   start(): void {
     this.timer = setInterval(() => {
       this.running = this.running
-        .then(() => failOverdueGenerations(this.db, this.deadlines))
+        .then(() => failOverdueGenerations(this.db, this.deadlines, 100, this.metrics))
         .catch((error: unknown) => this.log.error({ err: error }, 'deadline sweep failed'));
     }, this.intervalMs);
   }

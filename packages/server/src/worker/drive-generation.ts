@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AssetRecord } from '../assets/asset-record.ts';
+import type { NewAsset } from '../assets/asset-record.ts';
 import type { AssetsService } from '../assets/assets-service.ts';
 import { presentFacts } from '../assets/media-facts.ts';
 import { StorageKeyMissing } from '../assets/storage.ts';
@@ -12,6 +12,8 @@ import { chargeMilli } from '../billing/charge.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { type GenerationOutput, type GenerationRecord, ownerOf } from '../generations/generation-record.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { NO_TRACING, type Tracing } from '../observability/tracing.ts';
 import type { Provider, ProviderOutput, ResolvedMedia } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import {
@@ -62,6 +64,10 @@ export interface DriveDeps {
   upstream: UpstreamDeps;
   /** Faults injected by tests (`REELAY_TEST_FAULTS`); empty in production. */
   faults?: ReadonlySet<string>;
+  /** Where ended generations and captured tokens are counted (none when unset). */
+  metrics?: Metrics;
+  /** Spans of the steps' parts (storing outputs); none when unset. */
+  tracing?: Tracing;
 }
 
 /** A failure the client should see; `retryable` ones are tried again. */
@@ -361,27 +367,20 @@ async function succeed(
 ): Promise<void> {
   if (outputs.length === 0)
     throw new StepFailure('no_output', 'the provider finished without an output', false);
-  const assets: Omit<AssetRecord, 'createdAt'>[] = [];
+  const assets: NewAsset[] = [];
   const renderDirs: string[] = [];
+  const tracing = deps.tracing ?? NO_TRACING;
   try {
     for (const output of outputs) {
-      if (!output.url.startsWith('file:')) {
-        // An upstream's output: streamed into storage (size-capped) and probed before anything is captured.
-        const file = await downloadOutput(deps.upstream, output.url, signal);
-        assets.push(await deps.assets.storeOutput(ownerOf(g), file.path, file.bytes, file.sha256, g.id));
-        continue;
-      }
-      const path = resolve(fileURLToPath(output.url));
-      if (!path.startsWith(resolve(deps.trustedOutputDir) + sep)) {
-        throw new StepFailure(
-          'output_rejected',
-          'the provider returned a file outside its work folder',
-          false,
-        );
-      }
-      const bytes = (await stat(path)).size;
-      assets.push(await deps.assets.storeOutput(ownerOf(g), path, bytes, await sha256Of(path), g.id));
-      renderDirs.push(dirname(path));
+      await tracing.inSpan(
+        'generation.store_output',
+        { 'reelay.generation_id': g.id, 'reelay.provider': g.provider ?? 'local' },
+        async (span) => {
+          const stored = await storeOne(deps, g, output, renderDirs, signal);
+          assets.push(stored);
+          span.setAttributes({ 'reelay.asset_id': stored.id, 'reelay.bytes': stored.bytes });
+        },
+      );
     }
   } catch (error) {
     await discardStored(deps, assets);
@@ -409,6 +408,11 @@ async function succeed(
     throw error;
   }
   for (const dir of renderDirs) await rm(dir, { recursive: true, force: true });
+  if (done) {
+    // A canceled generation was counted as it was canceled; only the tokens it is charged are new here.
+    if (g.status !== 'canceled') deps.metrics?.generationEnded(g.model, g.provider ?? 'local', 'succeeded');
+    deps.metrics?.tokensCharged(g.runMode, charge);
+  }
   if (!done) {
     // Canceled or failed meanwhile: this result is discarded, and the next step settles the generation as it now
     // is (a cancel that came too late asks the upstream again and charges what it finished).
@@ -418,8 +422,40 @@ async function succeed(
   }
 }
 
+/**
+ * Moves one output into storage: an upstream's is streamed in (size-capped) and probed; the local renderer's file,
+ * only from its own work folder, is moved and its folder noted for removal.
+ */
+async function storeOne(
+  deps: DriveDeps,
+  g: GenerationRecord,
+  output: ProviderOutput,
+  renderDirs: string[],
+  signal: AbortSignal,
+): Promise<NewAsset> {
+  if (!output.url.startsWith('file:')) {
+    const file = await downloadOutput(deps.upstream, output.url, signal);
+    return deps.assets.storeOutput(ownerOf(g), file.path, file.bytes, file.sha256, g.id, g.retentionSeconds);
+  }
+  const path = resolve(fileURLToPath(output.url));
+  if (!path.startsWith(resolve(deps.trustedOutputDir) + sep)) {
+    throw new StepFailure('output_rejected', 'the provider returned a file outside its work folder', false);
+  }
+  const bytes = (await stat(path)).size;
+  const stored = await deps.assets.storeOutput(
+    ownerOf(g),
+    path,
+    bytes,
+    await sha256Of(path),
+    g.id,
+    g.retentionSeconds,
+  );
+  renderDirs.push(dirname(path));
+  return stored;
+}
+
 /** Removes stored output files that no row will name (best effort: the sweeper collects what is left). */
-async function discardStored(deps: DriveDeps, assets: readonly Omit<AssetRecord, 'createdAt'>[]) {
+async function discardStored(deps: DriveDeps, assets: readonly NewAsset[]) {
   for (const asset of assets) await deps.assets.discardStored(asset.storageKey).catch(() => undefined);
 }
 
@@ -432,7 +468,8 @@ async function fail(deps: DriveDeps, g: GenerationRecord, code: string, message:
     await releaseCanceled(deps.db, g, code === 'upstream_outcome_unknown' ? message : undefined);
     return;
   }
-  await recordFailed(deps.db, g, { code, message });
+  if (await recordFailed(deps.db, g, { code, message }))
+    deps.metrics?.generationEnded(g.model, g.provider ?? 'local', 'failed');
 }
 
 async function cancelUpstream(deps: DriveDeps, g: GenerationRecord, signal: AbortSignal): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.ts';
 import type { GenerationRecord } from '../generations/generation-record.ts';
 import { randomBase62 } from '../ids.ts';
+import { NO_TRACING } from '../observability/tracing.ts';
 import { claimJob, JOBS_CHANNEL, msUntilNextJob, renewLease, rescheduleJob } from '../store/jobs.ts';
 import { WakeUp } from '../wake-up.ts';
 import { type DriveDeps, driveGeneration } from './drive-generation.ts';
@@ -109,7 +110,18 @@ export class Worker {
     const timer = setTimeout(() => step.abort(), this.options.stepTimeoutMs ?? 300_000);
     const signal = AbortSignal.any([this.abort.signal, step.signal]);
     try {
-      return await driveGeneration({ ...this.deps, workerId: this.id }, id, signal, loaded);
+      // Each step continues the trace its generation was created in (when tracing is on).
+      const tracing = this.deps.tracing ?? NO_TRACING;
+      return await tracing.continueFrom(
+        loaded.traceContext,
+        'generation.step',
+        {
+          'reelay.generation_id': id,
+          'reelay.status': loaded.status,
+          'reelay.provider': loaded.provider ?? 'local',
+        },
+        () => driveGeneration({ ...this.deps, workerId: this.id }, id, signal, loaded),
+      );
     } catch (error) {
       if (!this.abort.signal.aborted)
         this.options.log.error({ err: error, generationId: id }, 'generation step failed');

@@ -3,6 +3,7 @@ import type { Json, MediaKind } from '@reelay/catalog';
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { ApiDeps } from '../../api/deps.ts';
 import { sendContent } from '../../api/send-content.ts';
+import { assertHasBytes } from '../../assets/assets-service.ts';
 import type { Principal } from '../../billing/api-keys.ts';
 import { ApiError } from '../../errors.ts';
 import type { GenerationRecord } from '../../generations/generation-record.ts';
@@ -25,6 +26,7 @@ export type CoreGeneration = Pick<
   | 'error'
   | 'createdAt'
   | 'completedAt'
+  | 'retentionSeconds'
 >;
 
 /** A stored file as the OpenAI shape reads it. */
@@ -183,6 +185,7 @@ export function openAiCore(deps: ApiDeps): OpenAiCore {
     },
     async localFileOf(owner, id) {
       const asset = await mustAsset(owner, id);
+      assertHasBytes(asset);
       return deps.assets.localFile(asset.storageKey);
     },
     signedUrl: (assetId) => deps.assets.signedFileUrl(assetId),

@@ -68,9 +68,10 @@ export function videoObject(
       g.status === 'succeeded' ? 100 : Math.max(0, Math.min(100, Math.round((g.progress ?? 0) * 100))),
     created_at: unix(g.createdAt),
     completed_at: completedAt,
+    // The generation's own retention (its key's default: this shape sends no `retention`), else the server's.
     expires_at:
-      completedAt !== null && output && extra.retentionHours > 0
-        ? completedAt + extra.retentionHours * 3600
+      completedAt !== null && output && (g.retentionSeconds ?? extra.retentionHours * 3600) > 0
+        ? completedAt + (g.retentionSeconds ?? extra.retentionHours * 3600)
         : null,
     prompt: typeof g.input.prompt === 'string' ? g.input.prompt : null,
     seconds,

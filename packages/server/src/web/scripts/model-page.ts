@@ -21,6 +21,7 @@ interface PlaygroundField {
   name: string;
   type: 'string' | 'number' | 'boolean' | 'array';
   default: unknown;
+  required: boolean;
   media?: string;
   many?: boolean;
   maxItems?: number | null;
@@ -40,6 +41,10 @@ interface Upload {
   name: string;
   uri: string;
 }
+
+/** What a quote is asked with in place of a required file or text not given yet (never sent to run). */
+const STAND_IN_ASSET = 'asset://asset_quote';
+const STAND_IN_TEXT = '…';
 
 /** The element of `root` for `selector`; the page is rendered with every one of them. */
 function find<E extends Element = HTMLElement>(root: ParentNode, selector: string): E {
@@ -105,12 +110,20 @@ function playground(root: HTMLElement, config: PlaygroundConfig) {
     return match && config.fields.some((f) => f.name === match[1]) ? match[1] : null;
   }
 
-  function clearErrors() {
+  /** Clears the errors shown, but those of the fields in `keep` (and the form's line while any of them shows). */
+  function clearErrors(keep: ReadonlySet<string> = new Set()) {
+    let kept = false;
     for (const p of form.querySelectorAll<HTMLElement>('[data-error-for]')) {
+      const name = p.dataset.errorFor ?? '';
+      if (keep.has(name) && !p.hidden) {
+        kept = true;
+        continue;
+      }
       p.hidden = true;
       p.textContent = '';
+      control(form, name)?.removeAttribute('aria-invalid');
     }
-    for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    if (kept) return;
     formError.hidden = true;
     formError.textContent = '';
   }
@@ -166,10 +179,29 @@ function playground(root: HTMLElement, config: PlaygroundConfig) {
     return input;
   }
 
-  /** Shows the values the API settled (defaults, rules) in the controls the user has not touched. */
-  function reflect(normalised: Record<string, unknown>) {
+  /**
+   * The input to price: as the user set it, with a stand-in for each required text or file not given yet. A text
+   * sets no price, and a required file is in every request the model takes, so the stand-ins give the mode,
+   * variant and price the run will have; the quote then shows as soon as the fields that set the price are known.
+   * A required number or flag with no default is never stood in for: the quote waits for it.
+   */
+  function quoteInput(): { input: Record<string, unknown>; standIns: Set<string> } {
+    const input = collectInput();
+    const standIns = new Set<string>();
     for (const f of config.fields) {
-      if (f.media || touched.has(f.name) || !(f.name in normalised)) continue;
+      if (!f.required || f.name in input) continue;
+      if (f.media) input[f.name] = f.many ? [STAND_IN_ASSET] : STAND_IN_ASSET;
+      else if (f.type === 'string') input[f.name] = STAND_IN_TEXT;
+      else continue;
+      standIns.add(f.name);
+    }
+    return { input, standIns };
+  }
+
+  /** Shows the values the API settled (defaults, rules) in the controls the user has not touched. */
+  function reflect(normalised: Record<string, unknown>, standIns: ReadonlySet<string>) {
+    for (const f of config.fields) {
+      if (f.media || touched.has(f.name) || standIns.has(f.name) || !(f.name in normalised)) continue;
       const el = control(form, f.name);
       if (!el) continue;
       if (f.type === 'boolean') el.checked = normalised[f.name] === true;
@@ -185,15 +217,17 @@ function playground(root: HTMLElement, config: PlaygroundConfig) {
     }
     const seq = ++quoteSeq;
     quoteBox.textContent = m.quoting ?? '';
+    const { input, standIns } = quoteInput();
     try {
       const q = await pageClient(key)
-        .quotes.create({ type: config.type, model: config.model, input: collectInput() })
+        .quotes.create({ type: config.type, model: config.model, input })
         .catch((error: unknown) => {
           throw ApiFailure.from(error);
         });
       if (seq !== quoteSeq) return;
-      clearErrors();
-      reflect(q.input);
+      // A run's errors for what is still missing stay: the quote only stood in for those fields.
+      clearErrors(attempted ? standIns : new Set());
+      reflect(q.input, standIns);
       const total = price(q.tokens, false);
       const amount =
         q.tokensPerSecond !== undefined
