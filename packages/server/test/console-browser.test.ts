@@ -120,6 +120,12 @@ describe('the operator console in Chromium', () => {
     );
     const after = await t.api('GET', `/api/v1/admin/accounts/${acme}`, undefined, admin);
     expect(after.json.tokens.live).toEqual({ balance: 25, held: 0 });
+    // The audit log lists the grant, made by the admin key, with its amount.
+    const granted = page.locator('tr[data-action="balance.granted"]');
+    await expect.poll(() => granted.count(), WAIT).toBe(1);
+    expect(await granted.locator('td').nth(1).textContent()).toBe('admin');
+    expect(await granted.locator('td').nth(3).textContent()).toBe('Acme Studio');
+    expect(await granted.locator('td').nth(4).textContent()).toContain('first invoice');
 
     // Keys: a new test key for Acme works at once; revoked from the console, it stops working.
     await page.fill('#console-key-name', 'render farm');

@@ -28,6 +28,7 @@ const SCRIPT_MESSAGES: readonly MessageKey[] = [
   'replayDelivery',
   'replayed',
   'noDeliveries',
+  'noAuditEvents',
   'state.pending',
   'state.succeeded',
   'state.failed',
@@ -47,7 +48,7 @@ const table = (locale: Locale, name: string, columns: readonly (MessageKey | '')
 /**
  * The operator console shell: a sign-in form for the admin key and the sections the page script fills from
  * the admin API (accounts with a top-up and their keys, provider health, the queue, webhook deliveries with
- * replay), and the place of the audit log.
+ * replay), and the audit log.
  */
 export function consolePage(locale: Locale): string {
   const body = html`<h1>${say(locale, 'consoleTitle')}</h1>
@@ -128,8 +129,7 @@ ${table(locale, 'deliveries', ['created', 'account', 'event', 'status', 'lastRes
 <section aria-labelledby="audit-title" data-audit>
 <h2 id="audit-title">${say(locale, 'auditLog')}</h2>
 <p class="hint">${say(locale, 'auditHint')}</p>
-<!-- The audit log (GET /api/v1/audit) is listed here by the page script once the gateway has it. -->
-<div data-audit-entries></div>
+${table(locale, 'audit-entries', ['created', 'actor', 'action', 'account', 'details', 'clientIp'])}
 </section>
 </div>
 <script type="application/json" id="console-config">${jsonScript({ locale, messages: messagesFor(locale, SCRIPT_MESSAGES) })}</script>`;

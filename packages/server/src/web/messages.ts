@@ -208,7 +208,12 @@ const en = {
   replayed: 'Delivery {id} is pending again and goes out now.',
   noDeliveries: 'No webhook deliveries.',
   auditLog: 'Audit log',
-  auditHint: 'Who changed what (keys, grants, limits) will be listed here.',
+  auditHint: 'Who changed what, newest first: accounts, keys, allowlists, grants and limits.',
+  actor: 'Who',
+  action: 'Change',
+  clientIp: 'From',
+  details: 'Details',
+  noAuditEvents: 'No changes recorded.',
   footer: 'Reelay — self-hosted API for generative media',
 } as const;
 
@@ -417,7 +422,13 @@ const es: Messages = {
   replayed: 'La entrega {id} vuelve a estar pendiente y sale ahora.',
   noDeliveries: 'No hay entregas de webhooks.',
   auditLog: 'Registro de auditoría',
-  auditHint: 'Aquí se mostrará quién cambió qué (claves, recargas, límites).',
+  auditHint:
+    'Quién cambió qué, lo más reciente primero: cuentas, claves, listas permitidas, recargas y límites.',
+  actor: 'Quién',
+  action: 'Cambio',
+  clientIp: 'Desde',
+  details: 'Detalles',
+  noAuditEvents: 'No hay cambios registrados.',
   footer: 'Reelay — API autoalojada para medios generativos',
 };
 
@@ -617,7 +628,12 @@ const ru: Messages = {
   replayed: 'Доставка {id} снова ожидает и уходит сейчас.',
   noDeliveries: 'Доставок вебхуков нет.',
   auditLog: 'Журнал аудита',
-  auditHint: 'Здесь будет видно, кто что изменил (ключи, пополнения, лимиты).',
+  auditHint: 'Кто что изменил, сначала новые: аккаунты, ключи, списки разрешённого, пополнения и лимиты.',
+  actor: 'Кто',
+  action: 'Изменение',
+  clientIp: 'Откуда',
+  details: 'Подробности',
+  noAuditEvents: 'Изменений не записано.',
   footer: 'Reelay — собственный API для генеративных медиа',
 };
 

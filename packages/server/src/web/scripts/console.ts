@@ -1,11 +1,12 @@
 // The operator console: sign in with the admin key, then every account with its balances (top up, keys),
-// provider health, the queue and webhook deliveries (replay), all from the admin API. The answers are typed
+// provider health, the queue, webhook deliveries (replay) and the audit log, all from the admin API. The answers are typed
 // with the wire contract's types.
 import type {
   AdminAccount,
   AdminAccountPage,
   AdminWebhookDeliveryPage,
   ApiKey,
+  AuditPage,
   NewApiKey,
   ProviderHealthReport,
   QueueStatus,
@@ -154,7 +155,7 @@ async function loadKeys() {
           if (!window.confirm(fill(m.confirmRevoke, { prefix: k.prefix }))) return;
           try {
             await admin('POST', `/api/v1/admin/keys/${encodeURIComponent(k.id)}/revoke`);
-            await loadKeys();
+            await Promise.all([loadKeys(), loadAudit()]);
           } catch (error) {
             showError('[data-console-error]', error);
           }
@@ -249,12 +250,35 @@ async function loadDeliveries() {
   $('[data-deliveries]').replaceChildren(...(rows.length > 0 ? rows : [emptyRow(m.noDeliveries ?? '', 6)]));
 }
 
-// The audit log (GET /api/v1/audit) is to be listed in [data-audit-entries] once the gateway serves it.
+async function loadAudit() {
+  const page = await admin<AuditPage>('GET', '/api/v1/audit?limit=50');
+  const names = new Map(accounts.map((a) => [a.id, a.name]));
+  const rows = page.data.map((e) => {
+    const tr = document.createElement('tr');
+    tr.dataset.auditEvent = String(e.id);
+    tr.dataset.action = e.action;
+    const details = Object.entries(e.details)
+      .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(', ');
+    tr.append(
+      cell(when(e.createdAt)),
+      cell(code(e.actor)),
+      cell(code(e.action), e.targetId ? ' ' : '', e.targetId ? code(e.targetId) : ''),
+      cell(e.accountId ? (names.get(e.accountId) ?? e.accountId) : (m.none ?? '')),
+      cell(details || (m.none ?? '')),
+      cell(e.clientIp ?? m.none ?? ''),
+    );
+    return tr;
+  });
+  $('[data-audit-entries]').replaceChildren(
+    ...(rows.length > 0 ? rows : [emptyRow(m.noAuditEvents ?? '', 6)]),
+  );
+}
 
 async function loadAll() {
   $('[data-console-error]').hidden = true;
   await loadAccounts();
-  await Promise.all([loadKeys(), loadQueue(), loadProviders(), loadDeliveries()]);
+  await Promise.all([loadKeys(), loadQueue(), loadProviders(), loadDeliveries(), loadAudit()]);
 }
 
 function signedIn(on: boolean) {
@@ -315,7 +339,7 @@ $('[data-top-up]').addEventListener('submit', async (event) => {
     done.textContent = fill(m.toppedUp, { tokens: tokens(amount), mode, name: account.name });
     done.hidden = false;
     form.reset();
-    await loadAccounts();
+    await Promise.all([loadAccounts(), loadAudit()]);
   } catch (error) {
     showError('[data-console-error]', error);
   }
@@ -346,7 +370,7 @@ $('[data-create-key]').addEventListener('submit', async (event) => {
     box.replaceChildren(`${m.newKey} `, secret, ' ', copy);
     box.hidden = false;
     form.reset();
-    await loadKeys();
+    await Promise.all([loadKeys(), loadAudit()]);
   } catch (error) {
     showError('[data-console-error]', error);
   }
