@@ -48,6 +48,10 @@ export const Output = z.strictObject({
   mediaType: z.string().meta({ examples: ['video/mp4'] }),
   bytes: wholeNumber,
   ...mediaFacts,
+  thumbnailUrl: z.url().optional().meta({
+    description:
+      'A small WebP picture of the output (an image scaled down, a frame of a video), at most 320 px a side, from an expiring signed link; absent when it has none or its media is gone.',
+  }),
 });
 
 /** One call that asked a provider to start a generation. */

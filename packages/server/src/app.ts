@@ -114,8 +114,11 @@ export async function createGateway(
     });
     const signingSecret = await loadSigningSecret(config.assets.signingSecret, config.dataDir);
     const ffprobePath = findFfprobe(config.render.ffprobePath, config.render.searchPath);
+    const ffmpegPath = findFfmpeg(config.render.ffmpegPath, config.render.searchPath);
     const assets = new AssetsService(db, storage, {
       ffprobePath,
+      ffmpegPath,
+      log: { warn: (d, m) => http.log.warn(d, m) },
       maxUploadBytes: config.limits.maxUploadBytes,
       maxBytesByKind: config.assets.maxBytesByKind,
       maxPixels: config.assets.maxPixels,
@@ -126,7 +129,6 @@ export async function createGateway(
       fetch: outboundFetch,
       retentionSeconds: config.assets.retentionHours * 3600,
     });
-    const ffmpegPath = findFfmpeg(config.render.ffmpegPath, config.render.searchPath);
     const providers = new ProviderRegistry().register(
       observed(
         new LocalProvider({

@@ -442,6 +442,14 @@ describe('web pages in Chromium', () => {
     await expect.poll(() => row.count(), WAIT).toBe(1);
     expect(await row.textContent()).toContain('succeeded');
     expect(await row.textContent()).toContain(MODEL);
+    // The output's thumbnail, loaded (decoded by the browser) from its signed link, described for screen readers.
+    const thumbnail = row.locator('img[data-thumbnail]');
+    await expect.poll(() => thumbnail.count(), WAIT).toBe(1);
+    expect(await thumbnail.getAttribute('alt')).toBe(`Thumbnail of ${MODEL} ${generationId}`);
+    await expect
+      .poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), WAIT)
+      .toBeGreaterThan(0);
+    expect(await thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeLessThanOrEqual(320);
 
     const account = await t.api('GET', '/api/v1/account');
     expect(await page.locator('[data-balance="available"]').textContent()).toBe(

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { assetJson } from '../assets/assets-service.ts';
 import { ApiError } from '../errors.ts';
+import { THUMBNAIL_MEDIA_TYPE } from '../media/thumbnail.ts';
 import { callerOf } from './authenticate.ts';
 import type { ApiDeps } from './deps.ts';
 import { withMultipartFile } from './multipart-file.ts';
@@ -61,14 +62,23 @@ export function assetsRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   // Signed links: the signature is the credential, so no API key is asked for (outside /api/).
-  app.get<{ Params: { id: string }; Querystring: { expires?: string; signature?: string } }>(
-    '/files/:id',
-    async (request, reply) => {
-      const { expires, signature } = request.query;
-      const asset = await deps.assets.fromSignedUrl(request.params.id, expires, signature);
-      const presigned = await deps.assets.storage.presignedUrl(asset.storageKey, 300, asset.mediaType);
-      if (presigned !== null) return reply.redirect(presigned, 302);
-      return sendContent(reply, deps.assets, asset, request.headers.range, 'private, max-age=300');
-    },
-  );
+  app.get<{
+    Params: { id: string };
+    Querystring: { expires?: string; signature?: string; variant?: string };
+  }>('/files/:id', async (request, reply) => {
+    const { expires, signature, variant } = request.query;
+    const asset = await deps.assets.fromSignedUrl(request.params.id, expires, signature, variant);
+    if (variant === 'thumbnail' && asset.thumbnailKey !== null) {
+      // Served by the gateway on every driver (a few kilobytes), so pages that allow only their own origin show it.
+      const key = asset.thumbnailKey;
+      return reply
+        .header('content-type', THUMBNAIL_MEDIA_TYPE)
+        .header('cache-control', 'private, max-age=300')
+        .header('x-content-type-options', 'nosniff')
+        .send(await deps.assets.storage.read(key));
+    }
+    const presigned = await deps.assets.storage.presignedUrl(asset.storageKey, 300, asset.mediaType);
+    if (presigned !== null) return reply.redirect(presigned, 302);
+    return sendContent(reply, deps.assets, asset, request.headers.range, 'private, max-age=300');
+  });
 }

@@ -92,6 +92,7 @@ export function eventsRoutes(app: FastifyInstance, deps: ApiDeps): void {
                   deps.publicUrl,
                   (assetId) => deps.assets.signedFileUrl(assetId),
                   deps.assetRetentionHours * 3600,
+                  (assetId) => deps.assets.signedThumbnailUrl(assetId),
                 )
               : null;
             send(event, { ...data, generation: json });

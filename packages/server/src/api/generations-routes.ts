@@ -17,6 +17,7 @@ export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
       deps.publicUrl,
       (assetId) => deps.assets.signedFileUrl(assetId),
       deps.assetRetentionHours * 3600,
+      (assetId) => deps.assets.signedThumbnailUrl(assetId),
     );
   const waiting = new Set<AbortController>();
   app.addHook('preClose', async () => {

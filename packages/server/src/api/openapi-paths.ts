@@ -426,8 +426,18 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
             name: 'signature',
             in: 'query',
             required: true,
-            description: 'HMAC-SHA256 of the id and `expires` with the gateway’s secret, base64url.',
+            description:
+              'HMAC-SHA256 of the id, `expires` and `variant` with the gateway’s secret, base64url.',
             schema: { type: 'string' },
+          },
+          {
+            name: 'variant',
+            in: 'query',
+            required: false,
+            description:
+              '`thumbnail`: the output’s thumbnail (`image/webp`) rather than its file. Part of what is signed, ' +
+              'so it cannot be added to or removed from a link.',
+            schema: { type: 'string', enum: ['thumbnail'] },
           },
           rangeHeader,
         ],
@@ -439,7 +449,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
             headers: { Location: header('The presigned URL.', { type: 'string', format: 'uri' }) },
           },
           '403': ok('The link has expired, or its signature does not match.', ref('Error')),
-          '404': ok('No such asset, or its bytes are no longer stored.', ref('Error')),
+          '404': ok('No such asset, its bytes are no longer stored, or it has no thumbnail.', ref('Error')),
           ...errors('Gone'),
           '416': ok('The range lies past the end.', ref('Error')),
         },

@@ -10,6 +10,8 @@ export interface AssetRecord extends MediaFacts {
   bytes: number;
   sha256: string;
   storageKey: string;
+  /** Where its thumbnail is stored (outputs that are images or videos); null when it has none. */
+  thumbnailKey: string | null;
   source: 'upload' | 'data' | 'url' | 'output';
   /** The https:// URL a `url` asset was fetched from. */
   sourceUrl: string | null;

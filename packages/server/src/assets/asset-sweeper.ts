@@ -14,7 +14,8 @@ interface Log {
  * The row is kept, marked `expired` (so a client learns why the file is gone, and downloads answer 410), and
  * marked first, then the bytes go: a failure leaves an orphan file, which the orphan sweep removes, never a row
  * whose bytes are missing without saying so.
- * It also deletes stored files no asset row names once they are older than the orphan grace period (a file
+ * A thumbnail goes with its asset's bytes.
+ * It also deletes stored files no asset row names (as its file or its thumbnail) once they are older than the orphan grace period (a file
  * stored by a process that died before its row was inserted, or whose bytes outlived a failed delete): a file
  * is always stored before its row is inserted, so the grace period is what keeps one about to be named.
  */
@@ -77,13 +78,13 @@ export class AssetSweeper {
     const before = hours > 0 ? new Date(now - hours * 3_600_000) : null;
     let deleted = 0;
     for (const asset of await expireAssets(this.db, new Date(now), before, limit)) {
-      try {
-        await this.storage.delete(asset.storageKey);
-      } catch (error) {
-        this.options.log?.warn(
-          { err: error, key: asset.storageKey },
-          'could not delete an expired asset file',
-        );
+      for (const key of [asset.storageKey, asset.thumbnailKey]) {
+        if (key === null) continue;
+        try {
+          await this.storage.delete(key);
+        } catch (error) {
+          this.options.log?.warn({ err: error, key }, 'could not delete an expired asset file');
+        }
       }
       deleted++;
     }

@@ -1,4 +1,6 @@
-import { rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { MediaKind } from '@reelay/catalog';
 import type { Asset } from '@reelay/contract';
@@ -6,6 +8,7 @@ import type { Database } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Owner } from '../key-mode.ts';
+import { makeThumbnail, THUMBNAIL_MEDIA_TYPE } from '../media/thumbnail.ts';
 import type { GuardedFetch } from '../net/guarded-fetch.ts';
 import { GuardedFetchError } from '../net/guarded-fetch-error.ts';
 import {
@@ -26,6 +29,10 @@ import { UrlSigner } from './url-signer.ts';
 
 export interface AssetsOptions {
   ffprobePath: string;
+  /** The ffmpeg that takes a frame of a video output for its thumbnail; without it only images get one. */
+  ffmpegPath?: string;
+  /** Where a thumbnail that could not be made is told of (it never fails the output). */
+  log?: { warn(details: object, message: string): void };
   /** Largest file received at all (the stream is cut off past it). */
   maxUploadBytes: number;
   /** Largest file kept, per kind (checked once the kind is known from the bytes). */
@@ -262,9 +269,41 @@ export class AssetsService {
     return seconds > 0 ? new Date(this.now() + seconds * 1000) : null;
   }
 
-  /** Removes a stored file no row names (an output whose generation ended otherwise meanwhile). */
-  async discardStored(storageKey: string): Promise<void> {
-    await this.storage.delete(storageKey);
+  /** Removes a stored file and its thumbnail that no row names (an output whose generation ended otherwise meanwhile). */
+  async discardStored(asset: Pick<NewAsset, 'storageKey' | 'thumbnailKey'>): Promise<void> {
+    await this.storage.delete(asset.storageKey);
+    if (asset.thumbnailKey !== null) await this.storage.delete(asset.thumbnailKey);
+  }
+
+  /**
+   * Makes and stores the thumbnail of an output image or video about to be stored from `path`; its key, or null
+   * for audio or when it could not be made (logged: a missing thumbnail never fails a generation).
+   */
+  private async storeThumbnail(
+    owner: Owner,
+    id: string,
+    path: string,
+    facts: { kind: MediaKind; durationSeconds: number | null },
+  ): Promise<string | null> {
+    if (facts.kind === 'audio' || (facts.kind === 'video' && !this.options.ffmpegPath)) return null;
+    try {
+      const thumbnail = await makeThumbnail({ path, ...facts }, this.options.ffmpegPath ?? '');
+      if (!thumbnail) throw new Error('ffmpeg took no frame of the video');
+      const dir = this.storage.incomingDir();
+      await mkdir(dir, { recursive: true });
+      const file = join(dir, `${randomUUID()}.thumb`);
+      await writeFile(file, thumbnail);
+      const key = `${owner.accountId}/${id}.thumb.webp`;
+      try {
+        await this.storage.putFile(key, file, THUMBNAIL_MEDIA_TYPE);
+      } finally {
+        await rm(file, { force: true });
+      }
+      return key;
+    } catch (error) {
+      this.options.log?.warn({ err: error, assetId: id }, 'could not make the thumbnail of an output');
+      return null;
+    }
   }
 
   private async store(
@@ -295,7 +334,12 @@ export class AssetsService {
       }
       const id = newId('asset');
       const storageKey = `${owner.accountId}/${id}.${EXTENSIONS[facts.mediaType] ?? 'bin'}`;
-      await this.storage.putFile(storageKey, path, facts.mediaType);
+      // Made from the file before storing it consumes it; stored first, so no row ever names a file not yet there.
+      const thumbnailKey = source === 'output' ? await this.storeThumbnail(owner, id, path, facts) : null;
+      await this.storage.putFile(storageKey, path, facts.mediaType).catch(async (error: unknown) => {
+        if (thumbnailKey !== null) await this.storage.delete(thumbnailKey).catch(() => undefined);
+        throw error;
+      });
       return {
         id,
         accountId: owner.accountId,
@@ -304,6 +348,7 @@ export class AssetsService {
         bytes,
         sha256,
         storageKey,
+        thumbnailKey,
         source,
         sourceUrl: extra.sourceUrl ?? null,
         generationId,
@@ -334,7 +379,7 @@ export class AssetsService {
       }
       throw new ApiError('not_found', 404, `No asset with id ${id}.`);
     }
-    await this.storage.delete(asset.storageKey);
+    await this.discardStored(asset);
   }
 
   /**
@@ -343,7 +388,7 @@ export class AssetsService {
    * queued or running generation names, so an input of an accepted generation is never removed.
    */
   async discard(asset: AssetRecord): Promise<void> {
-    if (await deleteAssetRow(this.db, asset, asset.id)) await this.storage.delete(asset.storageKey);
+    if (await deleteAssetRow(this.db, asset, asset.id)) await this.discardStored(asset);
   }
 
   /**
@@ -372,9 +417,30 @@ export class AssetsService {
     return `${this.options.publicUrl}/files/${assetId}?expires=${expires}&signature=${signature}`;
   }
 
-  /** The asset a gateway-signed URL names; a tampered, foreign or expired signature is a 403. */
-  async fromSignedUrl(assetId: string, expires: unknown, signature: unknown): Promise<AssetRecord> {
-    const check = this.signer.check(assetId, expires, signature, Math.floor(this.now() / 1000));
+  /**
+   * {@link signedFileUrl} of an asset's thumbnail (`&variant=thumbnail`): the variant is signed too, so a link
+   * to the file cannot be turned into one to the thumbnail, nor the other way round.
+   */
+  signedThumbnailUrl(assetId: string, ttlSeconds: number = this.options.signedUrlTtlSeconds): string {
+    const expiry = Math.floor(this.now() / 1000) + ttlSeconds;
+    const { expires, signature } = this.signer.sign(assetId, expiry, 'thumbnail');
+    return `${this.options.publicUrl}/files/${assetId}?variant=thumbnail&expires=${expires}&signature=${signature}`;
+  }
+
+  /**
+   * The asset a gateway-signed URL names, for its file or (`variant` `thumbnail`) its thumbnail; a tampered,
+   * foreign or expired signature, or an unknown variant, is a 403; a thumbnail the asset does not have, a 404.
+   */
+  async fromSignedUrl(
+    assetId: string,
+    expires: unknown,
+    signature: unknown,
+    variant: unknown = undefined,
+  ): Promise<AssetRecord> {
+    const check =
+      variant === undefined || variant === 'thumbnail'
+        ? this.signer.check(assetId, expires, signature, Math.floor(this.now() / 1000), variant)
+        : 'invalid';
     if (check !== 'valid') {
       throw new ApiError(
         'forbidden',
@@ -385,6 +451,9 @@ export class AssetsService {
     const asset = await findAssetById(this.db, assetId);
     if (!asset) throw new ApiError('not_found', 404, `No asset with id ${assetId}.`);
     assertHasBytes(asset);
+    if (variant === 'thumbnail' && asset.thumbnailKey === null) {
+      throw new ApiError('not_found', 404, `Asset ${assetId} has no thumbnail.`);
+    }
     return asset;
   }
 

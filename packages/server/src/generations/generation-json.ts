@@ -34,6 +34,8 @@ export function generationJson(
   contentUrl?: (assetId: string) => string,
   /** The server's retention setting in seconds (0: kept until deleted), for a generation that chose none. */
   serverRetentionSeconds = 0,
+  /** Gives each output that has a thumbnail its `thumbnailUrl` (while its media is kept); without it none. */
+  thumbnailUrl?: (assetId: string) => string,
 ): Generation {
   const retention = g.retentionSeconds ?? serverRetentionSeconds;
   const expiresAt =
@@ -60,6 +62,9 @@ export function generationJson(
       mediaType: o.mediaType,
       bytes: o.bytes,
       ...presentFacts(o),
+      ...(o.thumbnail && thumbnailUrl && g.mediaDeletedReason === null
+        ? { thumbnailUrl: thumbnailUrl(o.assetId) }
+        : {}),
     })),
     error: g.error,
     warnings: g.warnings,

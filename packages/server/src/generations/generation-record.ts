@@ -13,6 +13,8 @@ export interface GenerationOutput {
   height?: number;
   durationSeconds?: number;
   hasAudio?: boolean;
+  /** Whether a thumbnail was stored with it. */
+  thumbnail?: boolean;
 }
 
 /**

@@ -17,6 +17,7 @@ const SCRIPT_MESSAGES: readonly MessageKey[] = [
   'copy',
   'copied',
   'showPreview',
+  'thumbnailOf',
   'noGenerations',
   'noUsage',
   'usageTotal',

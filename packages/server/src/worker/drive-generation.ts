@@ -392,6 +392,7 @@ async function succeed(
     mediaType: asset.mediaType,
     bytes: asset.bytes,
     ...presentFacts(asset),
+    ...(asset.thumbnailKey !== null ? { thumbnail: true } : {}),
   }));
   const charge = chargeMilli(g.quote, g.holdMilli, stored[0]?.durationSeconds);
   let done: boolean;
@@ -456,7 +457,7 @@ async function storeOne(
 
 /** Removes stored output files that no row will name (best effort: the sweeper collects what is left). */
 async function discardStored(deps: DriveDeps, assets: readonly NewAsset[]) {
-  for (const asset of assets) await deps.assets.discardStored(asset.storageKey).catch(() => undefined);
+  for (const asset of assets) await deps.assets.discardStored(asset).catch(() => undefined);
 }
 
 /**

@@ -4,13 +4,13 @@ import { callerOf } from '../../api/authenticate.ts';
 import { ApiError } from '../../errors.ts';
 import { ownerOf } from '../../generations/generation-record.ts';
 import type { Owner } from '../../key-mode.ts';
+import { videoSpritesheet, videoThumbnail } from '../../media/video-stills.ts';
 import { modelFieldsOf } from './model-fields.ts';
 import type { CoreGeneration, OpenAiCore } from './openai-core.ts';
 import { invalidParam, renameParams } from './openai-errors.ts';
 import { type ReadBody, readBody } from './read-form.ts';
 import { videoObject } from './video-object.ts';
 import { remixSlotOf, videoCreateRequest, videoParamName } from './video-request.ts';
-import { videoSpritesheet, videoThumbnail } from './video-thumbnail.ts';
 
 const VIDEO_SLOTS = new Set(['referenceVideo', 'sourceVideo']);
 /** Fields a remix keeps from its source (audio is left to the model's default: a reference may rule it out). */

@@ -105,6 +105,18 @@ async function loadGenerations(key: string) {
     const tr = document.createElement('tr');
     tr.dataset.generation = g.id;
     let shown: HTMLButtonElement | string = '';
+    const thumbnailUrl = g.outputs[0]?.thumbnailUrl;
+    let thumbnail: HTMLImageElement | string = '';
+    if (thumbnailUrl) {
+      thumbnail = document.createElement('img');
+      // On this page's own origin, whatever public URL the link was made on (the page loads only its own images).
+      const link = new URL(thumbnailUrl);
+      thumbnail.src = `${link.pathname}${link.search}`;
+      thumbnail.alt = fill(m.thumbnailOf, { model: g.model, id: g.id });
+      thumbnail.className = 'thumbnail';
+      thumbnail.loading = 'lazy';
+      thumbnail.dataset.thumbnail = '';
+    }
     if (g.outputs.length > 0) {
       const button = document.createElement('button');
       button.type = 'button';
@@ -123,7 +135,7 @@ async function loadGenerations(key: string) {
       cell(g.model),
       cell(m[`status.${g.status}`] ?? g.status),
       cell(g.chargedTokens === null && !ended ? `≤ ${tokens(cost)}` : tokens(cost)),
-      cell(shown),
+      cell(thumbnail, shown),
     );
     return tr;
   });

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runProcess } from '../../media/run-process.ts';
+import { runProcess } from './run-process.ts';
 
 /**
  * A JPEG of one frame of a video (a second in, or its middle when shorter), at most 640 px wide, made with
