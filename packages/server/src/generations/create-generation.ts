@@ -8,6 +8,7 @@ import { canonicalJson } from '../canonical-json.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import type { Lifecycles } from '../lifecycle/lifecycles.ts';
 import { generationByIdempotencyKey, type InsertOutcome, type NewGeneration } from '../store/generations.ts';
 import type { CheckedRequest } from './check-route.ts';
 import type { GenerationMediaRef, GenerationRecord } from './generation-record.ts';
@@ -30,6 +31,8 @@ export interface CreateDeps {
    * (check-route.ts); unset: every request is taken.
    */
   checkRoute?(principal: Principal, request: CheckedRequest): Promise<void>;
+  /** Refuses a retired model (410) and gives a deprecated one's warning; unset: every model is active. */
+  lifecycles?: Lifecycles;
   /** Decides a create in the database (store/generations.ts `insertGeneration`, batched by create-batcher.ts). */
   decide(generation: NewGeneration): Promise<InsertOutcome>;
   /** Told when an input stored for a refused create could not be removed, or the workers could not be woken. */
@@ -85,6 +88,7 @@ export async function createGeneration(
     allowHttpWebhooks: deps.allowHttpWebhooks,
     allowPrivateWebhooks: deps.allowPrivateWebhooks,
   });
+  const notice = deps.lifecycles?.check(prepared.model) ?? null;
   const webhookUrl = (body as { webhookUrl?: string }).webhookUrl ?? null;
   // The request's retention, else its key's default; null leaves it to the server's setting.
   const retentionSeconds = prepared.retentionSeconds ?? principal.retentionSeconds ?? null;
@@ -107,7 +111,7 @@ export async function createGeneration(
       principal,
       prepared,
       { input, mediaRefs },
-      { webhookUrl, retentionSeconds },
+      { webhookUrl, retentionSeconds, warnings: notice ? [notice.warning] : [] },
       idempotencyKey,
       hash,
     );
@@ -140,7 +144,11 @@ async function insertGenerationOnce(
   principal: Principal,
   prepared: ReturnType<typeof parseGenerationRequest>,
   resolved: { input: NormalisedInput; mediaRefs: readonly GenerationMediaRef[] },
-  extra: { webhookUrl: string | null; retentionSeconds: number | null },
+  extra: {
+    webhookUrl: string | null;
+    retentionSeconds: number | null;
+    warnings: readonly { code: string; message: string }[];
+  },
   idempotencyKey: string | null,
   hash: string,
 ): Promise<{ generation: GenerationRecord; created: boolean }> {
@@ -161,6 +169,7 @@ async function insertGenerationOnce(
     requestHash: hash,
     webhookUrl: extra.webhookUrl,
     retentionSeconds: extra.retentionSeconds,
+    warnings: extra.warnings,
     traceContext: deps.traceCarrier?.() ?? null,
   });
   if (outcome.kind === 'duplicate_key') {
