@@ -114,6 +114,21 @@ describe.each(DATABASES)('model lifecycle on %s', (kind) => {
     expect(wire.ModelDescription.parse(one.json).lifecycle).toEqual(LIFECYCLE['kling-2.6']);
   });
 
+  it("marks a deprecated model's request deprecated in the OpenAPI document", async () => {
+    const doc = (await t.api('GET', '/openapi.json')).json;
+    const requestOf = (model: string) =>
+      Object.values(
+        doc.components.schemas as Record<string, { properties?: { model?: { const?: string } } }>,
+      ).find((schema) => schema.properties?.model?.const === model) as {
+        deprecated?: boolean;
+        description?: string;
+      };
+    expect(requestOf('kling-2.6')).toMatchObject({ deprecated: true });
+    expect(requestOf('kling-2.6').description).toContain('Use kling-3.0 instead.');
+    expect(requestOf('kling-o1').deprecated).toBe(true);
+    expect(requestOf('kling-3.0').deprecated).toBeUndefined();
+  });
+
   it('shows a notice on the model page and the catalog page, in each language', async () => {
     const page = async (path: string) => (await fetch(`${t.baseUrl}${path}`)).text();
     const en = await page('/en/models/kling-2.6');
