@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MODE_LABELS } from './labels.ts';
+import { lifecycleDate } from './lifecycle.ts';
 import { prepare } from './prepare.ts';
 import { priceTable } from './pricing.ts';
 import { models } from './registry.ts';
@@ -92,6 +93,17 @@ function edges(f: FieldSpec): [Json, boolean, string?][] {
 }
 
 describe.each(models.map((m) => [m.id, m] as const))('catalog entry %s', (_id, model) => {
+  it('has a lifecycle whose dates are dates and whose replacement is another model of the catalog', () => {
+    const lifecycle = model.lifecycle ?? { status: 'active' };
+    for (const date of [lifecycle.deprecatedAt, lifecycle.shutdownAt]) {
+      if (date !== undefined) expect(lifecycleDate(date), date).not.toBeNull();
+    }
+    if (lifecycle.replacement !== undefined) {
+      expect(lifecycle.replacement).not.toBe(model.id);
+      expect(models.map((m) => m.id)).toContain(lifecycle.replacement);
+    }
+  });
+
   it('has texts in every language and a price for every variant', () => {
     for (const text of [model.description, ...model.fields.map((f) => f.description)]) {
       expect(text.en.length).toBeGreaterThan(3);

@@ -146,6 +146,13 @@ describe('describeModel', () => {
 });
 
 describe('summarizeModel', () => {
+  it("gives the entry's lifecycle, active by default, and the operator's in its place", () => {
+    expect(summarizeModel(ID).lifecycle).toEqual({ status: 'active' });
+    const retired = { status: 'retired', replacement: 'kling-3.0' } as const;
+    expect(summarizeModel(ID, { lifecycle: () => retired }).lifecycle).toEqual(retired);
+    expect(describeModel(ID, { lifecycle: () => retired }).lifecycle).toEqual(retired);
+  });
+
   it('leaves out fields, schema and prices', () => {
     const s = summarizeModel(ID, { locale: 'ru' });
     expect(Object.keys(s).sort()).toEqual(
@@ -154,6 +161,7 @@ describe('summarizeModel', () => {
         'description',
         'fromTokensPerSecond',
         'id',
+        'lifecycle',
         'modes',
         'provider',
         'title',

@@ -1,4 +1,5 @@
 import { inputSchema } from './json-schema.ts';
+import { ACTIVE, type ModelLifecycle } from './lifecycle.ts';
 import { fromPrice, priceTable } from './pricing.ts';
 import { requireModel } from './registry.ts';
 import type {
@@ -20,6 +21,8 @@ export interface DescribeOptions {
   locale?: Locale;
   /** Operator prices, which replace the table's. */
   prices?: PriceOverrides;
+  /** The lifecycle of each model as the operator set it, which replaces the entry's. */
+  lifecycle?: (model: ModelEntry) => ModelLifecycle;
 }
 
 /** A model in a list (GET /api/v1/models). */
@@ -39,6 +42,8 @@ export interface ModelSummary {
    * model that runs one way but is listed under two (motion transfer) has both here.
    */
   capabilities: readonly string[];
+  /** Where the model stands: active, deprecated (still runs) or retired (refused), with its replacement. */
+  lifecycle: ModelLifecycle;
 }
 
 export interface FieldDescription {
@@ -166,6 +171,7 @@ export function summarizeModel(model: string | ModelEntry, opts: DescribeOptions
     ...(flat !== undefined ? { fromTokens: flat / 1000 } : {}),
     modes: entry.modes,
     capabilities: entry.capabilities ?? entry.modes,
+    lifecycle: opts.lifecycle?.(entry) ?? entry.lifecycle ?? ACTIVE,
   };
 }
 

@@ -21,6 +21,13 @@ export {
   sameText,
   VARIANT_WORDS,
 } from './labels.ts';
+export {
+  ACTIVE,
+  effectiveStatus,
+  type LifecycleStatus,
+  lifecycleDate,
+  type ModelLifecycle,
+} from './lifecycle.ts';
 export { checkMediaUri } from './media-uri.ts';
 export { prepare } from './prepare.ts';
 export type * from './prepared-values.ts';

@@ -1,3 +1,4 @@
+import type { ModelLifecycle } from './lifecycle.ts';
 /** Core types of the catalog. Pure data: no I/O anywhere in this package. */
 
 export type ModelType = 'video' | 'image' | 'audio';
@@ -197,4 +198,6 @@ export interface ModelEntry {
   exampleInput: Readonly<Record<string, Json>>;
   /** Choices made where the reference is unclear, said plainly. */
   notes?: readonly string[];
+  /** Where the model stands (deprecated, retired, its replacement); unset: active. Operators override it. */
+  lifecycle?: ModelLifecycle;
 }

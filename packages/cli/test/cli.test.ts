@@ -34,7 +34,12 @@ async function reelay(
 describe('reelay CLI', () => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startGateway('pglite', { REELAY_ADMIN_KEY: ADMIN });
+    t = await startGateway('pglite', {
+      REELAY_ADMIN_KEY: ADMIN,
+      REELAY_MODEL_LIFECYCLE: JSON.stringify({
+        'kling-2.6': { status: 'deprecated', shutdownAt: '2999-03-01', replacement: 'kling-3.0' },
+      }),
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -69,6 +74,16 @@ describe('reelay CLI', () => {
     expect(
       (await t.api('GET', '/api/v1/account', undefined, { authorization: `Bearer ${secret}` })).status,
     ).toBe(401);
+  });
+
+  it("lists each model's status", async () => {
+    const listed = await reelay(t, 'models');
+    expect(listed.code, listed.stderr).toBe(0);
+    const line = (id: string) => listed.stdout.split('\n').find((l) => l.startsWith(`${id} `)) ?? '';
+    expect(line('kling-2.6')).toContain('deprecated (until 2999-03-01, use kling-3.0)');
+    expect(line('kling-3.0')).toContain('active');
+    const one = await reelay(t, 'models', 'kling-2.6');
+    expect(one.stdout).toContain('status: deprecated (until 2999-03-01, use kling-3.0)');
   });
 
   it('says what is wrong, naming the field, with a non-zero exit', async () => {

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { jsonObject, MediaKind, ModelType, wholeNumber } from './wire-fields.ts';
 
+/** Where a model stands; a deprecated one still runs, a retired one (or one past `shutdownAt`) is refused `410`. */
+export const ModelLifecycle = z.strictObject({
+  status: z.enum(['active', 'deprecated', 'retired']),
+  deprecatedAt: z.string().optional().meta({ description: 'When it was deprecated (ISO 8601).' }),
+  shutdownAt: z
+    .string()
+    .optional()
+    .meta({ description: 'When it stops running (ISO 8601); creates are refused from then on.' }),
+  replacement: z.string().optional().meta({ description: 'The model id to move to.' }),
+});
+
 /** A model in a list (`GET /api/v1/models`). */
 export const ModelSummary = z.strictObject({
   id: z.string(),
@@ -12,6 +23,7 @@ export const ModelSummary = z.strictObject({
   fromTokens: z.number().optional().meta({ description: 'The cheapest flat price.' }),
   modes: z.array(z.string()),
   capabilities: z.array(z.string()).meta({ description: 'What `?capability=` filters on.' }),
+  lifecycle: ModelLifecycle,
 });
 
 /** `GET /api/v1/models`. */

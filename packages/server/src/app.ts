@@ -22,6 +22,7 @@ import { openDatabase } from './db/open-database.ts';
 import { checkRoute } from './generations/check-route.ts';
 import { GenerationEventHub } from './generations/generation-events.ts';
 import { GenerationsService } from './generations/generations-service.ts';
+import { Lifecycles } from './lifecycle/lifecycles.ts';
 import { findFfmpeg, findFfprobe } from './media/ffmpeg-binaries.ts';
 import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.ts';
 import { webhookUrlError } from './net/webhook-url.ts';
@@ -145,7 +146,11 @@ export async function createGateway(
     const uploadFetch = outboundFetch as typeof fetch;
     for (const upstream of upstreamProviders(config.upstreams, { fetch, now: Date.now, uploadFetch }))
       providers.register(observed(upstream), { pollIntervalMs: config.upstreams.pollIntervalMs });
-    providers.routing(config.upstreams);
+    const lifecycles = new Lifecycles(config.lifecycle);
+    providers.routing({
+      ...config.upstreams,
+      routeOpen: (model, provider) => lifecycles.routeOpen(model, provider),
+    });
     for (const extra of options.providers ?? [])
       providers.register(observed(extra.provider), { pollIntervalMs: extra.pollIntervalMs });
     const inputDelivery = { preference: config.upstreams.inputs, linksReachable: linksReachable(config) };
@@ -173,7 +178,9 @@ export async function createGateway(
           providerFor: (p, model) =>
             allowedCandidates(p, model, providers.routes.candidates(model, p.mode))[0] ?? 'local',
           // Nothing is accepted that no enabled provider can run with this configuration.
-          checkRoute: (p, checked) => checkRoute({ db, providers, delivery: inputDelivery }, p, checked),
+          checkRoute: (p, checked) =>
+            checkRoute({ db, providers, delivery: inputDelivery, lifecycles }, p, checked),
+          lifecycles,
           metrics,
           tracing: traces,
         }),
@@ -196,6 +203,7 @@ export async function createGateway(
         readiness: () => databaseReadiness(db),
         providers,
         prices: config.prices,
+        lifecycles,
         publicUrl: config.publicUrl,
         maxJsonBytes: config.limits.maxJsonBytes,
         http: config.http,

@@ -45,6 +45,43 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 
+  it('reads model and route lifecycles', () => {
+    const table = {
+      'kling-2.6': { status: 'deprecated', shutdownAt: '2027-03-01', replacement: 'kling-3.0' },
+      'kling-3.0-omni@fal': { status: 'retired' },
+    };
+    expect(loadConfig({ REELAY_MODEL_LIFECYCLE: JSON.stringify(table) }).lifecycle).toEqual(table);
+    expect(loadConfig({}).lifecycle).toEqual({});
+  });
+
+  it.each([
+    ['{"no-such-model":{"status":"retired"}}', /REELAY_MODEL_LIFECYCLE.no-such-model names no model/],
+    [
+      '{"kling-2.6@nowhere":{"status":"retired"}}',
+      /REELAY_MODEL_LIFECYCLE.kling-2.6@nowhere must be a model id or model@provider/,
+    ],
+    [
+      '{"kling-2.6":{"status":"deprecated","replacement":"kling-9"}}',
+      /REELAY_MODEL_LIFECYCLE.kling-2.6.replacement must be a model id of the catalog/,
+    ],
+    [
+      '{"kling-2.6":{"status":"deprecated","shutdownAt":"2027-02-30"}}',
+      /REELAY_MODEL_LIFECYCLE.kling-2.6.shutdownAt must be a date like 2027-03-01/,
+    ],
+    [
+      '{"kling-2.6":{"status":"deprecated","deprecatedAt":"March 2027"}}',
+      /REELAY_MODEL_LIFECYCLE.kling-2.6.deprecatedAt must be a date/,
+    ],
+    [
+      '{"kling-2.6":{"status":"gone"}}',
+      /REELAY_MODEL_LIFECYCLE.kling-2.6.status must be active, deprecated or retired/,
+    ],
+    ['{"kling-2.6":{"status":"retired","when":"now"}}', /REELAY_MODEL_LIFECYCLE.kling-2.6/],
+  ])('refuses REELAY_MODEL_LIFECYCLE=%s naming the bad key', (value, message) => {
+    expect(() => loadConfig({ REELAY_MODEL_LIFECYCLE: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ REELAY_MODEL_LIFECYCLE: value })).toThrow(message);
+  });
+
   it('ignores variables it does not know, REELAY_ ones included', () => {
     expect(loadConfig({ REELAY_NOT_A_SETTING: 'on', REELAY_PORT: 'eighty', OTHER: 'x' })).toEqual(
       loadConfig({}),

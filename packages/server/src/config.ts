@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { PriceOverrides } from '@reelay/catalog';
+import type { ModelLifecycle, PriceOverrides } from '@reelay/catalog';
 import type { z } from 'zod';
 import type { S3StorageOptions } from './assets/storage/s3-storage.ts';
 import { falSettings, klingSettings, replicateSettings, s3Settings, settings } from './config/settings.ts';
@@ -63,6 +63,8 @@ export interface Config {
   /** The operator's key for the admin API; null disables it. */
   adminKey: string | null;
   prices: PriceOverrides;
+  /** `<model>` or `<model>@<provider>` → the lifecycle the operator set, replacing the catalog's. */
+  lifecycle: Record<string, ModelLifecycle>;
   logLevel: string;
   /** How request log lines are written: `auto` picks `pretty` on a terminal, else `json`. */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -285,6 +287,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     },
     adminKey: s.REELAY_ADMIN_KEY,
     prices: s.REELAY_PRICES,
+    lifecycle: s.REELAY_MODEL_LIFECYCLE,
     logLevel: s.LOG_LEVEL,
     logFormat: s.REELAY_LOG_FORMAT,
     observability: {

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'budget_exceeded'
   | 'not_found'
   | 'model_not_found'
+  | 'model_retired'
   | 'idempotency_conflict'
   | 'conflict'
   | 'generation_active'

@@ -12,6 +12,16 @@ const price = (m: ModelSummary) =>
       ? `from ${m.fromTokens}`
       : '';
 
+/** A model's lifecycle in a few words: `deprecated (until 2027-03-01, use kling-3.0)`, `retired`, or `active`. */
+export function lifecycleText(m: ModelSummary): string {
+  const l = m.lifecycle;
+  const more = [
+    ...(l.status === 'deprecated' && l.shutdownAt ? [`until ${l.shutdownAt}`] : []),
+    ...(l.status !== 'active' && l.replacement ? [`use ${l.replacement}`] : []),
+  ];
+  return more.length > 0 ? `${l.status} (${more.join(', ')})` : l.status;
+}
+
 /** What a field accepts, in a few words. */
 export function allowed(f: ModelField): string {
   if (f.enum) return f.enum.join(' | ');
@@ -43,7 +53,8 @@ function describe(m: ModelDescription): string {
       `${p.label}${p.default ? ' (default)' : ''}`,
     ]),
   );
-  return `${m.id} — ${m.title} (${m.type}, ${m.provider})\n${m.description}\n\nmodes: ${m.modes.join(', ')}\n\n${fields}\n\n${prices}`;
+  const status = m.lifecycle.status === 'active' ? '' : `\nstatus: ${lifecycleText(m)}`;
+  return `${m.id} — ${m.title} (${m.type}, ${m.provider})\n${m.description}${status}\n\nmodes: ${m.modes.join(', ')}\n\n${fields}\n\n${prices}`;
 }
 
 interface ModelsOptions {
@@ -73,8 +84,8 @@ export function catalogCommands(program: Command): void {
       const list = await ctx.client().models.list({ ...(o.type ? { type: o.type } : {}), ...locale });
       ctx.print({ data: list }, () =>
         table(
-          ['model', 'type', 'price (tokens)', 'title'],
-          list.map((m) => [m.id, m.type, price(m), m.title]),
+          ['model', 'type', 'price (tokens)', 'status', 'title'],
+          list.map((m) => [m.id, m.type, price(m), lifecycleText(m), m.title]),
         ),
       );
     });

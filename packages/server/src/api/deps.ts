@@ -10,6 +10,7 @@ import type { ReplicateShape } from '../compat/replicate/replicate-core.ts';
 import type { Config } from '../config.ts';
 import type { GenerationEventHub } from '../generations/generation-events.ts';
 import type { GenerationsService } from '../generations/generations-service.ts';
+import type { Lifecycles } from '../lifecycle/lifecycles.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { MetricsScrape } from '../observability/observability.ts';
 import type { Tracing } from '../observability/tracing.ts';
@@ -44,6 +45,8 @@ export interface ApiDeps {
   readiness(): Promise<{ ready: boolean; database: string }>;
   providers: ProviderRegistry;
   prices: PriceOverrides;
+  /** Each model's lifecycle (deprecated, retired), shown in the catalog and its pages. */
+  lifecycles: Lifecycles;
   publicUrl: string;
   maxJsonBytes: number;
   http: Config['http'];

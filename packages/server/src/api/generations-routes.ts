@@ -6,6 +6,7 @@ import { generationJson } from '../generations/generation-json.ts';
 import type { GenerationRecord } from '../generations/generation-record.ts';
 import { parseListQuery } from '../generations/list-generations.ts';
 import { parseGenerationRequest } from '../generations/parse-request.ts';
+import { deprecationHeaders } from '../lifecycle/lifecycles.ts';
 import { callerOf } from './authenticate.ts';
 import type { ApiDeps } from './deps.ts';
 import { preferredWaitSeconds } from './prefer-wait.ts';
@@ -56,6 +57,7 @@ export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
       request.idempotencyKey,
       request.log,
     );
+    deprecationHeaders(reply, deps.generations.deprecationOf(generation.model));
     const latest = wait === null ? generation : await awaitFinal(generation, wait, reply);
     if (wait !== null) reply.header('preference-applied', `wait=${wait}`);
     return reply
@@ -84,9 +86,10 @@ export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
     json(await deps.generations.deleteMedia(callerOf(request), request.params.id, request.log)),
   );
 
-  app.post('/api/v1/quotes', async (request) => {
+  app.post('/api/v1/quotes', async (request, reply) => {
     callerOf(request);
     const p = parseGenerationRequest(request.body, deps.prices);
+    deprecationHeaders(reply, deps.generations.checkLifecycle(p.model));
     return {
       model: p.model,
       mode: p.mode,

@@ -41,7 +41,8 @@ export function modelsRoutes(app: FastifyInstance, deps: ApiDeps): void {
         (q.type === undefined || m.type === q.type) &&
         (q.capability === undefined || (m.capabilities ?? m.modes).includes(q.capability as string)),
     );
-    return { data: data.map((m) => summarizeModel(m, { locale, prices: deps.prices })) };
+    const lifecycle = (m: { id: string }) => deps.lifecycles.shown(m.id);
+    return { data: data.map((m) => summarizeModel(m, { locale, prices: deps.prices, lifecycle })) };
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/models/:id', async (request) => {
@@ -55,6 +56,7 @@ export function modelsRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return describeModel(model, {
       locale: localeOf(request.query as Record<string, unknown>),
       prices: deps.prices,
+      lifecycle: (m) => deps.lifecycles.shown(m.id),
     });
   });
 }

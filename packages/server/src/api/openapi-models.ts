@@ -1,4 +1,4 @@
-import { inputSchema, type Json, type ModelEntry } from '@reelay/catalog';
+import { inputSchema, type Json, type ModelEntry, type ModelLifecycle } from '@reelay/catalog';
 
 type Schema = Record<string, Json>;
 
@@ -62,11 +62,26 @@ function inputComponent(model: ModelEntry): Schema {
   return simplify(schema) as Schema;
 }
 
+/** `deprecated: true` and what to know, for a model on its way out (or gone); nothing for an active one. */
+function deprecation(lifecycle: ModelLifecycle): Schema {
+  if (lifecycle.status === 'active') return {};
+  const until = lifecycle.shutdownAt ? ` It stops running on ${lifecycle.shutdownAt}.` : '';
+  const instead = lifecycle.replacement ? ` Use ${lifecycle.replacement} instead.` : '';
+  const what =
+    lifecycle.status === 'retired'
+      ? 'This model is retired: creates are refused with 410.'
+      : 'This model is deprecated.';
+  return { deprecated: true, description: `${what}${until}${instead}` };
+}
+
 /**
  * Per model: `<Name>Input` (its input schema) and `<Name>Request` (the envelope with `model` as a const), and
  * `GenerationRequest`, a `oneOf` over every model's request with a discriminator on `model`.
  */
-export function modelSchemas(models: readonly ModelEntry[]): Record<string, Schema> {
+export function modelSchemas(
+  models: readonly ModelEntry[],
+  lifecycleOf: (model: ModelEntry) => ModelLifecycle = (model) => model.lifecycle ?? { status: 'active' },
+): Record<string, Schema> {
   const out: Record<string, Schema> = {};
   const mapping: Record<string, string> = {};
   for (const model of models) {
@@ -86,6 +101,7 @@ export function modelSchemas(models: readonly ModelEntry[]): Record<string, Sche
         retention: RETENTION,
       },
       examples: [{ type: model.type, model: model.id, input: model.exampleInput }],
+      ...deprecation(lifecycleOf(model)),
     };
     mapping[model.id] = `#/components/schemas/${base}Request`;
   }

@@ -9,13 +9,14 @@ import { openApiDocument } from './openapi.ts';
  * `GET /openapi.json` and `GET /docs`, built on first request (when every route is registered) from the catalog
  * this process runs and the routes it serves.
  */
-export function openApiRoutes(app: FastifyInstance, deps: Pick<ApiDeps, 'publicUrl'>): void {
+export function openApiRoutes(app: FastifyInstance, deps: Pick<ApiDeps, 'publicUrl' | 'lifecycles'>): void {
   let built: { json: string; page: string; policy: string } | null = null;
   const build = () => {
     if (built) return built;
     const doc = openApiDocument({
       models,
       publicUrl: deps.publicUrl,
+      lifecycleOf: (model) => deps.lifecycles.shown(model.id),
       serves: (method, url) => app.hasRoute({ method: method as HTTPMethods, url }),
     });
     const page = apiReferencePage(doc);

@@ -1,4 +1,4 @@
-import type { Json, ModelEntry } from '@reelay/catalog';
+import type { Json, ModelEntry, ModelLifecycle } from '@reelay/catalog';
 import { OPENAI_TAG, openAiPaths, openAiSchemas } from '../compat/openai/openai-openapi.ts';
 import { REPLICATE_TAG, replicatePaths, replicateSchemas } from '../compat/replicate/replicate-openapi.ts';
 import { modelSchemas } from './openapi-models.ts';
@@ -101,6 +101,8 @@ export function openApiDocument(options: {
   publicUrl: string;
   /** Whether the gateway serves `METHOD path` (fastify syntax); operations it does not serve are left out. */
   serves?: (method: string, path: string) => boolean;
+  /** Each model's lifecycle: a deprecated or retired model's request is marked `deprecated`. Unset: the catalog's. */
+  lifecycleOf?: (model: ModelEntry) => ModelLifecycle;
 }): Schema {
   const serves = options.serves ?? (() => true);
   const paths = Object.entries({ ...apiPaths(), ...openAiPaths(), ...replicatePaths() }).flatMap(
@@ -185,7 +187,7 @@ export function openApiDocument(options: {
           answers,
           webhooks,
         ]),
-        ...modelSchemas(options.models),
+        ...modelSchemas(options.models, options.lifecycleOf),
       },
     },
   };

@@ -1,3 +1,4 @@
+import { findModel, lifecycleDate } from '@reelay/catalog';
 import { z } from 'zod';
 import { PROVIDER_IDS } from '../providers/upstream-ids.ts';
 import {
@@ -59,6 +60,52 @@ const routeTable = z.record(
   ),
   'must be an object of model id → [provider ids]',
 );
+
+/**
+ * Lifecycles: `<model id>` or `<model id>@<provider id>` → status, dates and replacement. Every model and
+ * replacement must be in the catalog, every provider known, every date ISO 8601.
+ */
+const lifecycleTable = z
+  .record(
+    z.string(),
+    z.strictObject(
+      {
+        status: z.enum(['active', 'deprecated', 'retired'], 'must be active, deprecated or retired'),
+        deprecatedAt: z
+          .string()
+          .refine((d) => lifecycleDate(d) !== null, 'must be a date like 2027-03-01')
+          .optional(),
+        shutdownAt: z
+          .string()
+          .refine((d) => lifecycleDate(d) !== null, 'must be a date like 2027-03-01')
+          .optional(),
+        replacement: z
+          .string()
+          .refine((id) => findModel(id) !== undefined, 'must be a model id of the catalog')
+          .optional(),
+      },
+      'must be an object with status and optionally deprecatedAt, shutdownAt, replacement',
+    ),
+    'must be an object of model id (or model@provider) → lifecycle',
+  )
+  .superRefine((table, context) => {
+    for (const key of Object.keys(table)) {
+      const [model = '', provider, ...rest] = key.split('@');
+      if (findModel(model) === undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `names no model of the catalog (${model})`,
+        });
+      } else if (rest.length > 0 || (provider !== undefined && !PROVIDER_IDS.includes(provider))) {
+        context.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `must be a model id or model@provider, with provider one of ${PROVIDER_IDS.join(', ')}`,
+        });
+      }
+    }
+  });
 
 /** What providers cost: provider id → model id → variant → tokens (0 or more) per billed unit. */
 const costTable = z.record(
@@ -188,6 +235,10 @@ export const settings = z.object({
   REELAY_FAL_MAX_CONCURRENT: optionalWholeNumber(1, 100_000),
   REELAY_REPLICATE_MAX_CONCURRENT: optionalWholeNumber(1, 100_000),
   REELAY_ROUTES: jsonTable('{"kling-3.0-omni":["fal","kling"]}', routeTable),
+  REELAY_MODEL_LIFECYCLE: jsonTable(
+    '{"kling-2.6":{"status":"deprecated","shutdownAt":"2027-03-01","replacement":"kling-3.0-omni"}}',
+    lifecycleTable,
+  ),
   REELAY_PROVIDER_COSTS: jsonTable('{"fal":{"kling-3.0-omni":{"720p":7.2}}}', costTable),
   REELAY_UPSTREAM_TIMEOUT_MS: wholeNumber(30_000, 100, 600_000),
   REELAY_UPSTREAM_POLL_MS: wholeNumber(5000, 10, 600_000),

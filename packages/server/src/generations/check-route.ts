@@ -3,6 +3,7 @@ import type { Principal } from '../billing/api-keys.ts';
 import { outsideAllowlist, providerAllowlist } from '../billing/key-allowlist.ts';
 import type { Queryable } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
+import { type Lifecycles, retired } from '../lifecycle/lifecycles.ts';
 import type { InputDelivery } from '../providers/input-delivery.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import { decideRoute, type Refusal, unplacedMedia } from '../providers/route-decision.ts';
@@ -13,6 +14,8 @@ export interface RouteCheckDeps {
   db: Queryable;
   providers: ProviderRegistry;
   delivery: InputDelivery;
+  /** The models' lifecycles, for the refusal of a model whose every route is retired. */
+  lifecycles?: Lifecycles;
 }
 
 /** What the create knows of a request once its input is checked and its files stored. */
@@ -61,6 +64,10 @@ export async function checkRoute(
     ),
   );
   if (decision.provider) return;
+  if (deps.providers.routes.candidates(request.model, principal.mode).length === 0) {
+    // Every enabled route of the model is retired or past its shutdown: refused as a retired model is.
+    throw retired(request.model, deps.lifecycles?.of(request.model) ?? { status: 'retired' });
+  }
   const kinds = new Map(
     request.mediaRefs.map((r) => [`input.${r.field}`, assets.get(r.assetId)?.kind ?? 'file']),
   );

@@ -9,6 +9,7 @@ import { canonicalJson } from '../canonical-json.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import type { Lifecycles } from '../lifecycle/lifecycles.ts';
 import { generationByIdempotencyKey, type InsertOutcome, type NewGeneration } from '../store/generations.ts';
 import type { CheckedRequest } from './check-route.ts';
 import type { GenerationMediaRef, GenerationRecord } from './generation-record.ts';
@@ -34,6 +35,8 @@ export interface CreateDeps {
    * (check-route.ts); unset: every request is taken.
    */
   checkRoute?(principal: Principal, request: CheckedRequest): Promise<void>;
+  /** Refuses a retired model (410) and gives a deprecated one's warning; unset: every model is active. */
+  lifecycles?: Lifecycles;
   /** Decides a create in the database (store/generations.ts `insertGeneration`, batched by create-batcher.ts). */
   decide(generation: NewGeneration): Promise<InsertOutcome>;
   /** Told when an input stored for a refused create could not be removed, or the workers could not be woken. */
@@ -89,8 +92,10 @@ export async function createGeneration(
     allowHttpWebhooks: deps.allowHttpWebhooks,
     allowPrivateWebhooks: deps.allowPrivateWebhooks,
   });
-  // A key's allowlists are decided before anything is stored or held.
+  // A key's allowlists are decided before anything is stored or held, then the model's lifecycle (a retired one is
+  // refused; a deprecated one gets a warning).
   requireModelAllowed(principal, prepared.model);
+  const notice = deps.lifecycles?.check(prepared.model) ?? null;
   const provider = deps.providerFor(principal, prepared.model);
   const webhookUrl = (body as { webhookUrl?: string }).webhookUrl ?? null;
   // The request's retention, else its key's default; null leaves it to the server's setting.
@@ -115,7 +120,7 @@ export async function createGeneration(
       prepared,
       { input, mediaRefs },
       provider,
-      { webhookUrl, retentionSeconds },
+      { webhookUrl, retentionSeconds, warnings: notice ? [notice.warning] : [] },
       idempotencyKey,
       hash,
     );
@@ -149,7 +154,11 @@ async function insertGenerationOnce(
   prepared: ReturnType<typeof parseGenerationRequest>,
   resolved: { input: NormalisedInput; mediaRefs: readonly GenerationMediaRef[] },
   provider: string,
-  extra: { webhookUrl: string | null; retentionSeconds: number | null },
+  extra: {
+    webhookUrl: string | null;
+    retentionSeconds: number | null;
+    warnings: readonly { code: string; message: string }[];
+  },
   idempotencyKey: string | null,
   hash: string,
 ): Promise<{ generation: GenerationRecord; created: boolean }> {
@@ -170,6 +179,7 @@ async function insertGenerationOnce(
     requestHash: hash,
     webhookUrl: extra.webhookUrl,
     retentionSeconds: extra.retentionSeconds,
+    warnings: extra.warnings,
     traceContext: deps.traceCarrier?.() ?? null,
   });
   if (outcome.kind === 'duplicate_key') {

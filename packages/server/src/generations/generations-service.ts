@@ -4,6 +4,7 @@ import type { Principal } from '../billing/api-keys.ts';
 import type { LimitDefaults } from '../billing/limits.ts';
 import type { Database } from '../db/database.ts';
 import type { Owner } from '../key-mode.ts';
+import type { DeprecationNotice, Lifecycles } from '../lifecycle/lifecycles.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { NO_TRACING, type Tracing } from '../observability/tracing.ts';
 import { eventsAfter } from '../store/generation-events.ts';
@@ -32,6 +33,8 @@ export interface GenerationsSettings {
   providerFor(principal: Principal, model: string): string;
   /** Refuses (422) a request no enabled provider can run, before any token is held. */
   checkRoute?(principal: Principal, request: CheckedRequest): Promise<void>;
+  /** Refuses retired models and warns of deprecated ones; unset: every model is active. */
+  lifecycles?: Lifecycles;
   /** Where created and canceled generations are counted (none when unset). */
   metrics?: Metrics;
   /** Spans of creates, whose trace the worker continues (none when unset). */
@@ -85,6 +88,16 @@ export class GenerationsService {
       if (outcome.created) this.settings.metrics?.generationCreated(g.model, g.provider ?? 'local');
       return outcome;
     });
+  }
+
+  /** What an answer about a generation of `model` says when the model is deprecated (headers); null otherwise. */
+  deprecationOf(model: string): DeprecationNotice | null {
+    return this.settings.lifecycles?.notice(model) ?? null;
+  }
+
+  /** Refuses (410) a retired model; what a deprecated one's answer says (a quote, which creates nothing). */
+  checkLifecycle(model: string): DeprecationNotice | null {
+    return this.settings.lifecycles?.check(model) ?? null;
   }
 
   /** The generation if it is the owner's (its account and mode), else null. */

@@ -1,5 +1,13 @@
-import { type Json, type MediaKind, type ModelEntry, models, prepare } from '@reelay/catalog';
+import {
+  type Json,
+  type MediaKind,
+  type ModelEntry,
+  type ModelLifecycle,
+  models,
+  prepare,
+} from '@reelay/catalog';
 import { describe, expect, it } from 'vitest';
+import { Lifecycles } from '../lifecycle/lifecycles.ts';
 import { FalProvider } from './fal/fal-provider.ts';
 import { deliveryWay, type InputDelivery } from './input-delivery.ts';
 import { KlingProvider } from './kling/kling-provider.ts';
@@ -175,5 +183,49 @@ describe('route decision: the cases that used to be accepted and then fail', () 
   it('passes a reference video over to the next upstream that takes it by upload', () => {
     const decision = decideRoute(registry(['kling', 'fal'], omni.id), withKind('referenceVideo'), noLinks);
     expect(decision.provider?.id).toBe('fal');
+  });
+});
+
+describe('route decision: lifecycle of routes', () => {
+  const omni = models.find((m) => m.id === 'kling-3.0-omni') as ModelEntry;
+  const text = inputKinds(omni).find((k) => k.name === 'text only')?.request as RoutedRequest;
+  const links = DELIVERIES['public https URL'] as InputDelivery;
+  const withLifecycles = (route: readonly string[], overrides: Record<string, ModelLifecycle>) => {
+    const r = new ProviderRegistry();
+    for (const id of route) r.register(upstream(id), { pollIntervalMs: 1000 });
+    const lifecycles = new Lifecycles(overrides, () => new Date('2030-01-01T00:00:00Z'));
+    return r.routing({
+      routes: { [omni.id]: [...route] },
+      caps: {},
+      costs: {},
+      routeOpen: (model, provider) => lifecycles.routeOpen(model, provider),
+    });
+  };
+
+  it('skips a route past its shutdown, and a retired one, before it is tried', () => {
+    const pastShutdown = withLifecycles(['kling', 'fal'], {
+      'kling-3.0-omni@kling': { status: 'deprecated', shutdownAt: '2001-01-01' },
+    });
+    const decision = decideRoute(pastShutdown, text, links);
+    expect(decision.provider?.id).toBe('fal');
+    expect(decision.refusals).toEqual([]);
+    const retired = withLifecycles(['kling', 'fal'], { 'kling-3.0-omni@fal': { status: 'retired' } });
+    expect(pastShutdown.routes.candidates(omni.id, 'live')).toEqual(['fal']);
+    expect(retired.routes.candidates(omni.id, 'live')).toEqual(['kling']);
+  });
+
+  it('keeps a deprecated route whose shutdown is still ahead', () => {
+    const ahead = withLifecycles(['kling', 'fal'], {
+      'kling-3.0-omni@kling': { status: 'deprecated', shutdownAt: '2999-01-01' },
+    });
+    expect(decideRoute(ahead, text, links).provider?.id).toBe('kling');
+  });
+
+  it('leaves no candidate (not the local renderer) when every route is closed', () => {
+    const closed = withLifecycles(['kling'], { 'kling-3.0-omni@kling': { status: 'retired' } });
+    expect(closed.routes.candidates(omni.id, 'live')).toEqual([]);
+    expect(decideRoute(closed, text, links).provider).toBeNull();
+    // Test keys never reach an upstream, so a closed upstream route does not concern them.
+    expect(closed.routes.candidates(omni.id, 'test')).toEqual(['local']);
   });
 });

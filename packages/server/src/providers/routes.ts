@@ -13,6 +13,8 @@ export interface RoutingOptions {
    * flat, as the model's price), in thousandths of a token. Unset: taken to be within the quote.
    */
   costs: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, number>>>>>>;
+  /** Whether a model's route to a provider still runs (not retired, not past its shutdown); unset: every one does. */
+  routeOpen?: (model: string, provider: string) => boolean;
 }
 
 export const NO_ROUTING: RoutingOptions = { routes: {}, caps: {}, costs: {} };
@@ -27,13 +29,17 @@ export class ProviderRoutes {
 
   /**
    * The providers a generation may run on, in order. Test keys always run on `local` and never reach an
-   * upstream; live keys run on the model's enabled upstreams, or on `local` when none is configured.
+   * upstream; live keys run on the model's enabled upstreams, or on `local` when none is configured. A route
+   * retired or past its shutdown is left out before anything is tried; when that leaves none of the enabled
+   * upstreams, there is no candidate at all (the create is refused as for a retired model).
    */
   candidates(model: string, mode: KeyMode): string[] {
     if (mode === 'test') return ['local'];
     const route = this.options.routes[model] ?? DEFAULT_ROUTES[model] ?? [];
-    const usable = route.filter((id) => this.enabled(id));
-    return usable.length > 0 ? [...new Set(usable)] : ['local'];
+    const enabled = route.filter((id) => this.enabled(id));
+    const open = enabled.filter((id) => this.options.routeOpen?.(model, id) ?? true);
+    if (open.length > 0) return [...new Set(open)];
+    return enabled.length > 0 ? [] : ['local'];
   }
 
   /** Most generations `provider` may run at once, or null for no cap. */

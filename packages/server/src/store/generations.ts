@@ -209,6 +209,8 @@ export interface NewGeneration {
   traceContext?: string | null;
   /** The request's or its key's retention in seconds; null: the server's setting. */
   retentionSeconds?: number | null;
+  /** Warnings known at create (a deprecated model), stored on the generation from the start. */
+  warnings?: readonly { code: string; message: string }[];
 }
 
 /** What {@link insertGeneration} did: inserted, refused by a limit or the balance, or a duplicate key. */
@@ -274,20 +276,27 @@ export async function insertGenerations(
   }));
   const ids = gs.map((g) => sqlLiteral(g.id)).join(', ');
   // What the creating function knows nothing of is set on the rows just created, in the same script, before anything
-  // reads or claims them: the create's trace (W3C traceparent) when tracing is on, and a retention the request or its
-  // key chose. Columns the triggers do not watch, so no event comes of it; only batches with either pay for it.
-  const extra = gs.filter((g) => typeof g.traceContext === 'string' || (g.retentionSeconds ?? null) !== null);
+  // reads or claims them: the create's trace (W3C traceparent) when tracing is on, a retention the request or its
+  // key chose, and warnings known at create (a deprecated model). Columns the triggers do not watch, so no event
+  // comes of it; only batches with any of them pay for it.
+  const extra = gs.filter(
+    (g) =>
+      typeof g.traceContext === 'string' ||
+      (g.retentionSeconds ?? null) !== null ||
+      (g.warnings?.length ?? 0) > 0,
+  );
   const setExtra =
     extra.length === 0
       ? ''
       : `UPDATE generations g SET trace_context = COALESCE(t.tc, g.trace_context),
-           retention_seconds = COALESCE(g.retention_seconds, t.seconds)
+           retention_seconds = COALESCE(g.retention_seconds, t.seconds),
+           warnings = g.warnings || t.warnings
          FROM (VALUES ${extra
            .map(
              (g) =>
-               `(${sqlLiteral(g.id)}, ${sqlLiteral(g.traceContext ?? null)}::text, ${sqlLiteral(g.retentionSeconds ?? null)}::int)`,
+               `(${sqlLiteral(g.id)}, ${sqlLiteral(g.traceContext ?? null)}::text, ${sqlLiteral(g.retentionSeconds ?? null)}::int, ${sqlLiteral(JSON.stringify(g.warnings ?? []))}::jsonb)`,
            )
-           .join(', ')}) AS t(id, tc, seconds) WHERE g.id = t.id;\n`;
+           .join(', ')}) AS t(id, tc, seconds, warnings) WHERE g.id = t.id;\n`;
   const results = await db.script(
     `SELECT * FROM reelay_create_generations(${sqlLiteral(JSON.stringify(creates))}::jsonb, ${sqlLiteral(limits.maxConcurrentGenerations)}::int);
 ${setExtra}SELECT * FROM generations WHERE id IN (${ids});

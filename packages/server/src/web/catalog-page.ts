@@ -2,6 +2,7 @@ import { type Locale, type ModelDescription, modeLabel } from '@reelay/catalog';
 import { costHeadline } from './format.ts';
 import { html } from './html.ts';
 import { layout, localePath } from './layout.ts';
+import { lifecycleNotice } from './lifecycle-notice.ts';
 import { say, sayOr } from './messages.ts';
 
 /** The catalog's query: free text, a model type and a capability; empty strings match everything. */
@@ -38,6 +39,7 @@ export function catalogPage(locale: Locale, all: readonly ModelDescription[], fi
     ) => html`<li class="card" data-type="${m.type}" data-capabilities="${m.capabilities.join(' ')}" data-search="${searchText(m)}"${matchesFilter(m, filter) ? '' : html` hidden`}>
 <h2><a href="${localePath(locale, `/models/${m.id}`)}">${m.title}</a></h2>
 <p class="meta">${sayOr(locale, `type.${m.type}`, m.type)} · ${say(locale, 'provider', { name: m.provider })}</p>
+${lifecycleNotice(locale, m.lifecycle)}
 <p>${m.description}</p>
 <p class="price">${costHeadline(locale, m.pricing)}</p>
 <ul class="chips" aria-label="${say(locale, 'capabilities')}">${m.capabilities.map((c) => html`<li>${modeLabel(c, locale)}</li>`)}</ul>

@@ -159,6 +159,10 @@ const en = {
   notFoundTitle: 'Not found',
   notFound: 'There is no model {id} in the catalog.',
   backToModels: 'All models',
+  lifecycleDeprecated: 'This model is deprecated.',
+  lifecycleRetired: 'This model is retired and no longer runs.',
+  lifecycleShutdown: 'It stops running on {date}.',
+  lifecycleReplacement: 'Use instead:',
   console: 'Console',
   consoleTitle: 'Operator console',
   consoleSignInHint:
@@ -373,6 +377,10 @@ const es: Messages = {
   notFoundTitle: 'No encontrado',
   notFound: 'No hay ningún modelo {id} en el catálogo.',
   backToModels: 'Todos los modelos',
+  lifecycleDeprecated: 'Este modelo está obsoleto.',
+  lifecycleRetired: 'Este modelo se ha retirado y ya no funciona.',
+  lifecycleShutdown: 'Deja de funcionar el {date}.',
+  lifecycleReplacement: 'Usa en su lugar:',
   console: 'Consola',
   consoleTitle: 'Consola del operador',
   consoleSignInHint:
@@ -581,6 +589,10 @@ const ru: Messages = {
   notFoundTitle: 'Не найдено',
   notFound: 'В каталоге нет модели {id}.',
   backToModels: 'Все модели',
+  lifecycleDeprecated: 'Эта модель устарела.',
+  lifecycleRetired: 'Эта модель выведена из работы и больше не запускается.',
+  lifecycleShutdown: 'Она перестанет работать {date}.',
+  lifecycleReplacement: 'Используйте вместо неё:',
   console: 'Консоль',
   consoleTitle: 'Консоль оператора',
   consoleSignInHint:

@@ -3,6 +3,7 @@ import { curlExample } from './curl-example.ts';
 import { allowedText, costHeadline, defaultText, priceText, slotNotation } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
 import { layout, localePath } from './layout.ts';
+import { lifecycleNotice } from './lifecycle-notice.ts';
 import { say, sayOr } from './messages.ts';
 import { playgroundForm } from './playground-form.ts';
 
@@ -58,6 +59,7 @@ export function modelPage(locale: Locale, d: ModelDescription, baseUrl: string):
   // The description and the playground side by side (one above the other on a narrow screen), the reference below.
   const body = html`<p class="crumbs"><a href="${localePath(locale, '/models')}">${say(locale, 'backToModels')}</a></p>
 <h1>${d.title}</h1>
+${lifecycleNotice(locale, d.lifecycle)}
 <div class="model-top">
 <div class="model-about">
 <p class="meta">${type} · ${say(locale, 'provider', { name: d.provider })}</p>

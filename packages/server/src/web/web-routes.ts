@@ -89,7 +89,8 @@ export function webRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const catalog = page((locale, request) => {
       const q = request.query as Record<string, unknown>;
       const filter: CatalogFilter = { q: text(q.q), type: text(q.type), capability: text(q.capability) };
-      return catalogPage(locale, describeAll(locale), filter);
+      const all = describeAll(locale).map((m) => ({ ...m, lifecycle: deps.lifecycles.shown(m.id) }));
+      return catalogPage(locale, all, filter);
     });
     const model = page((locale, request, reply) => {
       const id = (request.params as { id: string }).id;
@@ -108,7 +109,7 @@ export function webRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const d =
         describeAll(locale).find((m) => m.id === entry.id) ??
         describeModel(entry, { locale, prices: deps.prices });
-      return modelPage(locale, d, deps.publicUrl);
+      return modelPage(locale, { ...d, lifecycle: deps.lifecycles.shown(d.id) }, deps.publicUrl);
     });
     const dashboard = page((locale) =>
       dashboardPage(

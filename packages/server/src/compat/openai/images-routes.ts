@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { callerOf } from '../../api/authenticate.ts';
 import { ApiError } from '../../errors.ts';
+import { deprecationHeaders } from '../../lifecycle/lifecycles.ts';
 import {
   type ImageRequest,
   imageEditRequest,
@@ -40,6 +41,8 @@ export function imagesRoutes(scope: FastifyInstance, core: OpenAiCore, idleTimeo
         const request_ = { type: 'image', model: wanted.model, input: wanted.input };
         created.push(await core.createGeneration(principal, request_, keyOf(i), request.log));
       }
+      const model = created[0]?.model;
+      if (model !== undefined) deprecationHeaders(reply, core.deprecationOf(model));
     } catch (error) {
       // All or nothing: the images already started are canceled (their holds released); files stored for this
       // request go again only when no generation took them.

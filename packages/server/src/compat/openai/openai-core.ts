@@ -9,6 +9,7 @@ import { ApiError } from '../../errors.ts';
 import type { GenerationRecord } from '../../generations/generation-record.ts';
 import { newId } from '../../ids.ts';
 import type { Owner } from '../../key-mode.ts';
+import type { DeprecationNotice } from '../../lifecycle/lifecycles.ts';
 
 /** A generation as the OpenAI shape reads it. */
 export type CoreGeneration = Pick<
@@ -46,6 +47,8 @@ export interface CoreAsset {
  * pointing the shape at other services means changing this file only.
  */
 export interface OpenAiCore {
+  /** What an answer about a generation of a deprecated model says (`Deprecation`, `Sunset`); null otherwise. */
+  deprecationOf(model: string): DeprecationNotice | null;
   /**
    * Creates a generation (`{type, model, input}`, Reelay's own request): one hold, one job. With a `webhookUrl`,
    * its webhooks are sent to it as OpenAI events.
@@ -121,6 +124,7 @@ export function openAiCore(deps: ApiDeps): OpenAiCore {
     return asset;
   };
   return {
+    deprecationOf: (model) => deps.generations.deprecationOf(model),
     ffmpegPath: deps.ffmpegPath,
     retentionHours: deps.assetRetentionHours,
     async createGeneration(principal, request, idempotencyKey, log, webhookUrl = null) {

@@ -4,6 +4,7 @@ import { callerOf } from '../../api/authenticate.ts';
 import { ApiError } from '../../errors.ts';
 import { ownerOf } from '../../generations/generation-record.ts';
 import type { Owner } from '../../key-mode.ts';
+import { deprecationHeaders } from '../../lifecycle/lifecycles.ts';
 import { videoSpritesheet, videoThumbnail } from '../../media/video-stills.ts';
 import { modelFieldsOf } from './model-fields.ts';
 import type { CoreGeneration, OpenAiCore } from './openai-core.ts';
@@ -81,7 +82,7 @@ export function videosRoutes(scope: FastifyInstance, core: OpenAiCore): void {
   const sentNames = (body: ReadBody) =>
     new Set([...Object.keys(body.fields), ...body.files.map((f) => f.field)]);
 
-  scope.post('/videos', async (request) => {
+  scope.post('/videos', async (request, reply) => {
     const principal = callerOf(request);
     return withBody(request, async (body) => {
       const sent = sentNames(body);
@@ -94,6 +95,7 @@ export function videosRoutes(scope: FastifyInstance, core: OpenAiCore): void {
         request.log,
         webhookUrl,
       );
+      deprecationHeaders(reply, core.deprecationOf(created.model));
       return present(created);
     });
   });
@@ -198,7 +200,7 @@ export function videosRoutes(scope: FastifyInstance, core: OpenAiCore): void {
     },
   );
 
-  scope.post<{ Params: { video_id: string } }>('/videos/:video_id/remix', async (request) => {
+  scope.post<{ Params: { video_id: string } }>('/videos/:video_id/remix', async (request, reply) => {
     const principal = callerOf(request);
     const source = await findVideo(principal, request.params.video_id);
     return withBody(request, async (body) => {
@@ -238,6 +240,7 @@ export function videosRoutes(scope: FastifyInstance, core: OpenAiCore): void {
         request.log,
         webhookUrl,
       );
+      deprecationHeaders(reply, core.deprecationOf(created.model));
       return present(created);
     });
   });

@@ -6,6 +6,7 @@ import { type GenerationRecord, ownerOf } from '../../generations/generation-rec
 import { parseListQuery } from '../../generations/list-generations.ts';
 import { newId } from '../../ids.ts';
 import type { Owner } from '../../key-mode.ts';
+import type { DeprecationNotice } from '../../lifecycle/lifecycles.ts';
 import type { ReplicateStore } from '../../store/replicate-predictions.ts';
 
 /** A generation request in Reelay's own shape (`POST /api/v1/generations`). */
@@ -21,6 +22,8 @@ export interface CoreGenerationRequest {
  * webhook secrets as Reelay's own API. Pointing the shape at other services means changing this file only.
  */
 export interface ReplicateCore {
+  /** What an answer about a generation of a deprecated model says (`Deprecation`, `Sunset`); null otherwise. */
+  deprecationOf(model: string): DeprecationNotice | null;
   /** A fresh generation id, chosen before the create so the shape's own row can be written first. */
   newGenerationId(): string;
   /** Creates (or, for a repeated Idempotency-Key, finds) a generation: one hold, one job. */
@@ -63,6 +66,7 @@ export interface ReplicateShape {
 /** The core as the gateway has it: the services the HTTP layer is given. */
 export function replicateCoreOf(deps: ApiDeps): ReplicateCore {
   return {
+    deprecationOf: (model) => deps.generations.deprecationOf(model),
     newGenerationId: () => newId('gen'),
     create: (principal, request, idempotencyKey, id) =>
       deps.generations.create(principal, request, idempotencyKey, silentLog, id),

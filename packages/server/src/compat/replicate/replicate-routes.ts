@@ -6,6 +6,7 @@ import { ApiError } from '../../errors.ts';
 import { isFinal } from '../../generations/generation-events.ts';
 import type { GenerationRecord } from '../../generations/generation-record.ts';
 import type { Owner } from '../../key-mode.ts';
+import { deprecationHeaders } from '../../lifecycle/lifecycles.ts';
 import type { PredictionRecord, ReplicateStore } from '../../store/replicate-predictions.ts';
 import type { ReplicateCore } from './replicate-core.ts';
 import { PredictionDeadlines } from './replicate-deadlines.ts';
@@ -100,6 +101,7 @@ export function replicateRoutes(
           throw inReplicateTerms(error, name, request.body);
         }
         if (generation.id !== id) await store.deletePrediction(id);
+        deprecationHeaders(reply, core.deprecationOf(generation.model));
         const latest = wait === null ? generation : await awaitFinal(generation, wait, reply);
         if (wait !== null) reply.header('preference-applied', `wait=${wait}`);
         const p = await store.prediction(latest.id);
