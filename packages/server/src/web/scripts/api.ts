@@ -126,6 +126,37 @@ export function randomKey(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** A `<code>` element holding `text`. */
+export function code(text: string): HTMLElement {
+  const el = document.createElement('code');
+  el.textContent = text;
+  return el;
+}
+
+/**
+ * Shows a key made just now in `box` (the only time its secret is seen): the secret, in a `<code>` with id
+ * `secretId`, and a button that copies it; `words` are the page's `newKey`, `copy` and `copied` messages.
+ */
+export function showNewKey(
+  box: HTMLElement,
+  secretId: string,
+  key: string,
+  words: { newKey?: string; copy?: string; copied?: string },
+): void {
+  const secret = code(key);
+  secret.id = secretId;
+  const copy = document.createElement('button');
+  copy.type = 'button';
+  copy.className = 'small';
+  copy.textContent = words.copy ?? '';
+  copy.addEventListener('click', async () => {
+    await copyText(key);
+    copy.textContent = words.copied ?? '';
+  });
+  box.replaceChildren(`${words.newKey} `, secret, ' ', copy);
+  box.hidden = false;
+}
+
 /** Copies text to the clipboard, falling back to a selection copy where the Clipboard API is missing. */
 export async function copyText(text: string): Promise<void> {
   if (navigator.clipboard && window.isSecureContext) {

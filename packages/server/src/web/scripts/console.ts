@@ -11,7 +11,7 @@ import type {
   ProviderHealthReport,
   QueueStatus,
 } from '@reelay/contract';
-import { ApiFailure, api, copyText, fill, formatNumber, tokensWord } from './api.js';
+import { ApiFailure, api, code, fill, formatNumber, showNewKey, tokensWord } from './api.js';
 import { ADMIN_KEY, clearKey, getKey, setKey } from './key-store.js';
 
 /** What the page's JSON configuration holds: its language and its words. */
@@ -42,12 +42,6 @@ function cell(...children: (Node | string)[]) {
   const td = document.createElement('td');
   td.append(...children);
   return td;
-}
-
-function code(text: string) {
-  const el = document.createElement('code');
-  el.textContent = text;
-  return el;
 }
 
 function button(text: string, label: string, onClick: () => void) {
@@ -356,19 +350,7 @@ $('[data-create-key]').addEventListener('submit', async (event) => {
         name: field(form, 'name').trim(),
       },
     );
-    const box = $('[data-new-key]');
-    const secret = code(created.key);
-    secret.id = 'console-new-key';
-    const copy = document.createElement('button');
-    copy.type = 'button';
-    copy.className = 'small';
-    copy.textContent = m.copy ?? '';
-    copy.addEventListener('click', async () => {
-      await copyText(created.key);
-      copy.textContent = m.copied ?? '';
-    });
-    box.replaceChildren(`${m.newKey} `, secret, ' ', copy);
-    box.hidden = false;
+    showNewKey($('[data-new-key]'), 'console-new-key', created.key, m);
     form.reset();
     await Promise.all([loadKeys(), loadAudit()]);
   } catch (error) {

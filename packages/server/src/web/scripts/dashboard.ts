@@ -6,11 +6,12 @@ import {
   ApiFailure,
   api,
   assetObjectUrl,
-  copyText,
+  code,
   fill,
   formatNumber,
   mediaElement,
   pageClient,
+  showNewKey,
   tokensWord,
 } from './api.js';
 import { clearKey, getKey, keyPrefix, setKey } from './key-store.js';
@@ -55,12 +56,6 @@ function cell(...children: (Node | string)[]) {
   const td = document.createElement('td');
   td.append(...children);
   return td;
-}
-
-function code(text: string) {
-  const el = document.createElement('code');
-  el.textContent = text;
-  return el;
 }
 
 function signedIn(on: boolean) {
@@ -317,19 +312,7 @@ $('[data-create-key]').addEventListener('submit', async (event) => {
   $('[data-keys-error]').hidden = true;
   try {
     const created = await api<NewApiKey>(key, 'POST', '/api/v1/keys', { name });
-    const box = $('[data-new-key]');
-    const secret = code(created.key);
-    secret.id = 'new-key-secret';
-    const copy = document.createElement('button');
-    copy.type = 'button';
-    copy.className = 'small';
-    copy.textContent = m.copy ?? '';
-    copy.addEventListener('click', async () => {
-      await copyText(created.key);
-      copy.textContent = m.copied ?? '';
-    });
-    box.replaceChildren(`${m.newKey} `, secret, ' ', copy);
-    box.hidden = false;
+    showNewKey($('[data-new-key]'), 'new-key-secret', created.key, m);
     form.reset();
     await loadKeys(key);
   } catch (error) {
