@@ -4,15 +4,13 @@ import { ApiError } from '../errors.ts';
 import { keyRetention } from '../retention/parse-retention.ts';
 import { adminDeliveryJson, type DeliveryState } from '../webhooks/webhook-deliveries.ts';
 import type { ApiDeps } from './deps.ts';
-import { allowlist } from './keys-routes.ts';
+import { keySettings } from './keys-routes.ts';
 
 const limit = { anyOf: [{ type: 'integer', minimum: 1, maximum: 10_000_000 }, { type: 'null' }] };
 const budget = { anyOf: [{ type: 'number', minimum: 0, maximum: 1e12 }, { type: 'null' }] };
 const mode = { type: 'string', enum: ['test', 'live'] };
 const alertUrl = { anyOf: [{ type: 'string', maxLength: 2048 }, { type: 'null' }] };
 const threshold = { anyOf: [{ type: 'number', minimum: 0, maximum: 1e12 }, { type: 'null' }] };
-/** Seconds or an ISO-8601 duration, checked by `keyRetention` (which names the field in its 422). */
-const retention = { anyOf: [{ type: 'number' }, { type: 'string', maxLength: 40 }, { type: 'null' }] };
 const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] };
 
 const invalid = (param: string, message: string) => new ApiError('invalid_request', 400, message, { param });
@@ -172,9 +170,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
             name: { type: 'string', maxLength: 200 },
             dailyTokens: budget,
             monthlyTokens: budget,
-            allowedModels: allowlist,
-            allowedProviders: allowlist,
-            defaultRetention: retention,
+            ...keySettings,
           },
         },
       },
@@ -218,7 +214,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
         body: {
           type: 'object',
           additionalProperties: false,
-          properties: { allowedModels: allowlist, allowedProviders: allowlist, defaultRetention: retention },
+          properties: keySettings,
         },
       },
     },

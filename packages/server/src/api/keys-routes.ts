@@ -9,12 +9,14 @@ import type { ApiDeps } from './deps.ts';
 
 const budget = { anyOf: [{ type: 'number', minimum: 0, maximum: 1e12 }, { type: 'null' }] };
 /** A model or provider allowlist (the ids are checked by the service): a list of ids, or null for none. */
-export const allowlist = {
+const allowlist = {
   anyOf: [{ type: 'array', maxItems: 100, items: { type: 'string', maxLength: 200 } }, { type: 'null' }],
 };
 const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] };
 /** Seconds or an ISO-8601 duration, checked by `keyRetention` (which names the field in its 422). */
 const retention = { anyOf: [{ type: 'number' }, { type: 'string', maxLength: 40 }, { type: 'null' }] };
+/** What a key's create and change bodies may set beside its name, mode and budgets (self-service and admin alike). */
+export const keySettings = { allowedModels: allowlist, allowedProviders: allowlist, defaultRetention: retention };
 
 const testOnly = (param?: string) =>
   new ApiError(
@@ -73,9 +75,7 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
             name: { type: 'string', maxLength: 200 },
             dailyTokens: budget,
             monthlyTokens: budget,
-            allowedModels: allowlist,
-            allowedProviders: allowlist,
-            defaultRetention: retention,
+            ...keySettings,
           },
         },
       },
@@ -117,7 +117,7 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
         body: {
           type: 'object',
           additionalProperties: false,
-          properties: { allowedModels: allowlist, allowedProviders: allowlist, defaultRetention: retention },
+          properties: keySettings,
         },
       },
     },
