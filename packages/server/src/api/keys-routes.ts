@@ -16,7 +16,11 @@ const idParams = { type: 'object', properties: { id: { type: 'string' } }, requi
 /** Seconds or an ISO-8601 duration, checked by `keyRetention` (which names the field in its 422). */
 const retention = { anyOf: [{ type: 'number' }, { type: 'string', maxLength: 40 }, { type: 'null' }] };
 /** What a key's create and change bodies may set beside its name, mode and budgets (self-service and admin alike). */
-export const keySettings = { allowedModels: allowlist, allowedProviders: allowlist, defaultRetention: retention };
+export const keySettings = {
+  allowedModels: allowlist,
+  allowedProviders: allowlist,
+  defaultRetention: retention,
+};
 
 const testOnly = (param?: string) =>
   new ApiError(
