@@ -1,6 +1,16 @@
 import { z } from 'zod';
-import { MediaStatus, mediaFacts } from './generation-schemas.ts';
+import { MediaStatus, mediaFacts, ProvenanceState } from './generation-schemas.ts';
 import { MediaKind, nullableTimestamp, timestamp, wholeNumber } from './wire-fields.ts';
+
+/** The C2PA provenance of an output: what became of its manifest, and where a sidecar manifest is served. */
+export const Provenance = z.strictObject({
+  state: ProvenanceState,
+  reason: z.string().optional().meta({ description: 'Why an `unsigned` output has no manifest.' }),
+  manifestUrl: z.url().optional().meta({
+    description:
+      "For `sidecar`: GET it with the key for the C2PA manifest store (`application/c2pa`) bound to the file's bytes.",
+  }),
+});
 
 /** A stored media file: uploaded, fetched for an input, or produced by a generation. */
 export const Asset = z.strictObject({
@@ -28,4 +38,8 @@ export const Asset = z.strictObject({
     description: 'When its bytes are deleted by retention; null when kept until deleted.',
   }),
   deletedAt: nullableTimestamp.meta({ description: 'When its bytes were deleted or expired.' }),
+  provenance: Provenance.optional().meta({
+    description:
+      "For outputs: its C2PA manifest (created by an AI model, naming the model, provider, generation and the inputs' hashes); absent for uploads and fetched inputs.",
+  }),
 });

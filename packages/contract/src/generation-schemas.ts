@@ -40,6 +40,12 @@ export const QuoteResult = z.strictObject({
 /** Whether a stored file still has its bytes: `deleted` on request, `expired` by retention (downloads answer 410). */
 export const MediaStatus = z.enum(['available', 'deleted', 'expired']);
 
+/**
+ * What became of an output's C2PA manifest: `signed` (embedded in the file), `sidecar` (a manifest store served
+ * beside the unchanged file), `unsigned` (none could be made; the output is kept) or `disabled` (turned off).
+ */
+export const ProvenanceState = z.enum(['signed', 'sidecar', 'unsigned', 'disabled']);
+
 /** A stored media file produced by a generation. */
 export const Output = z.strictObject({
   uri: z.string().meta({ examples: ['asset://asset_8f7d6s5a4'] }),
@@ -51,6 +57,10 @@ export const Output = z.strictObject({
   thumbnailUrl: z.url().optional().meta({
     description:
       'A small WebP picture of the output (an image scaled down, a frame of a video), at most 320 px a side, from an expiring signed link; absent when it has none or its media is gone.',
+  }),
+  provenance: ProvenanceState.optional().meta({
+    description:
+      "Its C2PA manifest: `signed` (in the file), `sidecar` (beside it, at the asset's `provenance.manifestUrl`), `unsigned` or `disabled`; absent for outputs stored before manifests were made.",
   }),
 });
 

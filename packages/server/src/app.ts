@@ -32,6 +32,7 @@ import { listenForMetrics } from './observability/metrics-listener.ts';
 import { startMetrics } from './observability/observability.ts';
 import { loadTracing, type Tracing } from './observability/tracing.ts';
 import { OperationsService } from './operations/operations-service.ts';
+import { createProvenanceSigner } from './provenance/create-signer.ts';
 import { LocalProvider } from './providers/local/local-provider.ts';
 import type { Provider } from './providers/provider.ts';
 import { ProviderRegistry } from './providers/registry.ts';
@@ -116,6 +117,8 @@ export async function createGateway(
     const signingSecret = await loadSigningSecret(config.assets.signingSecret, config.dataDir);
     const ffprobePath = findFfprobe(config.render.ffprobePath, config.render.searchPath);
     const ffmpegPath = findFfmpeg(config.render.ffmpegPath, config.render.searchPath);
+    // C2PA manifests of outputs: the operator's certificate, else a development one made in the data folder.
+    const provenance = await createProvenanceSigner(config.provenance, config.dataDir);
     const assets = new AssetsService(db, storage, {
       ffprobePath,
       ffmpegPath,
@@ -129,6 +132,7 @@ export async function createGateway(
       signedUrlTtlSeconds: config.assets.signedUrlTtlSeconds,
       fetch: outboundFetch,
       retentionSeconds: config.assets.retentionHours * 3600,
+      provenance: provenance?.signer ?? null,
     });
     const providers = new ProviderRegistry().register(
       observed(
@@ -175,6 +179,7 @@ export async function createGateway(
           limits: config.limits,
           allowHttpWebhooks: config.fetch.allowHttp,
           allowPrivateWebhooks: config.fetch.allowPrivateAddresses,
+          allowProvenanceOptOut: config.provenance.allowOptOut,
           providerFor: (p, model) =>
             allowedCandidates(p, model, providers.routes.candidates(model, p.mode))[0] ?? 'local',
           // Nothing is accepted that no enabled provider can run with this configuration.
@@ -222,6 +227,12 @@ export async function createGateway(
       },
       options.logger ?? false,
     );
+    if (provenance?.credentials.development) {
+      http.log.warn(
+        { dir: join(config.dataDir, 'c2pa') },
+        'outputs are signed with the development C2PA certificate (not for production): set REELAY_C2PA_CERT and REELAY_C2PA_KEY',
+      );
+    }
     const worker = new Worker(
       {
         db,

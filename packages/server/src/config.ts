@@ -104,6 +104,11 @@ export interface Config {
     /** Stored files no asset row names are deleted once this many seconds old; 0 keeps them. */
     orphanGraceSeconds: number;
   };
+  /**
+   * C2PA manifests of stored outputs: on or off, the operator's certificate chain and key (both null: a development
+   * certificate kept in the data folder), and whether a request may turn them off.
+   */
+  provenance: { enabled: boolean; certPath: string | null; keyPath: string | null; allowOptOut: boolean };
   /** Upstream providers (each enabled by its credentials), routing, caps and costs. */
   upstreams: UpstreamsConfig;
   /** SSE streams: an idle stream sends a heartbeat (and catches up) this often. */
@@ -233,6 +238,9 @@ function upstreams(s: z.output<typeof settings>, env: Env): UpstreamsConfig {
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const s = read(settings, env);
   const dataDir = resolve(s.REELAY_DATA_DIR);
+  if ((s.REELAY_C2PA_CERT === null) !== (s.REELAY_C2PA_KEY === null)) {
+    throw new ConfigError('REELAY_C2PA_CERT and REELAY_C2PA_KEY go together');
+  }
   const config: Config = {
     port: s.PORT,
     host: s.HOST,
@@ -316,6 +324,12 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       retentionHours: s.REELAY_ASSET_RETENTION_HOURS,
       sweepIntervalMs: s.REELAY_ASSET_SWEEP_SECONDS * 1000,
       orphanGraceSeconds: s.REELAY_ORPHAN_GRACE_SECONDS,
+    },
+    provenance: {
+      enabled: s.REELAY_C2PA,
+      certPath: s.REELAY_C2PA_CERT === null ? null : resolve(s.REELAY_C2PA_CERT),
+      keyPath: s.REELAY_C2PA_KEY === null ? null : resolve(s.REELAY_C2PA_KEY),
+      allowOptOut: s.REELAY_C2PA_ALLOW_OPT_OUT,
     },
     upstreams: upstreams(s, env),
     events: { heartbeatMs: s.REELAY_SSE_HEARTBEAT_MS },

@@ -88,7 +88,8 @@ export function generationsRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.post('/api/v1/quotes', async (request, reply) => {
     callerOf(request);
-    const p = parseGenerationRequest(request.body, deps.prices);
+    // A quote stores nothing, so the opt-out is not judged here: the create judges it.
+    const p = parseGenerationRequest(request.body, deps.prices, { allowProvenanceOptOut: true });
     deprecationHeaders(reply, deps.generations.checkLifecycle(p.model));
     return {
       model: p.model,

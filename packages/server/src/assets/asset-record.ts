@@ -1,4 +1,5 @@
 import type { KeyMode } from '../key-mode.ts';
+import type { ProvenanceState } from '../provenance/provenance-signer.ts';
 import type { MediaFacts } from './identify-media.ts';
 
 /** An asset row as the gateway uses it: the facts read from its bytes, and where it came from. */
@@ -12,6 +13,12 @@ export interface AssetRecord extends MediaFacts {
   storageKey: string;
   /** Where its thumbnail is stored (outputs that are images or videos); null when it has none. */
   thumbnailKey: string | null;
+  /** What became of its C2PA manifest (outputs only; null for uploads and fetched inputs). */
+  provenance: ProvenanceState | null;
+  /** Why an `unsigned` output has no manifest; null otherwise. */
+  provenanceReason: string | null;
+  /** Where its sidecar manifest store is kept (`sidecar` outputs); null otherwise. */
+  manifestKey: string | null;
   source: 'upload' | 'data' | 'url' | 'output';
   /** The https:// URL a `url` asset was fetched from. */
   sourceUrl: string | null;

@@ -78,7 +78,7 @@ export class AssetSweeper {
     const before = hours > 0 ? new Date(now - hours * 3_600_000) : null;
     let deleted = 0;
     for (const asset of await expireAssets(this.db, new Date(now), before, limit)) {
-      for (const key of [asset.storageKey, asset.thumbnailKey]) {
+      for (const key of [asset.storageKey, asset.thumbnailKey, asset.manifestKey]) {
         if (key === null) continue;
         try {
           await this.storage.delete(key);

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { MediaKind } from '@reelay/catalog';
@@ -11,6 +12,12 @@ import type { Owner } from '../key-mode.ts';
 import { makeThumbnail, THUMBNAIL_MEDIA_TYPE } from '../media/thumbnail.ts';
 import type { GuardedFetch } from '../net/guarded-fetch.ts';
 import { GuardedFetchError } from '../net/guarded-fetch-error.ts';
+import {
+  type ProvenanceClaim,
+  type ProvenanceOutcome,
+  type ProvenanceSigner,
+  SIDECAR_MEDIA_TYPE,
+} from '../provenance/provenance-signer.ts';
 import {
   type AssetRecord,
   assetInUse,
@@ -53,11 +60,25 @@ export interface AssetsOptions {
   fetch: GuardedFetch | null;
   /** How long a stored file is kept when neither its request nor its key says (0: until it is deleted). */
   retentionSeconds?: number;
+  /** What signs the C2PA manifests of outputs; null or absent: outputs are stored `disabled`. */
+  provenance?: ProvenanceSigner | null;
   now?: () => number;
 }
 
 /** How long to keep a new asset: seconds, or null for the server's setting. */
 type Retention = { retentionSeconds?: number | null };
+
+/** The manifest to make for an output, or `disabled` when the request turned provenance off. */
+export type OutputProvenance = { claim: ProvenanceClaim } | 'disabled';
+
+/** What is recorded of an output's provenance, and its bytes once signed. */
+interface ProvenanceResult {
+  provenance: AssetRecord['provenance'];
+  provenanceReason: string | null;
+  manifestKey: string | null;
+  bytes: number;
+  sha256: string;
+}
 
 const EXTENSIONS: Record<string, string> = {
   'image/png': 'png',
@@ -259,8 +280,9 @@ export class AssetsService {
     sha256: string,
     generationId: string,
     retentionSeconds: number | null = null,
+    provenance: OutputProvenance = 'disabled',
   ): Promise<NewAsset> {
-    return this.store(owner, path, bytes, sha256, 'output', generationId, { retentionSeconds });
+    return this.store(owner, path, bytes, sha256, 'output', generationId, { retentionSeconds, provenance });
   }
 
   /** When a file stored now with this retention (null: the server's setting) expires; null when it is kept. */
@@ -269,10 +291,65 @@ export class AssetsService {
     return seconds > 0 ? new Date(this.now() + seconds * 1000) : null;
   }
 
-  /** Removes a stored file and its thumbnail that no row names (an output whose generation ended otherwise meanwhile). */
-  async discardStored(asset: Pick<NewAsset, 'storageKey' | 'thumbnailKey'>): Promise<void> {
+  /**
+   * Removes a stored file, its thumbnail and its sidecar manifest that no row names (an output whose generation ended
+   * otherwise meanwhile).
+   */
+  async discardStored(asset: Pick<NewAsset, 'storageKey' | 'thumbnailKey' | 'manifestKey'>): Promise<void> {
     await this.storage.delete(asset.storageKey);
     if (asset.thumbnailKey !== null) await this.storage.delete(asset.thumbnailKey);
+    if (asset.manifestKey !== null) await this.storage.delete(asset.manifestKey);
+  }
+
+  /**
+   * Signs an output about to be stored from `path` (before it is hashed for its row and thumbnailed): the file is
+   * rewritten with its manifest embedded, or a sidecar manifest is stored at `<storageKey>.c2pa`. A failure never
+   * loses the output: it is stored `unsigned`, with the reason recorded and logged.
+   */
+  private async applyProvenance(
+    path: string,
+    mediaType: string,
+    storageKey: string,
+    provenance: OutputProvenance,
+    file: { bytes: number; sha256: string },
+  ): Promise<ProvenanceResult> {
+    const signer = this.options.provenance ?? null;
+    const none = { manifestKey: null, bytes: file.bytes, sha256: file.sha256 };
+    if (provenance === 'disabled' || signer === null) {
+      return { ...none, provenance: 'disabled', provenanceReason: null };
+    }
+    let outcome: ProvenanceOutcome;
+    try {
+      outcome = await signer.sign(path, mediaType, provenance.claim);
+    } catch (error) {
+      outcome = { state: 'unsigned', reason: `signing failed: ${(error as Error).message}` };
+    }
+    if (outcome.state === 'unsigned') {
+      this.options.log?.warn(
+        { generationId: provenance.claim.generationId, reason: outcome.reason },
+        'an output was stored without a C2PA manifest',
+      );
+      return { ...none, provenance: 'unsigned', provenanceReason: outcome.reason };
+    }
+    if (outcome.state === 'signed') {
+      // The file now holds its manifest: its size and hash are those of the bytes that will be served.
+      return { ...none, ...(await measure(path)), provenance: 'signed', provenanceReason: null };
+    }
+    const dir = this.storage.incomingDir();
+    await mkdir(dir, { recursive: true });
+    const sidecar = join(dir, `${randomUUID()}.c2pa`);
+    const manifestKey = `${storageKey}.c2pa`;
+    try {
+      await writeFile(sidecar, outcome.manifest);
+      await this.storage.putFile(manifestKey, sidecar, SIDECAR_MEDIA_TYPE);
+    } catch (error) {
+      const reason = `the sidecar manifest could not be stored: ${(error as Error).message}`;
+      this.options.log?.warn({ err: error, generationId: provenance.claim.generationId }, reason);
+      return { ...none, provenance: 'unsigned', provenanceReason: reason };
+    } finally {
+      await rm(sidecar, { force: true });
+    }
+    return { ...none, manifestKey, provenance: 'sidecar', provenanceReason: null };
   }
 
   /**
@@ -313,7 +390,12 @@ export class AssetsService {
     sha256: string,
     source: AssetRecord['source'],
     generationId: string | null,
-    extra: { declaredType?: string | null; sourceUrl?: string | null; limits?: InputLimits } & Retention,
+    extra: {
+      declaredType?: string | null;
+      sourceUrl?: string | null;
+      limits?: InputLimits;
+      provenance?: OutputProvenance;
+    } & Retention,
   ): Promise<NewAsset> {
     try {
       const facts = await identifyMedia(path, this.options.ffprobePath, extra.declaredType, {
@@ -334,10 +416,19 @@ export class AssetsService {
       }
       const id = newId('asset');
       const storageKey = `${owner.accountId}/${id}.${EXTENSIONS[facts.mediaType] ?? 'bin'}`;
+      // An output is signed first, so its size, hash and thumbnail are those of the bytes served.
+      const signed: ProvenanceResult =
+        source === 'output'
+          ? await this.applyProvenance(path, facts.mediaType, storageKey, extra.provenance ?? 'disabled', {
+              bytes,
+              sha256,
+            })
+          : { provenance: null, provenanceReason: null, manifestKey: null, bytes, sha256 };
       // Made from the file before storing it consumes it; stored first, so no row ever names a file not yet there.
       const thumbnailKey = source === 'output' ? await this.storeThumbnail(owner, id, path, facts) : null;
       await this.storage.putFile(storageKey, path, facts.mediaType).catch(async (error: unknown) => {
-        if (thumbnailKey !== null) await this.storage.delete(thumbnailKey).catch(() => undefined);
+        for (const key of [thumbnailKey, signed.manifestKey])
+          if (key !== null) await this.storage.delete(key).catch(() => undefined);
         throw error;
       });
       return {
@@ -345,10 +436,13 @@ export class AssetsService {
         accountId: owner.accountId,
         mode: owner.mode,
         ...facts,
-        bytes,
-        sha256,
+        bytes: signed.bytes,
+        sha256: signed.sha256,
         storageKey,
         thumbnailKey,
+        provenance: signed.provenance,
+        provenanceReason: signed.provenanceReason,
+        manifestKey: signed.manifestKey,
         source,
         sourceUrl: extra.sourceUrl ?? null,
         generationId,
@@ -469,6 +563,13 @@ export class AssetsService {
   }
 }
 
+/** The size and sha256 of a file. */
+async function measure(path: string): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return { bytes: (await stat(path)).size, sha256: hash.digest('hex') };
+}
+
 /** The public JSON of an asset. */
 export function assetJson(a: AssetRecord, publicUrl: string): Asset {
   return {
@@ -489,6 +590,15 @@ export function assetJson(a: AssetRecord, publicUrl: string): Asset {
     status: a.deletedReason ?? 'available',
     expiresAt: a.expiresAt?.toISOString() ?? null,
     deletedAt: a.deletedAt?.toISOString() ?? null,
+    ...(a.provenance !== null
+      ? {
+          provenance: {
+            state: a.provenance,
+            ...(a.provenanceReason !== null ? { reason: a.provenanceReason } : {}),
+            ...(a.manifestKey !== null ? { manifestUrl: `${publicUrl}/api/v1/assets/${a.id}/manifest` } : {}),
+          },
+        }
+      : {}),
   };
 }
 

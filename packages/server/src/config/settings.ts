@@ -226,6 +226,14 @@ export const settings = z.object({
   REELAY_ASSET_SWEEP_SECONDS: wholeNumber(3600, 1, DAY_SECONDS),
   /** Stored files no asset row names are deleted once this old; 0: never. */
   REELAY_ORPHAN_GRACE_SECONDS: wholeNumber(3600, 0, WEEK_SECONDS),
+  /** C2PA manifests on every stored output (off: outputs are stored `disabled`). */
+  REELAY_C2PA: flag(true),
+  /** Both unset: a development certificate made in $REELAY_DATA_DIR/c2pa on first start. PEM, signing certificate first. */
+  REELAY_C2PA_CERT: optionalText(),
+  /** The PEM private key (P-256) of REELAY_C2PA_CERT's first certificate. */
+  REELAY_C2PA_KEY: optionalText(),
+  /** Whether a request may turn its outputs' manifests off with `provenance: false`. */
+  REELAY_C2PA_ALLOW_OPT_OUT: flag(false),
   /** Test-only faults, comma-separated (`exit-after-output-stored`, `exit-after-start-answer`); unset in production. */
   REELAY_TEST_FAULTS: listOf(['exit-after-output-stored', 'exit-after-start-answer']),
 

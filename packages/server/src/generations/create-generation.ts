@@ -25,6 +25,8 @@ export interface CreateDeps {
   allowHttpWebhooks?: boolean;
   /** Accept webhook URLs on loopback and private addresses (development and tests). */
   allowPrivateWebhooks?: boolean;
+  /** Accept `provenance: false` (outputs stored without a C2PA manifest); unset: refused. */
+  allowProvenanceOptOut?: boolean;
   /**
    * The provider a generation of this principal and model is meant for: the first of its route the key allows
    * (throws a 403 when the key allows none of them).
@@ -91,6 +93,7 @@ export async function createGeneration(
   const prepared = parseGenerationRequest(body, deps.prices, {
     allowHttpWebhooks: deps.allowHttpWebhooks,
     allowPrivateWebhooks: deps.allowPrivateWebhooks,
+    allowProvenanceOptOut: deps.allowProvenanceOptOut,
   });
   // A key's allowlists are decided before anything is stored or held, then the model's lifecycle (a retired one is
   // refused; a deprecated one gets a warning).
@@ -179,6 +182,7 @@ async function insertGenerationOnce(
     requestHash: hash,
     webhookUrl: extra.webhookUrl,
     retentionSeconds: extra.retentionSeconds,
+    provenance: prepared.provenance,
     warnings: extra.warnings,
     traceContext: deps.traceCarrier?.() ?? null,
   });

@@ -65,6 +65,7 @@ export function generationJson(
       ...(o.thumbnail && thumbnailUrl && g.mediaDeletedReason === null
         ? { thumbnailUrl: thumbnailUrl(o.assetId) }
         : {}),
+      ...(o.provenance !== undefined ? { provenance: o.provenance } : {}),
     })),
     error: g.error,
     warnings: g.warnings,

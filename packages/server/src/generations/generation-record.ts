@@ -1,5 +1,6 @@
 import type { Json, NormalisedInput, Quote } from '@reelay/catalog';
 import type { KeyMode, Owner } from '../key-mode.ts';
+import type { ProvenanceState } from '../provenance/provenance-signer.ts';
 import type { ProviderAttempt } from './provider-attempts.ts';
 
 export type GenerationStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
@@ -15,6 +16,8 @@ export interface GenerationOutput {
   hasAudio?: boolean;
   /** Whether a thumbnail was stored with it. */
   thumbnail?: boolean;
+  /** What became of its C2PA manifest (absent for outputs stored before manifests were made). */
+  provenance?: ProvenanceState;
 }
 
 /**
@@ -83,6 +86,8 @@ export interface GenerationRecord {
   traceContext: string | null;
   /** How long its inputs and outputs are kept, as chosen at create (the request's, else its key's); null: the server's setting. */
   retentionSeconds: number | null;
+  /** Whether its outputs get a C2PA manifest: false only when its request turned it off (where the operator allows). */
+  provenance: boolean;
   /** When its outputs (and the inputs it alone used) were deleted on request or expired; null while they are kept. */
   mediaDeletedAt: Date | null;
   mediaDeletedReason: 'deleted' | 'expired' | null;

@@ -29,6 +29,8 @@ export interface GenerationsSettings {
   allowHttpWebhooks: boolean;
   /** Accept webhook URLs on loopback and private addresses (development and tests). */
   allowPrivateWebhooks: boolean;
+  /** Accept `provenance: false` in a request (REELAY_C2PA_ALLOW_OPT_OUT). */
+  allowProvenanceOptOut?: boolean;
   /** The provider a generation of this principal and model runs on. */
   providerFor(principal: Principal, model: string): string;
   /** Refuses (422) a request no enabled provider can run, before any token is held. */

@@ -11,17 +11,22 @@ import { webhookUrlError } from '../net/webhook-url.ts';
 import { parseRetention } from '../retention/parse-retention.ts';
 
 const TYPES = ['video', 'image', 'audio'] as const;
-const TOP_LEVEL = new Set(['type', 'model', 'input', 'webhookUrl', 'retention']);
+const TOP_LEVEL = new Set(['type', 'model', 'input', 'webhookUrl', 'retention', 'provenance']);
 
 /**
- * Checks the request envelope `{type, model, input, webhookUrl?, retention?}` and the model's input in one pass, so
- * a client sees every problem at once. Throws a 422 (or 400 for a non-object body); returns the prepared request
- * with the retention it asked for in seconds (null when it sent none).
+ * Checks the request envelope `{type, model, input, webhookUrl?, retention?, provenance?}` and the model's input in
+ * one pass, so a client sees every problem at once. Throws a 422 (or 400 for a non-object body); returns the
+ * prepared request with the retention it asked for in seconds (null when it sent none) and whether its outputs get
+ * a C2PA manifest (`provenance: false` is refused unless `allowProvenanceOptOut`).
  */
 export function parseGenerationRequest(
   body: unknown,
   prices: PriceOverrides,
-  options: { allowHttpWebhooks?: boolean; allowPrivateWebhooks?: boolean } = {},
+  options: {
+    allowHttpWebhooks?: boolean;
+    allowPrivateWebhooks?: boolean;
+    allowProvenanceOptOut?: boolean;
+  } = {},
 ) {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ApiError(
@@ -33,6 +38,7 @@ export function parseGenerationRequest(
   const b = body as Record<string, unknown>;
   const errors: FieldError[] = [];
   let retentionSeconds: number | null = null;
+  let provenance = true;
   for (const key of Object.keys(b)) {
     if (key === 'variant') {
       errors.push({
@@ -51,11 +57,26 @@ export function parseGenerationRequest(
       const retention = parseRetention(b.retention, 'retention');
       if ('error' in retention) errors.push(retention.error);
       else retentionSeconds = retention.seconds;
+    } else if (key === 'provenance') {
+      if (typeof b.provenance !== 'boolean') {
+        errors.push({
+          param: 'provenance',
+          code: 'invalid_type',
+          message: 'provenance must be true or false (false: store the outputs without a C2PA manifest).',
+        });
+      } else if (!b.provenance && !(options.allowProvenanceOptOut ?? false)) {
+        errors.push({
+          param: 'provenance',
+          code: 'not_allowed',
+          message:
+            'provenance: false is not allowed by this gateway: every output carries a C2PA manifest (the operator allows opting out with REELAY_C2PA_ALLOW_OPT_OUT).',
+        });
+      } else provenance = b.provenance;
     } else if (!TOP_LEVEL.has(key)) {
       errors.push({
         param: key,
         code: 'unknown_field',
-        message: `${key} is not a field of a generation request (type, model, input, webhookUrl, retention).`,
+        message: `${key} is not a field of a generation request (type, model, input, webhookUrl, retention, provenance).`,
       });
     }
   }
@@ -111,5 +132,5 @@ export function parseGenerationRequest(
   }
   if (!result.ok) errors.push(...result.errors);
   if (errors.length > 0 || !result.ok) throw validationFailed(errors);
-  return { ...result.value, retentionSeconds };
+  return { ...result.value, retentionSeconds, provenance };
 }

@@ -10,6 +10,7 @@ export type { AssetRecord, NewAsset } from '../assets/asset-record.ts';
 const KINDS: readonly MediaKind[] = ['video', 'image', 'audio'];
 const SOURCES: readonly AssetRecord['source'][] = ['upload', 'data', 'url', 'output'];
 const REASONS = ['deleted', 'expired'] as const;
+const PROVENANCE = ['signed', 'sidecar', 'unsigned', 'disabled'] as const;
 
 /** An `assets` row as a record: the one mapping of that table. */
 function fromRow(row: Row): AssetRecord {
@@ -31,6 +32,9 @@ function fromRow(row: Row): AssetRecord {
     audioCodec: r.textOrNull('audio_codec'),
     storageKey: r.text('storage_key'),
     thumbnailKey: r.textOrNull('thumbnail_key'),
+    provenance: PROVENANCE.find((state) => state === r.textOrNull('provenance')) ?? null,
+    provenanceReason: r.textOrNull('provenance_reason'),
+    manifestKey: r.textOrNull('manifest_key'),
     source: r.oneOf('source', SOURCES),
     sourceUrl: r.textOrNull('source_url'),
     generationId: r.textOrNull('generation_id'),
@@ -46,10 +50,12 @@ export async function insertAsset(db: Queryable, a: NewAsset): Promise<AssetReco
   const rows = await runSql(
     db,
     sql`INSERT INTO assets (id, account_id, mode, kind, media_type, bytes, sha256, width, height, duration_seconds,
-       has_audio, fps, video_codec, audio_codec, storage_key, thumbnail_key, source, source_url, generation_id, expires_at)
+       has_audio, fps, video_codec, audio_codec, storage_key, thumbnail_key, source, source_url, generation_id, expires_at,
+       provenance, provenance_reason, manifest_key)
      VALUES (${a.id}, ${a.accountId}, ${a.mode}, ${a.kind}, ${a.mediaType}, ${a.bytes}, ${a.sha256}, ${a.width}, ${a.height},
        ${a.durationSeconds}, ${a.hasAudio}, ${a.fps}, ${a.videoCodec}, ${a.audioCodec}, ${a.storageKey}, ${a.thumbnailKey},
-       ${a.source}, ${a.sourceUrl}, ${a.generationId}, ${a.expiresAt}) RETURNING *`,
+       ${a.source}, ${a.sourceUrl}, ${a.generationId}, ${a.expiresAt}, ${a.provenance}, ${a.provenanceReason},
+       ${a.manifestKey}) RETURNING *`,
   );
   const row = rows[0];
   if (!row) throw new Error('INSERT … RETURNING gave no row');
@@ -173,40 +179,46 @@ export function insertAssetsWhen(assets: readonly NewAsset[], guard: Sql): Sql {
     source_url: a.sourceUrl,
     generation_id: a.generationId,
     expires_at: a.expiresAt?.toISOString() ?? null,
+    provenance: a.provenance,
+    provenance_reason: a.provenanceReason,
+    manifest_key: a.manifestKey,
   }));
   return sql`output_assets AS (
     INSERT INTO assets (id, account_id, mode, kind, media_type, bytes, sha256, width, height, duration_seconds,
-       has_audio, fps, video_codec, audio_codec, storage_key, thumbnail_key, source, source_url, generation_id, expires_at)
+       has_audio, fps, video_codec, audio_codec, storage_key, thumbnail_key, source, source_url, generation_id, expires_at,
+       provenance, provenance_reason, manifest_key)
      SELECT a.id, a.account_id, a.mode, a.kind, a.media_type, a.bytes, a.sha256, a.width, a.height, a.duration_seconds,
        a.has_audio, a.fps, a.video_codec, a.audio_codec, a.storage_key, a.thumbnail_key, a.source, a.source_url,
-       a.generation_id, a.expires_at
+       a.generation_id, a.expires_at, a.provenance, a.provenance_reason, a.manifest_key
      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS a(id text, account_id text, mode text, kind text,
        media_type text, bytes bigint, sha256 text, width integer, height integer, duration_seconds double precision,
        has_audio boolean, fps double precision, video_codec text, audio_codec text, storage_key text, thumbnail_key text,
        source text,
-       source_url text, generation_id text, expires_at timestamptz)
+       source_url text, generation_id text, expires_at timestamptz, provenance text, provenance_reason text,
+       manifest_key text)
      WHERE EXISTS (SELECT 1 FROM ${guard}))`;
 }
 
 /**
- * Which of `keys` a live asset row names as its file or its thumbnail (a deleted or expired asset's row no longer
- * keeps either). Keys are `<account>/<asset id>.<ext>` (a thumbnail's `<account>/<asset id>.thumb.webp`), so the
- * rows are found by id.
+ * Which of `keys` a live asset row names as its file, its thumbnail or its sidecar manifest (a deleted or expired
+ * asset's row keeps none). Keys are `<account>/<asset id>.<ext>` (a thumbnail's `<account>/<asset id>.thumb.webp`, a
+ * sidecar manifest's `<account>/<asset id>.<ext>.c2pa`), so the rows are found by id.
  */
 export async function referencedStorageKeys(db: Queryable, keys: readonly string[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
   const ids = keys.map((key) => (key.split('/').pop() ?? key).replace(/\..*$/, ''));
   const rows = await runSql(
     db,
-    sql`SELECT storage_key, thumbnail_key FROM assets WHERE id = ANY(${ids})
-        AND (storage_key = ANY(${[...keys]}) OR thumbnail_key = ANY(${[...keys]})) AND deleted_at IS NULL`,
+    sql`SELECT storage_key, thumbnail_key, manifest_key FROM assets WHERE id = ANY(${ids})
+        AND (storage_key = ANY(${[...keys]}) OR thumbnail_key = ANY(${[...keys]}) OR manifest_key = ANY(${[...keys]}))
+        AND deleted_at IS NULL`,
   );
   const named = new Set<string>();
   for (const row of rows) {
     const r = readRow(row);
     named.add(r.text('storage_key'));
-    const thumbnail = r.textOrNull('thumbnail_key');
-    if (thumbnail !== null) named.add(thumbnail);
+    for (const extra of [r.textOrNull('thumbnail_key'), r.textOrNull('manifest_key')])
+      if (extra !== null) named.add(extra);
   }
   return named;
 }
@@ -224,8 +236,8 @@ export async function outputsInUse(db: Queryable, owner: Owner, generationId: st
 /**
  * Marks deleted (row kept, `deleted_reason = 'deleted'`) a generation's outputs and the input assets it alone
  * used: an input named in another generation's media references, or that is another generation's output, stays,
- * and so does anything a queued or running generation needs. Returns the storage keys whose bytes are to go (files
- * and thumbnails).
+ * and so does anything a queued or running generation needs. Returns the storage keys whose bytes are to go (files,
+ * thumbnails and sidecar manifests).
  */
 export async function markGenerationMediaDeleted(
   db: Queryable,
@@ -243,11 +255,11 @@ export async function markGenerationMediaDeleted(
               AND NOT EXISTS (SELECT 1 FROM generations o WHERE o.account_id = assets.account_id AND o.id <> ${id}
                 AND o.media_refs @> jsonb_build_array(jsonb_build_object('assetId', assets.id)))))
           AND NOT ${NEEDED}
-        RETURNING storage_key, thumbnail_key`,
+        RETURNING storage_key, thumbnail_key, manifest_key`,
   );
   return rows.flatMap((row) => {
     const r = readRow(row);
-    const thumbnail = r.textOrNull('thumbnail_key');
-    return thumbnail === null ? [r.text('storage_key')] : [r.text('storage_key'), thumbnail];
+    const keys = [r.text('storage_key'), r.textOrNull('thumbnail_key'), r.textOrNull('manifest_key')];
+    return keys.filter((key): key is string => key !== null);
   });
 }

@@ -62,6 +62,7 @@ export function generationFromRow(row: Row): GenerationRecord {
     allowedProviders: r.textArrayOrNull('allowed_providers'),
     traceContext: r.textOrNull('trace_context'),
     retentionSeconds: r.numberOrNull('retention_seconds'),
+    provenance: r.boolean('provenance'),
     mediaDeletedAt: r.dateOrNull('media_deleted_at'),
     mediaDeletedReason: MEDIA_GONE.find((reason) => reason === r.textOrNull('media_deleted_reason')) ?? null,
     createdAt: r.date('created_at'),
@@ -209,6 +210,8 @@ export interface NewGeneration {
   traceContext?: string | null;
   /** The request's or its key's retention in seconds; null: the server's setting. */
   retentionSeconds?: number | null;
+  /** False when the request turned C2PA manifests off (allowed by the operator); absent or true: they are made. */
+  provenance?: boolean;
   /** Warnings known at create (a deprecated model), stored on the generation from the start. */
   warnings?: readonly { code: string; message: string }[];
 }
@@ -277,12 +280,13 @@ export async function insertGenerations(
   const ids = gs.map((g) => sqlLiteral(g.id)).join(', ');
   // What the creating function knows nothing of is set on the rows just created, in the same script, before anything
   // reads or claims them: the create's trace (W3C traceparent) when tracing is on, a retention the request or its
-  // key chose, and warnings known at create (a deprecated model). Columns the triggers do not watch, so no event
+  // key chose, provenance turned off by the request, and warnings known at create (a deprecated model). Columns the triggers do not watch, so no event
   // comes of it; only batches with any of them pay for it.
   const extra = gs.filter(
     (g) =>
       typeof g.traceContext === 'string' ||
       (g.retentionSeconds ?? null) !== null ||
+      g.provenance === false ||
       (g.warnings?.length ?? 0) > 0,
   );
   const setExtra =
@@ -290,13 +294,14 @@ export async function insertGenerations(
       ? ''
       : `UPDATE generations g SET trace_context = COALESCE(t.tc, g.trace_context),
            retention_seconds = COALESCE(g.retention_seconds, t.seconds),
-           warnings = g.warnings || t.warnings
+           warnings = g.warnings || t.warnings,
+           provenance = t.provenance
          FROM (VALUES ${extra
            .map(
              (g) =>
-               `(${sqlLiteral(g.id)}, ${sqlLiteral(g.traceContext ?? null)}::text, ${sqlLiteral(g.retentionSeconds ?? null)}::int, ${sqlLiteral(JSON.stringify(g.warnings ?? []))}::jsonb)`,
+               `(${sqlLiteral(g.id)}, ${sqlLiteral(g.traceContext ?? null)}::text, ${sqlLiteral(g.retentionSeconds ?? null)}::int, ${sqlLiteral(JSON.stringify(g.warnings ?? []))}::jsonb, ${sqlLiteral(g.provenance !== false)}::boolean)`,
            )
-           .join(', ')}) AS t(id, tc, seconds, warnings) WHERE g.id = t.id;\n`;
+           .join(', ')}) AS t(id, tc, seconds, warnings, provenance) WHERE g.id = t.id;\n`;
   const results = await db.script(
     `SELECT * FROM reelay_create_generations(${sqlLiteral(JSON.stringify(creates))}::jsonb, ${sqlLiteral(limits.maxConcurrentGenerations)}::int);
 ${setExtra}SELECT * FROM generations WHERE id IN (${ids});

@@ -4,7 +4,7 @@ import { rm, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NewAsset } from '../assets/asset-record.ts';
-import type { AssetsService } from '../assets/assets-service.ts';
+import type { AssetsService, OutputProvenance } from '../assets/assets-service.ts';
 import { presentFacts } from '../assets/media-facts.ts';
 import { StorageKeyMissing } from '../assets/storage.ts';
 import { backoffMs } from '../backoff.ts';
@@ -371,12 +371,13 @@ async function succeed(
   const renderDirs: string[] = [];
   const tracing = deps.tracing ?? NO_TRACING;
   try {
+    const provenance = await provenanceOf(deps, g);
     for (const output of outputs) {
       await tracing.inSpan(
         'generation.store_output',
         { 'reelay.generation_id': g.id, 'reelay.provider': g.provider ?? 'local' },
         async (span) => {
-          const stored = await storeOne(deps, g, output, renderDirs, signal);
+          const stored = await storeOne(deps, g, output, renderDirs, signal, provenance);
           assets.push(stored);
           span.setAttributes({ 'reelay.asset_id': stored.id, 'reelay.bytes': stored.bytes });
         },
@@ -393,6 +394,7 @@ async function succeed(
     bytes: asset.bytes,
     ...presentFacts(asset),
     ...(asset.thumbnailKey !== null ? { thumbnail: true } : {}),
+    ...(asset.provenance !== null ? { provenance: asset.provenance } : {}),
   }));
   const charge = chargeMilli(g.quote, g.holdMilli, stored[0]?.durationSeconds);
   let done: boolean;
@@ -424,6 +426,25 @@ async function succeed(
 }
 
 /**
+ * The C2PA manifest its outputs are to carry: made by its model on the provider that ran it, with its input files
+ * (by the sha256 of their stored bytes) as ingredients; `disabled` when its request turned provenance off.
+ */
+async function provenanceOf(deps: DriveDeps, g: GenerationRecord): Promise<OutputProvenance> {
+  if (!g.provenance) return 'disabled';
+  const ids = [...new Set(g.mediaRefs.map((ref) => ref.assetId))];
+  const inputs = await findAssets(deps.db, ownerOf(g), ids);
+  return {
+    claim: {
+      generationId: g.id,
+      model: g.model,
+      provider: g.provider ?? 'local',
+      createdAt: g.createdAt,
+      inputs: inputs.map((a) => ({ assetId: a.id, mediaType: a.mediaType, sha256: a.sha256 })),
+    },
+  };
+}
+
+/**
  * Moves one output into storage: an upstream's is streamed in (size-capped) and probed; the local renderer's file,
  * only from its own work folder, is moved and its folder noted for removal.
  */
@@ -433,10 +454,19 @@ async function storeOne(
   output: ProviderOutput,
   renderDirs: string[],
   signal: AbortSignal,
+  provenance: OutputProvenance,
 ): Promise<NewAsset> {
   if (!output.url.startsWith('file:')) {
     const file = await downloadOutput(deps.upstream, output.url, signal);
-    return deps.assets.storeOutput(ownerOf(g), file.path, file.bytes, file.sha256, g.id, g.retentionSeconds);
+    return deps.assets.storeOutput(
+      ownerOf(g),
+      file.path,
+      file.bytes,
+      file.sha256,
+      g.id,
+      g.retentionSeconds,
+      provenance,
+    );
   }
   const path = resolve(fileURLToPath(output.url));
   if (!path.startsWith(resolve(deps.trustedOutputDir) + sep)) {
@@ -450,6 +480,7 @@ async function storeOne(
     await sha256Of(path),
     g.id,
     g.retentionSeconds,
+    provenance,
   );
   renderDirs.push(dirname(path));
   return stored;
