@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { assetJson } from '../assets/assets-service.ts';
 import { ApiError } from '../errors.ts';
 import { THUMBNAIL_MEDIA_TYPE } from '../media/thumbnail.ts';
+import { SIDECAR_MEDIA_TYPE } from '../provenance/provenance-signer.ts';
 import { callerOf } from './authenticate.ts';
 import type { ApiDeps } from './deps.ts';
 import { withMultipartFile } from './multipart-file.ts';
@@ -59,6 +60,17 @@ export function assetsRoutes(app: FastifyInstance, deps: ApiDeps): void {
       request.headers.range,
       'private, max-age=31536000, immutable',
     );
+  });
+
+  // The sidecar C2PA manifest store of an output whose format cannot carry one (its `provenance.manifestUrl`).
+  app.get<{ Params: { id: string } }>('/api/v1/assets/:id/manifest', async (request, reply) => {
+    const asset = await deps.assets.get(callerOf(request), request.params.id);
+    const manifest = await deps.assets.sidecarManifest(asset);
+    return reply
+      .header('content-type', SIDECAR_MEDIA_TYPE)
+      .header('content-disposition', `attachment; filename="${asset.id}.c2pa"`)
+      .header('cache-control', 'private, max-age=31536000, immutable')
+      .send(manifest);
   });
 
   // Signed links: the signature is the credential, so no API key is asked for (outside /api/).

@@ -405,6 +405,22 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         },
       },
     },
+    '/api/v1/assets/{id}/manifest': {
+      get: {
+        operationId: 'getAssetManifest',
+        tags: ['assets'],
+        summary: 'Download the sidecar C2PA manifest of an output',
+        description:
+          'For an output whose `provenance.state` is `sidecar` (MP4 and other formats the gateway cannot write a ' +
+          'manifest into): the C2PA manifest store (`application/c2pa`), bound to the unchanged file by a data hash ' +
+          'over all its bytes. A `signed` output carries its manifest in the file itself, and answers 404 here.',
+        parameters: [pathId('asset')],
+        responses: {
+          '200': bytes('The C2PA manifest store (JUMBF), `application/c2pa`.'),
+          ...errors('NotFound', 'Gone'),
+        },
+      },
+    },
     '/files/{id}': {
       get: {
         operationId: 'getSignedFile',

@@ -551,6 +551,24 @@ export class AssetsService {
     return asset;
   }
 
+  /**
+   * The sidecar C2PA manifest store of an output stored `sidecar`; a 404 naming where its manifest is otherwise
+   * (embedded in a `signed` file, or none).
+   */
+  async sidecarManifest(asset: AssetRecord): Promise<Readable> {
+    if (asset.manifestKey === null) {
+      const where =
+        asset.provenance === 'signed'
+          ? 'its C2PA manifest is embedded in its file'
+          : asset.provenance === null
+            ? 'it is not a generation output'
+            : `its provenance is ${asset.provenance}`;
+      throw new ApiError('not_found', 404, `Asset ${asset.id} has no sidecar manifest: ${where}.`);
+    }
+    assertHasBytes(asset);
+    return this.storage.read(asset.manifestKey);
+  }
+
   /** The bytes of an asset, or of an inclusive range of them. */
   read(asset: AssetRecord, range?: ByteRange): Promise<Readable> {
     assertHasBytes(asset);

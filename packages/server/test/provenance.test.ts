@@ -1,0 +1,298 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { initSync, WasmReader } from '@contentauth/c2pa-wasm';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { C2paSigner } from '../src/provenance/c2pa-signer.ts';
+import { loadCredentials, makeDevelopmentChain } from '../src/provenance/signing-credentials.ts';
+import { makePng, startGateway, type TestGateway, upload, waitForFinal } from './harness.ts';
+
+// The manifests are checked by the C2PA reference implementation (c2pa-rs, built to WebAssembly), not by the
+// library that signs them.
+const require = createRequire(import.meta.url);
+initSync({ module: await readFile(require.resolve('@contentauth/c2pa-wasm/c2pa.wasm')) });
+
+const TRAINED = 'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia';
+
+type Status = { code: string; explanation?: string };
+interface Report {
+  state: string;
+  failures: Status[];
+  manifests: Record<string, { assertions: Record<string, any>; signature: any }>;
+  active: any;
+}
+
+/** Reads and validates bytes with the reference reader, trusting `rootPem` (the development root) when given. */
+async function verify(format: string, bytes: Uint8Array, rootPem?: string): Promise<Report> {
+  const context = rootPem ? JSON.stringify({ trust: { user_anchors: rootPem } }) : undefined;
+  const reader = await WasmReader.fromBytes(format, bytes, context);
+  try {
+    const store = JSON.parse(reader.json());
+    const cr = JSON.parse(reader.crJson());
+    const manifests = Object.fromEntries(
+      (cr.manifests as any[]).map((m) => [m.label, { assertions: m.assertions, signature: m.signature }]),
+    );
+    return {
+      state: store.validation_state,
+      failures: store.validation_results?.activeManifest?.failure ?? [],
+      manifests,
+      active: reader.activeManifest(),
+    };
+  } finally {
+    reader.free();
+  }
+}
+
+/** The `c2pa.created` action of a manifest's assertions. */
+function created(assertions: Record<string, any>) {
+  const action = (assertions['c2pa.actions.v2']?.actions ?? []).find((a: any) => a.action === 'c2pa.created');
+  expect(action, JSON.stringify(assertions)).toBeDefined();
+  return action;
+}
+
+const crHash = (value: string) => Buffer.from(value.replace(/^b64'|'$/g, ''), 'base64').toString('hex');
+
+describe('C2PA provenance of outputs (pglite)', () => {
+  let t: TestGateway;
+  let rootPem: string;
+
+  beforeAll(async () => {
+    t = await startGateway('pglite', { REELAY_MAX_CONCURRENT_GENERATIONS: '100' });
+    const chain = await readFile(join(t.dataDir, 'c2pa', 'dev-chain.pem'), 'utf8');
+    rootPem = chain.slice(chain.indexOf('-----BEGIN CERTIFICATE-----', 10));
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  async function generate(body: object) {
+    const created = await t.api('POST', '/api/v1/generations', body);
+    expect(created.status, created.text).toBe(202);
+    const done = await waitForFinal(t, created.json.id);
+    expect(done.json.status, done.text).toBe('succeeded');
+    return done.json;
+  }
+
+  async function content(assetId: string): Promise<Uint8Array> {
+    const r = await fetch(`${t.baseUrl}/api/v1/assets/${assetId}/content`, {
+      headers: { authorization: `Bearer ${t.gateway.devKey}` },
+    });
+    expect(r.status).toBe(200);
+    return new Uint8Array(await r.arrayBuffer());
+  }
+
+  it('embeds a signed manifest in a PNG output, with its inputs as ingredients, valid against the development root', async () => {
+    const input = await upload(t, await makePng(64, 64, [200, 30, 30]), 'image/png');
+    const g = await generate({
+      type: 'image',
+      model: 'nano-banana',
+      input: { prompt: 'a paper boat on a pond', referenceAssetUris: [input.uri] },
+    });
+    const output = g.outputs[0];
+    expect(output.mediaType).toBe('image/png');
+    expect(output.provenance).toBe('signed');
+    const assetId = output.uri.slice('asset://'.length);
+    const asset = (await t.api('GET', `/api/v1/assets/${assetId}`)).json;
+    expect(asset.provenance).toEqual({ state: 'signed' });
+    const bytes = await content(assetId);
+    // The stored hash and size are those of the signed bytes served.
+    expect(bytes.length).toBe(asset.bytes);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(asset.sha256);
+
+    const report = await verify('image/png', bytes, rootPem);
+    expect(report.failures).toEqual([]);
+    expect(report.state).toBe('Trusted');
+    const active = report.manifests[report.active.label];
+    const action = created(active?.assertions ?? {});
+    expect(action.digitalSourceType).toBe(TRAINED);
+    expect(action.parameters['com.reelay.model']).toBe('nano-banana');
+    expect(action.parameters['com.reelay.provider']).toBe('local');
+    expect(action.parameters['com.reelay.generation_id']).toBe(g.id);
+    expect(action.parameters['com.reelay.generated_at']).toBe(g.createdAt);
+    expect(action.parameters['com.reelay.input_sha256']).toEqual([input.sha256]);
+    const ingredient = active?.assertions['c2pa.ingredient.v3'];
+    expect(ingredient).toMatchObject({
+      relationship: 'inputTo',
+      'dc:title': input.id,
+      'dc:format': 'image/png',
+      description: `sha256:${input.sha256}`,
+    });
+    expect(active?.signature.certificateInfo.subject.CN).toBe(
+      'Reelay development certificate — not for production',
+    );
+
+    // Without the development root among its anchors a reader finds it valid but not trusted.
+    const untrusted = await verify('image/png', bytes);
+    expect(untrusted.state).toBe('Valid');
+    expect(untrusted.failures.map((f) => f.code)).toEqual(['signingCredential.untrusted']);
+
+    // A changed pixel breaks the hard binding.
+    const tampered = Buffer.from(bytes);
+    const at = tampered.indexOf(Buffer.from('IDAT')) + 8;
+    tampered[at] = (tampered[at] ?? 0) ^ 0xff;
+    const broken = await verify('image/png', tampered, rootPem);
+    expect(broken.state).toBe('Invalid');
+    expect(broken.failures.map((f) => f.code)).toContain('assertion.dataHash.mismatch');
+  });
+
+  it('keeps an MP4 output unchanged and serves a sidecar manifest bound to its bytes', async () => {
+    const g = await generate({
+      type: 'video',
+      model: 'kling-3.0-omni',
+      input: { prompt: 'a paper boat on a pond', duration: 3 },
+    });
+    const output = g.outputs[0];
+    expect(output.mediaType).toBe('video/mp4');
+    expect(output.provenance).toBe('sidecar');
+    const assetId = output.uri.slice('asset://'.length);
+    const asset = (await t.api('GET', `/api/v1/assets/${assetId}`)).json;
+    expect(asset.provenance).toEqual({
+      state: 'sidecar',
+      manifestUrl: expect.stringMatching(new RegExp(`/api/v1/assets/${assetId}/manifest$`)),
+    });
+    const video = await content(assetId);
+    const r = await fetch(`${t.baseUrl}/api/v1/assets/${assetId}/manifest`, {
+      headers: { authorization: `Bearer ${t.gateway.devKey}` },
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('application/c2pa');
+    const sidecar = new Uint8Array(await r.arrayBuffer());
+
+    // Read on its own, the store's signature and assertions validate; its data hash is of the video, which the
+    // reader was not given, so that (and only that) is reported as a mismatch there.
+    const report = await verify('application/c2pa', sidecar, rootPem);
+    expect(report.failures.map((f) => f.code)).toEqual(['assertion.dataHash.mismatch']);
+    const active = report.manifests[report.active.label];
+    const action = created(active?.assertions ?? {});
+    expect(action.digitalSourceType).toBe(TRAINED);
+    expect(action.parameters['com.reelay.model']).toBe('kling-3.0-omni');
+    expect(action.parameters['com.reelay.generation_id']).toBe(g.id);
+    const dataHash = active?.assertions['c2pa.hash.data'];
+    expect(dataHash.exclusions).toEqual([]);
+    // The hash the manifest signs is that of the served video, byte for byte.
+    expect(crHash(dataHash.hash)).toBe(createHash('sha256').update(video).digest('hex'));
+    expect(crHash(dataHash.hash)).toBe(asset.sha256);
+
+    // A signed file has no sidecar.
+    const png = await generate({ type: 'image', model: 'nano-banana', input: { prompt: 'a lantern' } });
+    const none = await t.api('GET', `/api/v1/assets/${png.outputs[0].uri.slice(8)}/manifest`);
+    expect(none.status).toBe(404);
+    expect(none.json.error.message).toContain('embedded in its file');
+  });
+
+  it('refuses provenance: false where the operator does not allow it, naming the field', async () => {
+    const r = await t.api('POST', '/api/v1/generations', {
+      type: 'image',
+      model: 'nano-banana',
+      input: { prompt: 'a lantern' },
+      provenance: false,
+    });
+    expect(r.status).toBe(422);
+    expect(r.json.error.param ?? r.json.error.errors?.[0]?.param, r.text).toBe('provenance');
+    const bad = await t.api('POST', '/api/v1/generations', {
+      type: 'image',
+      model: 'nano-banana',
+      input: { prompt: 'a lantern' },
+      provenance: 'no',
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('provenance');
+  });
+});
+
+describe('C2PA provenance opted out (pglite)', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startGateway('pglite', { REELAY_C2PA_ALLOW_OPT_OUT: 'true' });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('stores the output as it was made and says provenance is disabled', async () => {
+    const created = await t.api('POST', '/api/v1/generations', {
+      type: 'image',
+      model: 'nano-banana',
+      input: { prompt: 'a lantern' },
+      provenance: false,
+    });
+    expect(created.status, created.text).toBe(202);
+    const g = (await waitForFinal(t, created.json.id)).json;
+    expect(g.outputs[0].provenance).toBe('disabled');
+    const assetId = g.outputs[0].uri.slice(8);
+    expect((await t.api('GET', `/api/v1/assets/${assetId}`)).json.provenance).toEqual({ state: 'disabled' });
+    const r = await fetch(`${t.baseUrl}/api/v1/assets/${assetId}/content`, {
+      headers: { authorization: `Bearer ${t.gateway.devKey}` },
+    });
+    await expect(
+      WasmReader.fromBytes('image/png', new Uint8Array(await r.arrayBuffer())),
+    ).rejects.toBeTruthy();
+  });
+});
+
+describe('the C2PA signer on JPEG and on outputs that already carry a manifest', () => {
+  const claim = {
+    generationId: 'gen_test',
+    model: 'seedream-5',
+    provider: 'fal',
+    createdAt: new Date('2026-12-01T10:00:00Z'),
+    inputs: [],
+  };
+
+  async function signerWithRoot() {
+    const made = await makeDevelopmentChain();
+    const dir = await (await import('node:fs/promises')).mkdtemp(
+      join((await import('node:os')).tmpdir(), 'reelay-c2pa-'),
+    );
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'chain.pem'), made.chainPem);
+    await writeFile(join(dir, 'key.pem'), made.keyPem);
+    const credentials = await loadCredentials(join(dir, 'chain.pem'), join(dir, 'key.pem'));
+    return { signer: new C2paSigner(credentials), rootPem: made.rootPem, dir };
+  }
+
+  it('embeds a valid manifest in a JPEG; a tampered one fails', async () => {
+    const { signer, rootPem, dir } = await signerWithRoot();
+    const file = join(dir, 'out.jpg');
+    await sharp({ create: { width: 48, height: 32, channels: 3, background: '#3366cc' } })
+      .jpeg()
+      .toFile(file);
+    const outcome = await signer.sign(file, 'image/jpeg', claim);
+    expect(outcome.state).toBe('signed');
+    const bytes = new Uint8Array(await readFile(file));
+    const report = await verify('image/jpeg', bytes, rootPem);
+    expect(report.failures).toEqual([]);
+    expect(report.state).toBe('Trusted');
+    const action = created(report.manifests[report.active.label]?.assertions ?? {});
+    expect(action.digitalSourceType).toBe(TRAINED);
+    expect(action.parameters['com.reelay.provider']).toBe('fal');
+    // Still a picture any decoder reads.
+    expect((await sharp(Buffer.from(bytes)).metadata()).format).toBe('jpeg');
+    const tampered = Buffer.from(bytes);
+    tampered[tampered.length - 10] = (tampered[tampered.length - 10] ?? 0) ^ 0xff;
+    expect((await verify('image/jpeg', tampered, rootPem)).state).toBe('Invalid');
+  });
+
+  it("keeps an upstream's manifest as the parent ingredient, never stripping it", async () => {
+    const upstream = await signerWithRoot();
+    const ours = await signerWithRoot();
+    const file = join(ours.dir, 'upstream.png');
+    await sharp({ create: { width: 40, height: 40, channels: 3, background: '#22aa44' } })
+      .png()
+      .toFile(file);
+    await upstream.signer.sign(file, 'image/png', { ...claim, model: 'their-model', generationId: 'theirs' });
+    const before = await verify('image/png', new Uint8Array(await readFile(file)));
+    const outcome = await ours.signer.sign(file, 'image/png', claim);
+    expect(outcome).toMatchObject({ state: 'signed', keptManifest: true });
+    const report = await verify('image/png', new Uint8Array(await readFile(file)), ours.rootPem);
+    // Both manifests are in the store; ours is active and names the upstream's as parent.
+    expect(Object.keys(report.manifests)).toContain(before.active.label);
+    expect(report.active.label).not.toBe(before.active.label);
+    const parent = report.active.ingredients.find((i: any) => i.relationship === 'parentOf');
+    expect(parent?.active_manifest).toBe(before.active.label);
+    expect(report.state).not.toBe('Invalid');
+    expect(report.failures.map((f) => f.code)).toEqual([]);
+  });
+});
