@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initSync, WasmReader } from '@contentauth/c2pa-wasm';
 import sharp from 'sharp';
@@ -17,11 +18,31 @@ initSync({ module: await readFile(require.resolve('@contentauth/c2pa-wasm/c2pa.w
 const TRAINED = 'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia';
 
 type Status = { code: string; explanation?: string };
+interface CrAction {
+  action: string;
+  digitalSourceType?: string;
+  parameters: Record<string, unknown>;
+}
+/** The assertions of a manifest as the reference reader's crJSON gives them. */
+interface CrAssertions {
+  'c2pa.actions.v2'?: { actions: CrAction[] };
+  'c2pa.ingredient.v3'?: Record<string, unknown>;
+  'c2pa.hash.data'?: { exclusions: unknown[]; hash: string };
+}
+interface CrManifest {
+  label: string;
+  assertions: CrAssertions;
+  signature: { certificateInfo: { subject: { CN: string } } };
+}
+interface ActiveManifest {
+  label: string;
+  ingredients?: { relationship: string; active_manifest?: string }[];
+}
 interface Report {
   state: string;
   failures: Status[];
-  manifests: Record<string, { assertions: Record<string, any>; signature: any }>;
-  active: any;
+  manifests: Record<string, CrManifest>;
+  active: ActiveManifest;
 }
 
 /** Reads and validates bytes with the reference reader, trusting `rootPem` (the development root) when given. */
@@ -31,9 +52,7 @@ async function verify(format: string, bytes: Uint8Array, rootPem?: string): Prom
   try {
     const store = JSON.parse(reader.json());
     const cr = JSON.parse(reader.crJson());
-    const manifests = Object.fromEntries(
-      (cr.manifests as any[]).map((m) => [m.label, { assertions: m.assertions, signature: m.signature }]),
-    );
+    const manifests = Object.fromEntries((cr.manifests as CrManifest[]).map((m) => [m.label, m]));
     return {
       state: store.validation_state,
       failures: store.validation_results?.activeManifest?.failure ?? [],
@@ -46,9 +65,9 @@ async function verify(format: string, bytes: Uint8Array, rootPem?: string): Prom
 }
 
 /** The `c2pa.created` action of a manifest's assertions. */
-function created(assertions: Record<string, any>) {
-  const action = (assertions['c2pa.actions.v2']?.actions ?? []).find((a: any) => a.action === 'c2pa.created');
-  expect(action, JSON.stringify(assertions)).toBeDefined();
+function created(assertions: CrAssertions = {}): CrAction {
+  const action = (assertions['c2pa.actions.v2']?.actions ?? []).find((a) => a.action === 'c2pa.created');
+  if (!action) throw new Error(`no c2pa.created action in ${JSON.stringify(assertions)}`);
   return action;
 }
 
@@ -105,7 +124,7 @@ describe('C2PA provenance of outputs (pglite)', () => {
     expect(report.failures).toEqual([]);
     expect(report.state).toBe('Trusted');
     const active = report.manifests[report.active.label];
-    const action = created(active?.assertions ?? {});
+    const action = created(active?.assertions);
     expect(action.digitalSourceType).toBe(TRAINED);
     expect(action.parameters['com.reelay.model']).toBe('nano-banana');
     expect(action.parameters['com.reelay.provider']).toBe('local');
@@ -165,11 +184,12 @@ describe('C2PA provenance of outputs (pglite)', () => {
     const report = await verify('application/c2pa', sidecar, rootPem);
     expect(report.failures.map((f) => f.code)).toEqual(['assertion.dataHash.mismatch']);
     const active = report.manifests[report.active.label];
-    const action = created(active?.assertions ?? {});
+    const action = created(active?.assertions);
     expect(action.digitalSourceType).toBe(TRAINED);
     expect(action.parameters['com.reelay.model']).toBe('kling-3.0-omni');
     expect(action.parameters['com.reelay.generation_id']).toBe(g.id);
     const dataHash = active?.assertions['c2pa.hash.data'];
+    if (!dataHash) throw new Error('the sidecar manifest has no data hash');
     expect(dataHash.exclusions).toEqual([]);
     // The hash the manifest signs is that of the served video, byte for byte.
     expect(crHash(dataHash.hash)).toBe(createHash('sha256').update(video).digest('hex'));
@@ -241,12 +261,16 @@ describe('the C2PA signer on JPEG and on outputs that already carry a manifest',
     inputs: [],
   };
 
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A signer with a chain of its own, in a folder of its own. */
   async function signerWithRoot() {
     const made = await makeDevelopmentChain();
-    const dir = await (await import('node:fs/promises')).mkdtemp(
-      join((await import('node:os')).tmpdir(), 'reelay-c2pa-'),
-    );
-    const { writeFile } = await import('node:fs/promises');
+    const dir = await mkdtemp(join(tmpdir(), 'reelay-c2pa-'));
+    dirs.push(dir);
     await writeFile(join(dir, 'chain.pem'), made.chainPem);
     await writeFile(join(dir, 'key.pem'), made.keyPem);
     const credentials = await loadCredentials(join(dir, 'chain.pem'), join(dir, 'key.pem'));
@@ -265,7 +289,7 @@ describe('the C2PA signer on JPEG and on outputs that already carry a manifest',
     const report = await verify('image/jpeg', bytes, rootPem);
     expect(report.failures).toEqual([]);
     expect(report.state).toBe('Trusted');
-    const action = created(report.manifests[report.active.label]?.assertions ?? {});
+    const action = created(report.manifests[report.active.label]?.assertions);
     expect(action.digitalSourceType).toBe(TRAINED);
     expect(action.parameters['com.reelay.provider']).toBe('fal');
     // Still a picture any decoder reads.
@@ -290,7 +314,7 @@ describe('the C2PA signer on JPEG and on outputs that already carry a manifest',
     // Both manifests are in the store; ours is active and names the upstream's as parent.
     expect(Object.keys(report.manifests)).toContain(before.active.label);
     expect(report.active.label).not.toBe(before.active.label);
-    const parent = report.active.ingredients.find((i: any) => i.relationship === 'parentOf');
+    const parent = (report.active.ingredients ?? []).find((i) => i.relationship === 'parentOf');
     expect(parent?.active_manifest).toBe(before.active.label);
     expect(report.state).not.toBe('Invalid');
     expect(report.failures.map((f) => f.code)).toEqual([]);
