@@ -132,6 +132,33 @@ describe('loadConfig', () => {
     );
   });
 
+  it('signs outputs by default with the development certificate, refusing opt-outs', () => {
+    expect(loadConfig({}).provenance).toEqual({
+      enabled: true,
+      certPath: null,
+      keyPath: null,
+      allowOptOut: false,
+    });
+  });
+
+  it('reads the operator certificate and key as paths, and refuses one without the other', () => {
+    const c = loadConfig({
+      REELAY_C2PA_CERT: 'certs/chain.pem',
+      REELAY_C2PA_KEY: '/etc/reelay/key.pem',
+      REELAY_C2PA_ALLOW_OPT_OUT: 'true',
+      REELAY_C2PA: 'false',
+    });
+    expect(c.provenance).toEqual({
+      enabled: false,
+      certPath: resolve('certs/chain.pem'),
+      keyPath: '/etc/reelay/key.pem',
+      allowOptOut: true,
+    });
+    expect(() => loadConfig({ REELAY_C2PA_CERT: 'chain.pem' })).toThrow(
+      'REELAY_C2PA_CERT and REELAY_C2PA_KEY go together',
+    );
+  });
+
   // Settings whose value is any text (a host, a path, a connection string): nothing to refuse.
   const freeText = new Set([
     'HOST',
@@ -145,6 +172,8 @@ describe('loadConfig', () => {
     'REELAY_FFPROBE_PATH',
     'PATH',
     'REELAY_FETCH_CA_FILE',
+    'REELAY_C2PA_CERT',
+    'REELAY_C2PA_KEY',
     'REELAY_S3_BUCKET',
     'REELAY_S3_REGION',
     'REELAY_S3_ACCESS_KEY_ID',
