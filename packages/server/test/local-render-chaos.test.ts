@@ -148,12 +148,14 @@ describe('the local renderer on three worker processes killed with SIGKILL', () 
     expect(new Date(finishedAt ?? 0).getTime() - lastKillAt).toBeLessThan(FINISHED_WITHIN_MS);
 
     // Unreferenced output files (a worker killed between storing and recording) are swept; what is left in storage
-    // is exactly the files the asset rows name (each output's file and its thumbnail). Bounded like the generations.
+    // is exactly the files the asset rows name (each output's file, its thumbnail and its sidecar manifest). Bounded
+    // like the generations.
     const storage = join(dataDir, 'storage');
     const keys = async () =>
       (
         await api.db.query<{ storage_key: string | null }>(
-          'SELECT storage_key FROM assets UNION ALL SELECT thumbnail_key FROM assets WHERE thumbnail_key IS NOT NULL',
+          `SELECT storage_key FROM assets UNION ALL SELECT thumbnail_key FROM assets WHERE thumbnail_key IS NOT NULL
+           UNION ALL SELECT manifest_key FROM assets WHERE manifest_key IS NOT NULL`,
         )
       )
         .map((r) => r.storage_key ?? '')
