@@ -112,6 +112,16 @@ async function loadGenerations(key: string) {
       thumbnail.loading = 'lazy';
       thumbnail.dataset.thumbnail = '';
     }
+    // Whether its output carries content credentials (C2PA), next to it.
+    const state = g.outputs[0]?.provenance;
+    let provenance: HTMLSpanElement | string = '';
+    if (state) {
+      provenance = document.createElement('span');
+      provenance.className = `provenance provenance-${state}`;
+      provenance.textContent = m[`provenance.${state}`] ?? state;
+      provenance.title = m.provenanceHint ?? '';
+      provenance.dataset.provenance = state;
+    }
     if (g.outputs.length > 0) {
       const button = document.createElement('button');
       button.type = 'button';
@@ -130,7 +140,7 @@ async function loadGenerations(key: string) {
       cell(g.model),
       cell(m[`status.${g.status}`] ?? g.status),
       cell(g.chargedTokens === null && !ended ? `≤ ${tokens(cost)}` : tokens(cost)),
-      cell(thumbnail, shown),
+      cell(thumbnail, shown, provenance),
     );
     return tr;
   });
