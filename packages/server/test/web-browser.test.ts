@@ -450,6 +450,10 @@ describe('web pages in Chromium', () => {
       .poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), WAIT)
       .toBeGreaterThan(0);
     expect(await thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeLessThanOrEqual(320);
+    // Beside it, whether the output carries content credentials: a video's manifest is kept beside it.
+    const provenance = row.locator('[data-provenance]');
+    expect(await provenance.getAttribute('data-provenance')).toBe('sidecar');
+    expect(await provenance.textContent()).toBe('C2PA sidecar');
 
     const account = await t.api('GET', '/api/v1/account');
     expect(await page.locator('[data-balance="available"]').textContent()).toBe(
