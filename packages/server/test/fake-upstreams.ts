@@ -83,13 +83,18 @@ export async function startFakeUpstreams(options: {
   replicateToken: string;
   falKey?: string;
   videoFile: string;
+  /** The image every image task makes, as `{bytes, mediaType}`; unset: a 96×64 PNG. */
+  image?: { bytes: Buffer; mediaType: string };
 }): Promise<FakeUpstreams> {
   const video = await readFile(options.videoFile);
-  const image = await sharp({
-    create: { ...FAKE_IMAGE_SIZE, channels: 3, background: { r: 200, g: 90, b: 40 } },
-  })
-    .png()
-    .toBuffer();
+  const image =
+    options.image?.bytes ??
+    (await sharp({
+      create: { ...FAKE_IMAGE_SIZE, channels: 3, background: { r: 200, g: 90, b: 40 } },
+    })
+      .png()
+      .toBuffer());
+  const imageType = options.image?.mediaType ?? 'image/png';
   const sockets = new Set<Socket>();
   let seq = 0;
   const state: Omit<FakeUpstreams, 'base' | 'close'> = {
@@ -174,7 +179,7 @@ export async function startFakeUpstreams(options: {
       state.outputDownloads++;
       if (url.pathname.endsWith('.png')) {
         return res
-          .writeHead(200, { 'content-type': 'image/png', 'content-length': String(image.length) })
+          .writeHead(200, { 'content-type': imageType, 'content-length': String(image.length) })
           .end(image);
       }
       return res

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { C2paSigner } from '../src/provenance/c2pa-signer.ts';
 import { loadCredentials, makeDevelopmentChain } from '../src/provenance/signing-credentials.ts';
+import { type FakeUpstreams, startFakeUpstreams } from './fake-upstreams.ts';
 import { makePng, startGateway, type TestGateway, upload, waitForFinal } from './harness.ts';
 
 // The manifests are checked by the C2PA reference implementation (c2pa-rs, built to WebAssembly), not by the
@@ -72,6 +73,22 @@ function created(assertions: CrAssertions = {}): CrAction {
 }
 
 const crHash = (value: string) => Buffer.from(value.replace(/^b64'|'$/g, ''), 'base64').toString('hex');
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+/** A signer with a chain of its own, in a folder of its own. */
+async function signerWithRoot() {
+  const made = await makeDevelopmentChain();
+  const dir = await mkdtemp(join(tmpdir(), 'reelay-c2pa-'));
+  dirs.push(dir);
+  await writeFile(join(dir, 'chain.pem'), made.chainPem);
+  await writeFile(join(dir, 'key.pem'), made.keyPem);
+  const credentials = await loadCredentials(join(dir, 'chain.pem'), join(dir, 'key.pem'));
+  return { signer: new C2paSigner(credentials), rootPem: made.rootPem, dir };
+}
 
 describe('C2PA provenance of outputs (pglite)', () => {
   let t: TestGateway;
@@ -261,22 +278,6 @@ describe('the C2PA signer on JPEG and on outputs that already carry a manifest',
     inputs: [],
   };
 
-  const dirs: string[] = [];
-  afterAll(async () => {
-    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-  });
-
-  /** A signer with a chain of its own, in a folder of its own. */
-  async function signerWithRoot() {
-    const made = await makeDevelopmentChain();
-    const dir = await mkdtemp(join(tmpdir(), 'reelay-c2pa-'));
-    dirs.push(dir);
-    await writeFile(join(dir, 'chain.pem'), made.chainPem);
-    await writeFile(join(dir, 'key.pem'), made.keyPem);
-    const credentials = await loadCredentials(join(dir, 'chain.pem'), join(dir, 'key.pem'));
-    return { signer: new C2paSigner(credentials), rootPem: made.rootPem, dir };
-  }
-
   it('embeds a valid manifest in a JPEG; a tampered one fails', async () => {
     const { signer, rootPem, dir } = await signerWithRoot();
     const file = join(dir, 'out.jpg');
@@ -318,5 +319,94 @@ describe('the C2PA signer on JPEG and on outputs that already carry a manifest',
     expect(parent?.active_manifest).toBe(before.active.label);
     expect(report.state).not.toBe('Invalid');
     expect(report.failures.map((f) => f.code)).toEqual([]);
+  });
+});
+
+describe("an upstream's JPEG output that already carries a manifest, through the pipeline (pglite)", () => {
+  const R8 = 'r8_provenance_token';
+  const FAL = 'fal_provenance:key';
+  let t: TestGateway;
+  let fake: FakeUpstreams;
+  let upstream: Awaited<ReturnType<typeof signerWithRoot>>;
+  let upstreamLabel = '';
+
+  beforeAll(async () => {
+    // What the upstream hands back: a JPEG it signed itself.
+    upstream = await signerWithRoot();
+    const made = join(upstream.dir, 'made.jpg');
+    await sharp({ create: { width: 96, height: 64, channels: 3, background: '#aa5522' } })
+      .jpeg()
+      .toFile(made);
+    await upstream.signer.sign(made, 'image/jpeg', {
+      generationId: 'their-job-1',
+      model: 'their-model',
+      provider: 'their-service',
+      createdAt: new Date('2026-12-01T00:00:00Z'),
+      inputs: [],
+    });
+    const bytes = await readFile(made);
+    upstreamLabel = (await verify('image/jpeg', new Uint8Array(bytes))).active.label;
+    await writeFile(join(upstream.dir, 'unused.mp4'), 'unused');
+    fake = await startFakeUpstreams({
+      accessKey: 'ak_unused',
+      secretKey: 'sk_unused',
+      replicateToken: R8,
+      falKey: FAL,
+      videoFile: join(upstream.dir, 'unused.mp4'),
+      image: { bytes, mediaType: 'image/jpeg' },
+    });
+    t = await startGateway('pglite', {
+      REELAY_DEV_KEY: 'rl_live_provenance00000000000001',
+      REELAY_REPLICATE_API_TOKEN: R8,
+      REELAY_REPLICATE_BASE_URL: fake.base,
+      REELAY_FAL_KEY: FAL,
+      REELAY_FAL_QUEUE_URL: fake.base,
+      REELAY_UPSTREAM_POLL_MS: '50',
+      REELAY_FETCH_ALLOW_HTTP: 'on',
+      REELAY_FETCH_ALLOW_PRIVATE: 'on',
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await fake?.close();
+  });
+
+  it('signs it in place, naming the provider, and keeps the upstream manifest as its parent', async () => {
+    const posted = await t.api('POST', '/api/v1/generations', {
+      type: 'image',
+      model: 'nano-banana',
+      input: { prompt: 'a lighthouse at dusk', aspectRatio: '1:1' },
+    });
+    expect(posted.status, posted.text).toBe(202);
+    const g = (await waitForFinal(t, posted.json.id)).json;
+    expect(g.status, JSON.stringify(g.error)).toBe('succeeded');
+    expect(g.provider).not.toBe('local');
+    const output = g.outputs[0];
+    expect(output).toMatchObject({ mediaType: 'image/jpeg', provenance: 'signed' });
+    const assetId = output.uri.slice('asset://'.length);
+    const asset = (await t.api('GET', `/api/v1/assets/${assetId}`)).json;
+    const r = await fetch(`${t.baseUrl}/api/v1/assets/${assetId}/content`, {
+      headers: { authorization: `Bearer ${t.gateway.devKey}` },
+    });
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(asset.sha256);
+
+    const chain = await readFile(join(t.dataDir, 'c2pa', 'dev-chain.pem'), 'utf8');
+    const ourRoot = chain.slice(chain.indexOf('-----BEGIN CERTIFICATE-----', 10));
+    const report = await verify('image/jpeg', bytes, `${ourRoot}${upstream.rootPem}`);
+    expect(report.failures).toEqual([]);
+    expect(report.state).toBe('Trusted');
+    // The upstream's manifest is still in the file, and ours names it as the parent.
+    expect(Object.keys(report.manifests)).toContain(upstreamLabel);
+    expect(report.active.label).not.toBe(upstreamLabel);
+    const parent = (report.active.ingredients ?? []).find((i) => i.relationship === 'parentOf');
+    expect(parent?.active_manifest).toBe(upstreamLabel);
+    const action = created(report.manifests[report.active.label]?.assertions);
+    expect(action.digitalSourceType).toBe(TRAINED);
+    expect(action.parameters['com.reelay.provider']).toBe(g.provider);
+    expect(action.parameters['com.reelay.model']).toBe('nano-banana');
+    expect(action.parameters['com.reelay.generation_id']).toBe(g.id);
+    const theirs = created(report.manifests[upstreamLabel]?.assertions);
+    expect(theirs.parameters['com.reelay.model']).toBe('their-model');
   });
 });
