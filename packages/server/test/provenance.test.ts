@@ -7,7 +7,12 @@ import { initSync, WasmReader } from '@contentauth/c2pa-wasm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { C2paSigner } from '../src/provenance/c2pa-signer.ts';
-import { loadCredentials, makeDevelopmentChain } from '../src/provenance/signing-credentials.ts';
+import {
+  DEV_CERTIFICATE_LABEL,
+  developmentCredentials,
+  loadCredentials,
+  makeDevelopmentChain,
+} from '../src/provenance/signing-credentials.ts';
 import { type FakeUpstreams, startFakeUpstreams } from './fake-upstreams.ts';
 import { makePng, startGateway, type TestGateway, upload, waitForFinal } from './harness.ts';
 
@@ -74,6 +79,14 @@ function created(assertions: CrAssertions = {}): CrAction {
 
 const crHash = (value: string) => Buffer.from(value.replace(/^b64'|'$/g, ''), 'base64').toString('hex');
 
+/** The root certificate (PEM) of the development credentials the gateway made in its data folder. */
+async function developmentRoot(dataDir: string): Promise<string> {
+  const pem = await readFile(join(dataDir, 'c2pa', 'dev-credentials.pem'), 'utf8');
+  const [, root] = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (!root) throw new Error('the development credentials hold no root certificate');
+  return `${root}\n`;
+}
+
 const dirs: string[] = [];
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
@@ -96,8 +109,7 @@ describe('C2PA provenance of outputs (pglite)', () => {
 
   beforeAll(async () => {
     t = await startGateway('pglite', { REELAY_MAX_CONCURRENT_GENERATIONS: '100' });
-    const chain = await readFile(join(t.dataDir, 'c2pa', 'dev-chain.pem'), 'utf8');
-    rootPem = chain.slice(chain.indexOf('-----BEGIN CERTIFICATE-----', 10));
+    rootPem = await developmentRoot(t.dataDir);
   });
   afterAll(async () => {
     await t?.stop();
@@ -391,8 +403,7 @@ describe("an upstream's JPEG output that already carries a manifest, through the
     const bytes = new Uint8Array(await r.arrayBuffer());
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(asset.sha256);
 
-    const chain = await readFile(join(t.dataDir, 'c2pa', 'dev-chain.pem'), 'utf8');
-    const ourRoot = chain.slice(chain.indexOf('-----BEGIN CERTIFICATE-----', 10));
+    const ourRoot = await developmentRoot(t.dataDir);
     const report = await verify('image/jpeg', bytes, `${ourRoot}${upstream.rootPem}`);
     expect(report.failures).toEqual([]);
     expect(report.state).toBe('Trusted');
@@ -408,5 +419,35 @@ describe("an upstream's JPEG output that already carries a manifest, through the
     expect(action.parameters['com.reelay.generation_id']).toBe(g.id);
     const theirs = created(report.manifests[upstreamLabel]?.assertions);
     expect(theirs.parameters['com.reelay.model']).toBe('their-model');
+  });
+});
+
+describe('signing credentials', () => {
+  it('makes the development credentials once per data folder, labelled as such, and reads them back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reelay-c2pa-'));
+    dirs.push(dir);
+    const first = await developmentCredentials(dir);
+    const again = await developmentCredentials(dir);
+    expect(first.development).toBe(true);
+    expect(first.chain).toHaveLength(2);
+    expect(first.chain[0]?.subject).toContain(DEV_CERTIFICATE_LABEL);
+    expect(first.chain[1]?.subject).toContain('not for production');
+    expect(again.chain[0]?.serialNumber).toBe(first.chain[0]?.serialNumber);
+  });
+
+  it("refuses a key that is not the certificate's, naming the setting", async () => {
+    const one = await makeDevelopmentChain();
+    const other = await makeDevelopmentChain();
+    const dir = await mkdtemp(join(tmpdir(), 'reelay-c2pa-'));
+    dirs.push(dir);
+    await writeFile(join(dir, 'chain.pem'), one.chainPem);
+    await writeFile(join(dir, 'key.pem'), other.keyPem);
+    await expect(loadCredentials(join(dir, 'chain.pem'), join(dir, 'key.pem'))).rejects.toThrow(
+      /^REELAY_C2PA_KEY: .* is not the key of the first certificate/,
+    );
+    await writeFile(join(dir, 'empty.pem'), '');
+    await expect(loadCredentials(join(dir, 'empty.pem'), join(dir, 'key.pem'))).rejects.toThrow(
+      /^REELAY_C2PA_CERT: .* holds no PEM certificate/,
+    );
   });
 });

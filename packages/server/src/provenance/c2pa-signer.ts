@@ -15,6 +15,7 @@ import {
   ManifestStore,
   RelationshipType,
   Signature,
+  ValidationResult,
 } from '@trustnxt/c2pa-ts/manifest';
 import type { ProvenanceClaim, ProvenanceOutcome, ProvenanceSigner } from './provenance-signer.ts';
 import type { SigningCredentials } from './signing-credentials.ts';
@@ -81,7 +82,10 @@ export class C2paSigner implements ProvenanceSigner {
         };
       }
     }
-    const validation = parent ? await store.validate(asset) : null;
+    // How the parent's manifest validated is recorded with it; a validation that breaks off is recorded as a failure.
+    const validation = parent
+      ? await store.validate(asset).catch((error: unknown) => ValidationResult.fromError(error as Error))
+      : null;
     const manifest = this.newManifest(store, mediaType, claim);
     const ingredients = this.addInputs(manifest, claim);
     if (parent?.label) {

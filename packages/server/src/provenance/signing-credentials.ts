@@ -1,4 +1,4 @@
-import { createPrivateKey, type KeyObject, webcrypto } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject, randomUUID, webcrypto } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
@@ -27,8 +27,9 @@ export function parseCertificates(pem: string): x509.X509Certificate[] {
 }
 
 /**
- * The operator's certificate chain and key, from PEM files: the chain's first certificate signs, the others are
- * its issuers; the key is the first's (PKCS#8 or SEC1 EC, P-256). Anything else stops the gateway with a message.
+ * The operator's certificate chain and key, from PEM files (they may be one file): the chain's first certificate
+ * signs, the others are its issuers; the key is the first's (PKCS#8 or SEC1 EC, P-256). Anything else stops the
+ * gateway with a message.
  */
 export async function loadCredentials(certPath: string, keyPath: string): Promise<SigningCredentials> {
   const chain = parseCertificates(await readFile(certPath, 'utf8'));
@@ -42,31 +43,35 @@ export async function loadCredentials(certPath: string, keyPath: string): Promis
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
     throw new Error(`REELAY_C2PA_KEY: ${keyPath} must be a P-256 (ES256) key`);
   }
+  const signer = chain[0] as x509.X509Certificate;
+  const own = createPublicKey(key).export({ type: 'spki', format: 'der' });
+  if (!Buffer.from(signer.publicKey.rawData).equals(own)) {
+    throw new Error(`REELAY_C2PA_KEY: ${keyPath} is not the key of the first certificate in ${certPath}`);
+  }
   return { chain, key, development: false };
 }
 
 /**
- * The development credentials kept in `<dataDir>/c2pa/`: made on first use as a self-made chain (a root and the
- * signing certificate it issued, both ES256 on P-256, valid five years), each labelled "not for production" in
- * its subject. Readers report manifests it signs as valid but untrusted unless told to trust its root.
+ * The development credentials kept in `<dataDir>/c2pa/dev-credentials.pem`: made on first use as a self-made chain (a
+ * root and the signing certificate it issued, both ES256 on P-256, valid five years), each labelled "not for
+ * production" in its subject. Readers report manifests it signs as intact but untrusted unless told to trust its
+ * root. The key and the chain are one file, written aside and renamed into place, so processes starting together on
+ * one data folder end up with one pair (the last renamed), never a key of one and a certificate of another.
  */
 export async function developmentCredentials(dataDir: string): Promise<SigningCredentials> {
   const dir = join(dataDir, 'c2pa');
-  const certPath = join(dir, 'dev-chain.pem');
-  const keyPath = join(dir, 'dev-key.pem');
+  const path = join(dir, 'dev-credentials.pem');
   try {
-    return { ...(await loadCredentials(certPath, keyPath)), development: true };
+    return { ...(await loadCredentials(path, path)), development: true };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   const made = await makeDevelopmentChain();
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  // Written beside and renamed into place, so a process that dies midway never leaves half a pair.
-  await writeFile(`${keyPath}.new`, made.keyPem, { mode: 0o600 });
-  await writeFile(`${certPath}.new`, made.chainPem);
-  await rename(`${keyPath}.new`, keyPath);
-  await rename(`${certPath}.new`, certPath);
-  return { ...(await loadCredentials(certPath, keyPath)), development: true };
+  const aside = join(dir, `dev-credentials.${randomUUID()}.new`);
+  await writeFile(aside, `${made.chainPem}${made.keyPem}`, { mode: 0o600 });
+  await rename(aside, path);
+  return { ...(await loadCredentials(path, path)), development: true };
 }
 
 /** A root and a signing certificate issued by it, as PEM: the chain (signer first, then root) and the signer's key. */
