@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { initSync, WasmReader } from '@contentauth/c2pa-wasm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -419,6 +420,77 @@ describe("an upstream's JPEG output that already carries a manifest, through the
     expect(action.parameters['com.reelay.generation_id']).toBe(g.id);
     const theirs = created(report.manifests[upstreamLabel]?.assertions);
     expect(theirs.parameters['com.reelay.model']).toBe('their-model');
+  });
+});
+
+/** A PNG with a `caBX` chunk (where C2PA manifests go in PNG) holding bytes that are no manifest, its CRC right. */
+async function pngWithBrokenManifest(): Promise<Buffer> {
+  const png = await sharp({ create: { width: 96, height: 64, channels: 3, background: '#336699' } })
+    .png()
+    .toBuffer();
+  const type = Buffer.from('caBX');
+  const data = Buffer.from('this is not a JUMBF manifest store, only bytes where one would be');
+  const chunk = Buffer.alloc(12 + data.length);
+  chunk.writeUInt32BE(data.length, 0);
+  type.copy(chunk, 4);
+  data.copy(chunk, 8);
+  chunk.writeUInt32BE(crc32(Buffer.concat([type, data])), 8 + data.length);
+  // After the signature (8 bytes) and the IHDR chunk (25 bytes).
+  return Buffer.concat([png.subarray(0, 33), chunk, png.subarray(33)]);
+}
+
+describe('an upstream output whose manifest cannot be read (pglite)', () => {
+  const R8 = 'r8_provenance_token';
+  let t: TestGateway;
+  let fake: FakeUpstreams;
+  let image: Buffer;
+
+  beforeAll(async () => {
+    image = await pngWithBrokenManifest();
+    const dir = await mkdtemp(join(tmpdir(), 'reelay-c2pa-'));
+    dirs.push(dir);
+    await writeFile(join(dir, 'unused.mp4'), 'unused');
+    fake = await startFakeUpstreams({
+      accessKey: 'ak_unused',
+      secretKey: 'sk_unused',
+      replicateToken: R8,
+      videoFile: join(dir, 'unused.mp4'),
+      image: { bytes: image, mediaType: 'image/png' },
+    });
+    t = await startGateway('pglite', {
+      REELAY_DEV_KEY: 'rl_live_provenance00000000000002',
+      REELAY_REPLICATE_API_TOKEN: R8,
+      REELAY_REPLICATE_BASE_URL: fake.base,
+      REELAY_UPSTREAM_POLL_MS: '50',
+      REELAY_FETCH_ALLOW_HTTP: 'on',
+      REELAY_FETCH_ALLOW_PRIVATE: 'on',
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await fake?.close();
+  });
+
+  it('stores it unchanged and unsigned, with the reason, rather than strip or lose it', async () => {
+    const posted = await t.api('POST', '/api/v1/generations', {
+      type: 'image',
+      model: 'nano-banana',
+      input: { prompt: 'a lighthouse at dusk', aspectRatio: '1:1' },
+    });
+    expect(posted.status, posted.text).toBe(202);
+    const g = (await waitForFinal(t, posted.json.id)).json;
+    expect(g.status, JSON.stringify(g.error)).toBe('succeeded');
+    expect(g.outputs[0].provenance).toBe('unsigned');
+    const assetId = g.outputs[0].uri.slice('asset://'.length);
+    const asset = (await t.api('GET', `/api/v1/assets/${assetId}`)).json;
+    expect(asset.provenance.state).toBe('unsigned');
+    expect(asset.provenance.reason).toMatch(/already carries a C2PA manifest that could not be read/);
+    // Byte for byte what the upstream made.
+    expect(asset.sha256).toBe(createHash('sha256').update(image).digest('hex'));
+    const r = await fetch(`${t.baseUrl}/api/v1/assets/${assetId}/content`, {
+      headers: { authorization: `Bearer ${t.gateway.devKey}` },
+    });
+    expect(Buffer.from(await r.arrayBuffer()).equals(image)).toBe(true);
   });
 });
 
