@@ -156,5 +156,9 @@ export const AdminAccount = z.strictObject({
     .string()
     .nullable()
     .meta({ description: 'Where its alerts are sent as webhooks; `null`: nowhere.' }),
+  provenance: z.boolean().meta({
+    description:
+      'Whether its outputs get a C2PA manifest; `false` (set by the operator where the gateway allows opting out) stores them without.',
+  }),
   createdAt: timestamp,
 });

@@ -196,6 +196,7 @@ export async function createGateway(
           (id) => PROVIDER_IDS.includes(id) || providers.find(id) !== null,
           (url) =>
             webhookUrlError(url, config.fetch.allowHttp, config.fetch.allowPrivateAddresses)?.message ?? null,
+          config.provenance.allowOptOut,
         ),
         usage: new UsageService(db),
         audit: new AuditService(db),
@@ -245,6 +246,7 @@ export async function createGateway(
         faults: config.testFaults,
         metrics,
         tracing: traces,
+        allowProvenanceOptOut: config.provenance.allowOptOut,
         upstream: {
           fetchOutput: outboundFetch as typeof fetch,
           maxOutputBytes: config.fetch.maxBytes,

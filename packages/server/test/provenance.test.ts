@@ -22,6 +22,8 @@ import { makePng, startGateway, type TestGateway, upload, waitForFinal } from '.
 const require = createRequire(import.meta.url);
 initSync({ module: await readFile(require.resolve('@contentauth/c2pa-wasm/c2pa.wasm')) });
 
+const ADMIN = 'admin-key-for-provenance-tests-0123456789';
+const admin = { authorization: `Bearer ${ADMIN}` };
 const TRAINED = 'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia';
 
 type Status = { code: string; explanation?: string };
@@ -109,7 +111,7 @@ describe('C2PA provenance of outputs (pglite)', () => {
   let rootPem: string;
 
   beforeAll(async () => {
-    t = await startGateway('pglite', { REELAY_MAX_CONCURRENT_GENERATIONS: '100' });
+    t = await startGateway('pglite', { REELAY_MAX_CONCURRENT_GENERATIONS: '100', REELAY_ADMIN_KEY: ADMIN });
     rootPem = await developmentRoot(t.dataDir);
   });
   afterAll(async () => {
@@ -249,13 +251,22 @@ describe('C2PA provenance of outputs (pglite)', () => {
     });
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('provenance');
+    // Nor may the operator turn an account's manifests off.
+    const accountId = (await t.api('GET', '/api/v1/account')).json.id;
+    const patched = await t.api('PATCH', `/api/v1/admin/accounts/${accountId}`, { provenance: false }, admin);
+    expect(patched.status, patched.text).toBe(422);
+    expect(patched.json.error.errors?.[0]?.param ?? patched.json.error.param, patched.text).toBe(
+      'provenance',
+    );
+    const account = await t.api('GET', `/api/v1/admin/accounts/${accountId}`, undefined, admin);
+    expect(account.json.provenance).toBe(true);
   });
 });
 
 describe('C2PA provenance opted out (pglite)', () => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startGateway('pglite', { REELAY_C2PA_ALLOW_OPT_OUT: 'true' });
+    t = await startGateway('pglite', { REELAY_C2PA_ALLOW_OPT_OUT: 'true', REELAY_ADMIN_KEY: ADMIN });
   });
   afterAll(async () => {
     await t?.stop();
@@ -279,6 +290,26 @@ describe('C2PA provenance opted out (pglite)', () => {
     await expect(
       WasmReader.fromBytes('image/png', new Uint8Array(await r.arrayBuffer())),
     ).rejects.toBeTruthy();
+  });
+
+  it("stores an account's outputs without manifests once the operator turns them off, and with them again after", async () => {
+    const accountId = (await t.api('GET', '/api/v1/account')).json.id;
+    const run = async () => {
+      const posted = await t.api('POST', '/api/v1/generations', {
+        type: 'image',
+        model: 'nano-banana',
+        input: { prompt: 'a lantern' },
+      });
+      expect(posted.status, posted.text).toBe(202);
+      return (await waitForFinal(t, posted.json.id)).json.outputs[0].provenance;
+    };
+    const off = await t.api('PATCH', `/api/v1/admin/accounts/${accountId}`, { provenance: false }, admin);
+    expect(off.status, off.text).toBe(200);
+    expect(off.json.provenance).toBe(false);
+    expect(await run()).toBe('disabled');
+    const on = await t.api('PATCH', `/api/v1/admin/accounts/${accountId}`, { provenance: true }, admin);
+    expect(on.json.provenance).toBe(true);
+    expect(await run()).toBe('signed');
   });
 });
 

@@ -124,6 +124,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
       maxConcurrentGenerations?: number | null;
       keyRatePerMinute?: number | null;
       lowBalanceTokens?: number | null;
+      provenance?: boolean;
     };
   }>(
     '/api/v1/admin/accounts/:id',
@@ -138,6 +139,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
             keyRatePerMinute: limit,
             lowBalanceTokens: threshold,
             alertWebhookUrl: alertUrl,
+            provenance: { type: 'boolean' },
           },
         },
       },

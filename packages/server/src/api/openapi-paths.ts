@@ -771,6 +771,11 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
           keyRatePerMinute: limit('Requests per minute of each key.'),
           lowBalanceTokens: LOW_BALANCE,
           alertWebhookUrl: ALERT_URL,
+          provenance: {
+            type: 'boolean',
+            description:
+              'false: its outputs are stored without a C2PA manifest. Refused (422) unless the gateway allows opting out.',
+          },
         }),
         responses: {
           '200': ok('The account.', ref('AdminAccount')),

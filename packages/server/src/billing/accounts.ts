@@ -37,6 +37,8 @@ export interface AccountLimits {
   lowBalanceTokens?: number | null;
   /** Where alerts are sent as webhooks (signed like a generation's); null: nowhere. */
   alertWebhookUrl?: string | null;
+  /** False: its outputs are stored without a C2PA manifest (only where the operator allows opting out). */
+  provenance?: boolean;
 }
 
 /** The limits as stored: the low-balance threshold in milli-tokens. */
@@ -48,6 +50,7 @@ const storedLimits = (l: AccountLimits) => ({
       ? l.lowBalanceTokens
       : Math.round(l.lowBalanceTokens * 1000),
   alertWebhookUrl: l.alertWebhookUrl,
+  provenance: l.provenance,
 });
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -82,6 +85,7 @@ function accountWithBalancesJson({ account: r, balances }: AccountWithBalances):
     tokens: { test: tokens(test), live: tokens(live) },
     lowBalanceTokens: orNull(r.lowBalanceMilli),
     alertWebhookUrl: r.alertWebhookUrl,
+    provenance: r.provenance,
     createdAt: r.createdAt.toISOString(),
   };
 }
@@ -107,6 +111,7 @@ const limitsOf = (a: AccountRecord) => ({
   keyRatePerMinute: a.keyRatePerMinute,
   lowBalanceTokens: orNull(a.lowBalanceMilli),
   alertWebhookUrl: a.alertWebhookUrl,
+  provenance: a.provenance,
 });
 
 /** The account and target of an audit event about key `k`. */
@@ -137,7 +142,22 @@ export class AccountsService {
     /** Why an alert webhook URL is refused (the rules of a generation's `webhookUrl`), or null. */
     private readonly alertUrlError: (url: string) => string | null = (url) =>
       webhookUrlError(url, false)?.message ?? null,
+    /** Whether the operator allows outputs without a C2PA manifest (REELAY_C2PA_ALLOW_OPT_OUT). */
+    private readonly allowProvenanceOptOut = false,
   ) {}
+
+  /** Refuses (422, naming `provenance`) turning an account's manifests off where the operator does not allow it. */
+  private checkProvenance(limits: AccountLimits): void {
+    if (limits.provenance !== false || this.allowProvenanceOptOut) return;
+    throw validationFailed([
+      {
+        param: 'provenance',
+        code: 'not_allowed',
+        message:
+          'provenance: false is not allowed by this gateway: every output carries a C2PA manifest (REELAY_C2PA_ALLOW_OPT_OUT allows turning it off).',
+      },
+    ]);
+  }
 
   private checkAlertUrl(limits: AccountLimits): void {
     const url = limits.alertWebhookUrl;
@@ -202,6 +222,7 @@ export class AccountsService {
 
   async setLimits(id: string, limits: AccountLimits, by: Actor) {
     this.checkAlertUrl(limits);
+    this.checkProvenance(limits);
     const before = await accountRow(this.db, id);
     const updated = await this.keyChanges.change(
       () =>

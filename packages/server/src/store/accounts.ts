@@ -12,6 +12,8 @@ export interface AccountRecord {
   lowBalanceMilli: number | null;
   /** Where its alerts are sent as webhooks; null: nowhere. */
   alertWebhookUrl: string | null;
+  /** Whether its outputs get a C2PA manifest (false: turned off by the operator, where opting out is allowed). */
+  provenance: boolean;
   createdAt: Date;
 }
 
@@ -24,6 +26,7 @@ function accountFromRow(row: Row): AccountRecord {
     keyRatePerMinute: r.numberOrNull('key_rate_per_minute'),
     lowBalanceMilli: r.numberOrNull('low_balance_milli'),
     alertWebhookUrl: r.textOrNull('alert_webhook_url'),
+    provenance: r.boolean('provenance'),
     createdAt: r.date('created_at'),
   };
 }
@@ -75,6 +78,7 @@ export async function updateAccountLimits(
     keyRatePerMinute?: number | null;
     lowBalanceMilli?: number | null;
     alertWebhookUrl?: string | null;
+    provenance?: boolean;
   },
 ): Promise<AccountRecord> {
   const rows = await runSql(
@@ -87,7 +91,8 @@ export async function updateAccountLimits(
          low_balance_milli = CASE WHEN ${limits.lowBalanceMilli !== undefined}
            THEN ${limits.lowBalanceMilli ?? null}::bigint ELSE low_balance_milli END,
          alert_webhook_url = CASE WHEN ${limits.alertWebhookUrl !== undefined}
-           THEN ${limits.alertWebhookUrl ?? null}::text ELSE alert_webhook_url END
+           THEN ${limits.alertWebhookUrl ?? null}::text ELSE alert_webhook_url END,
+         provenance = COALESCE(${limits.provenance ?? null}::boolean, provenance)
        WHERE id = ${id} RETURNING *`,
   );
   return accountFromRow(onlyRow(rows));
@@ -138,4 +143,10 @@ export async function accountsPage(
       },
     };
   });
+}
+
+/** Whether the account's outputs get a C2PA manifest (its `provenance`); true for an account that is gone. */
+export async function accountProvenance(db: Queryable, id: string): Promise<boolean> {
+  const rows = await runSql(db, sql`SELECT provenance FROM accounts WHERE id = ${id}`);
+  return rows[0] ? readRow(rows[0]).boolean('provenance') : true;
 }

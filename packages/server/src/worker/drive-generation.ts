@@ -22,6 +22,7 @@ import {
   backoffMs as upstreamBackoffMs,
 } from '../providers/upstream/retry-policy.ts';
 import { UpstreamError } from '../providers/upstream/upstream-error.ts';
+import { accountProvenance } from '../store/accounts.ts';
 import { findAssets } from '../store/assets.ts';
 import {
   clearOperationForRetry,
@@ -68,6 +69,11 @@ export interface DriveDeps {
   metrics?: Metrics;
   /** Spans of the steps' parts (storing outputs); none when unset. */
   tracing?: Tracing;
+  /**
+   * Whether the operator allows outputs without a C2PA manifest (REELAY_C2PA_ALLOW_OPT_OUT): a request's or an
+   * account's opt-out is heeded only while it does.
+   */
+  allowProvenanceOptOut?: boolean;
 }
 
 /** A failure the client should see; `retryable` ones are tried again. */
@@ -427,10 +433,13 @@ async function succeed(
 
 /**
  * The C2PA manifest its outputs are to carry: made by its model on the provider that ran it, with its input files
- * (by the sha256 of their stored bytes) as ingredients; `disabled` when its request turned provenance off.
+ * (by the sha256 of their stored bytes) as ingredients; `disabled` when its request or its account turned provenance
+ * off and the operator still allows that.
  */
 async function provenanceOf(deps: DriveDeps, g: GenerationRecord): Promise<OutputProvenance> {
-  if (!g.provenance) return 'disabled';
+  if (deps.allowProvenanceOptOut && (!g.provenance || !(await accountProvenance(deps.db, g.accountId)))) {
+    return 'disabled';
+  }
   const ids = [...new Set(g.mediaRefs.map((ref) => ref.assetId))];
   const inputs = await findAssets(deps.db, ownerOf(g), ids);
   return {

@@ -6,6 +6,10 @@ ALTER TABLE assets ADD COLUMN provenance text CHECK (provenance IN ('signed', 's
 ALTER TABLE assets ADD COLUMN provenance_reason text;
 ALTER TABLE assets ADD COLUMN manifest_key text;
 
+-- Whether an account's outputs get a manifest: false only where the operator allows opting out (set with the admin
+-- API), and heeded only while the operator still allows it.
+ALTER TABLE accounts ADD COLUMN provenance boolean NOT NULL DEFAULT true;
+
 -- Whether a generation's outputs get a manifest: false only when its request said `provenance: false` and the
 -- operator allows that.
 ALTER TABLE generations ADD COLUMN provenance boolean NOT NULL DEFAULT true;
