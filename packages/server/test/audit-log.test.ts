@@ -53,12 +53,14 @@ describe.each(DATABASES)('the audit log on %s', (kind) => {
         keyRatePerMinute: null,
         lowBalanceTokens: null,
         alertWebhookUrl: null,
+        provenance: true,
       },
       after: {
         maxConcurrentGenerations: null,
         keyRatePerMinute: 30,
         lowBalanceTokens: null,
         alertWebhookUrl: null,
+        provenance: true,
       },
     });
     expect(granted.details).toEqual({ mode: 'live', tokens: 12.5, note: 'pilot' });
