@@ -156,6 +156,11 @@ describe('reelay generate and friends, as a subprocess against a gateway', { tim
     const option = await reelay('generate', 'kling-3.0-omni', '--colour', 'red');
     expect(option.code).toBe(2);
     expect(option.stderr).toContain("unknown option '--colour'");
+    // Sent as provenance: false, which this gateway does not allow.
+    const unsigned = await reelay('generate', 'nano-banana', '--prompt', 'x', '--no-provenance');
+    expect(unsigned.code).toBe(2);
+    expect(unsigned.stderr).toContain('422');
+    expect(unsigned.stderr).toContain('provenance');
   });
 
   it('puts a file into any media field with --set, and says plainly when a path is no file', async () => {

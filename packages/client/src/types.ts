@@ -43,6 +43,8 @@ export type KnownGenerationRequest<M extends KnownModel = KnownModel> = {
     input: ModelInputs[K]['input'];
     webhookUrl?: string;
     retention?: Retention;
+    /** `false`: store the outputs without a C2PA manifest (refused with a 422 unless the gateway allows it). */
+    provenance?: boolean;
   };
 }[M];
 
@@ -61,6 +63,8 @@ export interface LooseGenerationRequest {
   /** An https URL told of every state change (verify it with `webhooks.verify`). */
   webhookUrl?: string;
   retention?: Retention;
+  /** `false`: store the outputs without a C2PA manifest (refused with a 422 unless the gateway allows it). */
+  provenance?: boolean;
 }
 
 /** `{type, model, input}`: exact for known model ids, loose for others. */

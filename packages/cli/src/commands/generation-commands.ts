@@ -65,6 +65,7 @@ export function generationCommands(program: Command): void {
       '--retention <duration>',
       'how long its outputs and stored inputs are kept: seconds or an ISO-8601 duration such as P7D or PT12H',
     )
+    .option('--no-provenance', 'store the outputs without a C2PA manifest (where the gateway allows it)')
     .action(async (modelId: string, o, command: Command) => {
       const ctx = contextOf(command);
       const client = ctx.client();
@@ -80,6 +81,7 @@ export function generationCommands(program: Command): void {
           ...(o.retention
             ? { retention: /^\d+$/.test(o.retention) ? Number(o.retention) : o.retention }
             : {}),
+          ...(o.provenance === false ? { provenance: false } : {}),
         },
         o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {},
       );
