@@ -8,6 +8,13 @@ const WEBHOOK_URL: Schema = {
   description: 'An https URL told of every state change, signed with the Standard Webhooks headers.',
 };
 
+const PROVENANCE: Schema = {
+  type: 'boolean',
+  default: true,
+  description:
+    '`false`: store the outputs without a C2PA manifest. Refused (422) unless the gateway allows opting out (`REELAY_C2PA_ALLOW_OPT_OUT`).',
+};
+
 const RETENTION: Schema = {
   description:
     "How long the generation's outputs, and the inputs it stores from `data:` and `https:` URIs, are kept: whole seconds or an ISO-8601 duration in days, hours, minutes and seconds (`P7D`, `PT12H`), from 60 seconds to 365 days. Unset: the key's default, else the server's setting.",
@@ -99,6 +106,7 @@ export function modelSchemas(
         input: { $ref: `#/components/schemas/${base}Input` },
         webhookUrl: WEBHOOK_URL,
         retention: RETENTION,
+        provenance: PROVENANCE,
       },
       examples: [{ type: model.type, model: model.id, input: model.exampleInput }],
       ...deprecation(lifecycleOf(model)),
