@@ -116,12 +116,15 @@ export class C2paSigner implements ProvenanceSigner {
     await manifest.sign(this.signer);
     await asset.writeManifestJUMBF(store.getBytes());
     const signed = await asset.getDataRange();
+    // Written beside and renamed over the output, so a failure leaves the output as it came.
     const next = `${file}.c2pa-signing`;
-    await writeFile(next, signed);
-    await rename(next, file).catch(async (error: unknown) => {
+    try {
+      await writeFile(next, signed);
+      await rename(next, file);
+    } catch (error) {
       await rm(next, { force: true });
       throw error;
-    });
+    }
     return { state: 'signed', manifestLabel: manifest.label ?? '', keptManifest: parent !== undefined };
   }
 
