@@ -15,7 +15,7 @@ import {
   makeDevelopmentChain,
 } from '../src/provenance/signing-credentials.ts';
 import { type FakeUpstreams, startFakeUpstreams } from './fake-upstreams.ts';
-import { makePng, startGateway, type TestGateway, upload, waitForFinal } from './harness.ts';
+import { DATABASES, makePng, startGateway, type TestGateway, upload, waitForFinal } from './harness.ts';
 
 // The manifests are checked by the C2PA reference implementation (c2pa-rs, built to WebAssembly), not by the
 // library that signs them.
@@ -263,10 +263,10 @@ describe('C2PA provenance of outputs (pglite)', () => {
   });
 });
 
-describe('C2PA provenance opted out (pglite)', () => {
+describe.each(DATABASES)('C2PA provenance opted out on %s', (kind) => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startGateway('pglite', { REELAY_C2PA_ALLOW_OPT_OUT: 'true', REELAY_ADMIN_KEY: ADMIN });
+    t = await startGateway(kind, { REELAY_C2PA_ALLOW_OPT_OUT: 'true', REELAY_ADMIN_KEY: ADMIN });
   });
   afterAll(async () => {
     await t?.stop();
