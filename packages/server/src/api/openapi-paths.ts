@@ -874,6 +874,44 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         responses: { '200': ok('The queue now.', ref('QueueStatus')) },
       },
     },
+    '/api/v1/admin/upstreams/check': {
+      post: {
+        operationId: 'adminCheckUpstreams',
+        tags: ['admin'],
+        summary: "Compare each route's mapping with its upstream's published input schema and price",
+        description:
+          'Runs each mapping over the inputs the catalog accepts to find the body fields and values it sends to ' +
+          "each endpoint, reads the upstream's published schema of that endpoint (fal's per-endpoint OpenAPI " +
+          "document, Replicate's latest model version) and fal's published price, and reports the differences. " +
+          'Kling publishes no machine-readable schema, and upstreams not configured here are skipped, each with ' +
+          'its reason; an upstream that cannot be read is reported on its endpoint. Without a body, every route.',
+        requestBody: {
+          required: false,
+          content: json({
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              models: {
+                type: 'array',
+                minItems: 1,
+                items: { type: 'string' },
+                description: 'Only these models’ routes.',
+              },
+              upstreams: {
+                type: 'array',
+                minItems: 1,
+                items: { type: 'string', enum: ['kling', 'fal', 'replicate'] },
+                description: 'Only these upstreams’ routes.',
+              },
+            },
+          }),
+        },
+        responses: {
+          '200': ok('The report, route by route.', ref('UpstreamsCheckReport')),
+          ...errors('BadRequest', 'UnsupportedMediaType'),
+        },
+      },
+    },
     '/api/v1/admin/webhooks/deliveries': {
       get: {
         operationId: 'adminListWebhookDeliveries',
