@@ -22,6 +22,8 @@ same<Equal<sdk.ApiKey, Infer<typeof wire.ApiKey>>>();
 same<Equal<sdk.NewApiKey, Infer<typeof wire.NewApiKey>>>();
 same<Equal<sdk.WebhookDeliveryDetail, Infer<typeof wire.WebhookDeliveryDetail>>>();
 same<Equal<sdk.WebhookPayload, Infer<typeof wire.WebhookPayload>>>();
+same<Equal<sdk.UpstreamsCheckReport, Infer<typeof wire.UpstreamsCheckReport>>>();
+same<Equal<sdk.UpstreamFinding, Infer<typeof wire.UpstreamFinding>>>();
 same<Equal<sdk.ModelSummary, Infer<typeof wire.ModelSummary>>>();
 same<Equal<sdk.ModelDescription, Infer<typeof wire.ModelDescription>>>();
 same<Equal<sdk.ModelField, Infer<typeof wire.ModelField>>>();
