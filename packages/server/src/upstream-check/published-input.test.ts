@@ -23,7 +23,10 @@ describe('published input schemas', () => {
 
   it('reads types and allowed values through $ref, allOf, anyOf and const', () => {
     const p = (name: string) =>
-      readProperty(root, (root.components.schemas.Input.properties as Record<string, Record<string, unknown>>)[name] ?? {});
+      readProperty(
+        root,
+        (root.components.schemas.Input.properties as Record<string, Record<string, unknown>>)[name] ?? {},
+      );
     expect(p('prompt')).toEqual({ types: ['string'], values: null });
     expect(p('size')).toEqual({ types: ['string'], values: ['2K', '4K'] });
     expect(p('seed')).toEqual({ types: ['integer', 'null'], values: null });
