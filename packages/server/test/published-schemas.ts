@@ -23,10 +23,12 @@ export function recordedFalDocuments(): Record<string, Doc> {
     'fal-ai/veo3.1/lite/image-to-video': fixture('fal-veo3.1-lite-image-to-video.json'),
     'fal-ai/veo3.1/lite/first-last-frame-to-video': fixture('fal-veo3.1-lite-first-last-frame-to-video.json'),
   };
-  // fal's V3 tiers publish the same fields; each is served the recorded standard document.
+  // fal's V3 tiers publish the same fields: each is served the recorded standard document, under its own paths.
+  const forTier = (doc: Doc, tier: string): Doc =>
+    JSON.parse(JSON.stringify(doc).replaceAll('/v3/standard/', `/v3/${tier}/`));
   for (const tier of ['standard', 'pro', '4k']) {
-    out[`fal-ai/kling-video/v3/${tier}/text-to-video`] = structuredClone(v3.t2v);
-    out[`fal-ai/kling-video/v3/${tier}/image-to-video`] = structuredClone(v3.i2v);
+    out[`fal-ai/kling-video/v3/${tier}/text-to-video`] = forTier(v3.t2v, tier);
+    out[`fal-ai/kling-video/v3/${tier}/image-to-video`] = forTier(v3.i2v, tier);
   }
   return out;
 }

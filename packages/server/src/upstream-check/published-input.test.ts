@@ -58,6 +58,10 @@ describe('published input schemas', () => {
       },
     };
     expect(falInput(doc, 'fal-ai/x/y').required).toEqual(['prompt']);
+    // Spelled otherwise, its one submit path is read; with two, neither is taken for the endpoint's.
+    expect(falInput(doc, 'fal-ai/x/z').required).toEqual(['prompt']);
+    const two = { ...doc, paths: { ...doc.paths, '/fal-ai/x/w': doc.paths['/fal-ai/x/y'] } };
+    expect(() => falInput(two, 'fal-ai/x/z')).toThrow('no JSON body for POST /fal-ai/x/z');
     expect(() => falInput({ paths: {} }, 'fal-ai/x/y')).toThrow(
       'the document has no JSON body for POST /fal-ai/x/y',
     );

@@ -126,11 +126,13 @@ export function falInput(document: unknown, endpoint: string): PublishedInput {
     throw new SchemaShapeError('not an OpenAPI document (no paths)');
   }
   const paths = document.paths;
+  // The submit path is `/{endpoint}`; a document spelling it otherwise is read only when it has one submit path.
+  const submits = Object.entries(paths).filter(
+    ([path, item]) => !path.includes('/requests/') && isSchema(item) && 'post' in item,
+  );
   const submit =
     (isSchema(paths[`/${endpoint}`]) ? paths[`/${endpoint}`] : undefined) ??
-    Object.entries(paths).find(
-      ([path, item]) => !path.includes('/requests/') && isSchema(item) && 'post' in item,
-    )?.[1];
+    (submits.length === 1 ? submits[0]?.[1] : undefined);
   const body = isSchema(submit) && isSchema(submit.post) ? submit.post.requestBody : undefined;
   const content = isSchema(body) && isSchema(body.content) ? body.content['application/json'] : undefined;
   const schema = isSchema(content) ? content.schema : undefined;

@@ -15,7 +15,7 @@ import { type SentEndpoint, sentFields } from './sent-fields.ts';
 
 /** What a check reads from: the upstreams as configured, and the fetch every request goes through. */
 export interface UpstreamsCheckDeps {
-  upstreams: Pick<UpstreamsConfig, 'kling' | 'fal' | 'replicate' | 'timeoutMs'>;
+  upstreams: Pick<UpstreamsConfig, 'fal' | 'replicate' | 'timeoutMs'>;
   /** The guarded outbound fetch. */
   fetch: FetchLike;
   now: () => number;
@@ -86,10 +86,9 @@ export class UpstreamsCheck {
       }
     }
     const falPrices = await this.falPrices(routes, sent);
-    const checked = await pooled(
-      routes.map((route) => () => this.route(route, sent.get(route) ?? [], falPrices)),
-      1,
-    );
+    // One route at a time, each reading its endpoints a few at once.
+    const checked: UpstreamRouteCheck[] = [];
+    for (const route of routes) checked.push(await this.route(route, sent.get(route) ?? [], falPrices));
     const findings = checked.flatMap((r) => r.findings);
     const count = (severity: UpstreamFinding['severity']) =>
       findings.filter((f) => f.severity === severity).length;
@@ -109,10 +108,14 @@ export class UpstreamsCheck {
   ): Promise<PriceLookup | null> {
     const fal = this.deps.upstreams.fal;
     if (!fal) return null;
-    const endpoints = routes.flatMap((r) => {
-      const s = sent.get(r);
-      return r.upstream === 'fal' && Array.isArray(s) ? s.map((e) => e.endpoint) : [];
-    });
+    const endpoints = [
+      ...new Set(
+        routes.flatMap((r) => {
+          const s = sent.get(r);
+          return r.upstream === 'fal' && Array.isArray(s) ? s.map((e) => e.endpoint) : [];
+        }),
+      ),
+    ];
     if (endpoints.length === 0) return null;
     try {
       return { prices: await readFalPrices(this.options(), fal.apiUrl, fal.key, endpoints), error: null };
