@@ -78,6 +78,9 @@ export class UpstreamsCheck {
     );
     const sent = new Map<HostedModel, SentEndpoint[] | string>();
     for (const route of routes) {
+      if (route.upstream === 'kling') continue;
+      // Running a mapping over its inputs takes up to a fifth of a second the first time: let requests in between.
+      await new Promise((resolve) => setImmediate(resolve));
       const mapping = UPSTREAM_MODELS[route.upstream][route.model] as UpstreamModel<unknown>;
       try {
         sent.set(route, sentOf(route, mapping));
