@@ -957,6 +957,25 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         },
       },
     },
+    '/metrics': {
+      get: {
+        operationId: 'metrics',
+        tags: ['operations'],
+        summary: 'Prometheus metrics of this process',
+        description:
+          'The Prometheus text exposition of the process that answers: requests, generations, provider calls, ' +
+          'webhook deliveries, and, read when scraped, the queue, slots, held tokens and stored bytes. Served only ' +
+          'when `REELAY_METRICS_TOKEN` is set, to a scraper sending it as a Bearer token.',
+        responses: {
+          '200': {
+            description: 'The metrics, never cached.',
+            content: { 'text/plain; version=0.0.4': { schema: { type: 'string' } } },
+          },
+          '401': ok('No Bearer token, or not the metrics token.', ref('Error')),
+          '404': ok('Metrics are off: the gateway was started without `REELAY_METRICS_TOKEN`.', ref('Error')),
+        },
+      },
+    },
     '/openapi.json': {
       get: {
         operationId: 'openapi',
