@@ -155,6 +155,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
       allowedModels?: string[] | null;
       allowedProviders?: string[] | null;
       defaultRetention?: unknown;
+      budgetAlertThresholds?: unknown;
     };
   }>(
     '/api/v1/admin/accounts/:id/keys',
@@ -188,6 +189,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
           allowedModels: b.allowedModels,
           allowedProviders: b.allowedProviders,
           retentionSeconds,
+          budgetAlertThresholds: b.budgetAlertThresholds,
         },
         adminActor(request.ip),
       );
@@ -205,7 +207,12 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.patch<{
     Params: { id: string };
-    Body: { allowedModels?: string[] | null; allowedProviders?: string[] | null; defaultRetention?: unknown };
+    Body: {
+      allowedModels?: string[] | null;
+      allowedProviders?: string[] | null;
+      defaultRetention?: unknown;
+      budgetAlertThresholds?: unknown;
+    };
   }>(
     '/api/v1/admin/keys/:id',
     {

@@ -70,6 +70,22 @@ const DEFAULT_RETENTION: Schema = {
   ],
 };
 
+/** A key's `budgetAlertThresholds`, as create and change take them. */
+const BUDGET_ALERT_THRESHOLDS: Schema = {
+  description:
+    'The percentages of its daily and monthly budgets at which a `key.budget_threshold` alert is raised, once per threshold and period: at most 10 unique whole percentages from 1 to 100 (`[]`: none); `null` or absent at create: `[80, 100]`.',
+  anyOf: [
+    {
+      type: 'array',
+      maxItems: 10,
+      uniqueItems: true,
+      items: { type: 'integer', minimum: 1, maximum: 100 },
+      examples: [[50, 80, 100]],
+    },
+    { type: 'null' },
+  ],
+};
+
 const pathId = (what: string) => ({
   name: 'id',
   in: 'path',
@@ -659,6 +675,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
               monthlyTokens: { type: ['number', 'null'], minimum: 0, description: 'Budget per UTC month.' },
               ...ALLOWLISTS,
               defaultRetention: DEFAULT_RETENTION,
+              budgetAlertThresholds: BUDGET_ALERT_THRESHOLDS,
             },
           }),
         },
@@ -672,16 +689,20 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
       patch: {
         operationId: 'updateKey',
         tags: ['account'],
-        summary: 'Change a key’s allowlists or default retention; in force at once',
+        summary: 'Change a key’s allowlists, default retention or budget alert thresholds; in force at once',
         description:
-          'Only the fields sent change; `null` lifts a list, or returns the retention to the server’s setting. Under the rules of revoking: a test key changes test keys only, and a key with a budget or an allowlist changes none. Generations created before keep the retention they were created with.',
+          'Only the fields sent change; `null` lifts a list, returns the retention to the server’s setting, or the budget alert thresholds to `[80, 100]`. Under the rules of revoking: a test key changes test keys only, and a key with a budget or an allowlist changes none. Generations created before keep the retention they were created with.',
         parameters: [pathId('key')],
         requestBody: {
           required: true,
           content: json({
             type: 'object',
             additionalProperties: false,
-            properties: { ...ALLOWLISTS, defaultRetention: DEFAULT_RETENTION },
+            properties: {
+              ...ALLOWLISTS,
+              defaultRetention: DEFAULT_RETENTION,
+              budgetAlertThresholds: BUDGET_ALERT_THRESHOLDS,
+            },
           }),
         },
         responses: {
@@ -790,6 +811,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
             monthlyTokens: budget('Budget per UTC month; `null`: none.'),
             ...ALLOWLISTS,
             defaultRetention: DEFAULT_RETENTION,
+            budgetAlertThresholds: BUDGET_ALERT_THRESHOLDS,
           },
           ['mode'],
         ),
@@ -803,11 +825,16 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
       patch: {
         operationId: 'adminUpdateKey',
         tags: ['admin'],
-        summary: 'Change any key’s allowlists or default retention; in force at once',
+        summary:
+          'Change any key’s allowlists, default retention or budget alert thresholds; in force at once',
         description:
-          'Only the fields sent change; `null` lifts a list, or returns the retention to the server’s setting.',
+          'Only the fields sent change; `null` lifts a list, returns the retention to the server’s setting, or the budget alert thresholds to `[80, 100]`.',
         parameters: [pathId('key')],
-        requestBody: adminBody({ ...ALLOWLISTS, defaultRetention: DEFAULT_RETENTION }),
+        requestBody: adminBody({
+          ...ALLOWLISTS,
+          defaultRetention: DEFAULT_RETENTION,
+          budgetAlertThresholds: BUDGET_ALERT_THRESHOLDS,
+        }),
         responses: {
           '200': ok('The key.', ref('ApiKey')),
           ...errors('NotFound', 'UnsupportedMediaType', 'ValidationFailed'),
