@@ -34,3 +34,27 @@ export function backendCpuSpent(before: Map<number, number>, after: Map<number, 
   for (const [pid, ms] of after) sum += ms - (before.get(pid) ?? 0);
   return sum;
 }
+
+/**
+ * Measures the CPU time a server process and the database backends serving it spend while a load runs: pass
+ * `measuring` to `hammer`, then divide by the requests answered. `db` is a pool on the database the server uses
+ * (null when the database is inside the process, as PGlite is).
+ */
+export function cpuMeter(pid: number, db: pg.Pool | null) {
+  let process0 = 0;
+  let backends0 = new Map<number, number>();
+  const spent = { processMs: 0, databaseMs: 0 };
+  return {
+    spent,
+    measuring: {
+      async start() {
+        process0 = cpuMsOf(pid);
+        if (db) backends0 = await backendCpu(db);
+      },
+      async end() {
+        spent.processMs = cpuMsOf(pid) - process0;
+        if (db) spent.databaseMs = backendCpuSpent(backends0, await backendCpu(db));
+      },
+    },
+  };
+}
