@@ -451,8 +451,8 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
             in: 'query',
             required: false,
             description:
-              '`thumbnail`: the output’s thumbnail (`image/webp`) rather than its file. Part of what is signed, ' +
-              'so it cannot be added to or removed from a link.',
+              '`thumbnail`: the output’s thumbnail (`image/webp`) rather than its file, made the first time it is ' +
+              'asked for. Part of what is signed, so it cannot be added to or removed from a link.',
             schema: { type: 'string', enum: ['thumbnail'] },
           },
           rangeHeader,
@@ -465,7 +465,10 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
             headers: { Location: header('The presigned URL.', { type: 'string', format: 'uri' }) },
           },
           '403': ok('The link has expired, or its signature does not match.', ref('Error')),
-          '404': ok('No such asset, its bytes are no longer stored, or it has no thumbnail.', ref('Error')),
+          '404': ok(
+            'No such asset, its bytes are no longer stored, or it has no thumbnail (audio, or a file no picture could be made of).',
+            ref('Error'),
+          ),
           ...errors('Gone'),
           '416': ok('The range lies past the end.', ref('Error')),
         },
