@@ -1,11 +1,11 @@
 import { join } from 'node:path';
+import type pg from 'pg';
 import { makeAccounts } from '../lib/accounts.ts';
 import { libFile, startChild } from '../lib/child.ts';
+import { cpuMeter } from '../lib/cpu.ts';
 import type { BenchContext, Benchmark, Figure } from '../lib/figures.ts';
 import { medianFigures } from '../lib/figures.ts';
 import { authHeaders, BENCH_KEY, CREATE_BODY, gatewayEnv, startGateway } from '../lib/gateway-env.ts';
-import type pg from 'pg';
-import { cpuMeter } from '../lib/cpu.ts';
 import { hammer, type LoadResult } from '../lib/load.ts';
 import { benchPool, createDatabase } from '../lib/postgres.ts';
 
