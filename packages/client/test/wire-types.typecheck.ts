@@ -19,6 +19,7 @@ same<Equal<sdk.AccountInfo, Infer<typeof wire.Account>>>();
 same<Equal<sdk.Usage, Infer<typeof wire.Usage>>>();
 same<Equal<sdk.LedgerPage, Infer<typeof wire.LedgerPage>>>();
 same<Equal<sdk.ApiKey, Infer<typeof wire.ApiKey>>>();
+same<Equal<sdk.AlertPage, Infer<typeof wire.AlertPage>>>();
 same<Equal<sdk.NewApiKey, Infer<typeof wire.NewApiKey>>>();
 same<Equal<sdk.WebhookDeliveryDetail, Infer<typeof wire.WebhookDeliveryDetail>>>();
 same<Equal<sdk.WebhookPayload, Infer<typeof wire.WebhookPayload>>>();

@@ -275,6 +275,7 @@ export async function createGateway(
         publicUrl: config.publicUrl,
         log: http.log,
         metrics,
+        tracing: traces,
         bodyFor: firstBody([
           replicateWebhookBody(replicatePredictions, {
             publicUrl: config.publicUrl,

@@ -191,6 +191,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
       allowedModels?: string[] | null;
       allowedProviders?: string[] | null;
       defaultRetention?: unknown;
+      budgetAlertThresholds?: unknown;
     };
   }>(
     '/api/v1/admin/accounts/:id/keys',
@@ -224,6 +225,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
           allowedModels: b.allowedModels,
           allowedProviders: b.allowedProviders,
           retentionSeconds,
+          budgetAlertThresholds: b.budgetAlertThresholds,
         },
         adminActor(request.ip),
       );
@@ -241,7 +243,12 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.patch<{
     Params: { id: string };
-    Body: { allowedModels?: string[] | null; allowedProviders?: string[] | null; defaultRetention?: unknown };
+    Body: {
+      allowedModels?: string[] | null;
+      allowedProviders?: string[] | null;
+      defaultRetention?: unknown;
+      budgetAlertThresholds?: unknown;
+    };
   }>(
     '/api/v1/admin/keys/:id',
     {

@@ -19,8 +19,10 @@ import {
 import {
   insertKeyWithBudgets,
   type KeyRecord,
+  keyRow,
   keysOf,
   revokeKeyRow,
+  setKeyAlertThresholds,
   setKeyRetention,
   updateKeyAllowlists,
 } from '../store/api-keys.ts';
@@ -28,6 +30,7 @@ import { insertAuditEvent } from '../store/audit-events.ts';
 import { type Balance, getBalance, grant } from '../store/ledger.ts';
 import { generateKey, hashKey, type Principal } from './api-keys.ts';
 import type { KeyChanges } from './authenticator.ts';
+import { checkBudgetAlertThresholds, DEFAULT_BUDGET_ALERT_THRESHOLDS } from './budget-alert-thresholds.ts';
 import { checkAllowlist } from './key-allowlist.ts';
 
 export interface AccountLimits {
@@ -86,6 +89,9 @@ function accountWithBalancesJson({ account: r, balances }: AccountWithBalances):
   };
 }
 
+/** The percentages at which a key's budgets raise alerts: its own, else the default. */
+const alertThresholdsOf = (k: KeyRecord) => k.budgetAlertThresholds ?? [...DEFAULT_BUDGET_ALERT_THRESHOLDS];
+
 /** The public JSON of a key; the secret itself is never stored, so never shown again. */
 export const keyJson = (k: KeyRecord): ApiKey => ({
   id: k.id,
@@ -97,6 +103,7 @@ export const keyJson = (k: KeyRecord): ApiKey => ({
   allowedModels: k.allowedModels,
   allowedProviders: k.allowedProviders,
   defaultRetentionSeconds: k.retentionSeconds,
+  budgetAlertThresholds: alertThresholdsOf(k),
   createdAt: k.createdAt.toISOString(),
   lastUsedAt: iso(k.lastUsedAt),
   revokedAt: iso(k.revokedAt),
@@ -118,6 +125,7 @@ const keyDetails = (k: KeyRecord) => ({
   budgets: { dailyTokens: orNull(k.budgetDailyMilli), monthlyTokens: orNull(k.budgetMonthlyMilli) },
   allowedModels: k.allowedModels,
   allowedProviders: k.allowedProviders,
+  budgetAlertThresholds: alertThresholdsOf(k),
 });
 
 async function accountRow(db: Queryable, id: string): Promise<AccountRecord> {
@@ -232,10 +240,13 @@ export class AccountsService {
       allowedModels?: unknown;
       allowedProviders?: unknown;
       retentionSeconds?: number | null;
+      /** Checked here (`checkBudgetAlertThresholds`); absent or null: the default. */
+      budgetAlertThresholds?: unknown;
     },
     by: Actor,
   ) {
     const allow = checkAllowlist(o, this.knownProvider);
+    const thresholds = checkBudgetAlertThresholds(o.budgetAlertThresholds) ?? null;
     await accountRow(this.db, accountId);
     const secret = generateKey(o.mode);
     const key = await this.db.transaction(async (tx) => {
@@ -251,6 +262,7 @@ export class AccountsService {
         allowedModels: allow.models ?? null,
         allowedProviders: allow.providers ?? null,
         retentionSeconds: o.retentionSeconds ?? null,
+        budgetAlertThresholds: thresholds,
       });
       await insertAuditEvent(tx, { ...by, ...keyEvent('key.created', made), details: keyDetails(made) });
       return made;
@@ -278,25 +290,31 @@ export class AccountsService {
   }
 
   /**
-   * Changes a key: its allowlists (an absent one is left as it is, null lifts it) and its default retention
-   * (`defaultRetention`: seconds or an ISO-8601 duration, null for the server's setting, absent to leave it), each
-   * with its audit event in one transaction; the change is in force on every process when this returns (see
-   * `KeyChanges`).
+   * Changes a key: its allowlists (an absent one is left as it is, null lifts it), its default retention
+   * (`defaultRetention`: seconds or an ISO-8601 duration, null for the server's setting, absent to leave it) and the
+   * percentages of its budgets at which alerts are raised (`budgetAlertThresholds`, null for the default, absent to
+   * leave them), each with its audit event in one transaction; the change is in force on every process when this
+   * returns (see `KeyChanges`).
    */
   async changeKey(
     keyId: string,
-    c: { allowedModels?: unknown; allowedProviders?: unknown; defaultRetention?: unknown },
+    c: {
+      allowedModels?: unknown;
+      allowedProviders?: unknown;
+      defaultRetention?: unknown;
+      budgetAlertThresholds?: unknown;
+    },
     by: Actor,
   ) {
     const allow = checkAllowlist(c, this.knownProvider);
     const allowlists = allow.models !== undefined || allow.providers !== undefined;
     const retention =
       c.defaultRetention === undefined ? undefined : (keyRetention(c.defaultRetention) ?? null);
+    const thresholds = checkBudgetAlertThresholds(c.budgetAlertThresholds);
     const key = await this.keyChanges.change(
       () =>
         this.db.transaction(async (tx) => {
-          let row =
-            allowlists || retention === undefined ? await updateKeyAllowlists(tx, keyId, allow) : null;
+          let row = allowlists ? await updateKeyAllowlists(tx, keyId, allow) : await keyRow(tx, keyId);
           if (row && allowlists) {
             await insertAuditEvent(tx, {
               ...by,
@@ -304,7 +322,7 @@ export class AccountsService {
               details: { allowedModels: row.allowedModels, allowedProviders: row.allowedProviders },
             });
           }
-          if (retention !== undefined) {
+          if (row && retention !== undefined) {
             row = await setKeyRetention(tx, keyId, retention);
             if (row) {
               await insertAuditEvent(tx, {
@@ -314,9 +332,24 @@ export class AccountsService {
               });
             }
           }
+          if (row && thresholds !== undefined) {
+            const before = alertThresholdsOf(row);
+            row = await setKeyAlertThresholds(tx, keyId, thresholds);
+            if (row) {
+              await insertAuditEvent(tx, {
+                ...by,
+                ...keyEvent('key.alert_thresholds_changed', row),
+                details: {
+                  before: { budgetAlertThresholds: before },
+                  after: { budgetAlertThresholds: alertThresholdsOf(row) },
+                },
+              });
+            }
+          }
           return row;
         }),
-      (row) => row?.keyHash ?? null,
+      // Only what processes keep of a key is announced (migrations 021, 022); the thresholds are read at each create.
+      (row) => (row && (allowlists || retention !== undefined) ? row.keyHash : null),
     );
     if (!key) throw new ApiError('not_found', 404, `No key with id ${keyId}.`);
     return keyJson(key);

@@ -392,7 +392,7 @@ async function succeed(
     mediaType: asset.mediaType,
     bytes: asset.bytes,
     ...presentFacts(asset),
-    ...(asset.thumbnailKey !== null ? { thumbnail: true } : {}),
+    ...(deps.assets.hasThumbnail(asset.kind) ? { thumbnail: true } : {}),
   }));
   const charge = chargeMilli(g.quote, g.holdMilli, stored[0]?.durationSeconds);
   let done: boolean;
