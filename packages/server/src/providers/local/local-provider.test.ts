@@ -285,7 +285,7 @@ describe('local renderer', () => {
     const a = await p.start(call({ prompt: 'canceled while it renders', duration: 10 }));
     const b = await p.start(call({ prompt: 'waits for the slot' }));
     await p.status({ operation: a.operation, signal });
-    expect((await p.status({ operation: b.operation, signal })).askAgainMs).toBe(3000);
+    expect(await p.status({ operation: b.operation, signal })).toMatchObject({ askAgainMs: 3000 });
     await p.cancel({ operation: a.operation, signal });
     expect(freed).toBe(1);
     // The slot is free: the waiting render starts on its next look.
