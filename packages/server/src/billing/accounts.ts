@@ -14,6 +14,7 @@ import {
   accountsPage,
   findAccount,
   insertAccount,
+  lockAccount,
   updateAccountLimits,
 } from '../store/accounts.ts';
 import {
@@ -210,10 +211,13 @@ export class AccountsService {
 
   async setLimits(id: string, limits: AccountLimits, by: Actor) {
     this.checkAlertUrl(limits);
-    const before = await accountRow(this.db, id);
-    const updated = await this.keyChanges.change(
+    const { after: updated } = await this.keyChanges.change(
       () =>
         this.db.transaction(async (tx) => {
+          // Read under the row's lock, in the change's transaction, so the audit's "before" is what it replaced
+          // even when another change of the same account commits meanwhile.
+          const before = await lockAccount(tx, id);
+          if (!before) throw new ApiError('not_found', 404, `No account with id ${id}.`);
           const after = await updateAccountLimits(tx, id, storedLimits(limits));
           await insertAuditEvent(tx, {
             ...by,
@@ -222,9 +226,9 @@ export class AccountsService {
             targetId: id,
             details: { before: limitsOf(before), after: limitsOf(after) },
           });
-          return after;
+          return { before, after };
         }),
-      (after) => (after.keyRatePerMinute !== before.keyRatePerMinute ? '*' : null),
+      ({ before, after }) => (after.keyRatePerMinute !== before.keyRatePerMinute ? '*' : null),
     );
     return accountJson(this.db, updated);
   }
