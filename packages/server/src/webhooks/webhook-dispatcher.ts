@@ -10,11 +10,12 @@ import {
   unlockDelivery,
   WEBHOOKS_CHANNEL,
 } from '../store/webhook-deliveries.ts';
+import type { WebhookSecretRow } from '../store/webhook-secrets.ts';
 import { WakeUp } from '../wake-up.ts';
 import { signWebhook } from './sign-webhook.ts';
 import { webhookBackoffMs } from './webhook-backoff.ts';
 import { type WebhookDelivery, webhookPayload } from './webhook-deliveries.ts';
-import { signingSecrets, webhookSecretOf } from './webhook-secrets.ts';
+import { currentSecret, signingSecrets, webhookSecretOf } from './webhook-secrets.ts';
 
 /** NOTIFY channel the events trigger announces new deliveries on. */
 export { WEBHOOKS_CHANNEL };
@@ -119,9 +120,9 @@ export class WebhookDispatcher {
   /** Claims one due delivery and makes one attempt; false when none was due. */
   async sendOne(): Promise<boolean> {
     const leaseSeconds = this.settings.timeoutMs / 1000 + 10;
-    const delivery = await claimDelivery(this.deps.db, this.id, leaseSeconds);
-    if (!delivery) return false;
-    await this.tracedAttempt(delivery);
+    const claimed = await claimDelivery(this.deps.db, this.id, leaseSeconds);
+    if (!claimed) return false;
+    await this.tracedAttempt(claimed.delivery, claimed.secret);
     return true;
   }
 
@@ -130,9 +131,9 @@ export class WebhookDispatcher {
    * delivery starts a trace of its own). The span names the delivery, its event and the attempt, and tells the
    * answer's status and the outcome; never the URL, the body or a secret.
    */
-  private async tracedAttempt(d: WebhookDelivery): Promise<void> {
+  private async tracedAttempt(d: WebhookDelivery, secret: WebhookSecretRow | null): Promise<void> {
     const tracing = this.deps.tracing ?? NO_TRACING;
-    if (!tracing.enabled) return this.attempt(d, null);
+    if (!tracing.enabled) return this.attempt(d, secret, null);
     const parent =
       d.generationId === null ? null : await generationTraceContext(this.deps.db, d.generationId);
     return tracing.continueFrom(
@@ -144,15 +145,20 @@ export class WebhookDispatcher {
         'reelay.attempt': d.attempts + 1,
         ...(d.generationId === null ? {} : { 'reelay.generation_id': d.generationId }),
       },
-      (span) => this.attempt(d, span),
+      (span) => this.attempt(d, secret, span),
     );
   }
 
-  private async attempt(d: WebhookDelivery, span: SpanHandle | null): Promise<void> {
+  /** One attempt, signed with `secret` (read as the delivery was claimed; made first when the account has none). */
+  private async attempt(
+    d: WebhookDelivery,
+    secret: WebhookSecretRow | null,
+    span: SpanHandle | null,
+  ): Promise<void> {
     const { db } = this.deps;
     const body = (await this.deps.bodyFor?.(d)) ?? webhookPayload(d, this.deps.publicUrl);
     const timestamp = this.deps.now?.() ?? Math.floor(Date.now() / 1000);
-    const secrets = signingSecrets(await webhookSecretOf(db, d));
+    const secrets = signingSecrets(secret ? currentSecret(secret) : await webhookSecretOf(db, d));
     const startedAt = new Date();
     let status: number | null = null;
     let error: string | null = null;
