@@ -480,6 +480,25 @@ describe('web pages in Chromium', () => {
     expect(cells[2]).toBe(`Key ${budgeted.json.id}: 2 of 2.5 tokens spent in the period from ${today}`);
     expect(await alert.locator('time').getAttribute('datetime')).toBe(listed.createdAt);
 
+    // A generation whose upstream outcome is being settled says so under its status, with the reason as tooltip.
+    const settling = {
+      code: 'upstream_unreachable',
+      message: 'The upstream cannot be reached; it is asked again until it answers.',
+      since: new Date().toISOString(),
+    };
+    await t.gateway.db.query('UPDATE generations SET reconciling = $2::jsonb WHERE id = $1', [
+      spending.json.id,
+      JSON.stringify(settling),
+    ]);
+    await page.reload();
+    const note = page.locator(`tr[data-generation="${spending.json.id}"] [data-reconciling]`);
+    await expect.poll(() => note.count(), WAIT).toBe(1);
+    expect(await note.textContent()).toBe('settling with the upstream');
+    expect(await note.getAttribute('data-reconciling')).toBe('upstream_unreachable');
+    expect(await note.getAttribute('title')).toBe(settling.message);
+    expect(await row.locator('[data-reconciling]').count()).toBe(0);
+    await t.gateway.db.query('UPDATE generations SET reconciling = NULL WHERE id = $1', [spending.json.id]);
+
     const account = await t.api('GET', '/api/v1/account');
     expect(await page.locator('[data-balance="available"]').textContent()).toBe(
       `${new Intl.NumberFormat('en', { maximumFractionDigits: 3 }).format(account.json.tokens.available)} tokens`,

@@ -32,6 +32,7 @@ const SCRIPT_MESSAGES: readonly MessageKey[] = [
   'status.succeeded',
   'status.failed',
   'status.canceled',
+  'reconciling',
   'tokens.one',
   'tokens.few',
   'tokens.many',

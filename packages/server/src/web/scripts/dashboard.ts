@@ -179,7 +179,7 @@ async function loadGenerations(key: string) {
     tr.append(
       cell(created, document.createElement('br'), code(g.id)),
       cell(g.model),
-      cell(m[`status.${g.status}`] ?? g.status),
+      cell(m[`status.${g.status}`] ?? g.status, ...reconcilingNote(g)),
       cell(g.chargedTokens === null && !ended ? `≤ ${tokens(cost)}` : tokens(cost)),
       cell(thumbnail, shown),
     );
@@ -197,6 +197,19 @@ async function loadGenerations(key: string) {
   const next = $<HTMLButtonElement>('[data-next-page]');
   next.disabled = !page.nextCursor;
   next.dataset.cursor = page.nextCursor ?? '';
+}
+
+/**
+ * While the upstream's outcome is being settled (its answer was lost, it cannot be reached, or it was asked to stop),
+ * a note under the status saying so, with the gateway's explanation as its tooltip; nothing otherwise.
+ */
+function reconcilingNote(g: Generation): (HTMLElement | string)[] {
+  if (!g.reconciling) return [];
+  const note = document.createElement('small');
+  note.dataset.reconciling = g.reconciling.code;
+  note.textContent = m.reconciling ?? '';
+  note.title = g.reconciling.message;
+  return [document.createElement('br'), note];
 }
 
 /** Tokens per day over the report's 30 days as bars, each with its value as a tooltip and text. */
