@@ -1,11 +1,13 @@
 import { join } from 'node:path';
+import type pg from 'pg';
 import { makeAccounts } from '../lib/accounts.ts';
 import { libFile, startChild } from '../lib/child.ts';
+import { cpuMeter } from '../lib/cpu.ts';
 import type { BenchContext, Benchmark, Figure } from '../lib/figures.ts';
 import { medianFigures } from '../lib/figures.ts';
 import { authHeaders, BENCH_KEY, CREATE_BODY, gatewayEnv, startGateway } from '../lib/gateway-env.ts';
 import { hammer, type LoadResult } from '../lib/load.ts';
-import { createDatabase } from '../lib/postgres.ts';
+import { benchPool, createDatabase } from '../lib/postgres.ts';
 
 const CONNECTIONS = 64;
 /** Measured seconds per figure (after a 1 s warm-up). */
@@ -13,8 +15,19 @@ const SECONDS = 8;
 
 const ACCOUNTS = 16;
 
-async function measure(port: number, seconds: number, keys?: string[]): Promise<LoadResult> {
-  return hammer({
+/** A load's result with the CPU ms per answered request of the server process and of the database backends. */
+type Measured = LoadResult & { processCpuMs: number; databaseCpuMs: number };
+
+async function measure(
+  server: { port: number; pid: number },
+  db: pg.Pool | null,
+  seconds: number,
+  keys?: string[],
+): Promise<Measured> {
+  const meter = cpuMeter(server.pid, db);
+  const port = server.port;
+  const r = await hammer({
+    measuring: meter.measuring,
     ...(keys ? { keys } : {}),
     url: `http://127.0.0.1:${port}/api/v1/generations`,
     method: 'POST',
@@ -24,27 +37,36 @@ async function measure(port: number, seconds: number, keys?: string[]): Promise<
     seconds,
     warmupSeconds: 1,
   });
+  const n = Math.max(r.total, 1);
+  return { ...r, processCpuMs: meter.spent.processMs / n, databaseCpuMs: meter.spent.databaseMs / n };
 }
 
 async function oneRun(ctx: BenchContext, db: 'PGlite' | 'PostgreSQL', run: number): Promise<Figure[]> {
   const seconds = ctx.quick ? 2 : SECONDS;
   const pg = db === 'PostgreSQL' && ctx.postgresUrl ? await createDatabase(ctx.postgresUrl) : null;
   const env = gatewayEnv(join(ctx.tmp, `create-${db}-${run}`), pg?.url ?? null);
+  const pool = pg ? benchPool(pg.url, 1) : null;
   try {
     const gateway = await startGateway(env, 'api');
-    let reelay: LoadResult;
-    let spread: LoadResult;
+    let reelay: Measured;
+    let spread: Measured;
+    const server = { port: gateway.info.port, pid: gateway.pid };
     try {
-      reelay = await measure(gateway.info.port, seconds);
-      spread = await measure(gateway.info.port, seconds, await makeAccounts(gateway.info.port, ACCOUNTS));
+      reelay = await measure(server, pool, seconds);
+      spread = await measure(server, pool, seconds, await makeAccounts(gateway.info.port, ACCOUNTS));
     } finally {
       await gateway.stop();
     }
     const bare = await startChild<{ port: number }>(libFile('bare-insert-main.ts'), env);
-    const baseline = await measure(bare.info.port, seconds).finally(() => bare.stop());
+    const baseline = await measure({ port: bare.info.port, pid: bare.pid }, pool, seconds).finally(() =>
+      bare.stop(),
+    );
+    const cpu = (m: Measured) =>
+      `${m.processCpuMs.toFixed(3)} ms process${pool ? ` + ${m.databaseCpuMs.toFixed(3)} ms database` : ''}`;
     ctx.log(
       `  ${db} run ${run}: Reelay ${reelay.rps.toFixed(0)} req/s p99 ${reelay.p99} ms (${reelay.failures} failed); bare ${baseline.rps.toFixed(0)} req/s p99 ${baseline.p99} ms`,
     );
+    ctx.log(`  ${db} run ${run}, CPU per create: Reelay ${cpu(reelay)}; bare ${cpu(baseline)}`);
     ctx.log(`  ${db} run ${run}, ${ACCOUNTS} accounts: ${spread.rps.toFixed(0)} req/s p99 ${spread.p99} ms`);
     if (reelay.failures > 0 || baseline.failures > 0 || spread.failures > 0)
       throw new Error(`${db}: requests failed: Reelay ${reelay.detail}; bare ${baseline.detail}`);
@@ -74,8 +96,27 @@ async function oneRun(ctx: BenchContext, db: 'PGlite' | 'PostgreSQL', run: numbe
         baseline: baseline.p99,
         baselineName: b,
       },
+      {
+        name: `server process CPU ms per create, ${at}`,
+        unit: 'ms',
+        value: reelay.processCpuMs,
+        baseline: baseline.processCpuMs,
+        baselineName: b,
+      },
+      ...(pool
+        ? [
+            {
+              name: `database CPU ms per create, ${at}`,
+              unit: 'ms',
+              value: reelay.databaseCpuMs,
+              baseline: baseline.databaseCpuMs,
+              baselineName: b,
+            },
+          ]
+        : []),
     ];
   } finally {
+    await pool?.end();
     await pg?.drop();
   }
 }
@@ -113,6 +154,7 @@ export const createBenchmark: Benchmark = {
         `autocannon, ${CONNECTIONS} connections, ${ctx.quick ? 2 : SECONDS} s after a 1 s warm-up, load generator on the same machine; a fresh database per run (PGlite folder or PostgreSQL database).`,
         `Single account: every connection uses the development key, so all creates contend for one account's row lock and balance row, each held through its transaction's commit (WAL flush); the gateway decides the creates that arrive while a batch is in the database together as the next batch (one transaction, one commit), so an account's creates go one batch after another. "${ACCOUNTS} accounts": the same load spread over ${ACCOUNTS} accounts made through the admin API (connections take their keys in turn).`,
         "Baseline: the simplest correct server, bare node:http reading the body and doing ONE INSERT of (id, account, model, input) into a table of those four columns per create (bench/lib/bare-insert-main.ts), through a pg.Pool of 10 connections (the gateway's pool size) on PostgreSQL, or a PGlite instance in its own folder on PGlite; the 16-accounts figures stand beside the same baseline.",
+        'CPU per create (where the time goes, read from /proc over the measured requests): the server process’s user + system time (on PGlite the database runs inside it), and on PostgreSQL that of the server’s backends connected to the run’s database, each divided by the requests answered; the baseline’s the same way.',
         'Reelay runs as an API-only process (no worker), so every create leaves a queued generation and its job behind, as a burst of creates does.',
         "The development account's limits are lifted (10⁹ tokens, 10⁷ requests/min per key, 10⁷ generations in flight) so none is reached; the key's rate count, the concurrency check (against the account's open-generation counts) and the hold still run on every request.",
       ],

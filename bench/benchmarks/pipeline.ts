@@ -5,6 +5,7 @@ import { renderImage } from '../../packages/server/src/providers/local/render-im
 import { renderSpecFor } from '../../packages/server/src/providers/local/render-spec.ts';
 import { makeAccounts } from '../lib/accounts.ts';
 import { type Child, libFile, startChild } from '../lib/child.ts';
+import { backendCpu, backendCpuSpent, cpuMsOf } from '../lib/cpu.ts';
 import { createGenerations } from '../lib/create-ids.ts';
 import type { BenchContext, Benchmark, Figure } from '../lib/figures.ts';
 import { medianFigures } from '../lib/figures.ts';
@@ -56,6 +57,14 @@ interface Phase {
   perSecond: number;
   p50: number;
   p99: number;
+  /** CPU ms per generation of the throughput phase: the worker processes, and the database backends. */
+  workerCpuMs: number;
+  dbCpuMs: number;
+}
+
+/** CPU readings of the worker processes and of the database's backends, taken around a drain. */
+async function cpuReading(db: pg.Pool, pids: number[]) {
+  return { workers: pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0), db: await backendCpu(db) };
 }
 
 /** One run's Reelay side: a database, an API process and accounts, shared by the worker counts in turn. */
@@ -82,7 +91,15 @@ async function reelayPhase(side: ReelaySide, workers: number, n: number, m: numb
     procs.push(
       ...(await Promise.all(Array.from({ length: workers }, () => startGateway(side.env, 'worker')))),
     );
+    const cpuBefore = await cpuReading(
+      db,
+      procs.map((p) => p.pid),
+    );
     await waitForCount(db, count(`= 'succeeded'`), n, 300_000);
+    const cpuAfter = await cpuReading(
+      db,
+      procs.map((p) => p.pid),
+    );
     const failed = await db.query<{ n: number }>(count(`<> 'succeeded'`));
     if ((failed.rows[0]?.n ?? 0) > 0) throw new Error(`${failed.rows[0]?.n} generations did not succeed`);
     const drain = await db.query<{ s: number }>(
@@ -106,7 +123,13 @@ async function reelayPhase(side: ReelaySide, workers: number, n: number, m: numb
       [marker.rows[0]?.t],
     );
     const ms = lat.rows.map((r) => r.ms);
-    return { perSecond: n / (drain.rows[0]?.s || 1), p50: quantile(ms, 0.5), p99: quantile(ms, 0.99) };
+    return {
+      perSecond: n / (drain.rows[0]?.s || 1),
+      p50: quantile(ms, 0.5),
+      p99: quantile(ms, 0.99),
+      workerCpuMs: (cpuAfter.workers - cpuBefore.workers) / n,
+      dbCpuMs: backendCpuSpent(cpuBefore.db, cpuAfter.db) / n,
+    };
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
   }
@@ -133,8 +156,16 @@ async function barePhase(
     procs.push(
       ...(await Promise.all(Array.from({ length: workers }, () => startChild<object>(script, env)))),
     );
+    const cpuBefore = await cpuReading(
+      db,
+      procs.map((p) => p.pid),
+    );
     const done = 'SELECT count(*)::int AS n FROM bench_done';
     await waitForCount(db, done, n, 300_000);
+    const cpuAfter = await cpuReading(
+      db,
+      procs.map((p) => p.pid),
+    );
     const drain = await db.query<{ s: number }>(
       'SELECT EXTRACT(EPOCH FROM max(done_at) - min(done_at))::float8 AS s FROM bench_done',
     );
@@ -151,7 +182,13 @@ async function barePhase(
       [marker.rows[0]?.t],
     );
     const ms = lat.rows.map((r) => r.ms);
-    return { perSecond: (n - 1) / (drain.rows[0]?.s || 1), p50: quantile(ms, 0.5), p99: quantile(ms, 0.99) };
+    return {
+      perSecond: (n - 1) / (drain.rows[0]?.s || 1),
+      p50: quantile(ms, 0.5),
+      p99: quantile(ms, 0.99),
+      workerCpuMs: (cpuAfter.workers - cpuBefore.workers) / n,
+      dbCpuMs: backendCpuSpent(cpuBefore.db, cpuAfter.db) / n,
+    };
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
   }
@@ -191,7 +228,7 @@ async function oneRun(
       const r = await reelayPhase(side, workers, n, m);
       const base = await barePhase(bareDb, b.url, upstream, workers, n, m);
       ctx.log(
-        `  run ${run}, ${workers} worker process(es): ${r.perSecond.toFixed(0)}/s p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms; bare ${base.perSecond.toFixed(0)}/s p50 ${base.p50.toFixed(1)} ms`,
+        `  run ${run}, ${workers} worker process(es): ${r.perSecond.toFixed(0)}/s p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms; bare ${base.perSecond.toFixed(0)}/s p50 ${base.p50.toFixed(1)} ms; CPU per generation: workers ${r.workerCpuMs.toFixed(2)} ms (bare ${base.workerCpuMs.toFixed(2)}), database ${r.dbCpuMs.toFixed(2)} ms (bare ${base.dbCpuMs.toFixed(2)})`,
       );
       const bn = `bare SKIP LOCKED worker, ${workers} proc.`;
       const w = `${workers} worker process${workers > 1 ? 'es' : ''}`;
@@ -217,6 +254,20 @@ async function oneRun(
           baseline: base.p99,
           baselineName: bn,
         },
+        {
+          name: `worker CPU ms per generation, ${w}`,
+          unit: 'ms',
+          value: r.workerCpuMs,
+          baseline: base.workerCpuMs,
+          baselineName: bn,
+        },
+        {
+          name: `database CPU ms per generation, ${w}`,
+          unit: 'ms',
+          value: r.dbCpuMs,
+          baseline: base.dbCpuMs,
+          baselineName: bn,
+        },
       );
     }
     return figures;
@@ -238,26 +289,42 @@ interface GenerationTimes {
   error: unknown;
 }
 
-/** Polls GET /api/v1/generations/{id} every 10 ms until every one of `ids` has ended; returns their JSON. */
-async function waitEnded(port: number, ids: string[], timeoutMs: number): Promise<GenerationTimes[]> {
+/**
+ * Waits until every one of `ids` has ended and returns their JSON: the list of the key's generations is read every
+ * `everyMs` (one request for all of them, so the waiting adds little load to the process it measures; the times
+ * come from the generations' own timestamps, not from when they were seen).
+ */
+async function waitEnded(
+  port: number,
+  ids: string[],
+  timeoutMs: number,
+  everyMs = 200,
+): Promise<GenerationTimes[]> {
   const until = Date.now() + timeoutMs;
-  const ended: GenerationTimes[] = [];
-  for (const id of ids) {
-    for (;;) {
-      const r = await fetch(`http://127.0.0.1:${port}/api/v1/generations/${id}`, {
-        headers: authHeaders(BENCH_KEY),
-      });
-      const g = (await r.json()) as GenerationTimes;
-      if (g.status !== 'queued' && g.status !== 'running') {
-        if (g.status !== 'succeeded') throw new Error(`generation ${g.status}: ${JSON.stringify(g.error)}`);
-        ended.push(g);
-        break;
-      }
-      if (Date.now() > until) throw new Error(`${id} still ${g.status} after ${timeoutMs} ms`);
-      await sleep(10);
+  const wanted = new Set(ids);
+  for (;;) {
+    const seen = new Map<string, GenerationTimes>();
+    let cursor: string | null = null;
+    do {
+      const r = await fetch(
+        `http://127.0.0.1:${port}/api/v1/generations?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+        { headers: authHeaders(BENCH_KEY) },
+      );
+      const page = (await r.json()) as { data: GenerationTimes[]; nextCursor: string | null };
+      for (const g of page.data) if (wanted.has(g.id)) seen.set(g.id, g);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const ended = ids
+      .map((id) => seen.get(id))
+      .filter((g) => g && g.status !== 'queued' && g.status !== 'running');
+    if (ended.length === ids.length) {
+      const failed = ended.find((g) => g?.status !== 'succeeded');
+      if (failed) throw new Error(`generation ${failed.status}: ${JSON.stringify(failed.error)}`);
+      return ended as GenerationTimes[];
     }
+    if (Date.now() > until) throw new Error(`${ids.length - ended.length} still going after ${timeoutMs} ms`);
+    await sleep(everyMs);
   }
-  return ended;
 }
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : 0);
@@ -288,7 +355,7 @@ async function localRun(ctx: BenchContext, run: number, n: number, m: number): P
       });
       const g = (await r.json()) as { id: string };
       if (r.status >= 300) throw new Error(`create answered ${r.status}: ${JSON.stringify(g)}`);
-      const [done] = await waitEnded(gateway.info.port, [g.id], 60_000);
+      const [done] = await waitEnded(gateway.info.port, [g.id], 60_000, 50);
       latencies.push(ms(done?.completedAt ?? null) - ms(done?.createdAt ?? null));
       await sleep(GAP_MS);
     }
@@ -390,8 +457,9 @@ export const pipelineBenchmark: Benchmark = {
         `Each run has one fresh database and one API process for Reelay (and another fresh database for the baseline), used by the 1, 2 and 4 worker phases in turn. Throughput: ${n} generations created over HTTP while no worker runs, then the worker processes (4 loops each) started; completed/s = ${n} ÷ (last completed_at − first started_at), from the database's own timestamps.`,
         `Latency: with the workers running and idle, ${m} more creates one at a time, ${GAP_MS} ms apart (well below the drain rate, so no queue builds up); create→succeeded = completed_at − created_at of each (server clock, no client polling).`,
         'Upstream: bench/lib/upstream-main.ts in its own process, a task API that is done at once. Reelay reaches it through the bench-only LoopbackProvider (bench/lib/loopback-provider.ts), registered through createGateway({ providers }) under the id `local` because test keys always route to `local`; it hands back the output URL (a 64×64 PNG), which the worker downloads with its guarded fetch (hashed as it streams), sniffs, decodes in full with sharp and moves into storage as an asset, as it does any upstream output.',
+        'CPU per generation (where the time goes, read from /proc while the throughput phase drains): the worker processes’ user + system time, and that of the PostgreSQL backends connected to the side’s database (the server runs on this machine), each divided by the generations drained; the bare side’s the same way.',
         'Baseline: the same number of bare worker processes (4 loops each, LISTEN/NOTIFY wake-ups) on their own tables in the same server doing only claim (DELETE … FOR UPDATE SKIP LOCKED), start, status, download and one INSERT per job.',
-        `Embedded default (PGlite, local renderer): one process with API and worker as \`npm start\` runs it, on a fresh data folder, rendering ${image.model} (the catalog's first image model, its example input: ${String(imageInput.imageSize ?? '')} ${String(imageInput.aspectRatio ?? '')}) with the real local renderer (sharp). Throughput: ${localN} creates at once (8 connections), completed/s = ${localN} ÷ (last completedAt − first startedAt); latency: ${localM} creates one at a time, each followed to the end by polling GET every 10 ms, create→succeeded = completedAt − createdAt of the generation. Baseline: the renderer's own renderImage with the spec it makes of the same request, called directly in a loop, 2 at a time (REELAY_RENDER_CONCURRENCY's default) for throughput and one at a time for latency; Reelay adds the create, queue, claim, storing the output as an asset (sniffed, probed with sharp, hashed, moved) and the capture.`,
+        `Embedded default (PGlite, local renderer): one process with API and worker as \`npm start\` runs it, on a fresh data folder, rendering ${image.model} (the catalog's first image model, its example input: ${String(imageInput.imageSize ?? '')} ${String(imageInput.aspectRatio ?? '')}) with the real local renderer (sharp). Throughput: ${localN} creates at once (8 connections), completed/s = ${localN} ÷ (last completedAt − first startedAt); latency: ${localM} creates one at a time, each followed to the end by reading the generations list every 50 ms (every 200 ms while the throughput creates drain: one request for all, so the waiting takes little from the process measured), create→succeeded = completedAt − createdAt of the generation. Baseline: the renderer's own renderImage with the spec it makes of the same request, called directly in a loop, 2 at a time (REELAY_RENDER_CONCURRENCY's default) for throughput and one at a time for latency; Reelay adds the create, queue, claim, storing the output as an asset (sniffed, probed with sharp, hashed, moved) and the capture.`,
       ],
     };
   },

@@ -28,6 +28,8 @@ export async function hammer(opts: {
   paths?: string[];
   /** Bearer keys handed out to the connections in turn (one account each, say). */
   keys?: string[];
+  /** Called just before the measured requests start (after the warm-up) and once they have all been answered. */
+  measuring?: { start(): Promise<void>; end(): Promise<void> };
 }): Promise<LoadResult> {
   let next = 0;
   let nextPath = 0;
@@ -63,10 +65,12 @@ export async function hammer(opts: {
     // Let the server finish the warm-up's last requests before the measured run starts.
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+  await opts.measuring?.start();
   const t0 = performance.now();
   const r = await autocannon(
     opts.amount ? { ...base, amount: opts.amount } : { ...base, duration: opts.seconds ?? 10 },
   );
+  await opts.measuring?.end();
   const seconds = opts.amount ? (performance.now() - t0) / 1000 : (opts.seconds ?? 10);
   return {
     rps: r.requests.total / seconds,

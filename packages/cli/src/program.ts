@@ -4,6 +4,7 @@ import { assetsCommands } from './commands/assets-commands.ts';
 import { catalogCommands } from './commands/catalog-commands.ts';
 import { generationCommands } from './commands/generation-commands.ts';
 import { serverCommands } from './commands/server-commands.ts';
+import { upstreamsCommands } from './commands/upstreams-commands.ts';
 
 /** The `reelay` command tree; every command has --help and --json. `output` redirects what commander prints. */
 export function buildProgram(output?: OutputConfiguration): Command {
@@ -11,7 +12,10 @@ export function buildProgram(output?: OutputConfiguration): Command {
     .description('Run a Reelay gateway, call it, and administer it')
     .option('--url <url>', 'the gateway (default $REELAY_URL or http://localhost:8080)')
     .option('--api-key <key>', 'an API key (default $REELAY_API_KEY)')
-    .option('--admin-key <key>', 'the operator key, for accounts/keys/tokens (default $REELAY_ADMIN_KEY)')
+    .option(
+      '--admin-key <key>',
+      'the operator key, for accounts/keys/tokens/upstreams (default $REELAY_ADMIN_KEY)',
+    )
     .option('--json', 'print the API’s JSON answer, for scripts')
     .showHelpAfterError('(see reelay --help)')
     .exitOverride();
@@ -20,6 +24,7 @@ export function buildProgram(output?: OutputConfiguration): Command {
   generationCommands(program);
   assetsCommands(program);
   adminCommands(program);
+  upstreamsCommands(program);
   // Settings made after a subcommand exists are not inherited, so they are applied to the whole tree here.
   const apply = (c: Command, path: string) => {
     c.exitOverride();

@@ -76,6 +76,34 @@ describe('reelay CLI', () => {
     ).toBe(401);
   });
 
+  it('creates a key with a budget and its alert thresholds, and names the field of bad ones', async () => {
+    const made = await reelay(
+      t,
+      ...['keys', 'create', 'acct_dev', '--mode', 'test', '--daily-tokens', '10'],
+      ...['--alert-thresholds', '90, 50', '--json'],
+    );
+    expect(made.code, made.stderr).toBe(0);
+    expect(JSON.parse(made.stdout)).toMatchObject({
+      budgets: { dailyTokens: 10 },
+      budgetAlertThresholds: [50, 90],
+    });
+    const bad = await reelay(t, 'keys', 'create', 'acct_dev', '--mode', 'test', '--alert-thresholds', '0,80');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('422');
+    expect(bad.stderr).toContain('budgetAlertThresholds');
+    const word = await reelay(
+      t,
+      'keys',
+      'create',
+      'acct_dev',
+      '--mode',
+      'test',
+      '--alert-thresholds',
+      'high',
+    );
+    expect(word.stderr).toContain('--alert-thresholds must be a number');
+  });
+
   it("lists each model's status", async () => {
     const listed = await reelay(t, 'models');
     expect(listed.code, listed.stderr).toBe(0);

@@ -51,6 +51,21 @@ function fieldDoc(f: FieldSpec): string {
   return `${f.description.en}${facts.length ? ` — ${facts.join('; ')}` : ''}`;
 }
 
+/**
+ * What a model's JSDoc `@deprecated` says when the catalog marks it deprecated or retired (editors strike its name
+ * through): since when, until when, and what to use instead; null for a model in service. Operators who deprecate
+ * a model by configuration are heard at run time (the `Deprecation` header and the generation's warning).
+ */
+export function deprecationOf(m: Pick<ModelEntry, 'lifecycle'>): string | null {
+  const l = m.lifecycle;
+  if (!l || l.status === 'active') return null;
+  const parts = [l.status === 'retired' ? 'Retired: refused with 410 model_retired.' : 'Deprecated.'];
+  if (l.deprecatedAt) parts.push(`Since ${l.deprecatedAt}.`);
+  if (l.status === 'deprecated' && l.shutdownAt) parts.push(`Shuts down ${l.shutdownAt}.`);
+  if (l.replacement) parts.push(`Use ${l.replacement} instead.`);
+  return parts.join(' ');
+}
+
 /** The TypeScript source of every model's input type, unformatted. */
 export function modelTypesSource(models: readonly ModelEntry[]): string {
   const uri = (name: string, prefix: string, what: string) =>
@@ -65,7 +80,13 @@ export function modelTypesSource(models: readonly ModelEntry[]): string {
     ...uriTypes,
   ];
   for (const m of models) {
-    out.push(doc(`Input of ${m.id} (${m.title}, ${m.type}): ${m.description.en}`, ''));
+    const deprecated = deprecationOf(m);
+    out.push(
+      doc(
+        `Input of ${m.id} (${m.title}, ${m.type}): ${m.description.en}${deprecated ? ` @deprecated ${deprecated}` : ''}`,
+        '',
+      ),
+    );
     out.push(`export interface ${typeBase(m.id)}Input {\n`);
     for (const f of m.fields) {
       out.push(doc(fieldDoc(f), '  '), `  ${f.name}${f.required ? '' : '?'}: ${fieldType(f)};\n`);
@@ -75,8 +96,11 @@ export function modelTypesSource(models: readonly ModelEntry[]): string {
   out.push(
     '/** Every model of the catalog, by id: its type and its input. */\nexport interface ModelInputs {\n',
   );
-  for (const m of models)
+  for (const m of models) {
+    const deprecated = deprecationOf(m);
+    if (deprecated) out.push(doc(`@deprecated ${deprecated}`, '  '));
     out.push(`  ${literal(m.id)}: { type: ${literal(m.type)}; input: ${typeBase(m.id)}Input };\n`);
+  }
   out.push('}\n');
   return out.join('');
 }

@@ -3,6 +3,7 @@ import { Assets, type FileAccess } from './assets.ts';
 import { Models, Quotes } from './catalog-calls.ts';
 import { Generations, type RequestOptions } from './generations.ts';
 import { realSleep, Transport } from './transport.ts';
+import { Upstreams } from './upstreams-calls.ts';
 import { Webhooks } from './webhooks.ts';
 
 export interface ClientOptions {
@@ -33,6 +34,8 @@ export interface ReelayClient {
   models: Models;
   assets: Assets;
   webhooks: Webhooks;
+  /** The operator's calls (the client's `apiKey` must be the gateway's admin key). */
+  upstreams: Upstreams;
   account: { get(options?: RequestOptions): Promise<AccountInfo> };
 }
 
@@ -59,6 +62,7 @@ export function buildClient(options: ClientOptions, files: FileAccess | null): R
     models: new Models(t),
     assets: new Assets(t, files),
     webhooks: new Webhooks(options.webhookSecret),
+    upstreams: new Upstreams(t),
     account: { get: (o = {}) => t.json({ method: 'GET', path: '/api/v1/account', signal: o.signal }) },
   };
 }

@@ -7,5 +7,6 @@ export type { CreateOptions, GenerationList, ListParams, RequestOptions } from '
 export type * from './model-inputs.ts';
 export type * from './types.ts';
 export type { TransferProgress, UploadSource } from './upload-body.ts';
+export type { Upstreams, UpstreamsCheckScope } from './upstreams-calls.ts';
 export type { WaitOptions } from './wait-for-generation.ts';
 export { WebhookVerificationError } from './webhooks.ts';

@@ -4,6 +4,8 @@ import type { ModelInputs } from './model-inputs.ts';
 // The objects the API answers with come from the wire contract, type-only: the browser bundle gains no code.
 export type {
   Account,
+  Alert,
+  AlertPage,
   ApiKey,
   ApiKeyList,
   Asset,
@@ -26,6 +28,11 @@ export type {
   ProviderAttempt,
   Quote,
   QuoteResult,
+  UpstreamEndpointCheck,
+  UpstreamFinding,
+  UpstreamPrice,
+  UpstreamRouteCheck,
+  UpstreamsCheckReport,
   Usage,
   WebhookDelivery,
   WebhookDeliveryDetail,

@@ -118,6 +118,14 @@ export const ApiKey = z.strictObject({
     description:
       "How long what its requests store is kept when a request sends no `retention`; null: the server's setting.",
   }),
+  budgetAlertThresholds: z
+    .array(z.number().int().min(1).max(100))
+    .max(10)
+    .meta({
+      description:
+        'The percentages of its daily and monthly budgets at which a `key.budget_threshold` alert is raised, ascending (once per threshold and period); `[80, 100]` unless set, `[]`: none.',
+      examples: [[80, 100]],
+    }),
   createdAt: timestamp,
   lastUsedAt: nullableTimestamp.meta({ description: 'Its last use, recorded at most once a minute.' }),
   revokedAt: nullableTimestamp.meta({ description: 'When it was revoked.' }),

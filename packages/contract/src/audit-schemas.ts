@@ -10,6 +10,7 @@ export const AuditEvent = z.strictObject({
       'key.revoked',
       'key.allowlists_changed',
       'key.retention_changed',
+      'key.alert_thresholds_changed',
       'balance.granted',
       'account.limits_changed',
     ],

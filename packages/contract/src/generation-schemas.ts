@@ -56,7 +56,7 @@ export const Output = z.strictObject({
   ...mediaFacts,
   thumbnailUrl: z.url().optional().meta({
     description:
-      'A small WebP picture of the output (an image scaled down, a frame of a video), at most 320 px a side, from an expiring signed link; absent when it has none or its media is gone.',
+      'A small WebP picture of the output (an image scaled down, a frame of a video), at most 320 px a side, from an expiring signed link (made the first time the link is asked for); absent for audio and when its media is gone.',
   }),
   provenance: ProvenanceState.optional().meta({
     description:

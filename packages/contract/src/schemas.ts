@@ -6,5 +6,6 @@ export * from './audit-schemas.ts';
 export * from './error-schemas.ts';
 export * from './generation-schemas.ts';
 export * from './model-schemas.ts';
+export * from './upstream-check-schemas.ts';
 export * from './webhook-schemas.ts';
 export * from './wire-fields.ts';

@@ -43,6 +43,7 @@ import { LocalRenders } from './store/local-renders.ts';
 import { OpenAiVideosStore } from './store/openai-videos.ts';
 import { databaseReadiness } from './store/readiness.ts';
 import { ReplicateStore } from './store/replicate-predictions.ts';
+import { UpstreamsCheck } from './upstream-check/upstreams-check.ts';
 import { firstBody, WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 import { WebhooksService } from './webhooks/webhooks-service.ts';
 import { DeadlineSweeper } from './worker/deadlines.ts';
@@ -203,6 +204,11 @@ export async function createGateway(
         alerts: new AlertsService(db),
         webhooks: new WebhooksService(db, { secretGraceSeconds: config.webhooks.secretGraceSeconds }),
         operations: new OperationsService(db, providers),
+        upstreamsCheck: new UpstreamsCheck({
+          upstreams: config.upstreams,
+          fetch: outboundFetch as typeof fetch,
+          now: Date.now,
+        }),
         authenticator,
         idempotency: new IdempotencyKeys(db),
         idempotencyLeaseMs: config.limits.idempotencyLeaseMs,
@@ -282,6 +288,7 @@ export async function createGateway(
         publicUrl: config.publicUrl,
         log: http.log,
         metrics,
+        tracing: traces,
         bodyFor: firstBody([
           replicateWebhookBody(replicatePredictions, {
             publicUrl: config.publicUrl,

@@ -39,6 +39,7 @@ describe('upstream settings', () => {
     [{ REELAY_ROUTES: '[' }, 'REELAY_ROUTES must be JSON'],
     [{ REELAY_PROVIDER_COSTS: '{"fal":{"m":{"v":"x"}}}' }, 'REELAY_PROVIDER_COSTS.fal.m.v'],
     [{ REELAY_FAL_KEY: 'k', REELAY_FAL_QUEUE_URL: 'ftp://x' }, 'REELAY_FAL_QUEUE_URL'],
+    [{ REELAY_FAL_KEY: 'k', REELAY_FAL_SCHEMA_URL: 'fal.ai/openapi' }, 'REELAY_FAL_SCHEMA_URL'],
     [{ REELAY_FAL_MAX_CONCURRENT: '0' }, 'REELAY_FAL_MAX_CONCURRENT'],
   ])('refuses %j naming the setting', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
@@ -65,6 +66,7 @@ describe('upstream settings', () => {
       REELAY_FAL_KEY: ' fk ',
       REELAY_FAL_QUEUE_URL: ' https://queue.example.com// ',
       REELAY_FAL_USER_ID: ' user ',
+      REELAY_FAL_API_URL: 'https://api.fal.example.com/',
       REELAY_REPLICATE_API_TOKEN: 'r8',
       REELAY_REPLICATE_WEBHOOK_SECRET: 'whsec_x',
       REELAY_FAL_MAX_CONCURRENT: ' 3 ',
@@ -76,6 +78,8 @@ describe('upstream settings', () => {
       jwksUrl: 'https://rest.alpha.fal.ai/.well-known/jwks.json',
       userId: 'user',
       storageUrl: 'https://rest.fal.ai',
+      schemaUrl: 'https://fal.ai/api/openapi/queue/openapi.json',
+      apiUrl: 'https://api.fal.example.com',
     });
     expect(u.replicate).toEqual({
       token: 'r8',

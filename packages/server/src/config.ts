@@ -131,7 +131,16 @@ export interface Config {
 
 export interface UpstreamsConfig {
   kling: { accessKey: string; secretKey: string; baseUrl: string } | null;
-  fal: { key: string; queueUrl: string; jwksUrl: string; userId: string | null; storageUrl: string } | null;
+  fal: {
+    key: string;
+    queueUrl: string;
+    jwksUrl: string;
+    userId: string | null;
+    storageUrl: string;
+    /** fal's per-endpoint OpenAPI document and its platform (pricing) API, read by the upstreams check. */
+    schemaUrl: string;
+    apiUrl: string;
+  } | null;
   replicate: { token: string; baseUrl: string; webhookSecret: string | null } | null;
   /** model id → ordered provider ids (replaces that model's default route). */
   routes: Record<string, string[]>;
@@ -210,6 +219,8 @@ function upstreams(s: z.output<typeof settings>, env: Env): UpstreamsConfig {
       jwksUrl: fal.REELAY_FAL_JWKS_URL,
       userId: fal.REELAY_FAL_USER_ID,
       storageUrl: fal.REELAY_FAL_STORAGE_URL,
+      schemaUrl: fal.REELAY_FAL_SCHEMA_URL,
+      apiUrl: fal.REELAY_FAL_API_URL,
     },
     replicate: replicate && {
       token: replicate.REELAY_REPLICATE_API_TOKEN,

@@ -88,6 +88,31 @@ describe.each(DATABASES)('the audit log on %s', (kind) => {
     ]);
   });
 
+  it('records what each of two changes at once replaced: one after the other, never both from the same row', async () => {
+    const account = await t.api('POST', '/api/v1/admin/accounts', { name: 'Raced' }, admin);
+    const id = account.json.id as string;
+    const changes = await Promise.all(
+      [5, 7, 9].map((n) =>
+        t.api('PATCH', `/api/v1/admin/accounts/${id}`, { maxConcurrentGenerations: n }, admin),
+      ),
+    );
+    for (const c of changes) expect(c.status, c.text).toBe(200);
+    const events = (await audit(`?accountId=${id}&action=account.limits_changed`)).json.data.reverse();
+    const steps = events.map(
+      (e: {
+        details: {
+          before: { maxConcurrentGenerations: number | null };
+          after: { maxConcurrentGenerations: number };
+        };
+      }) => [e.details.before.maxConcurrentGenerations, e.details.after.maxConcurrentGenerations],
+    );
+    expect(steps).toHaveLength(3);
+    // A chain: each change's "before" is the one committed before it.
+    expect(steps[0][0]).toBeNull();
+    for (let i = 1; i < steps.length; i++) expect(steps[i][0]).toBe(steps[i - 1][1]);
+    expect(steps.map((s: number[]) => s[1]).sort()).toEqual([5, 7, 9]);
+  });
+
   it('records nothing for a change that did not happen', async () => {
     const before = (await audit('?limit=1')).json.data[0].id;
     expect((await t.api('POST', '/api/v1/admin/keys/key_none/revoke', undefined, admin)).status).toBe(404);

@@ -8,7 +8,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { openPglite } from '../src/db/pglite-database.ts';
 import { pgliteTemplate, templateName } from '../src/db/pglite-template.ts';
-import { claimJob, msUntilNextJob, rescheduleJob } from '../src/store/jobs.ts';
+import { claimJob, claimNextJob, msUntilNextJob, rescheduleJob } from '../src/store/jobs.ts';
 import { capture, getBalance, grant, hold } from '../src/store/ledger.ts';
 import { createPostgresDatabase, DATABASES, type DatabaseKind, onPostgres } from './databases.ts';
 
@@ -98,6 +98,39 @@ describe.each(DATABASES)('database on %s', (kind) => {
     const wait = await msUntilNextJob(db);
     expect(wait).toBeGreaterThan(4000);
     expect(wait).toBeLessThanOrEqual(5000);
+    // A look that finds nothing says, in its own statement, when the next job is due.
+    const none = await claimNextJob(db, 'w7', 30);
+    expect(none.generation).toBeNull();
+    expect(none.moreDue).toBe(false);
+    expect(none.msUntilNext).toBeGreaterThan(4000);
+    expect(none.msUntilNext).toBeLessThanOrEqual(5000);
+  });
+
+  it('says with a claim whether another job is due, and without one when the next is', async () => {
+    for (const id of ['gen_m1', 'gen_m2', 'gen_m3']) {
+      await db.query(
+        `INSERT INTO generations (id, account_id, key_id, run_mode, type, model, mode, variant, status, input, quote, hold_milli)
+         VALUES ($1, 'acct_a', 'key_a', 'test', 'video', 'm', 'text_to_video', 'v', 'queued', '{}', '{}', 0)`,
+        [id],
+      );
+    }
+    await db.query(`DELETE FROM jobs`);
+    await db.query(`INSERT INTO jobs (generation_id) VALUES ('gen_m1'), ('gen_m2')`);
+    await db.query(`INSERT INTO jobs (generation_id, run_at) VALUES ('gen_m3', now() + interval '1 hour')`);
+    const first = await claimNextJob(db, 'w1', 30);
+    expect(first.generation?.id).toBe('gen_m1');
+    expect(first).toMatchObject({ moreDue: true, msUntilNext: null });
+    const second = await claimNextJob(db, 'w2', 30);
+    expect(second.generation?.id).toBe('gen_m2');
+    // gen_m3 is not due for an hour: nobody else needs to look.
+    expect(second.moreDue).toBe(false);
+    const third = await claimNextJob(db, 'w3', 30);
+    expect(third.generation).toBeNull();
+    // The next is the first claimed job's lease running out, 30 s on.
+    expect(third.msUntilNext).toBeGreaterThan(25_000);
+    expect(third.msUntilNext).toBeLessThanOrEqual(30_000);
+    await db.query(`DELETE FROM jobs`);
+    expect(await claimNextJob(db, 'w4', 30)).toEqual({ generation: null, moreDue: false, msUntilNext: null });
   });
 
   it('reads back every value written as an SQL literal, and runs a script all or nothing', async () => {

@@ -101,6 +101,34 @@ describe.each(DATABASES)('local renders on %s', (kind) => {
     await db.query('DELETE FROM jobs');
   });
 
+  it('makes the local generation waiting longest for a slot due when a slot is freed without a run’s end', async () => {
+    const waiting = async (dueInSeconds: number) => {
+      const g = await generation();
+      await db.query(`UPDATE generations SET provider = 'local', operation = '{}' WHERE id = $1`, [
+        g.generationId,
+      ]);
+      await db.query(
+        `INSERT INTO jobs (generation_id, run_at) VALUES ($1, now() + make_interval(secs => $2::float8))`,
+        [g.generationId, dueInSeconds],
+      );
+      return g;
+    };
+    const first = await waiting(10);
+    const second = await waiting(20);
+    const due = async () =>
+      (
+        await db.query<{ generation_id: string }>(
+          'SELECT generation_id FROM jobs WHERE run_at <= clock_timestamp() ORDER BY generation_id',
+        )
+      ).map((r) => r.generation_id);
+    expect(await due()).toEqual([]);
+    await renders.slotFreed();
+    expect(await due()).toEqual([first.generationId]);
+    await renders.slotFreed();
+    expect(await due()).toEqual([first.generationId, second.generationId].sort());
+    await db.query('DELETE FROM jobs');
+  });
+
   it('takes over a run whose lease lapsed, once, and marks it lost', async () => {
     const g = await generation();
     await renders.claim({ ...g, owner: 'dead', leaseMs: LAPSED });

@@ -93,6 +93,7 @@ function gaps(doc: Doc, routes: readonly ClassifiedRoute[]): string[] {
       '400',
       ...(route.access === 'key' ? ['401', '429'] : []),
       ...(route.access === 'admin' ? ['401', '403'] : []),
+      ...(route.access === 'metrics' ? ['401'] : []),
       ...(BODY_METHODS.has(route.method) || op.requestBody ? ['413'] : []),
     ];
     for (const status of needed) if (!statuses.includes(status)) out.push(`${name}: no ${status} answer`);
@@ -110,19 +111,28 @@ function gaps(doc: Doc, routes: readonly ClassifiedRoute[]): string[] {
     }
     const security = JSON.stringify(op.security ?? doc.security);
     const wanted = JSON.stringify(
-      route.access === 'key' ? [{ apiKey: [] }] : route.access === 'admin' ? [{ adminKey: [] }] : [],
+      route.access === 'key'
+        ? [{ apiKey: [] }]
+        : route.access === 'admin'
+          ? [{ adminKey: [] }]
+          : route.access === 'metrics'
+            ? [{ metricsToken: [] }]
+            : [],
     );
     if (security !== wanted) out.push(`${name}: security ${security}, not ${wanted}`);
   }
   return out;
 }
 
+const METRICS_TOKEN = 'openapi-test-metrics-token';
+
 describe('OpenAPI document', () => {
   let t: TestGateway;
   // biome-ignore lint/suspicious/noExplicitAny: the document is read as plain JSON.
   let doc: any;
   beforeAll(async () => {
-    t = await startGateway('pglite');
+    // Metrics on, so `/metrics` is served and must be documented like every other route.
+    t = await startGateway('pglite', { REELAY_METRICS_TOKEN: METRICS_TOKEN });
     doc = (await t.api('GET', '/openapi.json', undefined, { authorization: '' })).json;
   });
   afterAll(async () => {
@@ -170,6 +180,7 @@ describe('OpenAPI document', () => {
       'GET /readyz',
       'GET /openapi.json',
       'GET /docs',
+      'GET /metrics',
     ]) {
       expect(patterns).toContain(route);
     }
@@ -189,6 +200,8 @@ describe('OpenAPI document', () => {
     delete broken.paths['/api/v1/keys'].post.responses['201'].headers['Idempotent-Replayed'];
     broken.paths['/api/v1/admin/keys/{id}/revoke'].post.security = [];
     broken.paths['/api/v1/account'].get.security = [];
+    broken.paths['/metrics'].get.security = [];
+    delete broken.paths['/metrics'].get.responses['401'];
     broken.paths['/nowhere'] = { get: broken.paths['/healthz'].get };
     expect(gaps(broken, routes).sort()).toEqual(
       [
@@ -201,6 +214,8 @@ describe('OpenAPI document', () => {
         'POST /api/v1/keys: 201 without Idempotent-Replayed',
         'POST /api/v1/admin/keys/{id}/revoke: security [], not [{"adminKey":[]}]',
         'GET /api/v1/account: security [], not [{"apiKey":[]}]',
+        'GET /metrics: no 401 answer',
+        'GET /metrics: security [], not [{"metricsToken":[]}]',
         'GET /nowhere: documented but not served',
       ].sort(),
     );
@@ -220,6 +235,19 @@ describe('OpenAPI document', () => {
       ]);
     }
     expect(doc.components.securitySchemes.adminKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('documents /metrics as served: its token scheme, its text answer and its 401', async () => {
+    const op = doc.paths['/metrics'].get;
+    expect(op.security).toEqual([{ metricsToken: [] }]);
+    expect(doc.components.securitySchemes.metricsToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '404']);
+    const scrape = await t.api('GET', '/metrics', undefined, { authorization: `Bearer ${METRICS_TOKEN}` });
+    expect(scrape.status).toBe(200);
+    const type = scrape.headers.get('content-type') ?? '';
+    expect(Object.keys(op.responses['200'].content)).toEqual([type.replace(/;\s*charset=.*$/, '')]);
+    const refused = await t.api('GET', '/metrics', undefined, { authorization: 'Bearer wrong' });
+    expect(refused.status).toBe(401);
   });
 
   it('describes real answers: a quote, a generation, a model list and a 422', async () => {

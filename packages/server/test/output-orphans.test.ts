@@ -62,11 +62,11 @@ describe('a worker killed between storing an output and recording it', () => {
     await exited(first);
     expect(first.signalCode).toBe('SIGKILL');
 
-    // The output and its thumbnail went into storage, and no row names them: the generation is not succeeded.
+    // The output went into storage (its thumbnail is made only when asked for), and no row names it: the
+    // generation is not succeeded.
     const storage = join(dataDir, 'storage');
     const orphans = await filesUnder(storage);
-    expect(orphans).toHaveLength(2);
-    expect(orphans.filter((f) => f.endsWith('.thumb.webp'))).toHaveLength(1);
+    expect(orphans).toHaveLength(1);
 
     const second = await startProcess(
       { ...env, REELAY_ORPHAN_GRACE_SECONDS: '1', REELAY_ASSET_SWEEP_SECONDS: '1' },
@@ -83,18 +83,16 @@ describe('a worker killed between storing an output and recording it', () => {
     const outputs = final.json.outputs as { uri: string }[];
     expect(outputs).toHaveLength(1);
 
-    // Within a few sweeps only the output the generation names and its thumbnail are left, and nothing in the
-    // renders folder.
+    // Within a few sweeps only the output the generation names is left, and nothing in the renders folder.
     const named = outputs[0]?.uri.replace('asset://', '') ?? '';
     let left: string[] = [];
     for (let i = 0; i < 100; i++) {
       left = await filesUnder(storage);
-      if (left.length === 2 && !orphans.some((f) => left.includes(f))) break;
+      if (left.length === 1 && !orphans.some((f) => left.includes(f))) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect(left).toHaveLength(2);
+    expect(left).toHaveLength(1);
     for (const file of left) expect(file).toContain(named);
-    expect(left.filter((f) => f.endsWith('.thumb.webp'))).toHaveLength(1);
     for (const orphan of orphans) expect(left).not.toContain(orphan);
     expect(await filesUnder(join(dataDir, 'renders'))).toEqual([]);
     const ledger = await call('GET', '/api/v1/account');

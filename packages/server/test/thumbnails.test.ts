@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssetSweeper } from '../src/assets/asset-sweeper.ts';
@@ -15,9 +16,19 @@ const video = {
 
 describe.each(DATABASES)('output thumbnails on %s', (kind) => {
   let t: TestGateway;
+  /** The gateway's log lines (warnings and above). */
+  const lines: string[] = [];
 
   beforeAll(async () => {
-    t = await startGateway(kind, { REELAY_MAX_CONCURRENT_GENERATIONS: '100' });
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
+    t = await startGateway(kind, { REELAY_MAX_CONCURRENT_GENERATIONS: '100' }, () => ({
+      logger: { level: 'warn', stream },
+    }));
   });
   afterAll(async () => {
     await t?.stop();
@@ -54,11 +65,14 @@ describe.each(DATABASES)('output thumbnails on %s', (kind) => {
     return sharp(bytes).metadata();
   }
 
-  it('makes a WebP thumbnail of an image output and serves it from its signed link', async () => {
+  it('makes a WebP thumbnail of an image output when its signed link is first asked for, and serves it', async () => {
     const g = await generate(image);
     const output = g.outputs[0];
     expect(typeof output.thumbnailUrl).toBe('string');
     expect(new URL(output.thumbnailUrl).searchParams.get('variant')).toBe('thumbnail');
+    const assetId = output.uri.slice('asset://'.length);
+    // Not made while the output was stored: the generation never waits for it.
+    expect((await storedFiles()).has(`${assetId}.thumb.webp`)).toBe(false);
     const meta = await fetchThumbnail(output.thumbnailUrl);
     expect(meta.format).toBe('webp');
     expect(Math.max(meta.width ?? 0, meta.height ?? 0)).toBeLessThanOrEqual(320);
@@ -66,8 +80,48 @@ describe.each(DATABASES)('output thumbnails on %s', (kind) => {
     // Scaled down keeping the output's shape.
     const ratio = output.width / output.height;
     expect(Math.abs((meta.width ?? 0) / (meta.height ?? 1) - ratio)).toBeLessThan(0.05);
-    const assetId = output.uri.slice('asset://'.length);
     expect((await storedFiles()).has(`${assetId}.thumb.webp`)).toBe(true);
+    const row = await t.gateway.db.query<{ thumbnail_key: string }>(
+      'SELECT thumbnail_key FROM assets WHERE id = $1',
+      [assetId],
+    );
+    expect(row[0]?.thumbnail_key).toBe(`acct_dev/${assetId}.thumb.webp`);
+  });
+
+  it('serves requests that come at once for a thumbnail not yet made the same bytes', async () => {
+    const g = await generate(image);
+    const link = local(g.outputs[0].thumbnailUrl);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => fetch(link)));
+    const bodies = await Promise.all(answers.map(async (r) => Buffer.from(await r.arrayBuffer())));
+    expect(answers.map((r) => r.status)).toEqual(Array(6).fill(200));
+    for (const body of bodies) expect(body.equals(bodies[0] as Buffer)).toBe(true);
+    expect((await sharp(bodies[0]).metadata()).format).toBe('webp');
+    // Later requests read the stored file.
+    const again = await fetch(link);
+    expect(Buffer.from(await again.arrayBuffer()).equals(bodies[0] as Buffer)).toBe(true);
+  });
+
+  it('answers 404 for an output whose thumbnail cannot be made, and the generation is not touched', async () => {
+    const g = await generate(image);
+    const assetId = g.outputs[0].uri.slice('asset://'.length);
+    // The stored file is no longer a picture sharp can read.
+    const row = await t.gateway.db.query<{ storage_key: string }>(
+      'SELECT storage_key FROM assets WHERE id = $1',
+      [assetId],
+    );
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(t.dataDir, 'storage', row[0]?.storage_key ?? ''), 'not a picture');
+    // Requests at once share one making, and a making that failed is not tried again: one warning in all.
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => fetch(local(g.outputs[0].thumbnailUrl))),
+    );
+    expect(answers.map((r) => r.status)).toEqual([404, 404, 404, 404]);
+    expect((await (answers[0] as Response).json()).error.code).toBe('not_found');
+    expect((await fetch(local(g.outputs[0].thumbnailUrl))).status).toBe(404);
+    const warnings = lines.filter((l) => l.includes(assetId) && l.includes('could not make the thumbnail'));
+    expect(warnings).toHaveLength(1);
+    const after = await t.api('GET', `/api/v1/generations/${g.id}`);
+    expect(after.json.status).toBe('succeeded');
   });
 
   it('makes a thumbnail of a video output from one of its frames', async () => {
@@ -107,6 +161,7 @@ describe.each(DATABASES)('output thumbnails on %s', (kind) => {
   it('deletes the thumbnail with the generation’s media, and no longer links to it', async () => {
     const g = await generate(image);
     const assetId = g.outputs[0].uri.slice('asset://'.length);
+    await fetchThumbnail(g.outputs[0].thumbnailUrl);
     expect((await storedFiles()).has(`${assetId}.thumb.webp`)).toBe(true);
     const deleted = await t.api('DELETE', `/api/v1/generations/${g.id}`);
     expect(deleted.status, deleted.text).toBe(200);
@@ -118,6 +173,8 @@ describe.each(DATABASES)('output thumbnails on %s', (kind) => {
   it('deletes the thumbnail with the asset', async () => {
     const g = await generate(image);
     const assetId = g.outputs[0].uri.slice('asset://'.length);
+    await fetchThumbnail(g.outputs[0].thumbnailUrl);
+    expect((await storedFiles()).has(`${assetId}.thumb.webp`)).toBe(true);
     const deleted = await t.api('DELETE', `/api/v1/assets/${assetId}`);
     expect(deleted.status, deleted.text).toBe(204);
     expect((await storedFiles()).has(`${assetId}.thumb.webp`)).toBe(false);
@@ -126,6 +183,7 @@ describe.each(DATABASES)('output thumbnails on %s', (kind) => {
   it('the sweeper keeps a referenced thumbnail, removes an orphan one, and expires one with its asset', async () => {
     const g = await generate(image);
     const assetId = g.outputs[0].uri.slice('asset://'.length);
+    await fetchThumbnail(g.outputs[0].thumbnailUrl);
     const storage = new LocalStorage(join(t.dataDir, 'storage'));
     const sweeper = new AssetSweeper(t.gateway.db, storage, {
       retentionHours: 0,

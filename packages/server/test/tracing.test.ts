@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,20 +32,42 @@ describe.each(DATABASES)('traces of one generation on the local renderer, on %s'
   const exporter = new InMemorySpanExporter();
   const lines: Record<string, unknown>[] = [];
   let t: TestGateway;
+  /** A webhook receiver on loopback that answers 503 to each delivery's first attempt and 204 to the next. */
+  let receiver: Server;
+  const attempted = new Set<string>();
   beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const id = String(req.headers['webhook-id']);
+        res.writeHead(attempted.has(id) ? 204 : 503).end();
+        attempted.add(id);
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const stream = new Writable({
       write(chunk, _encoding, done) {
         for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
         done();
       },
     });
-    t = await startGateway(kind, {}, () => ({
-      tracing: otelTracing(new SimpleSpanProcessor({ exporter }), 'reelay-test'),
-      logger: { level: 'info', stream },
-    }));
+    t = await startGateway(
+      kind,
+      {
+        REELAY_FETCH_ALLOW_HTTP: 'on',
+        REELAY_FETCH_ALLOW_PRIVATE: 'on',
+        REELAY_WEBHOOK_BACKOFF_MS: '20',
+        REELAY_WEBHOOK_BACKOFF_MAX_MS: '50',
+      },
+      () => ({
+        tracing: otelTracing(new SimpleSpanProcessor({ exporter }), 'reelay-test'),
+        logger: { level: 'info', stream },
+      }),
+    );
   });
   afterAll(async () => {
     await t?.stop();
+    await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
   });
 
   it('runs from the create through every worker step to the provider calls and the stored output', async () => {
@@ -91,6 +115,59 @@ describe.each(DATABASES)('traces of one generation on the local renderer, on %s'
       (l) => l.msg === 'request completed' && (l.req as { method?: string })?.method === 'POST',
     );
     expect(line?.traceId).toBe(traceId);
+  });
+
+  it('traces each webhook delivery attempt as a child of its generation’s create, without its URL', async () => {
+    const { port } = receiver.address() as AddressInfo;
+    const webhookUrl = `http://127.0.0.1:${port}/hooks?token=query-secret-7`;
+    const created = await t.api('POST', '/api/v1/generations', { ...REQUEST, webhookUrl });
+    expect(created.status, created.text).toBe(202);
+    const id = created.json.id as string;
+    expect((await waitForFinal(t, id)).json.status).toBe('succeeded');
+
+    const isDelivery = (s: ReadableSpan) =>
+      s.name === 'webhook.deliver' && s.attributes['reelay.generation_id'] === id;
+    const spans = await finishedWhen(exporter, (all) =>
+      all.some(
+        (s) =>
+          isDelivery(s) &&
+          s.attributes['reelay.event_type'] === 'generation.succeeded' &&
+          s.attributes['reelay.outcome'] === 'succeeded',
+      ),
+    );
+    const create = spans.find(
+      (s) => s.name === 'generation.create' && s.attributes['reelay.generation_id'] === id,
+    );
+    expect(create).toBeDefined();
+    const deliveries = spans.filter(isDelivery);
+    expect(deliveries.length).toBeGreaterThanOrEqual(2);
+    for (const span of deliveries) {
+      expect(span.spanContext().traceId).toBe(create?.spanContext().traceId);
+      expect(parentOf(span)).toBe(create?.spanContext().spanId);
+      expect(span.attributes['reelay.delivery_id']).toMatch(/^msg_/);
+      // Neither the URL (nor its query) nor anything signed is on the span.
+      const values = JSON.stringify(span.attributes);
+      expect(values).not.toContain('query-secret-7');
+      expect(values).not.toContain(String(port));
+      expect(values).not.toContain('whsec_');
+    }
+    // The succeeded event's delivery: refused once (503, to be retried), then taken (204) on the second attempt.
+    const succeeded = deliveries.filter((s) => s.attributes['reelay.event_type'] === 'generation.succeeded');
+    const byAttempt = (n: number) => succeeded.find((s) => s.attributes['reelay.attempt'] === n);
+    expect(byAttempt(1)?.attributes).toMatchObject({
+      'http.response.status_code': 503,
+      'reelay.outcome': 'retrying',
+    });
+    expect(byAttempt(2)?.attributes).toMatchObject({
+      'http.response.status_code': 204,
+      'reelay.outcome': 'succeeded',
+      'reelay.delivery_id': byAttempt(1)?.attributes['reelay.delivery_id'],
+    });
+    const listed = await t.api('GET', `/api/v1/webhooks/deliveries?limit=100`);
+    const ids = listed.json.data
+      .filter((d: { generationId: string }) => d.generationId === id)
+      .map((d: { id: string }) => d.id);
+    expect(ids).toContain(byAttempt(2)?.attributes['reelay.delivery_id']);
   });
 
   it('puts the trace id beside requestId in error answers', async () => {

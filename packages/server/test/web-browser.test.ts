@@ -455,6 +455,54 @@ describe('web pages in Chromium', () => {
     expect(await provenance.getAttribute('data-provenance')).toBe('sidecar');
     expect(await provenance.textContent()).toBe('C2PA sidecar');
 
+    // Alerts: none yet; then a key with a daily budget of 2.5 tokens makes a 2-token image, which brings its spend
+    // to 80 % of the budget, and after a reload the alert is listed with when, what and the key's numbers.
+    await expect.poll(() => page.locator('[data-alerts]').textContent(), WAIT).toBe('No alerts yet.');
+    const budgeted = await t.api('POST', '/api/v1/keys', { name: 'budgeted', dailyTokens: 2.5 });
+    expect(budgeted.status, budgeted.text).toBe(201);
+    const spending = await t.api(
+      'POST',
+      '/api/v1/generations',
+      { type: 'image', model: 'nano-banana', input: { prompt: 'spend most of the budget' } },
+      { authorization: `Bearer ${budgeted.json.key}` },
+    );
+    expect(spending.status, spending.text).toBe(202);
+    expect(spending.json.quote.tokens).toBe(2);
+    await page.reload();
+    const alert = page.locator('[data-alerts] tr[data-alert-type="key.budget_threshold"]');
+    await expect.poll(() => alert.count(), WAIT).toBe(1);
+    const listed = (await t.api('GET', '/api/v1/alerts')).json.data[0];
+    expect(listed).toMatchObject({ type: 'key.budget_threshold', percent: 80, keyId: budgeted.json.id });
+    expect(await alert.getAttribute('data-alert')).toBe(String(listed.id));
+    const cells = await alert.locator('td').allTextContents();
+    expect(cells[0]).toBe(await page.evaluate((iso) => new Date(iso).toLocaleString('en'), listed.createdAt));
+    expect(cells[1]).toBe('80 % of a key’s daily budget');
+    const today = await page.evaluate(
+      (iso) => new Date(iso).toLocaleDateString('en', { timeZone: 'UTC' }),
+      listed.periodStart,
+    );
+    expect(cells[2]).toBe(`Key ${budgeted.json.id}: 2 of 2.5 tokens spent in the period from ${today}`);
+    expect(await alert.locator('time').getAttribute('datetime')).toBe(listed.createdAt);
+
+    // A generation whose upstream outcome is being settled says so under its status, with the reason as tooltip.
+    const settling = {
+      code: 'upstream_unreachable',
+      message: 'The upstream cannot be reached; it is asked again until it answers.',
+      since: new Date().toISOString(),
+    };
+    await t.gateway.db.query('UPDATE generations SET reconciling = $2::jsonb WHERE id = $1', [
+      spending.json.id,
+      JSON.stringify(settling),
+    ]);
+    await page.reload();
+    const note = page.locator(`tr[data-generation="${spending.json.id}"] [data-reconciling]`);
+    await expect.poll(() => note.count(), WAIT).toBe(1);
+    expect(await note.textContent()).toBe('settling with the upstream');
+    expect(await note.getAttribute('data-reconciling')).toBe('upstream_unreachable');
+    expect(await note.getAttribute('title')).toBe(settling.message);
+    expect(await row.locator('[data-reconciling]').count()).toBe(0);
+    await t.gateway.db.query('UPDATE generations SET reconciling = NULL WHERE id = $1', [spending.json.id]);
+
     const account = await t.api('GET', '/api/v1/account');
     expect(await page.locator('[data-balance="available"]').textContent()).toBe(
       `${new Intl.NumberFormat('en', { maximumFractionDigits: 3 }).format(account.json.tokens.available)} tokens`,
@@ -556,6 +604,17 @@ describe('web pages in Chromium', () => {
     await page.click('[data-signin] button[type=submit]');
     await expect.poll(() => page.locator('[data-keys] tr').count(), WAIT).toBeGreaterThanOrEqual(1);
     await expect.poll(() => page.locator('[data-generations] tr').count(), WAIT).toBeGreaterThanOrEqual(1);
+    // The alert of the dashboard test, in Russian.
+    await expect
+      .poll(
+        () => page.locator('[data-alerts] tr[data-alert-type="key.budget_threshold"] td').allTextContents(),
+        WAIT,
+      )
+      .toEqual([
+        expect.any(String),
+        '80 % дневного бюджета ключа',
+        expect.stringMatching(/^Ключ key_\w+: израсходовано 2 из 2,5 токена за период с /),
+      ]);
     expect(await spill()).toBe(0);
     // The usage caption agrees in number with both counts, in Russian's three plural forms.
     const usage = (await t.api('GET', '/api/v1/usage?groupBy=day')).json as {

@@ -8,6 +8,12 @@ const number = (name: string) => (raw: string) => {
     throw new CliError(`--${name} must be a number; got "${raw}"`);
   return n;
 };
+/** A comma-separated list of percentages (`50,80,100`); the gateway checks their range. */
+const percentages = (name: string) => (raw: string) =>
+  raw
+    .split(',')
+    .filter((part) => part.trim() !== '')
+    .map((part) => number(name)(part.trim()));
 const defined = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 const id = encodeURIComponent;
@@ -71,12 +77,23 @@ export function adminCommands(program: Command): void {
     .option('--name <name>', 'a label')
     .option('--daily-tokens <n>', 'budget per UTC day', number('daily-tokens'))
     .option('--monthly-tokens <n>', 'budget per UTC month', number('monthly-tokens'))
+    .option(
+      '--alert-thresholds <percents>',
+      'percentages of a budget that raise an alert, comma-separated (default 80,100; "" for none)',
+      percentages('alert-thresholds'),
+    )
     .action(async (accountId: string, o, command: Command) => {
       const { ctx, call } = api(command);
       const r = await call(
         'POST',
         `/api/v1/admin/accounts/${id(accountId)}/keys`,
-        defined({ mode: o.mode, name: o.name, dailyTokens: o.dailyTokens, monthlyTokens: o.monthlyTokens }),
+        defined({
+          mode: o.mode,
+          name: o.name,
+          dailyTokens: o.dailyTokens,
+          monthlyTokens: o.monthlyTokens,
+          budgetAlertThresholds: o.alertThresholds,
+        }),
       );
       ctx.print(r, `created ${r.mode} key ${r.id}; it is shown only now:\n\n  ${r.key}\n`);
     });

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { adminActor } from '../audit/audit-service.ts';
 import { ApiError } from '../errors.ts';
+import { UPSTREAM_IDS } from '../providers/upstream-ids.ts';
+import { hostedModels } from '../providers/upstream-models.ts';
 import { keyRetention } from '../retention/parse-retention.ts';
+import type { CheckScope } from '../upstream-check/upstreams-check.ts';
 import { adminDeliveryJson, type DeliveryState } from '../webhooks/webhook-deliveries.ts';
 import type { ApiDeps } from './deps.ts';
 import { keySettings } from './keys-routes.ts';
@@ -39,6 +42,34 @@ const textParam = (q: Record<string, unknown>, name: string): string | null => {
   return v;
 };
 
+/** An optional list of names in a body, each one of `known`; null when it is not sent. */
+function namesParam(body: Record<string, unknown>, name: string, known: readonly string[]): string[] | null {
+  const v = body[name];
+  if (v === undefined || v === null) return null;
+  if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string')) {
+    throw invalid(name, `${name} must be a non-empty list of names.`);
+  }
+  const unknown = v.filter((x) => !known.includes(x));
+  if (unknown.length > 0) {
+    throw invalid(name, `${name} names ${unknown.join(', ')}, which is not one of ${known.join(', ')}.`);
+  }
+  return v;
+}
+
+/** The scope of an upstreams check from its body: `{models?, upstreams?}`, each a list of names. */
+function checkScope(raw: unknown): CheckScope {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('body', 'The body must be a JSON object.');
+  const body = raw as Record<string, unknown>;
+  const extra = Object.keys(body).filter((k) => k !== 'models' && k !== 'upstreams');
+  if (extra.length > 0)
+    throw invalid(extra[0] ?? 'body', `${extra[0]} is not a field; send models and upstreams.`);
+  const hosted = hostedModels();
+  const models = namesParam(body, 'models', [...new Set(hosted.map((h) => h.model))]);
+  const upstreams = namesParam(body, 'upstreams', UPSTREAM_IDS);
+  return { ...(models ? { models } : {}), ...(upstreams ? { upstreams } : {}) };
+}
+
 const DELIVERY_STATES: readonly DeliveryState[] = ['pending', 'succeeded', 'failed'];
 
 /**
@@ -60,6 +91,11 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.get('/api/v1/admin/queue', async () => deps.operations.queue());
+
+  // Reads every route's upstream schema now (no body: every route), so it is a POST: nothing is cached.
+  app.post('/api/v1/admin/upstreams/check', async (request) =>
+    deps.upstreamsCheck.run(checkScope(request.body)),
+  );
 
   app.get('/api/v1/admin/webhooks/deliveries', async (request) => {
     const q = request.query as Record<string, unknown>;
@@ -157,6 +193,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
       allowedModels?: string[] | null;
       allowedProviders?: string[] | null;
       defaultRetention?: unknown;
+      budgetAlertThresholds?: unknown;
     };
   }>(
     '/api/v1/admin/accounts/:id/keys',
@@ -190,6 +227,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
           allowedModels: b.allowedModels,
           allowedProviders: b.allowedProviders,
           retentionSeconds,
+          budgetAlertThresholds: b.budgetAlertThresholds,
         },
         adminActor(request.ip),
       );
@@ -207,7 +245,12 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.patch<{
     Params: { id: string };
-    Body: { allowedModels?: string[] | null; allowedProviders?: string[] | null; defaultRetention?: unknown };
+    Body: {
+      allowedModels?: string[] | null;
+      allowedProviders?: string[] | null;
+      defaultRetention?: unknown;
+      budgetAlertThresholds?: unknown;
+    };
   }>(
     '/api/v1/admin/keys/:id',
     {

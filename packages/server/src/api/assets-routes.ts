@@ -80,9 +80,12 @@ export function assetsRoutes(app: FastifyInstance, deps: ApiDeps): void {
   }>('/files/:id', async (request, reply) => {
     const { expires, signature, variant } = request.query;
     const asset = await deps.assets.fromSignedUrl(request.params.id, expires, signature, variant);
-    if (variant === 'thumbnail' && asset.thumbnailKey !== null) {
-      // Served by the gateway on every driver (a few kilobytes), so pages that allow only their own origin show it.
-      const key = asset.thumbnailKey;
+    if (variant === 'thumbnail') {
+      // Made the first time it is asked for; served by the gateway on every driver (a few kilobytes), so pages that
+      // allow only their own origin show it.
+      const key = await deps.assets.thumbnailOf(asset);
+      if (key === null)
+        throw new ApiError('not_found', 404, `No thumbnail could be made of asset ${asset.id}.`);
       return reply
         .header('content-type', THUMBNAIL_MEDIA_TYPE)
         .header('cache-control', 'private, max-age=300')

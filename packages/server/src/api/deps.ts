@@ -16,6 +16,7 @@ import type { MetricsScrape } from '../observability/observability.ts';
 import type { Tracing } from '../observability/tracing.ts';
 import type { OperationsService } from '../operations/operations-service.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
+import type { UpstreamsCheck } from '../upstream-check/upstreams-check.ts';
 import type { WebhooksService } from '../webhooks/webhooks-service.ts';
 import type { IdempotencyStore } from './idempotency.ts';
 
@@ -35,6 +36,8 @@ export interface ApiDeps {
   webhooks: WebhooksService;
   /** Provider health and the work queue, over every account (the operator's console). */
   operations: OperationsService;
+  /** Each route's mapping against its upstream's published schema and price (`POST /api/v1/admin/upstreams/check`). */
+  upstreamsCheck: UpstreamsCheck;
   /** Bearer key → principal, with the key's rate counted. */
   authenticator: Authenticator;
   /** Where `Idempotency-Key`s and their answers are kept. */

@@ -15,11 +15,17 @@ const allowlist = {
 const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] };
 /** Seconds or an ISO-8601 duration, checked by `keyRetention` (which names the field in its 422). */
 const retention = { anyOf: [{ type: 'number' }, { type: 'string', maxLength: 40 }, { type: 'null' }] };
+/**
+ * A key's budget alert percentages: the type and a bound on the size here, the values checked by the service
+ * (`checkBudgetAlertThresholds`, whose 422 names the field).
+ */
+const alertThresholds = { type: ['array', 'null'], maxItems: 100 };
 /** What a key's create and change bodies may set beside its name, mode and budgets (self-service and admin alike). */
 export const keySettings = {
   allowedModels: allowlist,
   allowedProviders: allowlist,
   defaultRetention: retention,
+  budgetAlertThresholds: alertThresholds,
 };
 
 const testOnly = (param?: string) =>
@@ -66,6 +72,7 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
       allowedModels?: string[] | null;
       allowedProviders?: string[] | null;
       defaultRetention?: unknown;
+      budgetAlertThresholds?: unknown;
     };
   }>(
     '/api/v1/keys',
@@ -101,6 +108,7 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
           allowedModels: b.allowedModels,
           allowedProviders: b.allowedProviders,
           retentionSeconds,
+          budgetAlertThresholds: b.budgetAlertThresholds,
         },
         keyActor(p.keyId, request.ip),
       );
@@ -108,11 +116,16 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
   );
 
-  // Changes a key's allowlists and default retention, under the rules of revoking one (a test key changes test keys
+  // Changes a key's allowlists, default retention and budget alert thresholds, under the rules of revoking one (a test key changes test keys
   // only, and a key with a budget or an allowlist changes none).
   app.patch<{
     Params: { id: string };
-    Body: { allowedModels?: string[] | null; allowedProviders?: string[] | null; defaultRetention?: unknown };
+    Body: {
+      allowedModels?: string[] | null;
+      allowedProviders?: string[] | null;
+      defaultRetention?: unknown;
+      budgetAlertThresholds?: unknown;
+    };
   }>(
     '/api/v1/keys/:id',
     {

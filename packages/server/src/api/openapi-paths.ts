@@ -70,6 +70,22 @@ const DEFAULT_RETENTION: Schema = {
   ],
 };
 
+/** A key's `budgetAlertThresholds`, as create and change take them. */
+const BUDGET_ALERT_THRESHOLDS: Schema = {
+  description:
+    'The percentages of its daily and monthly budgets at which a `key.budget_threshold` alert is raised, once per threshold and period: at most 10 unique whole percentages from 1 to 100 (`[]`: none); `null` or absent at create: `[80, 100]`.',
+  anyOf: [
+    {
+      type: 'array',
+      maxItems: 10,
+      uniqueItems: true,
+      items: { type: 'integer', minimum: 1, maximum: 100 },
+      examples: [[50, 80, 100]],
+    },
+    { type: 'null' },
+  ],
+};
+
 const pathId = (what: string) => ({
   name: 'id',
   in: 'path',
@@ -451,8 +467,8 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
             in: 'query',
             required: false,
             description:
-              '`thumbnail`: the output’s thumbnail (`image/webp`) rather than its file. Part of what is signed, ' +
-              'so it cannot be added to or removed from a link.',
+              '`thumbnail`: the output’s thumbnail (`image/webp`) rather than its file, made the first time it is ' +
+              'asked for. Part of what is signed, so it cannot be added to or removed from a link.',
             schema: { type: 'string', enum: ['thumbnail'] },
           },
           rangeHeader,
@@ -465,7 +481,10 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
             headers: { Location: header('The presigned URL.', { type: 'string', format: 'uri' }) },
           },
           '403': ok('The link has expired, or its signature does not match.', ref('Error')),
-          '404': ok('No such asset, its bytes are no longer stored, or it has no thumbnail.', ref('Error')),
+          '404': ok(
+            'No such asset, its bytes are no longer stored, or it has no thumbnail (audio, or a file no picture could be made of).',
+            ref('Error'),
+          ),
           ...errors('Gone'),
           '416': ok('The range lies past the end.', ref('Error')),
         },
@@ -675,6 +694,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
               monthlyTokens: { type: ['number', 'null'], minimum: 0, description: 'Budget per UTC month.' },
               ...ALLOWLISTS,
               defaultRetention: DEFAULT_RETENTION,
+              budgetAlertThresholds: BUDGET_ALERT_THRESHOLDS,
             },
           }),
         },
@@ -688,16 +708,20 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
       patch: {
         operationId: 'updateKey',
         tags: ['account'],
-        summary: 'Change a key’s allowlists or default retention; in force at once',
+        summary: 'Change a key’s allowlists, default retention or budget alert thresholds; in force at once',
         description:
-          'Only the fields sent change; `null` lifts a list, or returns the retention to the server’s setting. Under the rules of revoking: a test key changes test keys only, and a key with a budget or an allowlist changes none. Generations created before keep the retention they were created with.',
+          'Only the fields sent change; `null` lifts a list, returns the retention to the server’s setting, or the budget alert thresholds to `[80, 100]`. Under the rules of revoking: a test key changes test keys only, and a key with a budget or an allowlist changes none. Generations created before keep the retention they were created with.',
         parameters: [pathId('key')],
         requestBody: {
           required: true,
           content: json({
             type: 'object',
             additionalProperties: false,
-            properties: { ...ALLOWLISTS, defaultRetention: DEFAULT_RETENTION },
+            properties: {
+              ...ALLOWLISTS,
+              defaultRetention: DEFAULT_RETENTION,
+              budgetAlertThresholds: BUDGET_ALERT_THRESHOLDS,
+            },
           }),
         },
         responses: {
@@ -811,6 +835,7 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
             monthlyTokens: budget('Budget per UTC month; `null`: none.'),
             ...ALLOWLISTS,
             defaultRetention: DEFAULT_RETENTION,
+            budgetAlertThresholds: BUDGET_ALERT_THRESHOLDS,
           },
           ['mode'],
         ),
@@ -824,11 +849,16 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
       patch: {
         operationId: 'adminUpdateKey',
         tags: ['admin'],
-        summary: 'Change any key’s allowlists or default retention; in force at once',
+        summary:
+          'Change any key’s allowlists, default retention or budget alert thresholds; in force at once',
         description:
-          'Only the fields sent change; `null` lifts a list, or returns the retention to the server’s setting.',
+          'Only the fields sent change; `null` lifts a list, returns the retention to the server’s setting, or the budget alert thresholds to `[80, 100]`.',
         parameters: [pathId('key')],
-        requestBody: adminBody({ ...ALLOWLISTS, defaultRetention: DEFAULT_RETENTION }),
+        requestBody: adminBody({
+          ...ALLOWLISTS,
+          defaultRetention: DEFAULT_RETENTION,
+          budgetAlertThresholds: BUDGET_ALERT_THRESHOLDS,
+        }),
         responses: {
           '200': ok('The key.', ref('ApiKey')),
           ...errors('NotFound', 'UnsupportedMediaType', 'ValidationFailed'),
@@ -893,6 +923,44 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         tags: ['admin'],
         summary: 'Generations queued and running over every account, and the oldest of each',
         responses: { '200': ok('The queue now.', ref('QueueStatus')) },
+      },
+    },
+    '/api/v1/admin/upstreams/check': {
+      post: {
+        operationId: 'adminCheckUpstreams',
+        tags: ['admin'],
+        summary: "Compare each route's mapping with its upstream's published input schema and price",
+        description:
+          'Runs each mapping over the inputs the catalog accepts to find the body fields and values it sends to ' +
+          "each endpoint, reads the upstream's published schema of that endpoint (fal's per-endpoint OpenAPI " +
+          "document, Replicate's latest model version) and fal's published price, and reports the differences. " +
+          'Kling publishes no machine-readable schema, and upstreams not configured here are skipped, each with ' +
+          'its reason; an upstream that cannot be read is reported on its endpoint. Without a body, every route.',
+        requestBody: {
+          required: false,
+          content: json({
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              models: {
+                type: 'array',
+                minItems: 1,
+                items: { type: 'string' },
+                description: 'Only these models’ routes.',
+              },
+              upstreams: {
+                type: 'array',
+                minItems: 1,
+                items: { type: 'string', enum: ['kling', 'fal', 'replicate'] },
+                description: 'Only these upstreams’ routes.',
+              },
+            },
+          }),
+        },
+        responses: {
+          '200': ok('The report, route by route.', ref('UpstreamsCheckReport')),
+          ...errors('BadRequest', 'UnsupportedMediaType'),
+        },
       },
     },
     '/api/v1/admin/webhooks/deliveries': {
@@ -975,6 +1043,25 @@ export function apiPaths(): Record<string, Record<string, Operation>> {
         responses: {
           '200': ok('Ready.', { type: 'object' }),
           '503': ok('The database does not answer.', { type: 'object' }),
+        },
+      },
+    },
+    '/metrics': {
+      get: {
+        operationId: 'metrics',
+        tags: ['operations'],
+        summary: 'Prometheus metrics of this process',
+        description:
+          'The Prometheus text exposition of the process that answers: requests, generations, provider calls, ' +
+          'webhook deliveries, and, read when scraped, the queue, slots, held tokens and stored bytes. Served only ' +
+          'when `REELAY_METRICS_TOKEN` is set, to a scraper sending it as a Bearer token.',
+        responses: {
+          '200': {
+            description: 'The metrics, never cached.',
+            content: { 'text/plain; version=0.0.4': { schema: { type: 'string' } } },
+          },
+          '401': ok('No Bearer token, or not the metrics token.', ref('Error')),
+          '404': ok('Metrics are off: the gateway was started without `REELAY_METRICS_TOKEN`.', ref('Error')),
         },
       },
     },

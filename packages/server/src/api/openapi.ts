@@ -67,7 +67,10 @@ function completeOperation(path: string, method: string, op: Schema): Schema {
   const out: Schema = { ...op, responses };
   if (parameters.length > 0) out.parameters = parameters;
   // Key routes keep the document's default security (the API key).
-  if (access !== 'key') out.security = access === 'admin' ? [{ adminKey: [] }] : [];
+  if (access !== 'key') {
+    out.security =
+      access === 'admin' ? [{ adminKey: [] }] : access === 'metrics' ? [{ metricsToken: [] }] : [];
+  }
   return out;
 }
 
@@ -176,6 +179,15 @@ export function openApiDocument(options: {
           scheme: 'bearer',
           description: 'The operator’s admin key, the value of `REELAY_ADMIN_KEY`.',
         },
+        ...(paths.some(([path]) => path === '/metrics')
+          ? {
+              metricsToken: {
+                type: 'http',
+                scheme: 'bearer',
+                description: 'The operator’s metrics token, the value of `REELAY_METRICS_TOKEN`.',
+              },
+            }
+          : {}),
       },
       headers: Object.fromEntries(
         Object.entries(HEADERS).filter(([name]) => used.includes(`"#/components/headers/${name}"`)),

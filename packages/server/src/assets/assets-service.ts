@@ -26,6 +26,7 @@ import {
   findAssetById,
   insertAsset,
   type NewAsset,
+  setThumbnailKey,
 } from '../store/assets.ts';
 import { decodeDataUri } from './data-uri.ts';
 import { DEFAULT_IMAGE_LIMITS, identifyMedia, pictureTooLarge } from './identify-media.ts';
@@ -38,7 +39,7 @@ export interface AssetsOptions {
   ffprobePath: string;
   /** The ffmpeg that takes a frame of a video output for its thumbnail; without it only images get one. */
   ffmpegPath?: string;
-  /** Where a thumbnail that could not be made is told of (it never fails the output). */
+  /** Where a thumbnail that could not be made is told of (it is then a 404, never an error of the output). */
   log?: { warn(details: object, message: string): void };
   /** Largest file received at all (the stream is cut off past it). */
   maxUploadBytes: number;
@@ -120,6 +121,11 @@ export interface InputLimits {
 
 const KIND_WORDS: Record<MediaKind, string> = { image: 'Images', video: 'Videos', audio: 'Audio files' };
 
+/** Thumbnails made at once by one process (each a sharp resize, a video's also an ffmpeg run); the rest wait. */
+const THUMBNAIL_MAKERS = 2;
+/** Assets whose thumbnail could not be made that a process remembers, so their links do not retry the work. */
+const FAILED_THUMBNAILS_KEPT = 10_000;
+
 /** Adds the field name to an error about one input, keeping its status. */
 const onField = (error: ApiError, param: string) =>
   new ApiError(error.code, error.status, `${param}: ${error.message}`, { param });
@@ -129,6 +135,11 @@ export class AssetsService {
   private readonly signer: UrlSigner;
   private readonly now: () => number;
   private readonly maxPixels: Readonly<PixelLimits>;
+  /** Thumbnails being made, by asset id: a second request for one waits for the first. */
+  private readonly thumbnailsMaking = new Map<string, Promise<string | null>>();
+  private readonly thumbnailsFailed = new Set<string>();
+  private thumbnailMakers = 0;
+  private readonly thumbnailQueue: (() => void)[] = [];
   constructor(
     private readonly db: Database,
     readonly storage: Storage,
@@ -352,34 +363,63 @@ export class AssetsService {
     return { ...none, manifestKey, provenance: 'sidecar', provenanceReason: null };
   }
 
+  /** Whether a thumbnail can be made of an output of this kind: images, and videos when ffmpeg is there. */
+  hasThumbnail(kind: MediaKind): boolean {
+    return kind === 'image' || (kind === 'video' && Boolean(this.options.ffmpegPath));
+  }
+
   /**
-   * Makes and stores the thumbnail of an output image or video about to be stored from `path`; its key, or null
-   * for audio or when it could not be made (logged: a missing thumbnail never fails a generation).
+   * The storage key of the asset's thumbnail, made from its stored file the first time it is asked for (not while
+   * the output is stored, so a generation never waits for it and outputs nobody looks at never cost one); null
+   * when none can be made (audio, or the making failed: logged, and remembered so the link does not retry it).
+   * Concurrent requests for one asset share one making; a process makes {@link THUMBNAIL_MAKERS} at a time.
    */
-  private async storeThumbnail(
-    owner: Owner,
-    id: string,
-    path: string,
-    facts: { kind: MediaKind; durationSeconds: number | null },
-  ): Promise<string | null> {
-    if (facts.kind === 'audio' || (facts.kind === 'video' && !this.options.ffmpegPath)) return null;
+  async thumbnailOf(asset: AssetRecord): Promise<string | null> {
+    if (asset.thumbnailKey !== null) return asset.thumbnailKey;
+    if (!this.hasThumbnail(asset.kind) || this.thumbnailsFailed.has(asset.id)) return null;
+    let making = this.thumbnailsMaking.get(asset.id);
+    if (!making) {
+      making = this.makeThumbnailOf(asset).finally(() => this.thumbnailsMaking.delete(asset.id));
+      this.thumbnailsMaking.set(asset.id, making);
+    }
+    return making;
+  }
+
+  private async makeThumbnailOf(asset: AssetRecord): Promise<string | null> {
+    if (this.thumbnailMakers >= THUMBNAIL_MAKERS) {
+      await new Promise<void>((resolve) => this.thumbnailQueue.push(resolve));
+    } else this.thumbnailMakers++;
+    const key = `${asset.accountId}/${asset.id}.thumb.webp`;
     try {
-      const thumbnail = await makeThumbnail({ path, ...facts }, this.options.ffmpegPath ?? '');
+      const path = await this.storage.localFile(asset.storageKey);
+      const thumbnail = await makeThumbnail(
+        { path, kind: asset.kind, durationSeconds: asset.durationSeconds },
+        this.options.ffmpegPath ?? '',
+      );
       if (!thumbnail) throw new Error('ffmpeg took no frame of the video');
       const dir = this.storage.incomingDir();
       await mkdir(dir, { recursive: true });
       const file = join(dir, `${randomUUID()}.thumb`);
       await writeFile(file, thumbnail);
-      const key = `${owner.accountId}/${id}.thumb.webp`;
       try {
         await this.storage.putFile(key, file, THUMBNAIL_MEDIA_TYPE);
       } finally {
         await rm(file, { force: true });
       }
-      return key;
+      if (await setThumbnailKey(this.db, asset.id, key)) return key;
+      // Deleted or expired while it was made: the thumbnail goes too.
+      await this.storage.delete(key).catch(() => undefined);
+      throw new ApiError('asset_deleted', 410, `Asset ${asset.id} was deleted while its thumbnail was made.`);
     } catch (error) {
-      this.options.log?.warn({ err: error, assetId: id }, 'could not make the thumbnail of an output');
+      if (error instanceof ApiError) throw error;
+      this.options.log?.warn({ err: error, assetId: asset.id }, 'could not make the thumbnail of an output');
+      if (this.thumbnailsFailed.size >= FAILED_THUMBNAILS_KEPT) this.thumbnailsFailed.clear();
+      this.thumbnailsFailed.add(asset.id);
       return null;
+    } finally {
+      const next = this.thumbnailQueue.shift();
+      if (next) next();
+      else this.thumbnailMakers--;
     }
   }
 
@@ -416,7 +456,7 @@ export class AssetsService {
       }
       const id = newId('asset');
       const storageKey = `${owner.accountId}/${id}.${EXTENSIONS[facts.mediaType] ?? 'bin'}`;
-      // An output is signed first, so its size, hash and thumbnail are those of the bytes served.
+      // An output is signed first, so its size and hash are those of the bytes served.
       const signed: ProvenanceResult =
         source === 'output'
           ? await this.applyProvenance(path, facts.mediaType, storageKey, extra.provenance ?? 'disabled', {
@@ -424,11 +464,8 @@ export class AssetsService {
               sha256,
             })
           : { provenance: null, provenanceReason: null, manifestKey: null, bytes, sha256 };
-      // Made from the file before storing it consumes it; stored first, so no row ever names a file not yet there.
-      const thumbnailKey = source === 'output' ? await this.storeThumbnail(owner, id, path, facts) : null;
       await this.storage.putFile(storageKey, path, facts.mediaType).catch(async (error: unknown) => {
-        for (const key of [thumbnailKey, signed.manifestKey])
-          if (key !== null) await this.storage.delete(key).catch(() => undefined);
+        if (signed.manifestKey !== null) await this.storage.delete(signed.manifestKey).catch(() => undefined);
         throw error;
       });
       return {
@@ -439,7 +476,8 @@ export class AssetsService {
         bytes: signed.bytes,
         sha256: signed.sha256,
         storageKey,
-        thumbnailKey,
+        // Made when its link is first asked for (thumbnailOf).
+        thumbnailKey: null,
         provenance: signed.provenance,
         provenanceReason: signed.provenanceReason,
         manifestKey: signed.manifestKey,
@@ -523,7 +561,7 @@ export class AssetsService {
 
   /**
    * The asset a gateway-signed URL names, for its file or (`variant` `thumbnail`) its thumbnail; a tampered,
-   * foreign or expired signature, or an unknown variant, is a 403; a thumbnail the asset does not have, a 404.
+   * foreign or expired signature, or an unknown variant, is a 403; a thumbnail of a kind that has none, a 404.
    */
   async fromSignedUrl(
     assetId: string,
@@ -545,7 +583,7 @@ export class AssetsService {
     const asset = await findAssetById(this.db, assetId);
     if (!asset) throw new ApiError('not_found', 404, `No asset with id ${assetId}.`);
     assertHasBytes(asset);
-    if (variant === 'thumbnail' && asset.thumbnailKey === null) {
+    if (variant === 'thumbnail' && asset.thumbnailKey === null && !this.hasThumbnail(asset.kind)) {
       throw new ApiError('not_found', 404, `Asset ${assetId} has no thumbnail.`);
     }
     return asset;

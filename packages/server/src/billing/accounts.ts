@@ -14,13 +14,16 @@ import {
   accountsPage,
   findAccount,
   insertAccount,
+  lockAccount,
   updateAccountLimits,
 } from '../store/accounts.ts';
 import {
   insertKeyWithBudgets,
   type KeyRecord,
+  keyRow,
   keysOf,
   revokeKeyRow,
+  setKeyAlertThresholds,
   setKeyRetention,
   updateKeyAllowlists,
 } from '../store/api-keys.ts';
@@ -28,6 +31,7 @@ import { insertAuditEvent } from '../store/audit-events.ts';
 import { type Balance, getBalance, grant } from '../store/ledger.ts';
 import { generateKey, hashKey, type Principal } from './api-keys.ts';
 import type { KeyChanges } from './authenticator.ts';
+import { checkBudgetAlertThresholds, DEFAULT_BUDGET_ALERT_THRESHOLDS } from './budget-alert-thresholds.ts';
 import { checkAllowlist } from './key-allowlist.ts';
 
 export interface AccountLimits {
@@ -90,6 +94,9 @@ function accountWithBalancesJson({ account: r, balances }: AccountWithBalances):
   };
 }
 
+/** The percentages at which a key's budgets raise alerts: its own, else the default. */
+const alertThresholdsOf = (k: KeyRecord) => k.budgetAlertThresholds ?? [...DEFAULT_BUDGET_ALERT_THRESHOLDS];
+
 /** The public JSON of a key; the secret itself is never stored, so never shown again. */
 export const keyJson = (k: KeyRecord): ApiKey => ({
   id: k.id,
@@ -101,6 +108,7 @@ export const keyJson = (k: KeyRecord): ApiKey => ({
   allowedModels: k.allowedModels,
   allowedProviders: k.allowedProviders,
   defaultRetentionSeconds: k.retentionSeconds,
+  budgetAlertThresholds: alertThresholdsOf(k),
   createdAt: k.createdAt.toISOString(),
   lastUsedAt: iso(k.lastUsedAt),
   revokedAt: iso(k.revokedAt),
@@ -123,6 +131,7 @@ const keyDetails = (k: KeyRecord) => ({
   budgets: { dailyTokens: orNull(k.budgetDailyMilli), monthlyTokens: orNull(k.budgetMonthlyMilli) },
   allowedModels: k.allowedModels,
   allowedProviders: k.allowedProviders,
+  budgetAlertThresholds: alertThresholdsOf(k),
 });
 
 async function accountRow(db: Queryable, id: string): Promise<AccountRecord> {
@@ -223,10 +232,13 @@ export class AccountsService {
   async setLimits(id: string, limits: AccountLimits, by: Actor) {
     this.checkAlertUrl(limits);
     this.checkProvenance(limits);
-    const before = await accountRow(this.db, id);
-    const updated = await this.keyChanges.change(
+    const { after: updated } = await this.keyChanges.change(
       () =>
         this.db.transaction(async (tx) => {
+          // Read under the row's lock, in the change's transaction, so the audit's "before" is what it replaced
+          // even when another change of the same account commits meanwhile.
+          const before = await lockAccount(tx, id);
+          if (!before) throw new ApiError('not_found', 404, `No account with id ${id}.`);
           const after = await updateAccountLimits(tx, id, storedLimits(limits));
           await insertAuditEvent(tx, {
             ...by,
@@ -235,9 +247,9 @@ export class AccountsService {
             targetId: id,
             details: { before: limitsOf(before), after: limitsOf(after) },
           });
-          return after;
+          return { before, after };
         }),
-      (after) => (after.keyRatePerMinute !== before.keyRatePerMinute ? '*' : null),
+      ({ before, after }) => (after.keyRatePerMinute !== before.keyRatePerMinute ? '*' : null),
     );
     return accountJson(this.db, updated);
   }
@@ -253,10 +265,13 @@ export class AccountsService {
       allowedModels?: unknown;
       allowedProviders?: unknown;
       retentionSeconds?: number | null;
+      /** Checked here (`checkBudgetAlertThresholds`); absent or null: the default. */
+      budgetAlertThresholds?: unknown;
     },
     by: Actor,
   ) {
     const allow = checkAllowlist(o, this.knownProvider);
+    const thresholds = checkBudgetAlertThresholds(o.budgetAlertThresholds) ?? null;
     await accountRow(this.db, accountId);
     const secret = generateKey(o.mode);
     const key = await this.db.transaction(async (tx) => {
@@ -272,6 +287,7 @@ export class AccountsService {
         allowedModels: allow.models ?? null,
         allowedProviders: allow.providers ?? null,
         retentionSeconds: o.retentionSeconds ?? null,
+        budgetAlertThresholds: thresholds,
       });
       await insertAuditEvent(tx, { ...by, ...keyEvent('key.created', made), details: keyDetails(made) });
       return made;
@@ -299,25 +315,31 @@ export class AccountsService {
   }
 
   /**
-   * Changes a key: its allowlists (an absent one is left as it is, null lifts it) and its default retention
-   * (`defaultRetention`: seconds or an ISO-8601 duration, null for the server's setting, absent to leave it), each
-   * with its audit event in one transaction; the change is in force on every process when this returns (see
-   * `KeyChanges`).
+   * Changes a key: its allowlists (an absent one is left as it is, null lifts it), its default retention
+   * (`defaultRetention`: seconds or an ISO-8601 duration, null for the server's setting, absent to leave it) and the
+   * percentages of its budgets at which alerts are raised (`budgetAlertThresholds`, null for the default, absent to
+   * leave them), each with its audit event in one transaction; the change is in force on every process when this
+   * returns (see `KeyChanges`).
    */
   async changeKey(
     keyId: string,
-    c: { allowedModels?: unknown; allowedProviders?: unknown; defaultRetention?: unknown },
+    c: {
+      allowedModels?: unknown;
+      allowedProviders?: unknown;
+      defaultRetention?: unknown;
+      budgetAlertThresholds?: unknown;
+    },
     by: Actor,
   ) {
     const allow = checkAllowlist(c, this.knownProvider);
     const allowlists = allow.models !== undefined || allow.providers !== undefined;
     const retention =
       c.defaultRetention === undefined ? undefined : (keyRetention(c.defaultRetention) ?? null);
+    const thresholds = checkBudgetAlertThresholds(c.budgetAlertThresholds);
     const key = await this.keyChanges.change(
       () =>
         this.db.transaction(async (tx) => {
-          let row =
-            allowlists || retention === undefined ? await updateKeyAllowlists(tx, keyId, allow) : null;
+          let row = allowlists ? await updateKeyAllowlists(tx, keyId, allow) : await keyRow(tx, keyId);
           if (row && allowlists) {
             await insertAuditEvent(tx, {
               ...by,
@@ -325,7 +347,7 @@ export class AccountsService {
               details: { allowedModels: row.allowedModels, allowedProviders: row.allowedProviders },
             });
           }
-          if (retention !== undefined) {
+          if (row && retention !== undefined) {
             row = await setKeyRetention(tx, keyId, retention);
             if (row) {
               await insertAuditEvent(tx, {
@@ -335,9 +357,24 @@ export class AccountsService {
               });
             }
           }
+          if (row && thresholds !== undefined) {
+            const before = alertThresholdsOf(row);
+            row = await setKeyAlertThresholds(tx, keyId, thresholds);
+            if (row) {
+              await insertAuditEvent(tx, {
+                ...by,
+                ...keyEvent('key.alert_thresholds_changed', row),
+                details: {
+                  before: { budgetAlertThresholds: before },
+                  after: { budgetAlertThresholds: alertThresholdsOf(row) },
+                },
+              });
+            }
+          }
           return row;
         }),
-      (row) => row?.keyHash ?? null,
+      // Only what processes keep of a key is announced (migrations 021, 022); the thresholds are read at each create.
+      (row) => (row && (allowlists || retention !== undefined) ? row.keyHash : null),
     );
     if (!key) throw new ApiError('not_found', 404, `No key with id ${keyId}.`);
     return keyJson(key);

@@ -318,6 +318,10 @@ export const falSettings = z.object({
   /** Unset: webhooks of any fal user are accepted. */
   REELAY_FAL_USER_ID: optionalText(),
   REELAY_FAL_STORAGE_URL: httpUrl('https://rest.fal.ai'),
+  /** fal's per-endpoint OpenAPI document (`?endpoint_id=` is added), read by `reelay upstreams check`. */
+  REELAY_FAL_SCHEMA_URL: httpUrl('https://fal.ai/api/openapi/queue/openapi.json'),
+  /** fal's platform API origin (its pricing API), read by `reelay upstreams check`. */
+  REELAY_FAL_API_URL: httpUrl('https://api.fal.ai'),
 });
 
 /** Read when REELAY_REPLICATE_API_TOKEN is set: it enables the `replicate` provider. */

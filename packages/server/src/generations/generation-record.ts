@@ -14,7 +14,7 @@ export interface GenerationOutput {
   height?: number;
   durationSeconds?: number;
   hasAudio?: boolean;
-  /** Whether a thumbnail was stored with it. */
+  /** Whether it has a thumbnail (made from the stored file when its link is first asked for). */
   thumbnail?: boolean;
   /** What became of its C2PA manifest (absent for outputs stored before manifests were made). */
   provenance?: ProvenanceState;

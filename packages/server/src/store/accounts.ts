@@ -41,6 +41,12 @@ export async function findAccount(db: Queryable, id: string): Promise<AccountRec
   return rows[0] ? accountFromRow(rows[0]) : null;
 }
 
+/** The account, its row locked until the transaction `tx` ends (a change reads what it replaces); null when none. */
+export async function lockAccount(tx: Queryable, id: string): Promise<AccountRecord | null> {
+  const rows = await runSql(tx, sql`SELECT * FROM accounts WHERE id = ${id} FOR UPDATE`);
+  return rows[0] ? accountFromRow(rows[0]) : null;
+}
+
 /** The account's name, or '' when there is no such account. */
 export async function accountName(db: Queryable, id: string): Promise<string> {
   const rows = await runSql(db, sql`SELECT name FROM accounts WHERE id = ${id}`);

@@ -21,6 +21,8 @@ export interface KeyRecord {
   allowedProviders: string[] | null;
   /** Default retention in seconds of what its requests store; null: the server's setting. */
   retentionSeconds: number | null;
+  /** The percentages of its budgets at which alerts are raised, ascending; null: the default (80 and 100). */
+  budgetAlertThresholds: number[] | null;
 }
 
 function keyFromRow(row: Row): KeyRecord {
@@ -39,6 +41,7 @@ function keyFromRow(row: Row): KeyRecord {
     allowedModels: r.textArrayOrNull('allowed_models'),
     allowedProviders: r.textArrayOrNull('allowed_providers'),
     retentionSeconds: r.numberOrNull('retention_seconds'),
+    budgetAlertThresholds: r.numberArrayOrNull('budget_alert_thresholds'),
   };
 }
 
@@ -55,6 +58,7 @@ export interface NewKey {
   allowedModels?: readonly string[] | null;
   allowedProviders?: readonly string[] | null;
   retentionSeconds?: number | null;
+  budgetAlertThresholds?: readonly number[] | null;
 }
 
 /** Stores a key without budgets. */
@@ -71,10 +75,10 @@ export async function insertKeyWithBudgets(db: Queryable, k: NewKey): Promise<Ke
   const rows = await runSql(
     db,
     sql`INSERT INTO api_keys (id, account_id, mode, key_hash, prefix, name, budget_daily_milli, budget_monthly_milli,
-         allowed_models, allowed_providers, retention_seconds)
+         allowed_models, allowed_providers, retention_seconds, budget_alert_thresholds)
        VALUES (${k.id}, ${k.accountId}, ${k.mode}, ${k.keyHash}, ${k.prefix}, ${k.name}, ${k.budgetDailyMilli ?? null},
          ${k.budgetMonthlyMilli ?? null}, ${k.allowedModels ?? null}::text[], ${k.allowedProviders ?? null}::text[],
-         ${k.retentionSeconds ?? null}) RETURNING *`,
+         ${k.retentionSeconds ?? null}, ${k.budgetAlertThresholds ?? null}::int[]) RETURNING *`,
   );
   if (!rows[0]) throw new Error('INSERT … RETURNING gave no row');
   return keyFromRow(rows[0]);
@@ -169,6 +173,31 @@ export async function setKeyRetention(
     db,
     sql`UPDATE api_keys SET retention_seconds = ${seconds}::int WHERE id = ${keyId} RETURNING *`,
   );
+  return rows[0] ? { ...keyFromRow(rows[0]), keyHash: readRow(rows[0]).text('key_hash') } : null;
+}
+
+/**
+ * Sets the percentages of a key's budgets at which alerts are raised (null: the default); null when there is no
+ * such key. The create function reads them from the row at every create (migration 024), so nothing is announced.
+ */
+export async function setKeyAlertThresholds(
+  db: Queryable,
+  keyId: string,
+  thresholds: readonly number[] | null,
+): Promise<(KeyRecord & { keyHash: string }) | null> {
+  const rows = await runSql(
+    db,
+    sql`UPDATE api_keys SET budget_alert_thresholds = ${thresholds}::int[] WHERE id = ${keyId} RETURNING *`,
+  );
+  return rows[0] ? { ...keyFromRow(rows[0]), keyHash: readRow(rows[0]).text('key_hash') } : null;
+}
+
+/** A key's row as it is; null when there is no such key. */
+export async function keyRow(
+  db: Queryable,
+  keyId: string,
+): Promise<(KeyRecord & { keyHash: string }) | null> {
+  const rows = await runSql(db, sql`SELECT * FROM api_keys WHERE id = ${keyId}`);
   return rows[0] ? { ...keyFromRow(rows[0]), keyHash: readRow(rows[0]).text('key_hash') } : null;
 }
 

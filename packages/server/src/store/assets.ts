@@ -109,6 +109,18 @@ export async function assetInUse(db: Queryable, owner: Owner, id: string): Promi
   return rows.length > 0;
 }
 
+/**
+ * Names the thumbnail made of an asset (made when its link is first asked for); false when the asset no longer
+ * holds its bytes (deleted or expired meanwhile), so the caller removes the file it made.
+ */
+export async function setThumbnailKey(db: Queryable, id: string, key: string): Promise<boolean> {
+  const rows = await runSql(
+    db,
+    sql`UPDATE assets SET thumbnail_key = ${key} WHERE id = ${id} AND deleted_at IS NULL RETURNING id`,
+  );
+  return rows.length > 0;
+}
+
 /** Removes the asset's row, unless a queued or running generation needs it; true when it was removed. */
 export async function deleteAssetRow(db: Queryable, owner: Owner, id: string): Promise<boolean> {
   const rows = await runSql(

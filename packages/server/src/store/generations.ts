@@ -126,6 +126,12 @@ export async function generationStatus(db: Queryable, id: string): Promise<Gener
   return rows[0] ? readRow(rows[0]).oneOf('status', STATUSES) : null;
 }
 
+/** The trace context (W3C `traceparent`) stored on a generation at its create, or null (none, or no such one). */
+export async function generationTraceContext(db: Queryable, id: string): Promise<string | null> {
+  const rows = await runSql(db, sql`SELECT trace_context FROM generations WHERE id = ${id}`);
+  return rows[0] ? readRow(rows[0]).textOrNull('trace_context') : null;
+}
+
 /**
  * Up to `limit` generations of the owner, newest first (oldest first with `ascending`), after the one with id
  * `cursor` (null: from the start), of one status and model when given.

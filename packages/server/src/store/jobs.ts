@@ -17,8 +17,47 @@ export async function claimJob(
   workerId: string,
   leaseSeconds: number,
 ): Promise<GenerationRecord | null> {
-  const rows = await runSql(db, sql`SELECT * FROM reelay_claim_job(${workerId}, ${leaseSeconds}::float8)`);
-  return rows[0] ? generationFromRow(rows[0]) : null;
+  return (await claimNextJob(db, workerId, leaseSeconds)).generation;
+}
+
+/** What a worker's look for work found. */
+export interface JobClaim {
+  /** The generation of the job claimed; null when none was due. */
+  generation: GenerationRecord | null;
+  /** With a claim: whether another job was due besides it (another loop is then sent to look). */
+  moreDue: boolean;
+  /** Without a claim: ms until the next job is due (0 when one is, held by another worker); null when there is none. */
+  msUntilNext: number | null;
+}
+
+/**
+ * {@link claimJob}, and in the same statement what the worker's next move needs: after a claim, whether another job
+ * is due (so a second loop is sent only when there is work for it: looking for none cost two statements); without
+ * one, when the next job is due (the wait before looking again, which was a statement of its own). Each question is
+ * asked only in its own case, so a claim never scans the jobs.
+ */
+export async function claimNextJob(db: Queryable, workerId: string, leaseSeconds: number): Promise<JobClaim> {
+  const rows = await runSql(
+    db,
+    sql`SELECT c.*,
+         CASE WHEN c.id IS NOT NULL THEN EXISTS (
+           SELECT 1 FROM jobs j WHERE j.run_at <= clock_timestamp()
+             AND (j.locked_until IS NULL OR j.locked_until < clock_timestamp()) AND j.generation_id <> c.id)
+         END AS more_due,
+         CASE WHEN c.id IS NULL THEN (
+           SELECT (EXTRACT(EPOCH FROM (min(GREATEST(run_at, COALESCE(locked_until, run_at))) - clock_timestamp())) * 1000)::float8
+           FROM jobs)
+         END AS next_due_ms
+       FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL reelay_claim_job(${workerId}, ${leaseSeconds}::float8) AS c ON true`,
+  );
+  const row = rows[0];
+  if (!row) throw new Error('the claim statement answered no row');
+  if (row.id !== null && row.id !== undefined) {
+    return { generation: generationFromRow(row), moreDue: row.more_due === true, msUntilNext: null };
+  }
+  const ms = readRow(row).numberOrNull('next_due_ms');
+  return { generation: null, moreDue: false, msUntilNext: ms === null ? null : Math.max(0, ms) };
 }
 
 /**

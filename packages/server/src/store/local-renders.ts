@@ -140,20 +140,39 @@ export class LocalRenders {
   }
 
   /**
+   * Makes due now the local generation that has waited longest for a render slot, and wakes the workers for it:
+   * for a slot freed without a run's end being recorded (a run stopped because its generation was canceled or
+   * ended, or one its process no longer owned). Without it that generation would wait for its next look.
+   */
+  async slotFreed(): Promise<void> {
+    await this.wake(null);
+  }
+
+  /**
    * Runs `update` (a run's end, returning its generation) and, in the same statement, makes due now the jobs of
    * that generation (its output is there to store, or its failure to record) and of the local generation that has
    * waited longest for a render slot (this run's slot is free), and wakes the workers for them. Without it both
    * would wait for their next poll. True when the run was the owner's to end.
    */
   private async ended(update: Sql): Promise<boolean> {
+    return (await this.wake(update)) > 0;
+  }
+
+  /**
+   * The statement of {@link ended} and {@link slotFreed}: with `update`, the waiting generation is woken only when it
+   * ended a run; without, always. Returns how many runs it ended.
+   */
+  private async wake(update: Sql | null): Promise<number> {
+    const ended = update ?? sql`SELECT NULL::text AS generation_id WHERE false`;
+    const slotIsFree = update ? sql`EXISTS (SELECT 1 FROM ended)` : sql`true`;
     const rows = await runSql(
       this.db,
-      sql`WITH ended AS (${update}), waiting AS (
+      sql`WITH ended AS (${ended}), waiting AS (
             SELECT j.generation_id FROM jobs j JOIN generations g ON g.id = j.generation_id
             WHERE g.provider = 'local' AND g.status = 'running' AND g.operation IS NOT NULL
               AND j.locked_by IS NULL AND j.run_at > clock_timestamp()
               AND NOT EXISTS (SELECT 1 FROM local_renders r WHERE r.generation_id = g.id)
-              AND EXISTS (SELECT 1 FROM ended)
+              AND ${slotIsFree}
             ORDER BY j.run_at LIMIT 1
           ), due AS (
             UPDATE jobs SET run_at = clock_timestamp()
@@ -166,7 +185,7 @@ export class LocalRenders {
           )
           SELECT (SELECT count(*) FROM ended)::int AS ended, (SELECT count(*) FROM woken)::int AS woken`,
     );
-    return rows[0] ? readRow(rows[0]).number('ended') > 0 : false;
+    return rows[0] ? readRow(rows[0]).number('ended') : 0;
   }
 
   /** Ends `owner`'s leases on these runs now (the process is stopping), so another worker takes them over at once. */

@@ -23,6 +23,8 @@ export interface RowReader {
   dateOrNull(column: string): Date | null;
   /** A text[] column, or null. */
   textArrayOrNull(column: string): string[] | null;
+  /** An int[] column, or null. */
+  numberArrayOrNull(column: string): number[] | null;
   /** One of `allowed` (an enum or check-constrained text column). */
   oneOf<T extends string>(column: string, allowed: readonly T[]): T;
   json<T>(column: string): T;
@@ -70,6 +72,12 @@ export function readRow(row: Row): RowReader {
       if (v === null) return null;
       if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
       throw new RowShapeError(column, 'a text array', v);
+    },
+    numberArrayOrNull(column) {
+      const v = value(column);
+      if (v === null) return null;
+      if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return v;
+      throw new RowShapeError(column, 'an int array', v);
     },
     oneOf<T extends string>(column: string, allowed: readonly T[]): T {
       const v = value(column);

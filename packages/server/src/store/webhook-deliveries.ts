@@ -5,6 +5,7 @@ import { KEY_MODES, type Owner } from '../key-mode.ts';
 import type { DeliveryState, WebhookDelivery } from '../webhooks/webhook-deliveries.ts';
 import { generationFromRow } from './generations.ts';
 import { type Row, readRow } from './row-reader.ts';
+import { secretFromColumns, type WebhookSecretRow } from './webhook-secrets.ts';
 
 /** NOTIFY channel that wakes the webhook senders. */
 export const WEBHOOKS_CHANNEL = 'reelay_webhooks';
@@ -151,26 +152,42 @@ export async function msUntilNextDelivery(db: Queryable): Promise<number | null>
   return rows[0] ? readRow(rows[0]).numberOrNull('ms') : null;
 }
 
+/** A claimed delivery, with its account's signing secret when it has one (read in the claiming statement). */
+export interface ClaimedDelivery {
+  delivery: WebhookDelivery;
+  secret: WebhookSecretRow | null;
+}
+
 /**
  * Claims one due delivery for `senderId` under a lease (FOR UPDATE SKIP LOCKED, so concurrent senders never
- * claim the same one); null when none is due.
+ * claim the same one), and reads its account's signing secret in the same statement: one round trip for what every
+ * attempt needs before it sends. Null when none is due.
  */
 export async function claimDelivery(
   db: Queryable,
   senderId: string,
   leaseSeconds: number,
-): Promise<WebhookDelivery | null> {
+): Promise<ClaimedDelivery | null> {
   const rows = await runSql(
     db,
-    sql`UPDATE webhook_deliveries SET locked_by = ${senderId}, locked_until = clock_timestamp() + make_interval(secs => ${leaseSeconds})
-       WHERE id = (
-         SELECT id FROM webhook_deliveries
-         WHERE state = 'pending' AND next_attempt_at <= clock_timestamp()
-           AND (locked_until IS NULL OR locked_until < clock_timestamp())
-         ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING *`,
+    sql`WITH claimed AS (
+         UPDATE webhook_deliveries SET locked_by = ${senderId}, locked_until = clock_timestamp() + make_interval(secs => ${leaseSeconds})
+         WHERE id = (
+           SELECT id FROM webhook_deliveries
+           WHERE state = 'pending' AND next_attempt_at <= clock_timestamp()
+             AND (locked_until IS NULL OR locked_until < clock_timestamp())
+           ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+         RETURNING *)
+       SELECT c.*, s.secret AS s_secret, s.previous_secret AS s_previous_secret,
+         s.previous_expires_at AS s_previous_expires_at, s.rotated_at AS s_rotated_at
+       FROM claimed c LEFT JOIN webhook_secrets s ON s.account_id = c.account_id AND s.mode = c.mode`,
   );
-  return rows[0] ? deliveryFromRow(rows[0]) : null;
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    delivery: deliveryFromRow(row),
+    secret: row.s_secret === null || row.s_secret === undefined ? null : secretFromColumns(row, 's_'),
+  };
 }
 
 /** Hands a claimed delivery back untried (the sender is stopping). */

@@ -13,12 +13,17 @@ export interface WebhookSecretRow {
 
 function secretFromRow(row: Row | undefined): WebhookSecretRow {
   if (!row) throw new Error('the statement returned no webhook secret');
+  return secretFromColumns(row, '');
+}
+
+/** The secret in a row whose secret columns are named with `prefix` (a statement that read it beside another). */
+export function secretFromColumns(row: Row, prefix: string): WebhookSecretRow {
   const r = readRow(row);
   return {
-    secret: r.text('secret'),
-    previousSecret: r.textOrNull('previous_secret'),
-    previousExpiresAt: r.dateOrNull('previous_expires_at'),
-    rotatedAt: r.date('rotated_at'),
+    secret: r.text(`${prefix}secret`),
+    previousSecret: r.textOrNull(`${prefix}previous_secret`),
+    previousExpiresAt: r.dateOrNull(`${prefix}previous_expires_at`),
+    rotatedAt: r.date(`${prefix}rotated_at`),
   };
 }
 

@@ -37,15 +37,22 @@ const SCRIPT_MESSAGES: readonly MessageKey[] = [
   'status.succeeded',
   'status.failed',
   'status.canceled',
+  'reconciling',
   'tokens.one',
   'tokens.few',
   'tokens.many',
   'tokens.other',
+  'noAlerts',
+  'alert.balanceLow',
+  'alert.balanceLowDetails',
+  'alert.budget.day',
+  'alert.budget.month',
+  'alert.budgetDetails',
 ];
 
 /**
  * The dashboard shell: a sign-in form and the sections the page script fills from the API with the key
- * (balance, generations with filters and paging, a usage chart and the keys).
+ * (balance, alerts, generations with filters and paging, a usage chart and the keys).
  */
 export function dashboardPage(locale: Locale, models: readonly ModelSummary[]): string {
   const body = html`<h1>${say(locale, 'dashboard')}</h1>
@@ -70,6 +77,14 @@ export function dashboardPage(locale: Locale, models: readonly ModelSummary[]): 
 <dt>${say(locale, 'held')}</dt><dd data-balance="held"></dd>
 <dt>${say(locale, 'available')}</dt><dd data-balance="available"></dd>
 </dl>
+</section>
+<section aria-labelledby="alerts-title">
+<h2 id="alerts-title">${say(locale, 'alerts')}</h2>
+<p class="hint">${say(locale, 'alertsHint')}</p>
+<div class="table-wrap"><table class="alerts">
+<thead><tr><th scope="col">${say(locale, 'alertTime')}</th><th scope="col">${say(locale, 'alertWhat')}</th><th scope="col">${say(locale, 'alertDetails')}</th></tr></thead>
+<tbody data-alerts></tbody>
+</table></div>
 </section>
 <section aria-labelledby="generations-title">
 <h2 id="generations-title">${say(locale, 'generations')}</h2>

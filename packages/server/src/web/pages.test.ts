@@ -94,6 +94,25 @@ describe('pages', () => {
     }
   });
 
+  it('give the dashboard an alerts section, and its script the alert words, in each language', () => {
+    const heading = { en: 'Alerts', es: 'Alertas', ru: 'Оповещения' } as const;
+    const budget = {
+      en: '{percent} % of a key’s daily budget',
+      es: '{percent} % del presupuesto diario de una clave',
+      ru: '{percent} % дневного бюджета ключа',
+    } as const;
+    for (const locale of ['en', 'es', 'ru'] as const) {
+      const page = dashboardPage(locale, []);
+      expect(page).toContain(`<h2 id="alerts-title">${heading[locale]}</h2>`);
+      expect(page).toContain('<tbody data-alerts></tbody>');
+      const config = JSON.parse(/id="dashboard-config">([^<]*)</.exec(page)?.[1] ?? '{}');
+      expect(config.messages['alert.budget.day']).toBe(budget[locale]);
+      for (const word of ['noAlerts', 'alert.balanceLow', 'alert.budgetDetails', 'alert.budget.month']) {
+        expect(config.messages[word], `${locale} ${word}`).toMatch(/\S/);
+      }
+    }
+  });
+
   it('stay under 200 KB with their stylesheet and every script', () => {
     const locale: Locale = 'ru';
     const all = models.map((m) => describeModel(m, { locale }));

@@ -1,6 +1,8 @@
 import type { Database } from '../db/database.ts';
 import { randomBase62 } from '../ids.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { NO_TRACING, type SpanHandle, type Tracing } from '../observability/tracing.ts';
+import { generationTraceContext } from '../store/generations.ts';
 import {
   claimDelivery,
   msUntilNextDelivery,
@@ -8,11 +10,12 @@ import {
   unlockDelivery,
   WEBHOOKS_CHANNEL,
 } from '../store/webhook-deliveries.ts';
+import type { WebhookSecretRow } from '../store/webhook-secrets.ts';
 import { WakeUp } from '../wake-up.ts';
 import { signWebhook } from './sign-webhook.ts';
 import { webhookBackoffMs } from './webhook-backoff.ts';
 import { type WebhookDelivery, webhookPayload } from './webhook-deliveries.ts';
-import { signingSecrets, webhookSecretOf } from './webhook-secrets.ts';
+import { currentSecret, signingSecrets, webhookSecretOf } from './webhook-secrets.ts';
 
 /** NOTIFY channel the events trigger announces new deliveries on. */
 export { WEBHOOKS_CHANNEL };
@@ -39,6 +42,11 @@ export interface WebhookDispatcherDeps {
   log: { warn(obj: unknown, msg: string): void };
   /** Where attempts are counted by outcome, with their lag behind the event (none when unset). */
   metrics?: Metrics;
+  /**
+   * Where each attempt is traced (`webhook.deliver`), as a child of its generation's stored trace when it has one;
+   * none when unset.
+   */
+  tracing?: Tracing;
   /**
    * The body of a delivery sent in another shape (a compat API's own webhook), or null for Reelay's
    * `{type, timestamp, data}`. Signed and retried the same either way.
@@ -112,17 +120,45 @@ export class WebhookDispatcher {
   /** Claims one due delivery and makes one attempt; false when none was due. */
   async sendOne(): Promise<boolean> {
     const leaseSeconds = this.settings.timeoutMs / 1000 + 10;
-    const delivery = await claimDelivery(this.deps.db, this.id, leaseSeconds);
-    if (!delivery) return false;
-    await this.attempt(delivery);
+    const claimed = await claimDelivery(this.deps.db, this.id, leaseSeconds);
+    if (!claimed) return false;
+    await this.tracedAttempt(claimed.delivery, claimed.secret);
     return true;
   }
 
-  private async attempt(d: WebhookDelivery): Promise<void> {
+  /**
+   * One attempt in a `webhook.deliver` span, continuing the trace its generation was created in (an alert's
+   * delivery starts a trace of its own). The span names the delivery, its event and the attempt, and tells the
+   * answer's status and the outcome; never the URL, the body or a secret.
+   */
+  private async tracedAttempt(d: WebhookDelivery, secret: WebhookSecretRow | null): Promise<void> {
+    const tracing = this.deps.tracing ?? NO_TRACING;
+    if (!tracing.enabled) return this.attempt(d, secret, null);
+    const parent =
+      d.generationId === null ? null : await generationTraceContext(this.deps.db, d.generationId);
+    return tracing.continueFrom(
+      parent,
+      'webhook.deliver',
+      {
+        'reelay.delivery_id': d.id,
+        'reelay.event_type': d.eventType,
+        'reelay.attempt': d.attempts + 1,
+        ...(d.generationId === null ? {} : { 'reelay.generation_id': d.generationId }),
+      },
+      (span) => this.attempt(d, secret, span),
+    );
+  }
+
+  /** One attempt, signed with `secret` (read as the delivery was claimed; made first when the account has none). */
+  private async attempt(
+    d: WebhookDelivery,
+    secret: WebhookSecretRow | null,
+    span: SpanHandle | null,
+  ): Promise<void> {
     const { db } = this.deps;
     const body = (await this.deps.bodyFor?.(d)) ?? webhookPayload(d, this.deps.publicUrl);
     const timestamp = this.deps.now?.() ?? Math.floor(Date.now() / 1000);
-    const secrets = signingSecrets(await webhookSecretOf(db, d));
+    const secrets = signingSecrets(secret ? currentSecret(secret) : await webhookSecretOf(db, d));
     const startedAt = new Date();
     let status: number | null = null;
     let error: string | null = null;
@@ -148,6 +184,7 @@ export class WebhookDispatcher {
       await response.body?.cancel().catch(() => {});
     } catch (e) {
       if (this.abort.signal.aborted) {
+        span?.setAttributes({ 'reelay.outcome': 'interrupted' });
         await unlockDelivery(db, d.id, this.id);
         return;
       }
@@ -161,10 +198,12 @@ export class WebhookDispatcher {
     const retryAt =
       Date.now() + webhookBackoffMs(attempts, this.settings.backoffBaseMs, this.settings.backoffMaxMs);
     const gaveUp = !ok && retryAt - d.retryFrom.getTime() > this.settings.retryWindowMs;
-    this.deps.metrics?.webhookDelivery(
-      ok ? 'succeeded' : gaveUp ? 'failed' : 'retrying',
-      (startedAt.getTime() - d.createdAt.getTime()) / 1000,
-    );
+    const outcome = ok ? 'succeeded' : gaveUp ? 'failed' : 'retrying';
+    this.deps.metrics?.webhookDelivery(outcome, (startedAt.getTime() - d.createdAt.getTime()) / 1000);
+    span?.setAttributes({
+      'reelay.outcome': outcome,
+      ...(status === null ? { 'reelay.error': 'no_answer' } : { 'http.response.status_code': status }),
+    });
     await recordDeliveryAttempt(db, {
       id: d.id,
       senderId: this.id,

@@ -11,8 +11,8 @@ export interface WebhookSecret {
   rotatedAt: Date;
 }
 
-/** The previous secret counts only until it expires. */
-const current = (r: WebhookSecretRow): WebhookSecret => ({
+/** The secret as it signs now: the previous one counts only until it expires. */
+export const currentSecret = (r: WebhookSecretRow): WebhookSecret => ({
   secret: r.secret,
   previousSecret: r.previousExpiresAt && r.previousExpiresAt > new Date() ? r.previousSecret : null,
   previousExpiresAt: r.previousExpiresAt && r.previousExpiresAt > new Date() ? r.previousExpiresAt : null,
@@ -24,7 +24,7 @@ export type SecretOwner = Owner;
 
 /** The secret of the account's mode, made on first use. */
 export async function webhookSecretOf(db: Queryable, owner: SecretOwner): Promise<WebhookSecret> {
-  return current(await secretOrInsert(db, owner, newWebhookSecret()));
+  return currentSecret(await secretOrInsert(db, owner, newWebhookSecret()));
 }
 
 /**
@@ -37,7 +37,7 @@ export async function rotateWebhookSecret(
   graceSeconds: number,
 ): Promise<WebhookSecret> {
   await webhookSecretOf(db, owner);
-  return current(await replaceSecret(db, owner, newWebhookSecret(), graceSeconds));
+  return currentSecret(await replaceSecret(db, owner, newWebhookSecret(), graceSeconds));
 }
 
 /** Every secret a message is signed with right now. */

@@ -399,7 +399,7 @@ async function succeed(
     mediaType: asset.mediaType,
     bytes: asset.bytes,
     ...presentFacts(asset),
-    ...(asset.thumbnailKey !== null ? { thumbnail: true } : {}),
+    ...(deps.assets.hasThumbnail(asset.kind) ? { thumbnail: true } : {}),
     ...(asset.provenance !== null ? { provenance: asset.provenance } : {}),
   }));
   const charge = chargeMilli(g.quote, g.holdMilli, stored[0]?.durationSeconds);

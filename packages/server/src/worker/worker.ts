@@ -2,7 +2,7 @@ import type { Database } from '../db/database.ts';
 import type { GenerationRecord } from '../generations/generation-record.ts';
 import { randomBase62 } from '../ids.ts';
 import { NO_TRACING } from '../observability/tracing.ts';
-import { claimJob, JOBS_CHANNEL, msUntilNextJob, renewLease, rescheduleJob } from '../store/jobs.ts';
+import { claimNextJob, JOBS_CHANNEL, renewLease, rescheduleJob } from '../store/jobs.ts';
 import { WakeUp } from '../wake-up.ts';
 import { type DriveDeps, driveGeneration } from './drive-generation.ts';
 
@@ -18,8 +18,8 @@ export interface WorkerOptions {
 /**
  * Drives queued generations: `concurrency` loops claim jobs from the database, woken by NOTIFY when work
  * arrives and by a timer for jobs due later. Any number of workers in any number of processes may run.
- * A NOTIFY wakes one waiting loop, and a loop that claims a job wakes one more to look for the next, so a
- * single new job does not send every loop of every process to the database.
+ * A NOTIFY wakes one waiting loop, and a loop that claims a job while another is due wakes one more to look for
+ * it, so a single new job does not send every loop of every process to the database.
  */
 export class Worker {
   readonly id = `wrk_${randomBase62(10)}`;
@@ -69,10 +69,22 @@ export class Worker {
    * none was due.
    */
   async runOnce(): Promise<boolean> {
-    const claimed = await claimJob(this.db, this.id, this.options.leaseSeconds);
-    if (claimed === null) return false;
+    return (await this.claimAndRun()).ran;
+  }
+
+  /**
+   * {@link runOnce}, telling the loop when the next job is due when none was: the claim's statement says so, and
+   * whether another job is due besides the one claimed (only then is a second loop sent to look).
+   */
+  private async claimAndRun(): Promise<{ ran: boolean; msUntilNext: number | null }> {
+    const {
+      generation: claimed,
+      moreDue,
+      msUntilNext,
+    } = await claimNextJob(this.db, this.id, this.options.leaseSeconds);
+    if (claimed === null) return { ran: false, msUntilNext };
     const id = claimed.id;
-    this.wake.nudge();
+    if (moreDue) this.wake.nudge();
     // The lease is renewed while the steps run, so only a dead worker's lease lapses.
     const renew = setInterval(
       () =>
@@ -100,7 +112,7 @@ export class Worker {
     } finally {
       clearInterval(renew);
     }
-    return true;
+    return { ran: true, msUntilNext: null };
   }
 
   /** One step of a claimed job, under the step timeout; the generation when the next step is due at once. */
@@ -138,8 +150,8 @@ export class Worker {
       try {
         // A wake-up that comes while this loop looks for work ends its sleep at once.
         const rung = this.wake.rung;
-        if (await this.runOnce()) continue;
-        const next = await msUntilNextJob(this.db);
+        const { ran, msUntilNext: next } = await this.claimAndRun();
+        if (ran) continue;
         await this.wake.sleep(
           next === null
             ? this.options.pollIntervalMs

@@ -266,6 +266,34 @@ describe('local renderer', () => {
     await free.close();
   });
 
+  it('announces the slot of a run stopped by a cancel, so the work waiting for it is woken at once', async () => {
+    const renders = book.renders();
+    let freed = 0;
+    const counting = Object.assign(Object.create(renders) as typeof renders, {
+      slotFreed: async () => {
+        freed++;
+        await renders.slotFreed();
+      },
+    });
+    const p = new LocalProvider({
+      workDir: join(dir, 'stopped'),
+      ffmpegPath,
+      renders: counting,
+      maxConcurrent: 1,
+    });
+    const signal = new AbortController().signal;
+    const a = await p.start(call({ prompt: 'canceled while it renders', duration: 10 }));
+    const b = await p.start(call({ prompt: 'waits for the slot' }));
+    await p.status({ operation: a.operation, signal });
+    expect(await p.status({ operation: b.operation, signal })).toMatchObject({ askAgainMs: 3000 });
+    await p.cancel({ operation: a.operation, signal });
+    expect(freed).toBe(1);
+    // The slot is free: the waiting render starts on its next look.
+    expect(await p.status({ operation: b.operation, signal })).toEqual({ state: 'pending', progress: 0 });
+    expect((await finish(p, b.operation)).state).toBe('succeeded');
+    await p.close();
+  });
+
   it('reports a broken ffmpeg as render_failed', async () => {
     const p = new LocalProvider({
       workDir: join(dir, 'broken'),

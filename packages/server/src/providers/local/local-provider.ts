@@ -62,8 +62,8 @@ const exists = (path: string) =>
  * left, by the sweep every process makes of its renders folder as it renews.
  */
 /**
- * How long work waiting for a render slot waits before it looks again: the run that frees a slot wakes the work
- * that has waited longest, so this only covers slots freed otherwise (a canceled run, another process's worker).
+ * How long work waiting for a render slot waits before it looks again: the run that frees a slot (ended or
+ * stopped) wakes the work that has waited longest, so this only covers slots freed otherwise (another process's).
  * A burst of work polled every 200 ms kept the one embedded database session busy with nothing but looks.
  */
 const SLOT_WAIT_MS = 3000;
@@ -310,7 +310,10 @@ export class LocalProvider implements Provider {
         try {
           entry.progress = 1;
           // Recording the run done also makes its generation due, so its output is stored without waiting.
-          if (!(await renders.finish(this.owner, folder, this.leaseMs))) await this.drop(entry);
+          if (await renders.finish(this.owner, folder, this.leaseMs)) return;
+          // No longer this process's run: nothing was recorded, so the freed slot is announced here.
+          await renders.slotFreed().catch(() => undefined);
+          await this.drop(entry);
           return;
         } catch (error) {
           failure = error;
@@ -327,6 +330,10 @@ export class LocalProvider implements Provider {
             'ReelayRenderWarning',
           );
         await renders.fail(this.owner, folder, message).catch(() => undefined);
+      } else {
+        // Stopped (its generation was canceled or ended, or another process took the run over): no end is
+        // recorded, so the work waiting longest for a slot is woken here rather than at its next look.
+        await renders.slotFreed().catch(() => undefined);
       }
       await this.drop(entry);
     })();

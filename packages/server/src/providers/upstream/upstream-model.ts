@@ -30,6 +30,20 @@ export interface ModelRequest<M extends ModelId> {
   mode: string;
 }
 
+/**
+ * What a mapping takes an upstream endpoint to cost, as written down with the mapping (from the upstream's price as
+ * published or reported), so a check can tell when the upstream's published price moves away from it.
+ */
+export interface AssumedPrice {
+  /** Price of one unit, in `currency`. */
+  unitPrice: number;
+  /** What is billed (`second` of video, `image`…). */
+  unit: string;
+  currency: string;
+  /** Where the price was read. */
+  source: string;
+}
+
 /** How model `M` is sent to one upstream, as that upstream's own page for the model describes it. */
 export interface UpstreamModelSpec<M extends ModelId, R> {
   model: M;
@@ -37,6 +51,8 @@ export interface UpstreamModelSpec<M extends ModelId, R> {
   endpoint: string;
   /** The upstream's page the mapping follows. */
   source: string;
+  /** Exact endpoint → the price it is taken to have there; endpoints left out assume none. */
+  prices?: Readonly<Record<string, AssumedPrice>>;
   /** What it cannot take (problems: routing skips it) and what it honours only in part (warnings). */
   assess(request: ModelRequest<M>): Assessment;
   /** The upstream request, field by field. */
@@ -48,6 +64,7 @@ export interface UpstreamModel<R> {
   readonly model: ModelId;
   readonly endpoint: string;
   readonly source: string;
+  readonly prices: Readonly<Record<string, AssumedPrice>>;
   assess(call: MappedCall): Assessment;
   build(call: MappedCall): R;
 }
@@ -80,6 +97,7 @@ export function upstreamModel<M extends ModelId, R>(spec: UpstreamModelSpec<M, R
     model: spec.model,
     endpoint: spec.endpoint,
     source: spec.source,
+    prices: spec.prices ?? {},
     assess: (call) => spec.assess(modelRequest(spec.model, call)),
     build: (call) => spec.build(modelRequest(spec.model, call)),
   };

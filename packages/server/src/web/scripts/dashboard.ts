@@ -1,7 +1,15 @@
-// The dashboard: sign in with a key, then the account's balance, generations (filter, paging, previews),
+// The dashboard: sign in with a key, then the account's balance, its environment's alerts, generations (filter, paging, previews),
 // usage per day as an inline SVG chart, and the keys the signed-in key may manage. The answers are typed with
 // the wire contract's types, as the SDK exports them.
-import type { Account, ApiKeyList, Generation, GenerationPage, NewApiKey, Usage } from '@reelay/client';
+import type {
+  Account,
+  AlertPage,
+  ApiKeyList,
+  Generation,
+  GenerationPage,
+  NewApiKey,
+  Usage,
+} from '@reelay/client';
 import {
   ApiFailure,
   api,
@@ -33,6 +41,8 @@ const $ = <E extends Element = HTMLElement>(selector: string): E => {
   return el;
 };
 const PAGE = 10;
+/** The alerts shown: the newest ones. */
+const ALERTS = 20;
 const SVG = 'http://www.w3.org/2000/svg';
 let cursors: (string | null)[] = [null];
 
@@ -77,6 +87,47 @@ async function loadAccount(key: string) {
     dd.textContent = tokens(account.tokens[which]);
   }
   $('[data-key-status]').textContent = fill(m.keyInUse, { prefix: keyPrefix(key) });
+}
+
+/** The environment's newest alerts (the API lists them newest first): when, what fired, and its numbers. */
+async function loadAlerts(key: string) {
+  const page = await api<AlertPage>(key, 'GET', `/api/v1/alerts?limit=${ALERTS}`);
+  const rows = page.data.map((a) => {
+    const tr = document.createElement('tr');
+    tr.dataset.alert = String(a.id);
+    tr.dataset.alertType = a.type;
+    const time = document.createElement('time');
+    time.dateTime = a.createdAt;
+    time.textContent = when(a.createdAt);
+    if (a.type === 'account.balance_low') {
+      tr.append(
+        cell(time),
+        cell(fill(m['alert.balanceLow'], { threshold: tokens(a.thresholdTokens) })),
+        cell(fill(m['alert.balanceLowDetails'], { balance: tokens(a.balanceTokens) })),
+      );
+    } else {
+      const details = fill(m['alert.budgetDetails'], {
+        key: a.keyId,
+        spent: formatNumber(config.locale, a.spentTokens),
+        budget: tokens(a.budgetTokens),
+        start: new Date(a.periodStart).toLocaleDateString(config.locale, { timeZone: 'UTC' }),
+      });
+      tr.append(
+        cell(time),
+        cell(fill(m[`alert.budget.${a.period}`], { percent: formatNumber(config.locale, a.percent) })),
+        cell(details),
+      );
+    }
+    return tr;
+  });
+  if (rows.length === 0) {
+    const tr = document.createElement('tr');
+    const td = cell(m.noAlerts ?? '');
+    td.colSpan = 3;
+    tr.append(td);
+    rows.push(tr);
+  }
+  $('[data-alerts]').replaceChildren(...rows);
 }
 
 async function preview(key: string, g: Generation, button: HTMLButtonElement) {
@@ -138,7 +189,7 @@ async function loadGenerations(key: string) {
     tr.append(
       cell(created, document.createElement('br'), code(g.id)),
       cell(g.model),
-      cell(m[`status.${g.status}`] ?? g.status),
+      cell(m[`status.${g.status}`] ?? g.status, ...reconcilingNote(g)),
       cell(g.chargedTokens === null && !ended ? `≤ ${tokens(cost)}` : tokens(cost)),
       cell(thumbnail, shown, provenance),
     );
@@ -156,6 +207,19 @@ async function loadGenerations(key: string) {
   const next = $<HTMLButtonElement>('[data-next-page]');
   next.disabled = !page.nextCursor;
   next.dataset.cursor = page.nextCursor ?? '';
+}
+
+/**
+ * While the upstream's outcome is being settled (its answer was lost, it cannot be reached, or it was asked to stop),
+ * a note under the status saying so, with the gateway's explanation as its tooltip; nothing otherwise.
+ */
+function reconcilingNote(g: Generation): (HTMLElement | string)[] {
+  if (!g.reconciling) return [];
+  const note = document.createElement('small');
+  note.dataset.reconciling = g.reconciling.code;
+  note.textContent = m.reconciling ?? '';
+  note.title = g.reconciling.message;
+  return [document.createElement('br'), note];
 }
 
 /** Tokens per day over the report's 30 days as bars, each with its value as a tooltip and text. */
@@ -277,7 +341,12 @@ function showError(error: unknown) {
 async function loadAll(key: string) {
   await loadAccount(key);
   signedIn(true);
-  await Promise.all([loadGenerations(key), loadUsage(key), loadKeys(key).catch(showKeysError)]);
+  await Promise.all([
+    loadAlerts(key),
+    loadGenerations(key),
+    loadUsage(key),
+    loadKeys(key).catch(showKeysError),
+  ]);
 }
 
 function signOut() {

@@ -12,6 +12,15 @@ export const falKling30 = upstreamModel({
   model: 'kling-3.0',
   endpoint: 'fal-ai/kling-video/v3',
   source: 'https://fal.ai/models/fal-ai/kling-video/v3/standard/text-to-video/api',
+  /** fal's price as its page was reported (it changes; `reelay upstreams check` tells when it has). */
+  prices: {
+    'fal-ai/kling-video/v3/standard/text-to-video': {
+      unitPrice: 0.084,
+      unit: 'second',
+      currency: 'USD',
+      source: 'fal model page for Kling V3 standard text-to-video (sound off), as reported in 2026',
+    },
+  },
   assess: (request) => {
     const { problems, warnings } = commonAssessment(readOmniInput(request, true));
     return { problems: [...problems, ...needUrls(request.media.all, 'fal')], warnings };
