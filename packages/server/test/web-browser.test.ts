@@ -9,7 +9,7 @@ import { costHeadline } from '../src/web/format.ts';
 import { LOCALES, say } from '../src/web/messages.ts';
 import { checkAccessibility } from './accessibility.ts';
 import { launchBrowser } from './browser.ts';
-import { startGateway, type TestGateway } from './harness.ts';
+import { startGateway, type TestGateway, waitForFinal } from './harness.ts';
 
 const MODEL = 'kling-3.0-omni';
 const PAGE_BUDGET = 200 * 1024;
@@ -485,6 +485,8 @@ describe('web pages in Chromium', () => {
     expect(await alert.locator('time').getAttribute('datetime')).toBe(listed.createdAt);
 
     // A generation whose upstream outcome is being settled says so under its status, with the reason as tooltip.
+    // (Set once the generation has ended, so its own end does not clear it meanwhile.)
+    expect((await waitForFinal(t, spending.json.id)).json.status).toBe('succeeded');
     const settling = {
       code: 'upstream_unreachable',
       message: 'The upstream cannot be reached; it is asked again until it answers.',
