@@ -131,7 +131,8 @@ export async function driveGeneration(
     if (g.stopRequested !== null && g.stopSentAt === null) await sendStop(deps, g, provider, signal);
     const status = await checkStatus(deps, g, provider, signal);
     if (status.state === 'pending') {
-      if (status.progress !== undefined) {
+      // Written only when it moved: a render checked again and again at the same point costs no write.
+      if (status.progress !== undefined && status.progress !== g.progress) {
         await setProgress(deps.db, g.id, status.progress);
       }
       const wait = status.askAgainMs ?? deps.providers.pollIntervalMs(provider.id);
