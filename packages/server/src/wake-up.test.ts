@@ -43,4 +43,24 @@ describe('WakeUp', () => {
     expect(later).toBe(false);
     await fresh;
   });
+
+  it('wakes one sleeper at the earliest time asked for, once', async () => {
+    const wake = new WakeUp();
+    const ended: number[] = [];
+    const sleeps = [1, 2, 3].map((n) => wake.sleep(3_600_000).then(() => ended.push(n)));
+    // Three loops ask for the same moment, and one for a later one: one timer, at the earliest.
+    wake.wakeOneAt(30);
+    wake.wakeOneAt(30);
+    wake.wakeOneAt(500);
+    wake.wakeOneAt(20);
+    await sleeps[0];
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(ended).toEqual([1]);
+    // Once it has fired, the next time asked for is timed again.
+    wake.wakeOneAt(10);
+    await sleeps[1];
+    expect(ended).toEqual([1, 2]);
+    wake.wakeAll();
+    await sleeps[2];
+  });
 });

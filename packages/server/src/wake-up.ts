@@ -8,6 +8,8 @@
 export class WakeUp {
   private waiting: (() => void)[] = [];
   private rings = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Number.POSITIVE_INFINITY;
 
   /** How many wake-ups there have been so far. */
   get rung(): number {
@@ -42,6 +44,23 @@ export class WakeUp {
   wakeOne(): void {
     this.rings++;
     this.waiting[0]?.();
+  }
+
+  /**
+   * {@link wakeOne} in `ms`: one timer for all callers, kept at the earliest time asked for, so loops that all know
+   * when the next piece of work is due do not all wake for it (one does; it sends another when there is more).
+   */
+  wakeOneAt(ms: number): void {
+    const at = Date.now() + ms;
+    if (this.timer !== null && this.timerAt <= at) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      this.wakeOne();
+    }, ms);
+    this.timer.unref();
   }
 
   /** Ends the longest sleep in progress, if any, without counting as a wake-up for loops still looking. */

@@ -152,12 +152,10 @@ export class Worker {
         const rung = this.wake.rung;
         const { ran, msUntilNext: next } = await this.claimAndRun();
         if (ran) continue;
-        await this.wake.sleep(
-          next === null
-            ? this.options.pollIntervalMs
-            : Math.min(Math.max(next, 5), this.options.pollIntervalMs),
-          rung,
-        );
+        // The next job's time wakes one loop of the process, not every loop that found nothing: the others would
+        // only look and find it taken. Each loop still looks at least once per poll interval.
+        if (next !== null && next < this.options.pollIntervalMs) this.wake.wakeOneAt(Math.max(next, 5));
+        await this.wake.sleep(this.options.pollIntervalMs, rung);
       } catch (error) {
         if (signal.aborted) break;
         this.options.log.error({ err: error }, 'worker loop error');
