@@ -1,6 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { MediaKind } from '@reelay/catalog';
@@ -331,7 +330,7 @@ export class AssetsService {
     }
     let outcome: ProvenanceOutcome;
     try {
-      outcome = await signer.sign(path, mediaType, provenance.claim);
+      outcome = await signer.sign(path, mediaType, provenance.claim, file.sha256);
     } catch (error) {
       outcome = { state: 'unsigned', reason: `signing failed: ${(error as Error).message}` };
     }
@@ -343,8 +342,14 @@ export class AssetsService {
       return { ...none, provenance: 'unsigned', provenanceReason: outcome.reason };
     }
     if (outcome.state === 'signed') {
-      // The file now holds its manifest: its size and hash are those of the bytes that will be served.
-      return { ...none, ...(await measure(path)), provenance: 'signed', provenanceReason: null };
+      // The file now holds its manifest: its size and hash are those of the bytes written, which will be served.
+      return {
+        ...none,
+        bytes: outcome.bytes,
+        sha256: outcome.sha256,
+        provenance: 'signed',
+        provenanceReason: null,
+      };
     }
     const dir = this.storage.incomingDir();
     await mkdir(dir, { recursive: true });
@@ -617,13 +622,6 @@ export class AssetsService {
   localFile(storageKey: string): Promise<string> {
     return this.storage.localFile(storageKey);
   }
-}
-
-/** The size and sha256 of a file. */
-async function measure(path: string): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return { bytes: (await stat(path)).size, sha256: hash.digest('hex') };
 }
 
 /** The public JSON of an asset. */

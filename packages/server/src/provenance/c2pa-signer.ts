@@ -54,9 +54,14 @@ export class C2paSigner implements ProvenanceSigner {
     };
   }
 
-  async sign(file: string, mediaType: string, claim: ProvenanceClaim): Promise<ProvenanceOutcome> {
+  async sign(
+    file: string,
+    mediaType: string,
+    claim: ProvenanceClaim,
+    sha256?: string,
+  ): Promise<ProvenanceOutcome> {
     if (mediaType === 'image/png' || mediaType === 'image/jpeg') return this.embed(file, mediaType, claim);
-    return this.sidecar(file, mediaType, claim);
+    return this.sidecar(file, mediaType, claim, sha256);
   }
 
   private async embed(
@@ -125,18 +130,28 @@ export class C2paSigner implements ProvenanceSigner {
       await rm(next, { force: true });
       throw error;
     }
-    return { state: 'signed', manifestLabel: manifest.label ?? '', keptManifest: parent !== undefined };
+    return {
+      state: 'signed',
+      manifestLabel: manifest.label ?? '',
+      keptManifest: parent !== undefined,
+      bytes: signed.length,
+      sha256: createHash('sha256').update(signed).digest('hex'),
+    };
   }
 
-  private async sidecar(file: string, mediaType: string, claim: ProvenanceClaim): Promise<ProvenanceOutcome> {
-    const digest = createHash('sha256');
-    for await (const chunk of createReadStream(file)) digest.update(chunk as Buffer);
+  private async sidecar(
+    file: string,
+    mediaType: string,
+    claim: ProvenanceClaim,
+    known?: string,
+  ): Promise<ProvenanceOutcome> {
+    const digest = known && /^[0-9a-f]{64}$/.test(known) ? Buffer.from(known, 'hex') : await sha256Of(file);
     const store = new ManifestStore();
     const manifest = this.newManifest(store, mediaType, claim);
     this.addCreated(manifest, claim, this.addInputs(manifest, claim));
     // Bound to the whole file as stored: nothing is excluded, as nothing was written into it.
     const hash = DataHashAssertion.create('SHA-256', 0);
-    hash.hash = new Uint8Array(digest.digest());
+    hash.hash = new Uint8Array(digest);
     hash.exclusions = [];
     manifest.addAssertion(hash);
     await manifest.sign(this.signer);
@@ -203,4 +218,11 @@ export class C2paSigner implements ProvenanceSigner {
     if (!ref) throw new Error('the assertion was not added to the claim');
     return ref;
   }
+}
+
+/** The sha256 of a file, read as a stream. */
+async function sha256Of(file: string): Promise<Buffer> {
+  const digest = createHash('sha256');
+  for await (const chunk of createReadStream(file)) digest.update(chunk as Buffer);
+  return digest.digest();
 }

@@ -30,13 +30,24 @@ export interface ProvenanceClaim {
  * - `unsigned`: no manifest was made, for the reason given (the output is kept all the same).
  */
 export type ProvenanceOutcome =
-  | { state: 'signed'; manifestLabel: string; keptManifest: boolean }
+  | {
+      state: 'signed';
+      manifestLabel: string;
+      keptManifest: boolean;
+      /** Size and hex sha256 of the file as rewritten, from the bytes written (so it need not be read again). */
+      bytes: number;
+      sha256: string;
+    }
   | { state: 'sidecar'; manifestLabel: string; manifest: Uint8Array }
   | { state: 'unsigned'; reason: string };
 
 /** Signs one output file in place (when its format allows) or makes a sidecar manifest for it. */
 export interface ProvenanceSigner {
-  sign(file: string, mediaType: string, claim: ProvenanceClaim): Promise<ProvenanceOutcome>;
+  /**
+   * `sha256` is the hex hash of the file as it is now, when the caller knows it: a sidecar manifest binds to the
+   * unchanged file by that hash, so the file (a video may be large) is not read again to make it.
+   */
+  sign(file: string, mediaType: string, claim: ProvenanceClaim, sha256?: string): Promise<ProvenanceOutcome>;
 }
 
 /** The state recorded on an asset: the outcome's, or `disabled` when the output was stored without trying. */
