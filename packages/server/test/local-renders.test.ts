@@ -69,27 +69,31 @@ describe.each(DATABASES)('local renders on %s', (kind) => {
     });
   });
 
+  /** A running local generation whose job is due in `dueInSeconds` (one waiting for a render slot, say). */
+  async function waiting(dueInSeconds: number) {
+    const g = await generation();
+    await db.query(`UPDATE generations SET provider = 'local', operation = '{}' WHERE id = $1`, [
+      g.generationId,
+    ]);
+    await db.query(
+      `INSERT INTO jobs (generation_id, run_at) VALUES ($1, now() + make_interval(secs => $2::float8))`,
+      [g.generationId, dueInSeconds],
+    );
+    return g;
+  }
+
+  /** The generations whose jobs are due now, by id. */
+  const due = async () =>
+    (
+      await db.query<{ generation_id: string }>(
+        'SELECT generation_id FROM jobs WHERE run_at <= clock_timestamp() ORDER BY generation_id',
+      )
+    ).map((r) => r.generation_id);
+
   it('makes a finished run’s generation due, and the local generation waiting longest for a slot', async () => {
-    const local = async (dueInSeconds: number) => {
-      const g = await generation();
-      await db.query(`UPDATE generations SET provider = 'local', operation = '{}' WHERE id = $1`, [
-        g.generationId,
-      ]);
-      await db.query(
-        `INSERT INTO jobs (generation_id, run_at) VALUES ($1, now() + make_interval(secs => $2::float8))`,
-        [g.generationId, dueInSeconds],
-      );
-      return g;
-    };
-    const rendered = await local(30);
-    const first = await local(10);
-    const second = await local(20);
-    const due = async () =>
-      (
-        await db.query<{ generation_id: string }>(
-          'SELECT generation_id FROM jobs WHERE run_at <= clock_timestamp() ORDER BY generation_id',
-        )
-      ).map((r) => r.generation_id);
+    const rendered = await waiting(30);
+    const first = await waiting(10);
+    const second = await waiting(20);
     expect(await due()).toEqual([]);
     const run = await renders.claim({ ...rendered, owner: 'p1', leaseMs: LEASE });
     expect(await renders.finish('p1', run?.folder ?? '', LEASE)).toBe(true);
@@ -102,25 +106,8 @@ describe.each(DATABASES)('local renders on %s', (kind) => {
   });
 
   it('makes the local generation waiting longest for a slot due when a slot is freed without a run’s end', async () => {
-    const waiting = async (dueInSeconds: number) => {
-      const g = await generation();
-      await db.query(`UPDATE generations SET provider = 'local', operation = '{}' WHERE id = $1`, [
-        g.generationId,
-      ]);
-      await db.query(
-        `INSERT INTO jobs (generation_id, run_at) VALUES ($1, now() + make_interval(secs => $2::float8))`,
-        [g.generationId, dueInSeconds],
-      );
-      return g;
-    };
     const first = await waiting(10);
     const second = await waiting(20);
-    const due = async () =>
-      (
-        await db.query<{ generation_id: string }>(
-          'SELECT generation_id FROM jobs WHERE run_at <= clock_timestamp() ORDER BY generation_id',
-        )
-      ).map((r) => r.generation_id);
     expect(await due()).toEqual([]);
     await renders.slotFreed();
     expect(await due()).toEqual([first.generationId]);
