@@ -210,6 +210,20 @@ describe('C2PA provenance of outputs (pglite)', () => {
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('application/c2pa');
     const sidecar = new Uint8Array(await r.arrayBuffer());
+    // Another account's key finds no such asset, and so no manifest.
+    const stranger = await t.api('POST', '/api/v1/admin/accounts', { name: 'Stranger' }, admin);
+    const strangerKey = await t.api(
+      'POST',
+      `/api/v1/admin/accounts/${stranger.json.id}/keys`,
+      { mode: 'test', name: 'stranger' },
+      admin,
+    );
+    expect(strangerKey.status, strangerKey.text).toBe(201);
+    const foreign = await t.api('GET', `/api/v1/assets/${assetId}/manifest`, undefined, {
+      authorization: `Bearer ${strangerKey.json.key}`,
+    });
+    expect(foreign.status).toBe(404);
+    expect(foreign.json.error.code).toBe('not_found');
 
     // Read on its own, the store's signature and assertions validate; its data hash is of the video, which the
     // reader was not given, so that (and only that) is reported as a mismatch there.
