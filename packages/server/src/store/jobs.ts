@@ -7,19 +7,6 @@ import { readRow } from './row-reader.ts';
 /** NOTIFY channel that wakes workers when a job is enqueued. */
 export const JOBS_CHANNEL = 'reelay_jobs';
 
-/**
- * Claims one due job under a lease (FOR UPDATE SKIP LOCKED, so concurrent workers never claim the same
- * job) and returns its generation as committed now, in one call (`reelay_claim_job`, migration 018). A job whose
- * lease lapsed — its worker died — is due again.
- */
-export async function claimJob(
-  db: Queryable,
-  workerId: string,
-  leaseSeconds: number,
-): Promise<GenerationRecord | null> {
-  return (await claimNextJob(db, workerId, leaseSeconds)).generation;
-}
-
 /** What a worker's look for work found. */
 export interface JobClaim {
   /** The generation of the job claimed; null when none was due. */
@@ -31,7 +18,9 @@ export interface JobClaim {
 }
 
 /**
- * {@link claimJob}, and in the same statement what the worker's next move needs: after a claim, whether another job
+ * Claims one due job under a lease (FOR UPDATE SKIP LOCKED, so concurrent workers never claim the same job) and reads
+ * its generation as committed now, in one call (`reelay_claim_job`, migration 018); a job whose lease lapsed (its
+ * worker died) is due again. The same statement says what the worker's next move needs: after a claim, whether another job
  * is due (so a second loop is sent only when there is work for it: looking for none cost two statements); without
  * one, when the next job is due (the wait before looking again, which was a statement of its own). Each question is
  * asked only in its own case, so a claim never scans the jobs.
@@ -97,17 +86,6 @@ export async function renewLease(
 
 export async function deleteJob(db: Queryable, generationId: string): Promise<void> {
   await runSql(db, sql`DELETE FROM jobs WHERE generation_id = ${generationId}`);
-}
-
-/** Milliseconds until the next job is due (0 if one is due now), or null when the queue is empty. */
-export async function msUntilNextJob(db: Queryable): Promise<number | null> {
-  const rows = await runSql(
-    db,
-    sql`SELECT (EXTRACT(EPOCH FROM (min(GREATEST(run_at, COALESCE(locked_until, run_at))) - clock_timestamp())) * 1000)::float8 AS ms
-     FROM jobs`,
-  );
-  const ms = rows[0] ? readRow(rows[0]).numberOrNull('ms') : null;
-  return ms === null ? null : Math.max(0, ms);
 }
 
 /** Makes a generation's job due now (a worker then finds it ended, or asks its upstream at once). */
