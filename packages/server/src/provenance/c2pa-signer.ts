@@ -1,5 +1,4 @@
 import { createHash, randomUUID, sign } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { JPEG, PNG } from '@trustnxt/c2pa-ts/asset';
 import { CoseAlgorithmIdentifier, type Signer } from '@trustnxt/c2pa-ts/cose';
@@ -17,6 +16,7 @@ import {
   Signature,
   ValidationResult,
 } from '@trustnxt/c2pa-ts/manifest';
+import { fileSha256 } from '../file-sha256.ts';
 import type { ProvenanceClaim, ProvenanceOutcome, ProvenanceSigner } from './provenance-signer.ts';
 import type { SigningCredentials } from './signing-credentials.ts';
 
@@ -145,7 +145,7 @@ export class C2paSigner implements ProvenanceSigner {
     claim: ProvenanceClaim,
     known?: string,
   ): Promise<ProvenanceOutcome> {
-    const digest = known && /^[0-9a-f]{64}$/.test(known) ? Buffer.from(known, 'hex') : await sha256Of(file);
+    const digest = Buffer.from(known && /^[0-9a-f]{64}$/.test(known) ? known : await fileSha256(file), 'hex');
     const store = new ManifestStore();
     const manifest = this.newManifest(store, mediaType, claim);
     this.addCreated(manifest, claim, this.addInputs(manifest, claim));
@@ -218,11 +218,4 @@ export class C2paSigner implements ProvenanceSigner {
     if (!ref) throw new Error('the assertion was not added to the claim');
     return ref;
   }
-}
-
-/** The sha256 of a file, read as a stream. */
-async function sha256Of(file: string): Promise<Buffer> {
-  const digest = createHash('sha256');
-  for await (const chunk of createReadStream(file)) digest.update(chunk as Buffer);
-  return digest.digest();
 }

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +9,7 @@ import { backoffMs } from '../backoff.ts';
 import { chargeMilli } from '../billing/charge.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
+import { fileSha256 } from '../file-sha256.ts';
 import { type GenerationOutput, type GenerationRecord, ownerOf } from '../generations/generation-record.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { NO_TRACING, type Tracing } from '../observability/tracing.ts';
@@ -354,12 +353,6 @@ const missingAsNull = (error: unknown) => {
   throw error;
 };
 
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 /**
  * Moves the outputs into storage, then inserts their asset rows, marks the generation succeeded, records attempt
  * `seq` succeeded, captures the tokens and deletes the job, once: one statement, so all of it commits or none. A
@@ -487,7 +480,7 @@ async function storeOne(
     ownerOf(g),
     path,
     bytes,
-    await sha256Of(path),
+    await fileSha256(path),
     g.id,
     g.retentionSeconds,
     provenance,
