@@ -1,16 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import { adminActor } from '../audit/audit-service.ts';
 import { ApiError } from '../errors.ts';
+import type { KeyMode } from '../key-mode.ts';
 import { UPSTREAM_IDS } from '../providers/upstream-ids.ts';
 import { hostedModels } from '../providers/upstream-models.ts';
-import { keyRetention } from '../retention/parse-retention.ts';
 import type { CheckScope } from '../upstream-check/upstreams-check.ts';
 import { adminDeliveryJson, type DeliveryState } from '../webhooks/webhook-deliveries.ts';
 import type { ApiDeps } from './deps.ts';
-import { keySettings } from './keys-routes.ts';
+import {
+  type KeyCreateBody,
+  type KeySettingsBody,
+  keyCreateProperties,
+  keySettings,
+  newKeyFields,
+} from './keys-routes.ts';
 
 const limit = { anyOf: [{ type: 'integer', minimum: 1, maximum: 10_000_000 }, { type: 'null' }] };
-const budget = { anyOf: [{ type: 'number', minimum: 0, maximum: 1e12 }, { type: 'null' }] };
 const mode = { type: 'string', enum: ['test', 'live'] };
 const alertUrl = { anyOf: [{ type: 'string', maxLength: 2048 }, { type: 'null' }] };
 const threshold = { anyOf: [{ type: 'number', minimum: 0, maximum: 1e12 }, { type: 'null' }] };
@@ -183,19 +188,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (request) => accounts.setLimits(request.params.id, request.body, adminActor(request.ip)),
   );
 
-  app.post<{
-    Params: { id: string };
-    Body: {
-      mode: 'test' | 'live';
-      name?: string;
-      dailyTokens?: number | null;
-      monthlyTokens?: number | null;
-      allowedModels?: string[] | null;
-      allowedProviders?: string[] | null;
-      defaultRetention?: unknown;
-      budgetAlertThresholds?: unknown;
-    };
-  }>(
+  app.post<{ Params: { id: string }; Body: KeyCreateBody & { mode: KeyMode } }>(
     '/api/v1/admin/accounts/:id/keys',
     {
       schema: {
@@ -204,31 +197,14 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
           type: 'object',
           additionalProperties: false,
           required: ['mode'],
-          properties: {
-            mode,
-            name: { type: 'string', maxLength: 200 },
-            dailyTokens: budget,
-            monthlyTokens: budget,
-            ...keySettings,
-          },
+          properties: { mode, ...keyCreateProperties },
         },
       },
     },
     async (request, reply) => {
-      const b = request.body;
-      const retentionSeconds = keyRetention(b.defaultRetention) ?? null;
       const key = await accounts.createKey(
         request.params.id,
-        {
-          mode: b.mode,
-          name: b.name ?? '',
-          dailyTokens: b.dailyTokens ?? null,
-          monthlyTokens: b.monthlyTokens ?? null,
-          allowedModels: b.allowedModels,
-          allowedProviders: b.allowedProviders,
-          retentionSeconds,
-          budgetAlertThresholds: b.budgetAlertThresholds,
-        },
+        newKeyFields(request.body, request.body.mode),
         adminActor(request.ip),
       );
       return reply.status(201).send(key);
@@ -243,15 +219,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
     }),
   );
 
-  app.patch<{
-    Params: { id: string };
-    Body: {
-      allowedModels?: string[] | null;
-      allowedProviders?: string[] | null;
-      defaultRetention?: unknown;
-      budgetAlertThresholds?: unknown;
-    };
-  }>(
+  app.patch<{ Params: { id: string }; Body: KeySettingsBody }>(
     '/api/v1/admin/keys/:id',
     {
       schema: {

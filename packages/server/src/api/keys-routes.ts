@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { keyActor } from '../audit/audit-service.ts';
 import type { Principal } from '../billing/api-keys.ts';
 import { ApiError } from '../errors.ts';
+import type { KeyMode } from '../key-mode.ts';
 import { keyRetention } from '../retention/parse-retention.ts';
 import { callerOf } from './authenticate.ts';
 import type { ApiDeps } from './deps.ts';
@@ -27,6 +28,44 @@ export const keySettings = {
   defaultRetention: retention,
   budgetAlertThresholds: alertThresholds,
 };
+
+/** A key's create body beside its mode (self-service and admin alike): its name, budgets and settings. */
+export const keyCreateProperties = {
+  name: { type: 'string', maxLength: 200 },
+  dailyTokens: budget,
+  monthlyTokens: budget,
+  ...keySettings,
+};
+
+/** The body of a key change: the fields of {@link keySettings}. */
+export interface KeySettingsBody {
+  allowedModels?: string[] | null;
+  allowedProviders?: string[] | null;
+  defaultRetention?: unknown;
+  budgetAlertThresholds?: unknown;
+}
+
+/** The body of a key create: {@link keyCreateProperties} and the mode. */
+export interface KeyCreateBody extends KeySettingsBody {
+  mode?: KeyMode;
+  name?: string;
+  dailyTokens?: number | null;
+  monthlyTokens?: number | null;
+}
+
+/** The new key's fields from a create's body, in `mode`; its default retention is checked here (a 422 naming it). */
+export function newKeyFields(b: KeyCreateBody, mode: KeyMode) {
+  return {
+    mode,
+    name: b.name ?? '',
+    dailyTokens: b.dailyTokens ?? null,
+    monthlyTokens: b.monthlyTokens ?? null,
+    allowedModels: b.allowedModels,
+    allowedProviders: b.allowedProviders,
+    retentionSeconds: keyRetention(b.defaultRetention) ?? null,
+    budgetAlertThresholds: b.budgetAlertThresholds,
+  };
+}
 
 const testOnly = (param?: string) =>
   new ApiError(
@@ -63,70 +102,32 @@ export function keysRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return { data: visible.map((k) => ({ ...k, current: k.id === p.keyId })) };
   });
 
-  app.post<{
-    Body: {
-      mode?: 'test' | 'live';
-      name?: string;
-      dailyTokens?: number | null;
-      monthlyTokens?: number | null;
-      allowedModels?: string[] | null;
-      allowedProviders?: string[] | null;
-      defaultRetention?: unknown;
-      budgetAlertThresholds?: unknown;
-    };
-  }>(
+  app.post<{ Body: KeyCreateBody }>(
     '/api/v1/keys',
     {
       schema: {
         body: {
           type: 'object',
           additionalProperties: false,
-          properties: {
-            mode: { type: 'string', enum: ['test', 'live'] },
-            name: { type: 'string', maxLength: 200 },
-            dailyTokens: budget,
-            monthlyTokens: budget,
-            ...keySettings,
-          },
+          properties: { mode: { type: 'string', enum: ['test', 'live'] }, ...keyCreateProperties },
         },
       },
     },
     async (request, reply) => {
       const p = callerOf(request);
       const b = request.body ?? {};
-      const retentionSeconds = keyRetention(b.defaultRetention) ?? null;
       const mode = b.mode ?? p.mode;
+      const fields = newKeyFields(b, mode);
       if (p.mode === 'test' && mode === 'live') throw testOnly('mode');
       requireUnbudgeted((await visibleKeys(p)).self);
-      const key = await deps.accounts.createKey(
-        p.accountId,
-        {
-          mode,
-          name: b.name ?? '',
-          dailyTokens: b.dailyTokens ?? null,
-          monthlyTokens: b.monthlyTokens ?? null,
-          allowedModels: b.allowedModels,
-          allowedProviders: b.allowedProviders,
-          retentionSeconds,
-          budgetAlertThresholds: b.budgetAlertThresholds,
-        },
-        keyActor(p.keyId, request.ip),
-      );
+      const key = await deps.accounts.createKey(p.accountId, fields, keyActor(p.keyId, request.ip));
       return reply.status(201).send(key);
     },
   );
 
   // Changes a key's allowlists, default retention and budget alert thresholds, under the rules of revoking one (a test key changes test keys
   // only, and a key with a budget or an allowlist changes none).
-  app.patch<{
-    Params: { id: string };
-    Body: {
-      allowedModels?: string[] | null;
-      allowedProviders?: string[] | null;
-      defaultRetention?: unknown;
-      budgetAlertThresholds?: unknown;
-    };
-  }>(
+  app.patch<{ Params: { id: string }; Body: KeySettingsBody }>(
     '/api/v1/keys/:id',
     {
       schema: {
