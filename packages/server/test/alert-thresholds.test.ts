@@ -169,6 +169,16 @@ describe.each(DATABASES)('per-key budget alert thresholds on %s', (kind) => {
         expect(r.json.error.message).toContain('budgetAlertThresholds');
       }
     }
+    // A number JSON cannot hold (1e400 reads as Infinity) is named as it was read, not as null.
+    const huge = await fetch(`${t.baseUrl}/api/v1/admin/keys/${target}`, {
+      method: 'PATCH',
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: '{"budgetAlertThresholds":[1e400]}',
+    });
+    expect(huge.status).toBe(422);
+    const hugeError = ((await huge.json()) as { error: { param: string; message: string } }).error;
+    expect(hugeError.param).toBe('budgetAlertThresholds');
+    expect(hugeError.message).toContain('Infinity is not one');
     // Nothing was stored or changed by the refusals.
     const keys = await t.api('GET', `/api/v1/admin/accounts/${accountId}/keys`, undefined, admin);
     expect(keys.json.data.find((k: { id: string }) => k.id === target).budgetAlertThresholds).toEqual([

@@ -27,7 +27,7 @@ export function checkBudgetAlertThresholds(value: unknown): readonly number[] | 
   if (bad !== undefined) {
     throw fail(
       'out_of_range',
-      `${PARAM} must hold whole percentages from 1 to 100; ${String(JSON.stringify(bad)).slice(0, 40)} is not one.`,
+      `${PARAM} must hold whole percentages from 1 to 100; ${(typeof bad === 'number' ? String(bad) : String(JSON.stringify(bad))).slice(0, 40)} is not one.`,
     );
   }
   const sorted = [...(value as number[])].sort((a, b) => a - b);
