@@ -10,7 +10,7 @@ import { seeded } from './loopback-upstream.ts';
 import { startProcess } from './processes.ts';
 
 const KEY = 'rl_test_renderchaosrenderchaos01';
-const GENERATIONS = 12;
+const GENERATIONS = 24;
 /** Kills, one every ~2 s from the first create on; the burst outlasts them. */
 const KILLS = 5;
 /** The bound: every generation has finished this long after the last kill. */
