@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.ts';
 import { acquireDirLock } from './dir-lock.ts';
+import { PglitePrepared } from './pglite-prepared.ts';
 import { pgliteTemplate } from './pglite-template.ts';
 
 const INT8_OID = 20;
@@ -24,9 +25,14 @@ export const PGLITE_START_PARAMS: readonly string[] = [
 
 /**
  * Embedded PostgreSQL (PGlite) in a folder, or in memory when `dataDir` is null.
- * PGlite has one session, so one process may open a folder: a lock file refuses a second one.
+ * PGlite has one session, so one process may open a folder: a lock file refuses a second one. Statements with
+ * parameters that run again and again are prepared once in that session (pglite-prepared.ts); `preparedLimit` bounds
+ * how many texts are.
  */
-export async function openPglite(dataDir: string | null): Promise<Database> {
+export async function openPglite(
+  dataDir: string | null,
+  options: { preparedLimit?: number } = {},
+): Promise<Database> {
   let release = async () => {};
   if (dataDir !== null) {
     await mkdir(dataDir, { recursive: true });
@@ -46,14 +52,15 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     await release();
     throw error;
   }
+  const prepared = new PglitePrepared(pg.serializers, options.preparedLimit);
   const run =
-    (q: Pick<PGlite, 'query'>) =>
-    async <T>(text: string, params?: readonly unknown[]) =>
-      (await q.query<T>(text, params ? [...params] : [])).rows;
+    (session: Pick<PGlite, 'query' | 'exec'>, inTransaction: boolean) =>
+    <T>(text: string, params?: readonly unknown[]) =>
+      prepared.run<T>(session, inTransaction, text, params ?? []);
   return {
     driver: 'pglite',
-    query: run(pg),
-    transaction: (fn) => pg.transaction((tx) => fn({ query: run(tx) } satisfies Queryable)),
+    query: run(pg, false),
+    transaction: (fn) => pg.transaction((tx) => fn({ query: run(tx, true) } satisfies Queryable)),
     script: async (text) => (await pg.exec(text)).map((r) => r.rows as Record<string, unknown>[]),
     async listen(channel, onNotify) {
       const unsubscribe = await pg.listen(channel, onNotify);
