@@ -80,7 +80,7 @@ describe('statements prepared once in the PGlite session', () => {
     (await prepared()).filter((p) => p.statement.includes(` AS ${text};`)).map((p) => p.name);
 
   beforeAll(async () => {
-    db = await openPglite(null, { preparedLimit: 8 });
+    db = await openPglite(null, { preparedLimit: 64 });
   });
   afterAll(async () => {
     await db.close();
@@ -167,6 +167,39 @@ describe('statements prepared once in the PGlite session', () => {
     // The failed transaction did not keep the text from being prepared later.
     expect(await db.query(fresh, [3])).toEqual([{ n: 1 }]);
     expect(await statementOf(fresh)).toHaveLength(1);
+  });
+
+  it('prepares a text without parameters too, and runs one that cannot be prepared as before, in a transaction too', async () => {
+    const text = "SELECT 'plain' AS word";
+    await db.query(text);
+    expect(await db.query(text)).toEqual([{ word: 'plain' }]);
+    expect(await statementOf(text)).toHaveLength(1);
+    // SHOW cannot be prepared: the refused PREPARE is undone under its savepoint and the transaction goes on.
+    const show = 'SHOW client_encoding';
+    const answer = await db.transaction(async (tx) => {
+      await tx.query(show);
+      const again = await tx.query(show);
+      await tx.query('SELECT $1::int AS n', [1]);
+      return again;
+    });
+    expect(answer).toEqual([{ client_encoding: 'UTF8' }]);
+    expect(await db.query(show)).toEqual([{ client_encoding: 'UTF8' }]);
+  });
+
+  it('does not wait inside a transaction for a PREPARE that waits for that transaction', async () => {
+    const text = 'SELECT $1::int + 100 AS n';
+    await db.query(text, [0]);
+    let outside: Promise<unknown> | undefined;
+    const inside = await db.transaction(async (tx) => {
+      // Met a second time outside the transaction: its PREPARE waits for the transaction to end.
+      outside = db.query(text, [1]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return tx.query(text, [2]);
+    });
+    expect(inside).toEqual([{ n: 102 }]);
+    expect(await outside).toEqual([{ n: 101 }]);
+    expect(await db.query(text, [3])).toEqual([{ n: 103 }]);
+    expect(await statementOf(text)).toHaveLength(1);
   });
 
   it('goes on answering when a table a prepared statement reads changes', async () => {

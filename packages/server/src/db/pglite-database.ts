@@ -25,8 +25,8 @@ export const PGLITE_START_PARAMS: readonly string[] = [
 
 /**
  * Embedded PostgreSQL (PGlite) in a folder, or in memory when `dataDir` is null.
- * PGlite has one session, so one process may open a folder: a lock file refuses a second one. Statements with
- * parameters that run again and again are prepared once in that session (pglite-prepared.ts); `preparedLimit` bounds
+ * PGlite has one session, so one process may open a folder: a lock file refuses a second one. Statements that run
+ * again and again are prepared once in that session (pglite-prepared.ts); `preparedLimit` bounds
  * how many texts are.
  */
 export async function openPglite(

@@ -11,23 +11,21 @@ interface Prepared {
   paramTypes: number[];
 }
 
-/** PostgreSQL's refusal of anything but ROLLBACK in a transaction that already failed (SQLSTATE 25P02). */
-const isAbortedTransaction = (error: unknown) => (error as { code?: string }).code === '25P02';
-
 /**
- * Statements with parameters that run again and again, prepared once in PGlite's one session.
+ * Statements that run again and again, prepared once in PGlite's one session.
  *
  * PGlite's `query` parses and plans its text on every call and takes six calls into the WebAssembly engine for it
  * (parse, describe, bind, describe, execute, sync). A statement met a second time is instead prepared once with SQL
- * `PREPARE` and then run as `EXECUTE name(…)` in a simple query: two calls, no parse or plan of the statement
- * itself. `EXECUTE` takes no bound parameters, so each value is written into the text as a literal, in exactly the
+ * `PREPARE` and then run as `EXECUTE name(…)` in a simple query: two calls, the statement parsed once, and its plan
+ * kept by PostgreSQL's plan cache. `EXECUTE` takes no bound parameters, so each value is written into the text as a literal, in exactly the
  * text form PGlite would have bound it in (its own serializer for the parameter's type), which PostgreSQL reads with
- * that type's input function, as it reads a bound text parameter. What cannot be prepared runs as before.
+ * that type's input function, as it reads a bound text parameter. What cannot be prepared (several statements in one
+ * text, a command PREPARE does not take) runs as before.
  */
 export class PglitePrepared {
   private readonly names: StatementNames;
-  /** By text; a promise, so callers that meet a text at the same time share one PREPARE. */
-  private readonly prepared = new Map<string, Promise<Prepared | null>>();
+  /** By text: its statement, or the PREPARE under way on a session (null when it cannot be prepared). */
+  private readonly prepared = new Map<string, { session: Session; making: Promise<Prepared | null> }>();
 
   constructor(
     private readonly serializers: PGlite['serializers'],
@@ -47,15 +45,19 @@ export class PglitePrepared {
     params: readonly unknown[],
   ): Promise<T[]> {
     const plain = async () => (await session.query<T>(text, [...params])).rows;
-    if (params.length === 0) return plain();
     const name = this.names.nameOf(text);
     if (name === undefined) return plain();
-    let making = this.prepared.get(text);
-    if (!making) {
-      making = this.prepare(session, name, text);
-      this.prepared.set(text, making);
+    let entry = this.prepared.get(text);
+    if (!entry) {
+      entry = { session, making: this.prepare(session, inTransaction, name, text) };
+      this.prepared.set(text, entry);
+    } else if (entry.session !== session) {
+      // Being prepared on another session (a transaction, or outside the one this runs in), which may be waiting for
+      // this one to end: this call does not wait for it.
+      const settled = await Promise.race([entry.making, Promise.resolve(undefined)]);
+      if (settled === undefined) return plain();
     }
-    const statement = await making;
+    const statement = await entry.making;
     if (statement === null) return plain();
     const call = this.execute(statement, params);
     if (call === null) return plain();
@@ -76,22 +78,37 @@ export class PglitePrepared {
 
   /**
    * Prepares `text` under `name` and reads its parameters' types; null when it cannot be prepared here (it then runs
-   * as it always did, and a text PostgreSQL refuses to prepare is not tried again).
+   * as it always did, and a text PostgreSQL refuses to prepare — several statements, a command that cannot be
+   * prepared — is not tried again). In a transaction the PREPARE runs under a savepoint, so its refusal leaves the
+   * transaction as it was.
    */
-  private async prepare(session: Session, name: string, text: string): Promise<Prepared | null> {
+  private async prepare(
+    session: Session,
+    inTransaction: boolean,
+    name: string,
+    text: string,
+  ): Promise<Prepared | null> {
+    const prepare = `PREPARE ${name} AS ${text};
+      SELECT t::oid::int AS oid FROM pg_prepared_statements, unnest(parameter_types) WITH ORDINALITY AS p(t, i)
+      WHERE name = ${sqlLiteral(name)} ORDER BY i`;
+    try {
+      // Its own statement: a refusal at parse (a text PREPARE cannot take) fails the whole message it is in.
+      if (inTransaction) await session.exec('SAVEPOINT reelay_prepare');
+    } catch {
+      // A transaction that had already failed runs nothing (the plain query reports that): the next call tries.
+      this.prepared.delete(text);
+      return null;
+    }
     try {
       // A statement of the session: it outlives the transaction it is made in, whatever that transaction's end.
-      const [, types] = await session.exec(
-        `PREPARE ${name} AS ${text};
-         SELECT t::oid::int AS oid FROM pg_prepared_statements, unnest(parameter_types) WITH ORDINALITY AS p(t, i)
-         WHERE name = ${sqlLiteral(name)} ORDER BY i`,
-      );
+      const [, types] = await session.exec(prepare);
+      if (inTransaction) await session.exec('RELEASE SAVEPOINT reelay_prepare');
       return { name, paramTypes: (types?.rows ?? []).map((r) => Number((r as { oid: number }).oid)) };
-    } catch (error) {
-      // In a failed transaction nothing runs (the plain query reports that), and the next call tries again. Any other
-      // refusal is the statement's own: it runs unprepared from now on.
-      if (isAbortedTransaction(error)) this.prepared.delete(text);
-      else this.names.forget(text);
+    } catch {
+      if (inTransaction)
+        await session.exec('ROLLBACK TO SAVEPOINT reelay_prepare; RELEASE SAVEPOINT reelay_prepare');
+      this.names.forget(text);
+      this.prepared.delete(text);
       return null;
     }
   }
@@ -112,6 +129,8 @@ export class PglitePrepared {
       if (textForm.includes('\0')) return null;
       values.push(sqlLiteral(textForm));
     }
-    return `EXECUTE ${statement.name}(${values.join(', ')})`;
+    return values.length === 0
+      ? `EXECUTE ${statement.name}`
+      : `EXECUTE ${statement.name}(${values.join(', ')})`;
   }
 }
