@@ -36,8 +36,9 @@ import {
   setProgress,
 } from '../store/generation-progress.ts';
 import { loadGeneration } from '../store/generations.ts';
-import { deleteJob, rescheduleJob } from '../store/jobs.ts';
+import { deleteJob } from '../store/jobs.ts';
 import { setAttemptOutcome } from '../store/provider-attempts.ts';
+import { type HandBackDeps, handBack } from './hand-back.ts';
 import {
   adoptFound,
   checkStatus,
@@ -48,7 +49,7 @@ import {
 } from './route-generation.ts';
 import { downloadOutput } from './store-outputs.ts';
 
-export interface DriveDeps {
+export interface DriveDeps extends HandBackDeps {
   db: Database;
   assets: AssetsService;
   providers: ProviderRegistry;
@@ -135,7 +136,7 @@ export async function driveGeneration(
         await setProgress(deps.db, g.id, status.progress);
       }
       const wait = status.askAgainMs ?? deps.providers.pollIntervalMs(provider.id);
-      await rescheduleJob(deps.db, g.id, deps.workerId, wait);
+      await handBack(deps, g.id, wait);
     } else if (status.state === 'succeeded') {
       succeededSeq = g.providerAttempts.length;
       await succeed(deps, g, succeededSeq, status.outputs, signal);
@@ -165,7 +166,7 @@ export async function driveGeneration(
         code: 'retried',
         message: `attempt ${g.attempts} failed: ${failure.message}`,
       });
-      await rescheduleJob(deps.db, g.id, deps.workerId, backoffMs(g.attempts, STEP_BACKOFF));
+      await handBack(deps, g.id, backoffMs(g.attempts, STEP_BACKOFF));
       return null;
     }
     await fail(deps, g, failure.code, failure.message);
@@ -204,13 +205,13 @@ async function outputNotStored(
   const expired = error instanceof UpstreamError && error.kind === 'expired';
   if (expired && g.outputRefreshes < OUTPUT_REFRESHES) {
     await countOutputRefresh(deps.db, g.id);
-    await rescheduleJob(deps.db, g.id, deps.workerId, 0);
+    await handBack(deps, g.id, 0);
     return true;
   }
   const limits = deps.upstream.retryLimits ?? DEFAULT_RETRY_LIMITS;
   if (!expired && g.providerRetries < limits.maxTransientRetries) {
     await countProviderRetry(deps.db, g.id);
-    await rescheduleJob(deps.db, g.id, deps.workerId, upstreamBackoffMs(g.providerRetries, limits));
+    await handBack(deps, g.id, upstreamBackoffMs(g.providerRetries, limits));
     return true;
   }
   const lost = {
@@ -262,7 +263,7 @@ async function stopBeforeOperation(
     const found = await upstream.findStarted({ generationId: g.id, signal });
     if (found !== null) {
       await adoptFound(deps.db, g.id, last.seq, found);
-      await rescheduleJob(deps.db, g.id, deps.workerId, 0);
+      await handBack(deps, g.id, 0);
       return null;
     }
   }
@@ -421,7 +422,7 @@ async function succeed(
     // is (a cancel that came too late asks the upstream again and charges what it finished).
     await discardStored(deps, assets);
     if (seq > 0) await setAttemptOutcome(deps.db, g.id, seq, { outcome: 'succeeded' });
-    await rescheduleJob(deps.db, g.id, deps.workerId, 0);
+    await handBack(deps, g.id, 0);
   }
 }
 

@@ -21,9 +21,9 @@ import {
   storeFoundOperation,
   storeStarted,
 } from '../store/generation-progress.ts';
-import { rescheduleJob } from '../store/jobs.ts';
 import { type AttemptPatch, setAttemptOutcome } from '../store/provider-attempts.ts';
 import { acquireSlot, releaseSlot } from '../store/provider-slots.ts';
+import { type HandBackDeps, handBack } from './hand-back.ts';
 import { RouteFailure } from './route-failure.ts';
 import type { DownloadDeps } from './store-outputs.ts';
 import { InputUndeliverable } from './upstream-inputs.ts';
@@ -45,7 +45,7 @@ export interface UpstreamDeps extends DownloadDeps {
   retryLimits?: RetryLimits;
 }
 
-interface RouteDeps {
+interface RouteDeps extends HandBackDeps {
   db: Database;
   providers: ProviderRegistry;
   workerId: string;
@@ -141,7 +141,7 @@ function choose(
 
 async function deferRetry(deps: RouteDeps, g: GenerationRecord, delayMs: number): Promise<void> {
   await countProviderRetry(deps.db, g.id);
-  await rescheduleJob(deps.db, g.id, deps.workerId, delayMs);
+  await handBack(deps, g.id, delayMs);
 }
 
 /** Asks again after `delayMs`, the generation marked as reconciling: its upstream outcome is not known. */
@@ -152,7 +152,7 @@ async function reconcileLater(
   delayMs: number,
 ): Promise<void> {
   await markReconciling(deps.db, g.id, why);
-  await rescheduleJob(deps.db, g.id, deps.workerId, delayMs);
+  await handBack(deps, g.id, delayMs);
 }
 
 /** Stores the operation of work found upstream for a start whose answer was lost, and its attempt as accepted. */
@@ -184,7 +184,7 @@ async function recoverLostStart(
     const found = await provider.findStarted({ generationId: g.id, signal });
     if (found !== null) {
       await adoptFound(deps.db, g.id, seq, found);
-      await rescheduleJob(deps.db, g.id, deps.workerId, 0);
+      await handBack(deps, g.id, 0);
       return true;
     }
   } else if (!provider.startIsIdempotent) {
@@ -222,13 +222,13 @@ export async function startOnRoute(
   const media = await delivered(deps, provider, resolved, signal);
   const cap = deps.providers.routes.capOf(provider.id);
   if (cap !== null && !(await acquireSlot(deps.db, provider.id, g.id, cap))) {
-    await rescheduleJob(deps.db, g.id, deps.workerId, deps.upstream.capacityWaitMs);
+    await handBack(deps, g.id, deps.upstream.capacityWaitMs);
     return null;
   }
   const seq = await recordStartRequested(deps.db, g.id, provider.id);
   if (seq === null) {
     // Ended, or started, meanwhile: the next step sees it as it now is.
-    await rescheduleJob(deps.db, g.id, deps.workerId, 0);
+    await handBack(deps, g.id, 0);
     return null;
   }
   let started: { operation: Json; warnings: Warning[]; upstreamId?: string };
@@ -258,7 +258,7 @@ export async function startOnRoute(
   });
   if (stored) return stored;
   await setAttemptOutcome(deps.db, g.id, seq, accepted);
-  await rescheduleJob(deps.db, g.id, deps.workerId, 0);
+  await handBack(deps, g.id, 0);
   return null;
 }
 
@@ -303,7 +303,7 @@ async function startFailed(
     const found = await provider.findStarted({ generationId: g.id, signal }).catch(() => undefined);
     if (found) {
       await adoptFound(deps.db, g.id, seq, found);
-      await rescheduleJob(deps.db, g.id, deps.workerId, 0);
+      await handBack(deps, g.id, 0);
       return;
     }
     if (found === undefined) {
@@ -343,7 +343,7 @@ async function startFailed(
     if (blocked === null || decision.retryDelayMs === null) {
       await settle({ outcome: 'rejected', error: failure });
       if (blocked !== null) throw blocked;
-      await rescheduleJob(deps.db, g.id, deps.workerId, 0);
+      await handBack(deps, g.id, 0);
       return;
     }
     await settle({ outcome: 'deferred', error: failure });

@@ -30,10 +30,22 @@ export class Worker {
   private readonly wake = new WakeUp();
   private unlisten: (() => Promise<void>) | null = null;
 
+  private readonly deps: Omit<DriveDeps, 'workerId'>;
+
   constructor(
-    private readonly deps: Omit<DriveDeps, 'workerId'>,
+    deps: Omit<DriveDeps, 'workerId'>,
     private readonly options: WorkerOptions,
-  ) {}
+  ) {
+    // A job handed back due soon wakes one loop of this process then: the loop that handed it back does not look
+    // again by itself (see `loop`), and the others look only once per poll interval.
+    this.deps = {
+      ...deps,
+      onHandedBack: (delayMs) => {
+        deps.onHandedBack?.(delayMs);
+        if (delayMs > 0 && delayMs < options.pollIntervalMs) this.wake.wakeOneAt(delayMs);
+      },
+    };
+  }
 
   private get db(): Database {
     return this.deps.db;
@@ -76,13 +88,13 @@ export class Worker {
    * {@link runOnce}, telling the loop when the next job is due when none was: the claim's statement says so, and
    * whether another job is due besides the one claimed (only then is a second loop sent to look).
    */
-  private async claimAndRun(): Promise<{ ran: boolean; msUntilNext: number | null }> {
+  private async claimAndRun(): Promise<{ ran: boolean; moreDue: boolean; msUntilNext: number | null }> {
     const {
       generation: claimed,
       moreDue,
       msUntilNext,
     } = await claimNextJob(this.db, this.id, this.options.leaseSeconds);
-    if (claimed === null) return { ran: false, msUntilNext };
+    if (claimed === null) return { ran: false, moreDue: false, msUntilNext };
     const id = claimed.id;
     if (moreDue) this.wake.nudge();
     // The lease is renewed while the steps run, so only a dead worker's lease lapses.
@@ -112,7 +124,7 @@ export class Worker {
     } finally {
       clearInterval(renew);
     }
-    return { ran: true, msUntilNext: null };
+    return { ran: true, moreDue, msUntilNext: null };
   }
 
   /** One step of a claimed job, under the step timeout; the generation when the next step is due at once. */
@@ -150,8 +162,14 @@ export class Worker {
       try {
         // A wake-up that comes while this loop looks for work ends its sleep at once.
         const rung = this.wake.rung;
-        const { ran, msUntilNext: next } = await this.claimAndRun();
-        if (ran) continue;
+        const { ran, moreDue, msUntilNext: next } = await this.claimAndRun();
+        // After a job, the loop looks again at once only when the claim saw another job due or a wake-up came while
+        // it ran (a new job, a render's end, a job it handed back due now); looking otherwise found nothing almost
+        // always, a statement per job for nothing. A job it handed back due later wakes a loop by then (constructor).
+        if (ran) {
+          if (!moreDue) await this.wake.sleep(this.options.pollIntervalMs, rung);
+          continue;
+        }
         // The next job's time wakes one loop of the process, not every loop that found nothing: the others would
         // only look and find it taken. Each loop still looks at least once per poll interval.
         if (next !== null && next < this.options.pollIntervalMs) this.wake.wakeOneAt(Math.max(next, 5));
