@@ -2,9 +2,10 @@ import type { Database } from '../db/database.ts';
 import type { GenerationRecord } from '../generations/generation-record.ts';
 import { randomBase62 } from '../ids.ts';
 import { NO_TRACING } from '../observability/tracing.ts';
-import { claimNextJob, JOBS_CHANNEL, renewLease, rescheduleJob } from '../store/jobs.ts';
+import { claimNextJob, JOBS_CHANNEL, renewLease } from '../store/jobs.ts';
 import { WakeUp } from '../wake-up.ts';
 import { type DriveDeps, driveGeneration } from './drive-generation.ts';
+import { handBack } from './hand-back.ts';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -116,7 +117,7 @@ export class Worker {
       while (next) {
         if (this.stopping.signal.aborted) {
           // Stopping: the next step is left to another worker, at once.
-          await rescheduleJob(this.db, id, this.id, 0).catch(() => {});
+          await handBack({ ...this.deps, workerId: this.id }, id, 0).catch(() => {});
           break;
         }
         next = await this.step(id, next);
@@ -149,7 +150,9 @@ export class Worker {
     } catch (error) {
       if (!this.abort.signal.aborted)
         this.options.log.error({ err: error, generationId: id }, 'generation step failed');
-      await rescheduleJob(this.db, id, this.id, this.abort.signal.aborted ? 0 : 1000).catch(() => {});
+      await handBack({ ...this.deps, workerId: this.id }, id, this.abort.signal.aborted ? 0 : 1000).catch(
+        () => {},
+      );
       return null;
     } finally {
       clearTimeout(timer);
