@@ -5,6 +5,28 @@ import { openPglite } from '../src/db/pglite-database.ts';
 import { openPostgres } from '../src/db/postgres-database.ts';
 import { createPostgresDatabase } from './databases.ts';
 
+/**
+ * Runs five texts three times each on `limited` (a database allowed two prepared texts) and checks that the first
+ * two, and only they, were prepared; `textOf` reads the text out of a `pg_prepared_statements` row's statement.
+ */
+async function expectTwoPrepared(limited: Database, textOf: (statement: string) => string | undefined) {
+  try {
+    for (let i = 0; i < 5; i++) {
+      for (let run = 0; run < 3; run++)
+        expect(await limited.query(`SELECT $1::int * ${i} AS n`, [run])).toEqual([{ n: run * i }]);
+    }
+    const names = await limited.query<{ statement: string }>(
+      'SELECT statement FROM pg_prepared_statements ORDER BY prepare_time',
+    );
+    expect(names.map((p) => textOf(p.statement))).toEqual([
+      'SELECT $1::int * 0 AS n',
+      'SELECT $1::int * 1 AS n',
+    ]);
+  } finally {
+    await limited.close();
+  }
+}
+
 describe('statements prepared once per connection on PostgreSQL', () => {
   let target: Awaited<ReturnType<typeof createPostgresDatabase>>;
   let db: Database;
@@ -56,19 +78,10 @@ describe('statements prepared once per connection on PostgreSQL', () => {
   });
 
   it('prepares at most its limit of texts; the others run unnamed', async () => {
-    const limited = await openPostgres(target.url, 1, { preparedLimit: 2 });
-    try {
-      for (let i = 0; i < 5; i++) {
-        for (let run = 0; run < 3; run++)
-          expect(await limited.query(`SELECT $1::int * ${i} AS n`, [run])).toEqual([{ n: run * i }]);
-      }
-      const names = await limited.query<{ statement: string }>(
-        'SELECT statement FROM pg_prepared_statements ORDER BY prepare_time',
-      );
-      expect(names.map((p) => p.statement)).toEqual(['SELECT $1::int * 0 AS n', 'SELECT $1::int * 1 AS n']);
-    } finally {
-      await limited.close();
-    }
+    await expectTwoPrepared(
+      await openPostgres(target.url, 1, { preparedLimit: 2 }),
+      (statement) => statement,
+    );
   });
 });
 
@@ -221,21 +234,9 @@ describe('statements prepared once in the PGlite session', () => {
   });
 
   it('prepares at most its limit of texts; the others run unprepared', async () => {
-    const limited = await openPglite(null, { preparedLimit: 2 });
-    try {
-      for (let i = 0; i < 5; i++) {
-        for (let run = 0; run < 3; run++)
-          expect(await limited.query(`SELECT $1::int * ${i} AS n`, [run])).toEqual([{ n: run * i }]);
-      }
-      const names = await limited.query<{ statement: string }>(
-        'SELECT statement FROM pg_prepared_statements ORDER BY prepare_time',
-      );
-      expect(names.map((p) => /^PREPARE \w+ AS (.*?);/.exec(p.statement)?.[1])).toEqual([
-        'SELECT $1::int * 0 AS n',
-        'SELECT $1::int * 1 AS n',
-      ]);
-    } finally {
-      await limited.close();
-    }
+    await expectTwoPrepared(
+      await openPglite(null, { preparedLimit: 2 }),
+      (statement) => /^PREPARE \w+ AS (.*?);/.exec(statement)?.[1],
+    );
   });
 });
