@@ -11,6 +11,13 @@ interface Prepared {
   paramTypes: number[];
 }
 
+/** A PREPARE made or under way on a session; `ready` once it has ended (null: the text cannot be prepared). */
+interface Preparing {
+  session: Session;
+  making: Promise<Prepared | null>;
+  ready?: Prepared | null;
+}
+
 /**
  * Statements that run again and again, prepared once in PGlite's one session.
  *
@@ -24,8 +31,8 @@ interface Prepared {
  */
 export class PglitePrepared {
   private readonly names: StatementNames;
-  /** By text: its statement, or the PREPARE under way on a session (null when it cannot be prepared). */
-  private readonly prepared = new Map<string, { session: Session; making: Promise<Prepared | null> }>();
+  /** By text. */
+  private readonly prepared = new Map<string, Preparing>();
 
   constructor(
     private readonly serializers: PGlite['serializers'],
@@ -49,15 +56,24 @@ export class PglitePrepared {
     if (name === undefined) return plain();
     let entry = this.prepared.get(text);
     if (!entry) {
-      entry = { session, making: this.prepare(session, inTransaction, name, text) };
-      this.prepared.set(text, entry);
-    } else if (entry.session !== session) {
+      const made: Preparing = { session, making: this.prepare(session, inTransaction, name, text) };
+      // A PREPARE that throws (its savepoint could not be undone) throws to the call that awaits it, not here.
+      made.making.then(
+        (statement) => {
+          made.ready = statement;
+        },
+        () => undefined,
+      );
+      this.prepared.set(text, made);
+      entry = made;
+    }
+    let statement = entry.ready;
+    if (statement === undefined) {
       // Being prepared on another session (a transaction, or outside the one this runs in), which may be waiting for
       // this one to end: this call does not wait for it.
-      const settled = await Promise.race([entry.making, Promise.resolve(undefined)]);
-      if (settled === undefined) return plain();
+      if (entry.session !== session) return plain();
+      statement = await entry.making;
     }
-    const statement = await entry.making;
     if (statement === null) return plain();
     const call = this.execute(statement, params);
     if (call === null) return plain();

@@ -7,7 +7,6 @@ import { presentFacts } from '../assets/media-facts.ts';
 import { StorageKeyMissing } from '../assets/storage.ts';
 import { backoffMs } from '../backoff.ts';
 import { chargeMilli } from '../billing/charge.ts';
-import type { Database } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
 import { fileSha256 } from '../file-sha256.ts';
 import { type GenerationOutput, type GenerationRecord, ownerOf } from '../generations/generation-record.ts';
@@ -50,12 +49,10 @@ import {
 import { downloadOutput } from './store-outputs.ts';
 
 export interface DriveDeps extends HandBackDeps {
-  db: Database;
   assets: AssetsService;
   providers: ProviderRegistry;
   /** Folder whose files a provider may hand back as `file://` outputs (the local renderer's). */
   trustedOutputDir: string;
-  workerId: string;
   maxStartAttempts: number;
   /** How long an upstream whose outcome is unknown is asked before the generation fails `upstream_outcome_unknown`. */
   reconcileGiveUpMs: number;

@@ -46,9 +46,7 @@ export interface UpstreamDeps extends DownloadDeps {
 }
 
 interface RouteDeps extends HandBackDeps {
-  db: Database;
   providers: ProviderRegistry;
-  workerId: string;
   upstream: UpstreamDeps;
   /** Faults injected by tests (`REELAY_TEST_FAULTS`); empty in production. */
   faults?: ReadonlySet<string>;
